@@ -1,0 +1,70 @@
+"""法援助手: the Flask application factory."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from .config import VAR_DIR, Config
+
+if TYPE_CHECKING:  # Flask is imported inside create_app so the CLI starts fast
+    from flask import Flask
+
+    from knowledge_base.service import KnowledgeService
+
+log = logging.getLogger(__name__)
+_services: dict[str, KnowledgeService] = {}
+
+
+def knowledge_service(cache_dir: Path = VAR_DIR / "cache") -> "KnowledgeService":
+    """One matcher service per process (its index follows the DB's version stamp)."""
+    from knowledge_base.service import KnowledgeService
+
+    key = str(cache_dir)
+    if key not in _services:
+        _services[key] = KnowledgeService(cache_dir=cache_dir)
+    return _services[key]
+
+
+def create_app(test_config: dict | None = None) -> "Flask":
+    from flask import Flask, jsonify, render_template, request
+
+    from .db import get_database
+
+    app = Flask(__name__)
+    app.config.from_mapping(Config().as_flask())
+    if test_config:
+        app.config.update(test_config)
+    app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH") or 64 * 1024
+    app.extensions["fayuan_db"] = get_database(app.config["DATABASE_URL"])
+    app.extensions["fayuan_kb"] = knowledge_service()
+
+    from . import pages, simulator, wechat
+
+    app.register_blueprint(wechat.bp)
+    app.register_blueprint(simulator.bp)
+    app.register_blueprint(pages.bp)
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        if request.path.startswith("/wechat"):
+            return "not found", 404
+        return render_template("message.html", title="页面不存在", message="您要找的页面不存在。"), 404
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return "request body too large", 413
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        log.exception("unhandled error on %s", request.path)
+        if request.path.startswith("/api/"):
+            return jsonify(error="服务暂时出了点问题，请稍后再试。"), 500
+        return render_template("message.html", title="出错了", message="抱歉，系统出了点问题，请稍后再试，或拨打 12348。"), 500
+
+    @app.get("/healthz")
+    def healthz():
+        return {"ok": True}
+
+    return app

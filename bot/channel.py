@@ -1,0 +1,47 @@
+"""Runs one Inbound through the dialog inside a transaction: shared by every channel."""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from flask import current_app, url_for
+
+from .db import Database
+from .dialog import DialogContext, T, route
+from .inbound import Inbound, Outbound
+from knowledge_base.service import KnowledgeService
+
+log = logging.getLogger(__name__)
+
+
+def handle(db: Database, kb: KnowledgeService, inbound: Inbound, faq_url: Callable[[str], str]) -> Outbound:
+    """Never raises: a failure becomes a polite reply (what the citizen typed is kept)."""
+    try:
+        with db.session() as session:
+            return route(DialogContext(session=session, kb=kb, faq_url=faq_url), inbound)
+    except Exception:  # noqa: BLE001 - the citizen must get an answer, operators get the log
+        log.exception("dialog failed (channel=%s kind=%s)", inbound.channel, inbound.kind)
+        _keep_text(db, inbound)
+        return Outbound(T("error"))
+
+
+def _keep_text(db: Database, inbound: Inbound) -> None:
+    from .conversation import record_message
+
+    try:
+        with db.session() as session:
+            record_message(session, inbound.user_id, "in", inbound.text or inbound.event_key, inbound.kind)
+    except Exception:  # noqa: BLE001
+        log.exception("could not keep the message after a dialog failure")
+
+
+def app_faq_url() -> Callable[[str], str]:
+    base = current_app.config.get("PUBLIC_BASE_URL") or ""
+    if base:
+        return lambda faq_id: f"{base.rstrip('/')}/faq/{faq_id}"
+    return lambda faq_id: url_for("pages.faq_page", faq_id=faq_id, _external=True)
+
+
+def handle_in_app(inbound: Inbound) -> Outbound:
+    app = current_app
+    return handle(app.extensions["fayuan_db"], app.extensions["fayuan_kb"], inbound, app_faq_url())

@@ -1,0 +1,173 @@
+"""Command line (CONTRACTS §2–§4): ask, kb export, eligibility, chat, menu, serve, init-db.
+
+`ask` answers as the bot would to a first message from a new user and records nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Sequence
+
+from .config import VAR_DIR, Config
+
+
+def _db():
+    from .db import get_database
+    return get_database(Config().DATABASE_URL)
+
+
+def _kb():
+    from knowledge_base.service import KnowledgeService
+    return KnowledgeService(cache_dir=VAR_DIR / "cache")
+
+
+def ask_once(session, kb, text: str) -> dict:
+    """The JSON object of CONTRACTS §2 for one question."""
+    from intents.detect import command_of, social_intent
+
+    from .dialog import T, clarify_text
+
+    base = {"text": text, "code": "other", "faq_id": None, "score": 0.0, "status": "unsure",
+            "answer": "", "alternatives": []}
+    social = social_intent(text)
+    if social is not None or command_of(text) in ("help", "human", "restart"):
+        base.update(status=social or "command", answer=T(social) if social else T("help"))
+        return base
+    result = kb.match(session, text)
+    hits = result.hits
+    base["status"] = result.status
+    base["alternatives"] = [{"faq_id": h.faq_id, "code": h.code, "score": h.score, "question": h.question}
+                            for h in hits[1:]]
+    if hits:
+        top = hits[0]
+        base.update(faq_id=top.faq_id if result.status != "unsure" else None, score=top.score)
+    if result.status == "answer":
+        from knowledge_base.store import get_entry
+        entry = get_entry(session, hits[0].faq_id)
+        base.update(code=hits[0].code, answer=entry.short_answer if entry else "", question=hits[0].question)
+    elif result.status == "clarify":
+        base.update(code=hits[0].code, answer=clarify_text(result), question=hits[0].question)
+    else:
+        base.update(answer=T("unsure"))
+    return base
+
+
+def cmd_ask(args) -> int:
+    kb = _kb()
+    db = _db()
+    with db.session() as session:
+        if args.jsonl or args.question is None:
+            for line in sys.stdin:
+                q = line.rstrip("\n")
+                if not q.strip():
+                    continue
+                print(json.dumps(ask_once(session, kb, q), ensure_ascii=False), flush=True)
+            return 0
+        out = ask_once(session, kb, args.question)
+        if args.json:
+            print(json.dumps(out, ensure_ascii=False))
+        else:
+            print(f"[{out['code']}] {out['answer']}")
+    return 0
+
+
+def cmd_kb(args) -> int:
+    from knowledge_base import store
+
+    if args.kb_command == "export":
+        with _db().session() as session:
+            for line in store.export_lines(session):
+                print(line)
+        return 0
+    if args.kb_command == "reload":
+        from knowledge_base.content_files import ContentError, load_faq
+        try:
+            entries = load_faq()
+        except ContentError as e:
+            print(f"内容有误：{e}", file=sys.stderr)
+            return 2
+        with _db().session() as session:
+            store.replace_entries(session, entries)
+        print(f"loaded {len(entries)} entries")
+        return 0
+    return 2
+
+
+def cmd_eligibility(args) -> int:
+    from intents.cli import main as eligibility_main
+    return eligibility_main(["--json", args.json])
+
+
+def cmd_chat(args) -> int:
+    from .channel import handle
+    from .inbound import Inbound
+
+    db, kb = _db(), _kb()
+    user = args.user or f"cli:{os.getpid()}"
+    url = lambda faq_id: f"http://127.0.0.1:5000/faq/{faq_id}"  # noqa: E731
+    print(handle(db, kb, Inbound(user, "cli", "subscribe"), url).text)
+    while True:
+        try:
+            line = input("\n你> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if line.strip() in ("quit", "exit", ":q"):
+            return 0
+        out = handle(db, kb, Inbound(user, "cli", "text", line), url)
+        print(f"\n法援助手> {out.text or '（无回复）'}")
+
+
+def cmd_menu(_args) -> int:
+    from .menu import menu_json
+    print(menu_json())
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from . import create_app
+    app = create_app()
+    print(f"法援助手 running: http://{args.host}:{args.port}/simulator", flush=True)
+    app.run(host=args.host, port=args.port, debug=False, threaded=True)
+    return 0
+
+
+def cmd_init_db(_args) -> int:
+    _db()
+    print("database ready")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description="法援助手 command line")
+    sub = p.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("ask", help="ask the knowledge base")
+    a.add_argument("question", nargs="?")
+    a.add_argument("--json", action="store_true")
+    a.add_argument("--jsonl", action="store_true", help="one question per line on stdin")
+    a.set_defaults(func=cmd_ask)
+    k = sub.add_parser("kb", help="knowledge base")
+    k.add_argument("kb_command", choices=["export", "reload"])
+    k.set_defaults(func=cmd_kb)
+    e = sub.add_parser("eligibility", help="legal-aid eligibility pre-check")
+    e.add_argument("--json", required=True, help="facts JSON file, or - for stdin")
+    e.set_defaults(func=cmd_eligibility)
+    c = sub.add_parser("chat", help="chat in the terminal")
+    c.add_argument("--user")
+    c.set_defaults(func=cmd_chat)
+    m = sub.add_parser("menu", help="print the WeChat menu JSON")
+    m.set_defaults(func=cmd_menu)
+    s = sub.add_parser("serve", help="start the web service")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=5000)
+    s.set_defaults(func=cmd_serve)
+    i = sub.add_parser("init-db", help="migrate and seed the database")
+    i.set_defaults(func=cmd_init_db)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)

@@ -1,0 +1,103 @@
+"""Engine, sessions, migrations and first-run seeding.
+
+Schema changes go through Alembic (bot/migrations) on SQLite and PostgreSQL alike;
+an empty database is migrated and loaded with the curated content on first use, so
+`python -m bot ask` and `serve` work on a fresh machine with no extra step.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest migration's revision id. Checked before importing Alembic so the CLI starts
+# fast on a current database; tests assert it equals Alembic's head.
+SCHEMA_REVISION = "0001"
+
+
+class Database:
+    """One engine + session factory per process and URL."""
+
+    def __init__(self, url: str):
+        self.url = url
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict = {"future": True}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.engine: Engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction: committed on success, rolled back on any error."""
+        s = self.sessions()
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config as AlembicConfig
+
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection_url"] = self.url
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def schema_revision(self) -> str | None:
+        from sqlalchemy import text
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except SQLAlchemyError:
+            return None
+
+    def prepare(self) -> None:
+        """Migrate to the latest schema and load the curated content when the KB is empty."""
+        import knowledge_base.store as kb_store
+
+        if self.schema_revision() != SCHEMA_REVISION:
+            self.migrate()
+        with self.session() as s:
+            kb_store.seed_if_empty(s)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+_databases: dict[str, Database] = {}
+
+
+def get_database(url: str, prepare: bool = True) -> Database:
+    """Process-wide cache: several app instances on one URL share an engine."""
+    db = _databases.get(url)
+    if db is None:
+        db = Database(url)
+        if prepare:
+            db.prepare()
+        _databases[url] = db
+    return db

@@ -1,0 +1,311 @@
+"""The dialog router: one Inbound in, one Outbound out, the same for every channel.
+
+The conversation's state is a row (bot/conversation.py) loaded at the start of each
+message and saved at the end; nothing lives in process memory. Global commands come
+first (帮助, 人工, 重新开始), then whatever the conversation is waiting for (a numbered
+choice, a questionnaire answer), then small talk, and only then the FAQ matcher.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import yaml
+from sqlalchemy.orm import Session
+
+from handoff.offices import describe, nearest
+from intents import detect
+from knowledge_base import store as kb_store
+from knowledge_base.match import MatchResult
+from knowledge_base.service import KnowledgeService
+
+from . import conversation as conv_store
+from .inbound import Inbound, Outbound
+from .menu import text_for_key
+from .replies import fit, numbered
+
+log = logging.getLogger(__name__)
+TEXTS_FILE = Path(__file__).resolve().parent / "texts.yaml"
+
+
+@lru_cache(maxsize=1)
+def texts() -> dict[str, str]:
+    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+
+
+def T(key: str) -> str:
+    return texts()[key]
+
+
+@dataclass
+class DialogContext:
+    """What the router needs from the outside world, injected by app, CLI or tests."""
+
+    session: Session
+    kb: KnowledgeService
+    faq_url: Callable[[str], str]
+
+
+# ---------------------------------------------------------------- FAQ answers
+
+def answer_text(ctx: DialogContext, faq_id: str) -> tuple[str, dict]:
+    """The short answer with its follow-up offer, fitted to one bubble; and the pending offer."""
+    entry = kb_store.get_entry(ctx.session, faq_id)
+    if entry is None:
+        return T("unsure"), {}
+    offer_key = {"eligibility": "offer_eligibility", "apply": "offer_apply"}.get(entry.follow_up, "offer_hotline")
+    tail = f"\n\n{T(offer_key)}\n{T('feedback_prompt')}"
+    body = fit(entry.short_answer, ctx.faq_url(entry.faq_id), limit=600 - len(tail))
+    if len(entry.short_answer) <= 600 - len(tail) and entry.full_answer:
+        body += f"\n详细说明：{ctx.faq_url(entry.faq_id)}"
+    pending = {"type": "offer", "action": entry.follow_up, "matter": entry.code, "faq_id": entry.faq_id}
+    return fit(body + tail, ctx.faq_url(entry.faq_id)), pending
+
+
+def clarify_text(result: MatchResult) -> str:
+    options = [h.question for h in result.choices]
+    return f"{T('clarify_head')}\n{numbered(options)}\n{T('clarify_tail')}"
+
+
+def ask_kb(ctx: DialogContext, text: str) -> MatchResult:
+    return ctx.kb.match(ctx.session, text)
+
+
+# ---------------------------------------------------------------- questionnaire hooks
+
+def _questionnaire():
+    """The eligibility questionnaire (intents/questionnaire.py), imported when first needed."""
+    from intents import questionnaire
+    return questionnaire
+
+
+def start_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound, prefill: dict | None = None) -> Outbound:
+    q = _questionnaire()
+    facts = dict(prefill or {})
+    if state.get("region") and "region" not in facts:
+        facts["region"] = state["region"]
+    step = q.start(facts)
+    return _after_step(ctx, state, inbound, step)
+
+
+def _after_step(ctx: DialogContext, state: dict, inbound: Inbound, step) -> Outbound:
+    if step.done:
+        state.pop("q", None)
+        result = step.result or {}
+        facts = dict((step.state or {}).get("facts", {}))
+        if facts.get("region"):
+            state["region"] = facts["region"]
+        ctx.session.add(conv_store.EligibilityRecord(
+            user_id=inbound.user_id, matter=facts.get("matter"), region=facts.get("region"),
+            decision=result.get("decision", "needs_more_info"), priority=bool(result.get("priority")),
+            questions=int(getattr(step, "question_count", 0) or 0), facts=facts, result=result))
+        state["pending"] = {"type": "after_result", "decision": result.get("decision")}
+        return Outbound(fit(step.text, None, limit=1800))
+    state["q"] = step.state
+    return Outbound(step.text)
+
+
+def continue_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
+    q = _questionnaire()
+    step = q.answer(state["q"], inbound.text)
+    if not getattr(step, "understood", True):
+        # Perhaps a real question typed mid-questionnaire: answer it, then offer to resume.
+        result = ask_kb(ctx, inbound.text)
+        if result.status == "answer" and detect.social_intent(inbound.text) is None:
+            text, _ = answer_text(ctx, result.top.faq_id)  # type: ignore[union-attr]
+            state["pending"] = {"type": "resume"}
+            return Outbound(f"{text}\n\n{T('resume_after_answer')}", faq_id=result.top.faq_id,  # type: ignore[union-attr]
+                            code=result.code)
+    return _after_step(ctx, state, inbound, step)
+
+
+# ---------------------------------------------------------------- the router
+
+def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
+    conv = conv_store.load_conversation(ctx.session, inbound.user_id, inbound.channel)
+    state = dict(conv.state or {})
+    if conv_store.is_stale(conv) and state.get("q"):
+        state = {"q_paused": state["q"], "region": state.get("region")}
+        state["pending"] = {"type": "resume_stale"}
+        stale_offer = True
+    else:
+        stale_offer = False
+    if inbound.kind in ("text", "voice", "click"):
+        conv_store.record_message(ctx.session, inbound.user_id, "in", inbound.text or inbound.event_key, inbound.kind)
+    out = _dispatch(ctx, state, inbound)
+    if stale_offer and out.text and state.get("pending", {}).get("type") == "resume_stale":
+        out.text = f"{out.text}\n\n{T('resume_offer')}"
+    conv_store.save_state(conv, state)
+    conv.last_inbound_at = conv_store.utcnow()
+    if out.text:
+        conv_store.record_message(ctx.session, inbound.user_id, "out", out.text, "text", out.faq_id, out.code)
+    return out
+
+
+def _dispatch(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
+    kind = inbound.kind
+    if kind == "subscribe":
+        state.clear()
+        state["pending"] = {"type": "menu"}
+        return Outbound(T("welcome"))
+    if kind == "unsubscribe":
+        state.clear()
+        return Outbound(None)
+    if kind == "unsupported":
+        return Outbound(T("unsupported"))
+    if kind == "location":
+        return _nearest_offices(inbound)
+    if kind == "voice" and not inbound.text.strip():
+        return Outbound(T("voice_unrecognized"))
+    if kind == "click":
+        said = text_for_key(inbound.event_key)
+        if said is None:
+            return Outbound(T("help"))
+        inbound = Inbound(inbound.user_id, inbound.channel, "text", said)
+    return _handle_text(ctx, state, inbound)
+
+
+def _nearest_offices(inbound: Inbound) -> Outbound:
+    if inbound.latitude is None or inbound.longitude is None:
+        return Outbound(T("ask_location"))
+    found = nearest(inbound.latitude, inbound.longitude, 3)
+    body = "\n\n".join(f"{i}. {describe(o, km)}" for i, (o, km) in enumerate(found, 1))
+    return Outbound(fit(f"{T('nearest_head')}\n{body}\n\n{T('nearest_tail')}"))
+
+
+def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
+    text = inbound.text.strip()
+    if not text:
+        return Outbound(T("empty"))
+    command = detect.command_of(text)
+    pending = state.get("pending") or {}
+
+    if command == "help":
+        state["pending"] = {"type": "menu"}
+        return Outbound(T("help"))
+    if command == "restart":
+        region = state.get("region")
+        state.clear()
+        if region:
+            state["region"] = region
+        state["pending"] = {"type": "menu"}
+        return Outbound(f"{T('restart')}\n{T('welcome')}")
+    if command == "human":
+        return Outbound(T("human"))
+    if command == "exit" and (state.get("q") or state.get("q_paused")):
+        state.pop("q", None)
+        state.pop("q_paused", None)
+        state.pop("pending", None)
+        return Outbound(T("exit_questionnaire"))
+
+    # What the conversation is waiting for.
+    if pending.get("type") in ("resume", "resume_stale"):
+        state.pop("pending", None)
+        paused = state.pop("q_paused", None) or state.get("q")
+        if paused and (detect.choice_number(text, 1) == 1 or detect.is_yes(text)):
+            state["q"] = paused
+            q = _questionnaire()
+            return Outbound(q.current_question(paused))
+        if pending.get("type") == "resume":
+            state.pop("q", None)
+    elif state.get("q"):
+        if command in ("back", "skip") or command is None:
+            return continue_questionnaire(ctx, state, inbound)
+    elif pending.get("type") == "choose":
+        n = detect.choice_number(text, len(pending.get("faq_ids", [])))
+        if n is not None:
+            state.pop("pending", None)
+            return _answer(ctx, state, pending["faq_ids"][n - 1])
+        if text.strip().isdigit():
+            return Outbound(T("choice_invalid"))
+    elif pending.get("type") == "offer":
+        if detect.choice_number(text, 1) == 1 or detect.is_yes(text):
+            state.pop("pending", None)
+            if pending.get("action") == "eligibility":
+                return start_questionnaire(ctx, state, inbound, {"matter": pending.get("matter")})
+            if pending.get("action") == "apply":
+                return Outbound(T("apply_info"))
+            return Outbound(T("offer_hotline"))
+        if command in ("helpful", "unhelpful"):
+            return _feedback(ctx, state, inbound, pending, command)
+    elif pending.get("type") == "menu":
+        n = detect.choice_number(text, 4)
+        if n is not None:
+            state.pop("pending", None)
+            if n == 1:
+                return Outbound(T("examples"))
+            if n == 2:
+                return start_questionnaire(ctx, state, inbound)
+            if n == 3:
+                return Outbound(T("ask_location"))
+            return Outbound(T("human"))
+    elif pending.get("type") == "after_result":
+        if command in ("apply", "book") or detect.choice_number(text, 1) == 1:
+            state.pop("pending", None)
+            return Outbound(T("apply_info"))
+
+    if command == "eligibility":
+        return start_questionnaire(ctx, state, inbound)
+    if command in ("apply", "book"):
+        return Outbound(T("apply_info"))
+    if command == "progress":
+        return Outbound(T("progress_info"))
+    if command in ("helpful", "unhelpful") and state.get("last_faq"):
+        return _feedback(ctx, state, inbound, {"faq_id": state["last_faq"]}, command)
+    if text in ("附近", "附近的法律援助中心", "附近援助中心", "最近的法律援助中心"):
+        return Outbound(T("ask_location"))
+
+    social = detect.social_intent(text)
+    if social is not None:
+        return Outbound(T(social))
+    return _from_knowledge_base(ctx, state, inbound)
+
+
+def _answer(ctx: DialogContext, state: dict, faq_id: str) -> Outbound:
+    text, pending = answer_text(ctx, faq_id)
+    entry = kb_store.get_entry(ctx.session, faq_id)
+    state["pending"] = pending
+    state["last_faq"] = faq_id
+    return Outbound(text, faq_id=faq_id, code=entry.code if entry else None)
+
+
+def _from_knowledge_base(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
+    result = ask_kb(ctx, inbound.text)
+    top = result.top
+    if result.status == "answer" and top is not None:
+        special = _special_notice(inbound.text)
+        out = _answer(ctx, state, top.faq_id)
+        if special:
+            out.text = fit(f"{special}\n\n{out.text}", ctx.faq_url(top.faq_id), limit=600)
+        return out
+    if result.status == "clarify" and top is not None:
+        state["pending"] = {"type": "choose", "faq_ids": [h.faq_id for h in result.choices]}
+        kb_store.record_unanswered(ctx.session, inbound.text, "low_confidence", inbound.channel,
+                                   top.faq_id, top.score)
+        return Outbound(clarify_text(result), code=result.code, options=[h.question for h in result.choices])
+    kb_store.record_unanswered(ctx.session, inbound.text, "unsure", inbound.channel,
+                               top.faq_id if top else None, top.score if top else None)
+    state.pop("pending", None)
+    special = _special_notice(inbound.text)
+    return Outbound(f"{special}\n\n{T('unsure')}" if special else T("unsure"), code="other")
+
+
+def _special_notice(text: str) -> str | None:
+    """Safety, urgency and detention notices (intents/special_paths.py) come before anything else."""
+    try:
+        from intents.special_paths import special_notice
+    except ImportError:
+        return None
+    return special_notice(text)
+
+
+def _feedback(ctx: DialogContext, state: dict, inbound: Inbound, pending: dict, command: str) -> Outbound:
+    faq_id = pending.get("faq_id")
+    conv_store.record_message(ctx.session, inbound.user_id, "in", command, "feedback", faq_id)
+    if command == "unhelpful":
+        kb_store.record_unanswered(ctx.session, f"[没用] {faq_id}", "unhelpful", inbound.channel, faq_id, None)
+    state.pop("pending", None)
+    return Outbound(T("feedback_thanks_good" if command == "helpful" else "feedback_thanks_bad"))

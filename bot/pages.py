@@ -1,0 +1,25 @@
+"""Citizen-facing H5 pages: the full answer of an FAQ entry (linked from long replies)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template
+
+from knowledge_base import store as kb_store
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/faq/<faq_id>")
+def faq_page(faq_id: str):
+    with current_app.extensions["fayuan_db"].session() as s:
+        entry = kb_store.get_entry(s, faq_id)
+        if entry is None:
+            abort(404)
+        data = entry.as_content()
+    paragraphs = [p.strip() for p in data["full_answer"].split("\n") if p.strip()]
+    return render_template("faq.html", entry=data, paragraphs=paragraphs)
+
+
+@bp.get("/")
+def home():
+    return render_template("message.html", title="法援助手",
+                           message="法援助手：法律援助智能问答。请在微信公众号中使用，或打开 /simulator 体验。")

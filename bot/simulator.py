@@ -1,0 +1,42 @@
+"""/simulator: a phone-sized WeChat-like chat that goes through the same dialog."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import Blueprint, jsonify, render_template, request
+
+from .channel import handle_in_app
+from .inbound import Inbound
+
+bp = Blueprint("simulator", __name__)
+_USER_RE = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
+
+
+@bp.get("/simulator")
+def page():
+    return render_template("simulator.html")
+
+
+@bp.post("/simulator/api/send")
+def send():
+    data = request.get_json(silent=True) or {}
+    user = str(data.get("user") or "")
+    if not _USER_RE.match(user):
+        user = "sim-" + uuid.uuid4().hex[:12]
+    kind = data.get("kind", "text")
+    if kind == "subscribe":
+        inbound = Inbound(f"sim:{user}", "simulator", "subscribe")
+    elif kind == "location":
+        try:
+            inbound = Inbound(f"sim:{user}", "simulator", "location",
+                              latitude=float(data["lat"]), longitude=float(data["lon"]))
+        except (KeyError, TypeError, ValueError):
+            return jsonify(error="位置格式不对"), 400
+    elif kind == "click":
+        inbound = Inbound(f"sim:{user}", "simulator", "click", event_key=str(data.get("key", ""))[:64])
+    else:
+        text = str(data.get("text") or "")[:2000]
+        inbound = Inbound(f"sim:{user}", "simulator", "text", text)
+    out = handle_in_app(inbound)
+    return jsonify(user=user, reply=out.text, faq_id=out.faq_id, code=out.code, options=out.options)

@@ -1,0 +1,1 @@
+"""Handoff to people: offices, applications, appointments and the staff console."""

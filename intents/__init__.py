@@ -1,0 +1,1 @@
+"""Intents: detection, the eligibility questionnaire and the rules engine."""

@@ -1,0 +1,86 @@
+"""Intent detection before any FAQ matching: commands, greetings, small talk, numbers.
+
+Pure: text (+ what the conversation is waiting for) → an intent name. Small talk is
+caught here so that 哈哈 or 你是机器人吗 can never receive a legal answer.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from knowledge_base.normalize import to_simplified_halfwidth
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("帮助", "菜单", "help", "功能", "你能做什么", "你会什么", "能干啥", "你能干什么", "都能做什么", "目录", "主菜单"),
+    "human": ("人工", "转人工", "人工服务", "找人工", "人工客服", "真人", "找工作人员", "我要人工", "客服"),
+    "restart": ("重新开始", "重来", "从头开始", "重置"),
+    "exit": ("退出", "不问了", "取消", "结束", "算了"),
+    "back": ("返回", "上一步", "上一个", "后退"),
+    "skip": ("跳过", "不想说", "不方便说"),
+    "apply": ("我要申请", "申请法律援助", "在线申请", "申请援助", "我想申请", "申请"),
+    "book": ("预约", "我要预约", "预约时间", "预约律师", "预约面谈"),
+    "progress": ("查进度", "进度查询", "查询进度", "我的申请", "申请进度"),
+    "eligibility": ("我能申请法律援助吗", "我能不能申请法律援助", "我符合条件吗", "评估", "资格评估",
+                    "检查资格", "我能申请吗", "能不能申请", "我符不符合条件", "符合条件吗", "看看我能不能申请",
+                    "测一测", "自测", "法律援助自测", "能不能免费请律师"),
+    "helpful": ("有用", "有帮助", "有用的", "解决了", "明白了"),
+    "unhelpful": ("没用", "没有用", "没帮助", "不对", "答非所问", "没解决"),
+}
+
+GREETINGS = ("你好", "您好", "hi", "hello", "哈喽", "在吗", "在不在", "早上好", "上午好", "下午好", "晚上好",
+             "早", "嗨", "喂", "有人吗", "你好啊", "您好啊", "老师好", "同志你好", "请问")
+THANKS = ("谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "非常感谢", "好的谢谢", "好的", "好", "知道了", "收到",
+          "明白", "懂了", "ok", "行", "嗯嗯", "嗯", "哦", "好滴", "3q", "thanks", "辛苦了")
+SMALL_TALK = re.compile(
+    r"^(哈+|呵+|嘿+|嘻+|h+a+|6+|[?？!！。.…]+|[👍😀-🙏]+)$"
+    r"|你是(谁|机器人|人工智能|ai|真人|人吗|男的|女的)|机器人吗|你叫什么|你几岁|你多大|你是不是机器人"
+    r"|天气|下雨|气温|吃了吗|吃饭了吗|吃什么|无聊|讲个笑话|唱首歌|你好可爱|我爱你|晚安|早安|生日快乐|新年快乐"
+)
+
+
+def _clean(text: str) -> str:
+    text = to_simplified_halfwidth(unicodedata.normalize("NFKC", text or ""))
+    return _PUNCT.sub("", text)
+
+
+def command_of(text: str) -> str | None:
+    """An exact command word (after trimming punctuation): 帮助, 人工, 重新开始 …"""
+    clean = _clean(text)
+    for name, words in COMMANDS.items():
+        if clean in words:
+            return name
+    return None
+
+
+def choice_number(text: str, n: int) -> int | None:
+    """'1' / '1.' / '第一个' / '一' → 1 when 1 ≤ value ≤ n."""
+    clean = _clean(text).removeprefix("第").removesuffix("个").removesuffix("条").removesuffix("项")
+    digits = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    value: int | None = None
+    if clean.isdigit():
+        value = int(clean)
+    elif clean in digits:
+        value = digits[clean]
+    return value if value is not None and 1 <= value <= n else None
+
+
+def is_yes(text: str) -> bool:
+    return _clean(text) in {"是", "是的", "对", "对的", "好", "好的", "嗯", "嗯嗯", "要", "需要", "行", "可以",
+                            "ok", "yes", "y", "继续", "要的", "好啊", "开始", "来吧"}
+
+
+def social_intent(text: str) -> str | None:
+    """greeting | thanks | smalltalk | None — messages that must not get a legal answer."""
+    clean = _clean(text)
+    raw = to_simplified_halfwidth(text or "").strip()
+    if not clean and raw:
+        return "smalltalk"  # only emoji or punctuation
+    if clean in GREETINGS:
+        return "greeting"
+    if clean in THANKS:
+        return "thanks"
+    if SMALL_TALK.search(clean) or SMALL_TALK.search(raw):
+        return "smalltalk"
+    return None

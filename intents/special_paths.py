@@ -1,0 +1,107 @@
+"""Notices that must come before any other answer: safety, urgency, detention.
+
+Why a separate, keyword-driven module: these three situations need the same first words
+whatever the FAQ matcher or the questionnaire would say next — a person being beaten
+must read "110" before anything about hardship tests; a person whose time limit runs
+out in days must hear about 先行援助 and 12348 at once; a family whose relative was just
+detained must learn that a lawyer can be assigned and how duty lawyers work.
+
+Every statement here is grounded in shared/domain/legal-aid-facts.md (article numbers
+as cited there). The women's-federation hotline number is not in that file, so the
+text only says 妇联. 110 is the police emergency number the brief asks us to give.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+try:
+    import zhconv as _zhconv
+except ImportError:  # pragma: no cover
+    _zhconv = None
+
+# Kinds, in the order their notices are shown (safety first).
+KINDS: tuple[str, ...] = ("violence", "urgent", "detained")
+
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "violence": re.compile(
+        r"家暴|家庭暴力|打我(?!电话|手机|的电话)|把我打|被(?:他|她|老公|丈夫|男人|老婆|媳妇|儿子|女儿|爸|妈|公公|婆婆|前夫|对象)?打(?:了|伤|得)"
+        r"|(?:老公|丈夫|男人|老婆|媳妇|儿子|女儿|前夫|对象|男朋友)(?:又|经常|天天|总是|老是|一直)?(?:打|揍|踢|掐)"
+        r"|威胁要杀|要杀了我|要杀我|扬言.{0,4}杀|弄死我|打死我|砍我|拿刀|不敢回家|不敢回去|躲在外面|逃出来|虐待|遗弃"
+        r"|人身安全保护令|保护令"
+    ),
+    "urgent": re.compile(
+        r"(?:明天|后天|今天|马上|下周|过两天|这周)(?:就|要)?(?:要)?开庭|开庭.{0,3}(?:明天|后天|马上)"
+        r"|时效.{0,4}(?:快|要|马上|就)(?:到|过|满|届满)|(?:快|马上|就要|要)(?:过|到)(?:时效|期限)"
+        r"|马上要过期|快过期|要过期|快到期|马上到期|期限.{0,3}(?:快|马上|就要)(?:到|过|满)|(?:期限|时效).{0,4}只剩.{0,3}天"
+        r"|要保全|需要保全|申请保全|财产保全|证据保全|保全财产|保全证据|转移财产|要跑路|先予执行"
+    ),
+    "detained": re.compile(
+        r"被抓|抓走|抓起来|抓进去|被拘|拘留|刑拘|被逮捕|逮捕|进去了|关进去|被关|看守所|羁押|被公安带走|被警察带走|派出所带走"
+    ),
+}
+
+_NOTICES: dict[str, str] = {
+    "violence": (
+        "⚠️ 您的安全最重要：\n"
+        "1. 如果现在有危险，请马上拨打 110 报警，先到安全的地方。\n"
+        "2. 可以向法院申请「人身安全保护令」，禁止对方再打您、骚扰您（《反家庭暴力法》第二十三条）。\n"
+        "3. 可以找当地妇联求助。\n"
+        "4. 家庭暴力、虐待、遗弃的受害人申请法律援助，不用审查经济困难条件（《法律援助法》第三十二条第四项）。\n"
+        "报警回执、告诫书、看病的病历、伤情照片请留好，申请时用得上。"
+    ),
+    "urgent": (
+        "⏰ 事情紧急的话：\n"
+        "起诉、仲裁或复议的期限不到 7 天就要到了，或者需要马上保全财产、证据、先予执行的，"
+        "法律援助机构可以先给您提供法律援助，材料以后再补（《法律援助法》第四十四条）。\n"
+        "请马上拨打 12348，或直接到当地法律援助中心说明情况。"
+    ),
+    "detained": (
+        "👮 家人被拘留、逮捕的：\n"
+        "1. 当事人没有请律师的，本人或近亲属可以申请法律援助（《法律援助法》第二十四条）；"
+        "人在看守所的，看守所或办案机关要在 24 小时内把申请转给法律援助机构（第三十九条）。\n"
+        "2. 当事人未满 18 岁，看不见、听不见或不能说话，有精神病不能完全明白自己的行为，"
+        "或者可能被判无期徒刑、死刑的，公安、检察院、法院必须通知法律援助机构指派律师，"
+        "不看家里经济条件（第二十五条）。\n"
+        "3. 没有辩护律师的，可以要求见值班律师：提供法律咨询、程序选择建议、申请变更强制措施、"
+        "对案件处理提出意见（第三十条）。\n"
+        "可以准备：拘留或逮捕通知书、当事人身份证、您和当事人的亲属关系证明。"
+        "有疑问请拨打 12348。"
+    ),
+}
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text if isinstance(text, str) else str(text))
+    if _zhconv is not None:
+        try:
+            text = _zhconv.convert(text, "zh-cn")
+        except Exception:  # pragma: no cover
+            pass
+    return re.sub(r"\s+", "", text)
+
+
+def detect_kinds(text: str) -> list[str]:
+    """Which special situations the text mentions, safety first ([] for none)."""
+    clean = _clean(text)
+    if not clean:
+        return []
+    return [kind for kind in KINDS if _PATTERNS[kind].search(clean)]
+
+
+def notice_for(kind: str) -> str:
+    """The notice for one kind ("violence", "urgent", "detained")."""
+    return _NOTICES[kind]
+
+
+def special_notice(text: str) -> str | None:
+    """Safety / urgency / detention information to send before anything else, or None.
+
+    When several apply (e.g. "他打我，现在被拘留了"), the notices are joined in the
+    order of ``KINDS``: safety first.
+    """
+    kinds = detect_kinds(text)
+    if not kinds:
+        return None
+    return "\n\n".join(_NOTICES[k] for k in kinds)

@@ -1,0 +1,69 @@
+"""Loading and validating the curated YAML content that ships in the repository.
+
+Errors name the file, the entry and the key, because the people who fix content are
+not necessarily the people who wrote the loader.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .lexicon import CONTENT_DIR
+
+REQUIRED = ("id", "code", "question", "alternatives", "short_answer", "full_answer", "basis", "follow_up")
+FOLLOW_UPS = {"eligibility", "apply", "hotline", "none"}
+MIN_ALTERNATIVES = 5
+
+
+class ContentError(ValueError):
+    pass
+
+
+def load_taxonomy(content_dir: Path = CONTENT_DIR) -> dict[str, str]:
+    data = yaml.safe_load((content_dir / "taxonomy.yaml").read_text(encoding="utf-8"))
+    return dict(data["codes"])
+
+
+def validate_entry(raw: object, where: str, taxonomy: dict[str, str]) -> dict:
+    """Return the entry in the database shape, or raise ContentError naming the problem."""
+    if not isinstance(raw, dict):
+        raise ContentError(f"{where}: an entry must be a mapping")
+    missing = [k for k in REQUIRED if not raw.get(k)]
+    if missing:
+        raise ContentError(f"{where}: missing {', '.join(missing)}")
+    faq_id = str(raw["id"])
+    code = str(raw["code"])
+    if code not in taxonomy or code == "other":
+        raise ContentError(f"{where} ({faq_id}): code {code!r} is not a taxonomy code")
+    alternatives = [str(a).strip() for a in raw["alternatives"] if str(a).strip()]
+    if len(alternatives) < MIN_ALTERNATIVES:
+        raise ContentError(f"{where} ({faq_id}): needs at least {MIN_ALTERNATIVES} alternatives")
+    follow_up = str(raw["follow_up"])
+    if follow_up not in FOLLOW_UPS:
+        raise ContentError(f"{where} ({faq_id}): follow_up must be one of {sorted(FOLLOW_UPS)}")
+    basis = raw["basis"] if isinstance(raw["basis"], list) else [raw["basis"]]
+    return {
+        "faq_id": faq_id, "code": code, "question": str(raw["question"]).strip(),
+        "alternatives": alternatives, "short_answer": str(raw["short_answer"]).strip(),
+        "full_answer": str(raw["full_answer"]).strip(), "basis": [str(b) for b in basis],
+        "follow_up": follow_up, "regional_note": str(raw.get("regional_note") or "").strip(),
+    }
+
+
+def load_faq(content_dir: Path = CONTENT_DIR) -> list[dict]:
+    """All entries from content/faq/*.yaml, in file order, validated."""
+    taxonomy = load_taxonomy(content_dir)
+    entries: list[dict] = []
+    seen: dict[str, str] = {}
+    for path in sorted((content_dir / "faq").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(data, list):
+            raise ContentError(f"{path.name}: the file must be a list of entries")
+        for i, raw in enumerate(data):
+            entry = validate_entry(raw, f"{path.name}[{i}]", taxonomy)
+            if entry["faq_id"] in seen:
+                raise ContentError(f"{path.name}[{i}]: id {entry['faq_id']} already used in {seen[entry['faq_id']]}")
+            seen[entry["faq_id"]] = path.name
+            entries.append(entry)
+    return entries

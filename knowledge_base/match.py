@@ -1,0 +1,154 @@
+"""Match a citizen's message to FAQ entries: retrieve by TF-IDF, re-rank with rapidfuzz.
+
+Pure functions over a loaded MatchIndex. The result says not only what matched but how
+sure we are, because the bot must never bluff: it answers, asks the citizen to choose
+between close entries, or says honestly that it is not sure.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from .index import MatchIndex, analyze, features, query_vector
+from .normalize import to_simplified_halfwidth
+
+Status = Literal["answer", "clarify", "unsure"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Calibrated on the development question set (see knowledge_base/evaluate.py)."""
+
+    answer: float = 0.50       # top score at or above: confident enough to answer
+    floor: float = 0.34        # below: not sure at all (unanswered log)
+    margin: float = 0.06       # entries within this of the top (and of other topics) → ask which
+    cosine_weight: float = 0.65
+    candidates: int = 12
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Hit:
+    faq_id: str
+    code: str
+    question: str
+    score: float
+    cosine: float
+    fuzz: float
+    matched: str  # the phrasing (canonical form) that matched best
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    status: Status
+    hits: list[Hit]
+    normalized: str
+    canonical: str
+    tokens: list[str] = field(default_factory=list)
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+    @property
+    def code(self) -> str:
+        """The topic reported to the outside: `other` when nothing matched well enough."""
+        return self.hits[0].code if self.hits and self.status != "unsure" else "other"
+
+    @property
+    def choices(self) -> list[Hit]:
+        """What to offer as numbered options when clarifying."""
+        return self.hits[:3] if self.status == "clarify" else []
+
+
+_SENTENCE_SPLIT = re.compile(r"[。！？!?；;\n]+|[，,](?=[^，,]{0,12}$)")
+
+
+def _last_clause(text: str) -> str | None:
+    """Long stories usually put the question at the end: score that part on its own too."""
+    text = to_simplified_halfwidth(text)
+    if len(text) < 30:
+        return None
+    parts = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
+    if len(parts) < 2:
+        return None
+    tail = parts[-1]
+    if len(tail) < 6 and len(parts) >= 2:
+        tail = parts[-2] + tail
+    return tail
+
+
+def _cosine_scores(text: str, index: MatchIndex) -> tuple[np.ndarray, str, str, list[str]]:
+    norm, canonical, tokens = analyze(text, index.segmenter)
+    qv = query_vector(features(tokens, canonical), index)
+    doc_scores = np.zeros(len(index.doc_texts), dtype=np.float32)
+    for f, w in qv.items():
+        docs, weights = index.postings[f]
+        doc_scores[docs] += weights * w
+    return doc_scores, norm, canonical, tokens
+
+
+def _rank(doc_scores: np.ndarray, canonical: str, index: MatchIndex, th: Thresholds) -> list[Hit]:
+    if not len(index.entries) or not canonical:
+        return []
+    entry_scores = np.maximum.reduceat(doc_scores, index.entry_starts)
+    k = min(th.candidates, len(entry_scores))
+    cand = np.argpartition(-entry_scores, k - 1)[:k]
+    cand = cand[entry_scores[cand] > 0]
+    hits: list[Hit] = []
+    n_docs = len(index.doc_texts)
+    for e in cand:
+        start = int(index.entry_starts[e])
+        end = int(index.entry_starts[e + 1]) if e + 1 < len(index.entry_starts) else n_docs
+        best_doc = start + int(np.argmax(doc_scores[start:end]))
+        fz = max(fuzz.WRatio(canonical, index.doc_texts[d]) for d in range(start, end)) / 100.0
+        cos = float(entry_scores[e])
+        score = th.cosine_weight * cos + (1 - th.cosine_weight) * fz
+        entry = index.entries[e]
+        hits.append(Hit(entry.faq_id, entry.code, entry.question, round(score, 4), round(cos, 4),
+                        round(fz, 4), index.doc_texts[best_doc]))
+    hits.sort(key=lambda h: h.score, reverse=True)
+    return hits
+
+
+def rank(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> tuple[list[Hit], str, str, list[str]]:
+    """All candidate hits, best first, combining the whole message and its last clause."""
+    doc_scores, norm, canonical, tokens = _cosine_scores(text, index)
+    hits = _rank(doc_scores, canonical, index, th)
+    tail = _last_clause(text)
+    if tail:
+        t_scores, _, t_canonical, _ = _cosine_scores(tail, index)
+        merged: dict[str, Hit] = {h.faq_id: h for h in hits}
+        for h in _rank(t_scores, t_canonical, index, th):
+            # a little less trust in the tail alone: it lost the story's context
+            h = Hit(h.faq_id, h.code, h.question, round(h.score * 0.95, 4), h.cosine, h.fuzz, h.matched)
+            if h.faq_id not in merged or merged[h.faq_id].score < h.score:
+                merged[h.faq_id] = h
+        hits = sorted(merged.values(), key=lambda h: h.score, reverse=True)
+    return hits, norm, canonical, tokens
+
+
+def decide_status(hits: list[Hit], th: Thresholds) -> tuple[Status, list[Hit]]:
+    """Answer, clarify between close entries, or admit not knowing."""
+    if not hits or hits[0].score < th.floor:
+        return "unsure", hits[:3]
+    top = hits[0]
+    close = [h for h in hits[1:3] if top.score - h.score <= th.margin]
+    if top.score >= th.answer and not close:
+        return "answer", hits[:3]
+    if top.score >= th.answer and all(h.code == top.code for h in close):
+        # near-duplicates within one topic: the best one answers well enough
+        return "answer", hits[:3]
+    return "clarify", [top, *close] if close else hits[:3]
+
+
+def match(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> MatchResult:
+    hits, norm, canonical, tokens = rank(text, index, th)
+    status, shown = decide_status(hits, th)
+    return MatchResult(status=status, hits=shown, normalized=norm, canonical=canonical, tokens=tokens)

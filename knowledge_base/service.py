@@ -1,0 +1,68 @@
+"""Holds the matcher index for a process and keeps it in step with the published KB.
+
+A publish bumps a version stamp in the database; each worker compares stamps and
+builds a fresh index beside the old one, then swaps the reference, so no request ever
+sees a half-built index.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from . import store
+from .index import MatchIndex, build_index
+from .lexicon import Lexicon, load_lexicon
+from .match import DEFAULT_THRESHOLDS, MatchResult, Thresholds, match
+from .segment import PinyinTable, Segmenter, build_pinyin_table
+
+
+def load_pinyin_table(cache_dir: Path | None) -> PinyinTable:
+    """pypinyin costs ~0.3 s to import; a small JSON cache keeps the CLI's cold start short."""
+    path = cache_dir / "pinyin_gb2312.json" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            return PinyinTable(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
+    table = build_pinyin_table()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(table.by_char, ensure_ascii=False), encoding="utf-8")
+        except OSError:
+            pass
+    return table
+
+
+class KnowledgeService:
+    def __init__(self, cache_dir: Path | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+                 lexicon: Lexicon | None = None):
+        self.cache_dir = cache_dir
+        self.thresholds = thresholds
+        self._lexicon = lexicon
+        self._segmenter: Segmenter | None = None
+        self._index: MatchIndex | None = None
+        self._version = -1
+        self._lock = threading.Lock()
+
+    @property
+    def segmenter(self) -> Segmenter:
+        if self._segmenter is None:
+            self._segmenter = Segmenter(self._lexicon or load_lexicon(), load_pinyin_table(self.cache_dir))
+        return self._segmenter
+
+    def index(self, session: Session) -> MatchIndex:
+        version = store.current_version(session)
+        if self._index is None or version != self._version:
+            with self._lock:
+                if self._index is None or version != self._version:
+                    entries = [e.as_content() for e in store.published_entries(session)]
+                    self._index = build_index(entries, self.segmenter, stamp=str(version))
+                    self._version = version
+        return self._index
+
+    def match(self, session: Session, text: str) -> MatchResult:
+        return match(text, self.index(session), self.thresholds)
