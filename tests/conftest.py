@@ -1,0 +1,81 @@
+"""Fixtures: a real app on a real database file, and the same on a real PostgreSQL server.
+
+Database-backed tests take the `app` fixture, parametrized over both backends. The
+PostgreSQL server is started by scripts/test.sh (TEST_PG_URL); without it the
+PostgreSQL half is skipped locally but fails in CI (FAYUAN_REQUIRE_PG=1).
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+TOKEN = "fayuan-test-token"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 chars, as WeChat issues them
+APPID = "wx1234567890abcdef"
+
+
+def _pg_database(base_url: str) -> str:
+    name = f"fayuan_test_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    engine.dispose()
+    return base_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'fayuan.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    base = os.environ.get("TEST_PG_URL")
+    if not base:
+        if os.environ.get("FAYUAN_REQUIRE_PG"):
+            pytest.fail("TEST_PG_URL is not set but PostgreSQL tests are required")
+        pytest.skip("no PostgreSQL server (run scripts/test.sh)")
+    return _pg_database(base)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def db_url(request) -> str:
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+def make_app(url: str):
+    from bot import create_app
+
+    return create_app({"DATABASE_URL": url, "WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY,
+                       "WECHAT_APPID": APPID, "SECRET_KEY": "test-secret", "TESTING": True,
+                       "PUBLIC_BASE_URL": "https://fayuan.example.cn"})
+
+
+@pytest.fixture(scope="session")
+def app(db_url):
+    return make_app(db_url)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def user_id() -> str:
+    return "o" + uuid.uuid4().hex[:20]
+
+
+@pytest.fixture(scope="session")
+def kb_index():
+    """The matcher index over the shipped content, without any database (pure tests)."""
+    from knowledge_base.content_files import load_faq
+    from knowledge_base.index import build_index
+    from knowledge_base.service import KnowledgeService
+
+    svc = KnowledgeService(cache_dir=Path(__file__).resolve().parent.parent / "var" / "cache")
+    return build_index(load_faq(), svc.segmenter)
