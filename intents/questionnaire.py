@@ -1,0 +1,643 @@
+"""The in-chat eligibility questionnaire: a small, pure state machine.
+
+Why it looks like this:
+
+- **The rules engine decides what to ask.** ``intents.rules.decide(facts)["missing"]``
+  lists the fields the decision still depends on, in the order worth asking
+  (legal-aid-facts.md §9); we ask its first item and nothing else (docassemble's "ask
+  only what is needed"). So the questionnaire never asks a question whose answer cannot
+  change the result, and it needs no branching logic of its own.
+- **Questions are data** (``flows/eligibility.yaml``, Rasa's ``utter_ask_<slot>`` /
+  ``utter_wrong_<slot>``): wording, numbered choices, parser, re-ask and whether 跳过
+  is allowed. The file is validated when loaded, so a missing question or a misspelt
+  parser fails at start-up rather than in a citizen's chat.
+- **State is a JSON dict the caller stores** (a database row), never process memory:
+  any worker can take the next message and a restart loses nothing.
+- **Nothing a citizen typed is lost or fatal.** An answer we cannot read gives the same
+  question again with ``understood=False`` (so the caller may try the text as a
+  knowledge-base question) and leaves the state unchanged.
+- **Going back prunes** (a2j's ``pruneIrrelevantData``): the facts are rebuilt by
+  replaying the history and keeping only answers the engine still needed at the point
+  they were given.
+
+State (all JSON types)::
+
+    {"flow": "eligibility", "version": 1,
+     "facts": {...},                    # what decide() sees
+     "current": "region" | None,        # the question waiting for an answer
+     "history": [{"field", "value", "source"}],  # source: prefill | answer | skip | extracted
+     "asked": ["matter", ...],          # questions shown, in order (question_count)
+     "urgent_first": bool, "notices": [...], "done": bool}
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import yaml
+
+from intents import parsing
+from intents.parsing import Choice, Parsed, ParseError
+from intents.result_text import render_result
+
+FLOW_FILE = Path(__file__).resolve().parent / "flows" / "eligibility.yaml"
+
+# The input fields of CONTRACTS.md §3, in the order of its table.
+FIELDS: tuple[str, ...] = (
+    "region", "matter", "age", "disabled", "fixed_income", "migrant_worker", "gender",
+    "unemployed", "household_size", "household_monthly_income", "receives_assistance",
+    "special_status", "criminal_role", "criminal_flags", "urgent",
+)
+
+# Allowed values of the §3 enumerated fields; the flow's choices must stay within them.
+ENUMS: dict[str, frozenset[str]] = {
+    "gender": frozenset({"female", "male"}),
+    "special_status": frozenset({
+        "martyr_relative", "good_samaritan", "wrongful_conviction", "abuse_victim", "veteran",
+        "military_family", "covid_frontline",
+    }),
+    "criminal_role": frozenset({"suspect", "defendant", "victim", "private_prosecutor"}),
+    "criminal_flags": frozenset({
+        "blind_deaf_mute", "mental_illness", "life_or_death_sentence", "death_penalty_review",
+        "absentia_trial", "compulsory_medical",
+    }),
+    "urgent": frozenset({"deadline_within_7_days", "preservation_needed"}),
+}
+
+# Which parser suits which §3 type; the flow may only use these for a field.
+_FIELD_PARSERS: dict[str, frozenset[str]] = {
+    "region": frozenset({"region"}),
+    "matter": frozenset({"matter", "choice"}),
+    "age": frozenset({"age", "int"}),
+    "household_size": frozenset({"household_size", "int"}),
+    "household_monthly_income": frozenset({"money", "int"}),
+    "gender": frozenset({"choice"}),
+    "criminal_role": frozenset({"choice"}),
+    "special_status": frozenset({"multi_choice"}),
+    "criminal_flags": frozenset({"multi_choice"}),
+    "urgent": frozenset({"multi_choice"}),
+    **{f: frozenset({"yes_no"}) for f in (
+        "disabled", "fixed_income", "migrant_worker", "unemployed", "receives_assistance")},
+}
+
+# FAQ codes that are not matters but still say something about the conversation.
+_URGENT_CODE = "service.urgent"
+
+STATE_VERSION = 1
+
+
+class FlowError(ValueError):
+    """The flow YAML is invalid; the message names the file and the key."""
+
+
+# --------------------------------------------------------------------------- the flow
+
+
+@dataclass(frozen=True)
+class Variant:
+    when: Mapping[str, tuple[Any, ...]]
+    ask: str
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        return all(facts.get(k) in allowed for k, allowed in self.when.items())
+
+
+@dataclass(frozen=True)
+class Question:
+    """One field's question, as declared in the flow YAML."""
+
+    field: str
+    ask: str
+    parser: str
+    reask: str
+    skip: bool
+    choices: tuple[Choice, ...] = ()
+    hint: str | None = None
+    variants: tuple[Variant, ...] = ()
+    none_words: tuple[str, ...] = ()
+
+    def wording(self, facts: Mapping[str, Any]) -> str:
+        for variant in self.variants:
+            if variant.matches(facts):
+                return variant.ask
+        return self.ask
+
+    def choices_block(self) -> str:
+        return "\n".join(f"{i}. {c.label}" for i, c in enumerate(self.choices, 1))
+
+    def prompt(self, facts: Mapping[str, Any]) -> str:
+        """The question as sent: wording, numbered choices, how to answer."""
+        lines = [self.wording(facts)]
+        if self.choices:
+            lines.append(self.choices_block())
+        if self.hint:
+            lines.append(self.hint)
+        return "\n".join(lines)
+
+    def parse(self, text: str) -> Parsed | ParseError:
+        if self.none_words and parsing.compact(text) in {parsing.compact(w) for w in self.none_words}:
+            return Parsed([])
+        return parsing.parse(self.parser, text, self.choices)
+
+
+@dataclass(frozen=True)
+class Flow:
+    version: int
+    intro: str
+    questions: Mapping[str, Question]
+    back_words: frozenset[str]
+    skip_words: frozenset[str]
+    footer_back: str
+    footer_skip: str
+    texts: Mapping[str, str]
+
+
+_TEXT_KEYS = ("first_question_back", "cannot_skip", "skipped", "went_back", "done_already", "not_understood")
+_QUESTION_KEYS = {"ask", "parser", "reask", "skip", "choices", "hint", "variants", "none_words"}
+
+
+def _taxonomy_codes() -> frozenset[str] | None:
+    """Topic codes, for checking the matter choices; None when no taxonomy file is found."""
+    here = Path(__file__).resolve().parent
+    for path in (here.parent / "knowledge_base" / "content" / "taxonomy.yaml",
+                 here.parent.parent / "shared" / "taxonomy.yaml",
+                 here.parent / "shared" / "taxonomy.yaml"):
+        if path.is_file():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            codes = data.get("codes") if isinstance(data, dict) else None
+            if isinstance(codes, dict):
+                return frozenset(codes)
+    return None
+
+
+def _req_str(node: Mapping[str, Any], key: str, where: str) -> str:
+    value = node.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise FlowError(f"{where}.{key}: a non-empty string is required")
+    return value.strip()
+
+
+def load_flow(path: Path | str = FLOW_FILE) -> Flow:
+    """Read and validate the flow YAML: every §3 field has a question, every parser
+    exists and suits its field, choices are present where needed and their values are
+    valid §3 values (matter: taxonomy codes). Errors name the file and the key."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise FlowError(f"{path}: cannot read: {exc}") from exc
+    if not isinstance(data, dict):
+        raise FlowError(f"{path}: the top level must be a mapping")
+    name = path.name
+    raw_questions = data.get("questions")
+    if not isinstance(raw_questions, dict):
+        raise FlowError(f"{name}: questions: a mapping of field → question is required")
+    unknown = sorted(set(raw_questions) - set(FIELDS))
+    if unknown:
+        raise FlowError(f"{name}: questions: unknown fields {unknown}")
+    missing = [f for f in FIELDS if f not in raw_questions]
+    if missing:
+        raise FlowError(f"{name}: questions: no question for {missing}")
+    codes = _taxonomy_codes()
+
+    questions: dict[str, Question] = {}
+    for fname, node in raw_questions.items():
+        where = f"{name}: questions.{fname}"
+        if not isinstance(node, dict):
+            raise FlowError(f"{where}: must be a mapping")
+        extra = sorted(set(node) - _QUESTION_KEYS)
+        if extra:
+            raise FlowError(f"{where}: unknown keys {extra}")
+        parser = _req_str(node, "parser", where)
+        if parser not in parsing.PARSERS:
+            raise FlowError(f"{where}.parser: no parser named {parser!r} (have {sorted(parsing.PARSERS)})")
+        if parser not in _FIELD_PARSERS[fname]:
+            raise FlowError(f"{where}.parser: {parser!r} does not fit this field (use {sorted(_FIELD_PARSERS[fname])})")
+        skip = node.get("skip")
+        if not isinstance(skip, bool):
+            raise FlowError(f"{where}.skip: true or false is required")
+        choices: list[Choice] = []
+        raw_choices = node.get("choices") or []
+        if parser in parsing.CHOICE_PARSERS and not raw_choices:
+            raise FlowError(f"{where}.choices: parser {parser!r} needs choices")
+        if raw_choices and parser not in parsing.CHOICE_PARSERS:
+            raise FlowError(f"{where}.choices: parser {parser!r} does not use choices")
+        if not isinstance(raw_choices, list):
+            raise FlowError(f"{where}.choices: must be a list")
+        for i, ch in enumerate(raw_choices, 1):
+            cw = f"{where}.choices[{i}]"
+            if not isinstance(ch, dict) or set(ch) - {"value", "label", "keywords"}:
+                raise FlowError(f"{cw}: needs value, label and optional keywords only")
+            value = ch.get("value")
+            label = _req_str(ch, "label", cw)
+            kws = ch.get("keywords") or []
+            if not isinstance(kws, list) or not all(isinstance(k, str) and k for k in kws):
+                raise FlowError(f"{cw}.keywords: a list of strings is required")
+            if fname in ENUMS and value not in ENUMS[fname]:
+                raise FlowError(f"{cw}.value: {value!r} is not one of {sorted(ENUMS[fname])}")
+            if fname == "matter" and codes is not None and value not in codes:
+                raise FlowError(f"{cw}.value: {value!r} is not a taxonomy code")
+            if any(c.value == value for c in choices):
+                raise FlowError(f"{cw}.value: {value!r} appears twice")
+            choices.append(Choice(value=value, label=label, keywords=tuple(kws)))
+        variants: list[Variant] = []
+        for i, var in enumerate(node.get("variants") or [], 1):
+            vw = f"{where}.variants[{i}]"
+            if not isinstance(var, dict) or not isinstance(var.get("when"), dict) or set(var) - {"when", "ask"}:
+                raise FlowError(f"{vw}: needs when (a mapping) and ask")
+            when: dict[str, tuple[Any, ...]] = {}
+            for k, allowed in var["when"].items():
+                if k not in FIELDS:
+                    raise FlowError(f"{vw}.when: unknown field {k!r}")
+                when[k] = tuple(allowed if isinstance(allowed, list) else [allowed])
+            variants.append(Variant(when=when, ask=_req_str(var, "ask", vw)))
+        none_words = node.get("none_words") or []
+        if none_words and parser != "multi_choice":
+            raise FlowError(f"{where}.none_words: only for multi_choice questions")
+        hint = node.get("hint")
+        if hint is not None and not isinstance(hint, str):
+            raise FlowError(f"{where}.hint: must be a string")
+        questions[fname] = Question(
+            field=fname, ask=_req_str(node, "ask", where), parser=parser,
+            reask=_req_str(node, "reask", where), skip=skip, choices=tuple(choices),
+            hint=hint.strip() if hint else None, variants=tuple(variants),
+            none_words=tuple(str(w) for w in none_words),
+        )
+
+    commands = data.get("commands") or {}
+    footer = data.get("footer") or {}
+    texts = data.get("texts") or {}
+    for key in _TEXT_KEYS:
+        _req_str(texts, key, f"{name}: texts")
+    back = commands.get("back") or []
+    skipw = commands.get("skip") or []
+    if not back or not skipw:
+        raise FlowError(f"{name}: commands: back and skip word lists are required")
+    return Flow(
+        version=int(data.get("version") or 1),
+        intro=_req_str(data, "intro", name),
+        questions=questions,
+        back_words=frozenset(parsing.compact(w) for w in back),
+        skip_words=frozenset(parsing.compact(w) for w in skipw),
+        footer_back=_req_str(footer, "back", f"{name}: footer"),
+        footer_skip=_req_str(footer, "skip", f"{name}: footer"),
+        texts={k: str(v).strip() for k, v in texts.items()},
+    )
+
+
+@lru_cache(maxsize=1)
+def flow() -> Flow:
+    """The validated flow, loaded once per process (it is read-only data)."""
+    return load_flow(FLOW_FILE)
+
+
+# --------------------------------------------------------------------------- the engine seam
+
+
+def _decide(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """Call the rules engine (intents/rules.py). Imported late so this module and its
+    parsers load even while the engine is being changed."""
+    from intents.rules import decide
+    return decide(dict(facts))
+
+
+def _facts_errors() -> tuple[type[BaseException], ...]:
+    """The exception types that mean "this fact value is invalid"."""
+    try:
+        from intents.facts import FactsError
+    except Exception:  # pragma: no cover - facts.py is part of the engine
+        return (ValueError,)
+    return (FactsError, ValueError)
+
+
+def _try_decide(facts: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        return _decide(facts), None
+    except _facts_errors() as exc:
+        return None, str(exc)
+
+
+# --------------------------------------------------------------------------- Step
+
+
+@dataclass
+class Step:
+    """What one turn of the questionnaire produces.
+
+    ``state`` is what the caller stores for the next turn; ``text`` the reply to send;
+    ``understood`` is False when the answer could not be used (the caller may try the
+    text as a knowledge-base question); ``result`` is the §3 output once ``done``.
+    ``notice`` repeats any safety/urgency/detention notice that was put at the top of
+    ``text``, for callers that log or send it separately.
+    """
+
+    state: dict[str, Any]
+    text: str
+    done: bool = False
+    result: dict[str, Any] | None = None
+    understood: bool = True
+    question_count: int = 0
+    notice: str | None = None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _new_state() -> dict[str, Any]:
+    return {
+        "flow": "eligibility", "version": STATE_VERSION, "facts": {}, "current": None,
+        "history": [], "asked": [], "urgent_first": False, "notices": [], "done": False,
+    }
+
+
+def _skipped(state: Mapping[str, Any]) -> set[str]:
+    return {h["field"] for h in state.get("history", []) if h.get("source") == "skip"}
+
+
+def _facts_from_history(history: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for h in history:
+        if h.get("source") != "skip":
+            facts[h["field"]] = copy.deepcopy(h.get("value"))
+    return facts
+
+
+def _prune(history: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Keep only the answers the engine still needed when they were given.
+
+    Replays the history from the start: a prefilled fact always stays (it came from the
+    conversation, not from a question); any other entry stays only if its field was in
+    ``decide(facts so far)["missing"]`` at that point. After 「返回」 changes an earlier
+    answer this drops answers that belonged to the abandoned branch (e.g. the
+    criminal questions after the matter changed from a criminal case to a wage claim).
+    """
+    kept: list[dict[str, Any]] = []
+    facts: dict[str, Any] = {}
+    for h in history:
+        entry = dict(h)
+        if entry.get("source") == "prefill":
+            kept.append(entry)
+            facts[entry["field"]] = copy.deepcopy(entry.get("value"))
+            continue
+        result, _ = _try_decide(facts)
+        needed = set(result.get("missing") or []) if result else set(FIELDS)
+        if entry["field"] in needed and entry["field"] not in facts:
+            kept.append(entry)
+            if entry.get("source") != "skip":
+                facts[entry["field"]] = copy.deepcopy(entry.get("value"))
+    return kept
+
+
+def _next_field(state: Mapping[str, Any], result: Mapping[str, Any]) -> str | None:
+    """The first field the engine still needs that we can ask and was not skipped."""
+    facts = state["facts"]
+    skipped = _skipped(state)
+    questions = flow().questions
+    if state.get("urgent_first") and "urgent" not in facts and "urgent" not in skipped:
+        return "urgent"
+    for f in result.get("missing") or []:
+        if f in questions and f not in facts and f not in skipped:
+            return f
+    return None
+
+
+def _footer(state: Mapping[str, Any], question: Question) -> str:
+    parts: list[str] = []
+    if question.skip:
+        parts.append(flow().footer_skip)
+    if state.get("history"):
+        parts.append(flow().footer_back)
+    return "".join(parts)
+
+
+def _question_text(state: Mapping[str, Any], fname: str) -> str:
+    q = flow().questions[fname]
+    footer = _footer(state, q)
+    return q.prompt(state["facts"]) + (f"\n（{footer}）" if footer else "")
+
+
+def _join(*parts: str | None) -> str:
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def _special(state: dict[str, Any], text: str | None = None, kinds: Sequence[str] = ()) -> str | None:
+    """Safety/urgency/detention notices triggered by the text or by an answer, once each."""
+    from intents import special_paths
+
+    found = list(kinds)
+    if text:
+        found += special_paths.detect_kinds(text)
+    shown = state.setdefault("notices", [])
+    new = [k for k in special_paths.KINDS if k in found and k not in shown]
+    if not new:
+        return None
+    shown.extend(new)
+    return "\n\n".join(special_paths.notice_for(k) for k in new)
+
+
+def _kinds_for_answer(fname: str, value: Any) -> list[str]:
+    """Notices an answer itself calls for (e.g. matter 6 = family violence)."""
+    if fname == "matter" and value == "family.violence":
+        return ["violence"]
+    if fname == "special_status" and isinstance(value, list) and "abuse_victim" in value:
+        return ["violence"]
+    return []
+
+
+def _advance(state: dict[str, Any], lead: str | None = None, notice: str | None = None) -> Step:
+    """Ask the next missing field, or finish with the result."""
+    state["facts"] = _facts_from_history(state["history"])
+    result, error = _try_decide(state["facts"])
+    if result is None:  # cannot happen for values our parsers produce; never crash
+        result = {"decision": "needs_more_info", "hardship_review": "unknown", "priority": False,
+                  "pre_aid": False, "reasons": [], "materials": [], "next_steps": [],
+                  "missing": [], "error": error}
+    fname = _next_field(state, result)
+    if fname is None:
+        state["current"] = None
+        state["done"] = True
+        text = _join(notice, lead, render_result(result, state["facts"]))
+        return Step(state=state, text=text, done=True, result=result,
+                    question_count=len(state["asked"]), notice=notice)
+    state["current"] = fname
+    state["done"] = False
+    if fname not in state["asked"]:
+        state["asked"].append(fname)
+    text = _join(notice, lead, _question_text(state, fname))
+    return Step(state=state, text=text, question_count=len(state["asked"]), notice=notice)
+
+
+def _matter_codes() -> set[Any]:
+    return {c.value for c in flow().questions["matter"].choices}
+
+
+def _valid_prefill(fname: str, value: Any) -> bool:
+    if fname not in FIELDS or value is None:
+        return False
+    if fname == "matter" and value not in _matter_codes():
+        return False
+    result, _ = _try_decide({fname: value})
+    return result is not None
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def start(prefill: dict[str, Any] | None = None) -> Step:
+    """Begin a questionnaire.
+
+    ``prefill`` holds facts already known from the conversation, e.g.
+    ``{"matter": "labor.wages"}`` from the FAQ just answered or ``{"region": "石狮市"}``
+    from an earlier answer. Invalid or unknown entries are dropped rather than trusted
+    (the FAQ code may be ``legal_aid.apply``, which is not a matter); the FAQ code
+    ``service.urgent`` makes the urgency question come first (legal-aid-facts.md §9.9).
+    Returns the first question, or the result when the prefill already decides.
+    """
+    state = _new_state()
+    for fname, value in (prefill or {}).items():
+        if fname == "matter" and value == _URGENT_CODE:
+            state["urgent_first"] = True
+            continue
+        if _valid_prefill(fname, value):
+            state["history"].append({"field": fname, "value": copy.deepcopy(value), "source": "prefill"})
+    step = _advance(state)
+    if not step.done:
+        step.text = _join(flow().intro, step.text)
+    return step
+
+
+def current_question(state: Mapping[str, Any]) -> str:
+    """The question the state is waiting for (to resume a paused questionnaire)."""
+    st = _load(state)
+    if st["done"] or not st.get("current"):
+        return _advance(st).text
+    return _question_text(st, st["current"])
+
+
+def _load(state: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A private, repaired copy of a stored state (the caller's dict is never mutated)."""
+    st = _new_state()
+    if isinstance(state, Mapping):
+        st.update(copy.deepcopy(dict(state)))
+    if not isinstance(st.get("history"), list):
+        st["history"] = []
+    st["history"] = [h for h in st["history"] if isinstance(h, dict) and h.get("field") in FIELDS]
+    if not isinstance(st.get("asked"), list):
+        st["asked"] = []
+    if not isinstance(st.get("notices"), list):
+        st["notices"] = []
+    st["facts"] = _facts_from_history(st["history"])
+    if st.get("current") not in flow().questions:
+        st["current"] = None
+    return st
+
+
+def _go_back(st: dict[str, Any]) -> Step:
+    texts = flow().texts
+    if not st["history"]:
+        step = _advance(st)
+        step.text = _join(texts["first_question_back"], step.text)
+        return step
+    # An answer may have brought extracted facts with it (stored right after it):
+    # drop them together with the answer.
+    while st["history"] and st["history"][-1].get("source") == "extracted":
+        st["history"].pop()
+    if st["history"]:
+        st["history"].pop()
+    st["history"] = _prune(st["history"])
+    return _advance(st, lead=texts["went_back"])
+
+
+def _skip(st: dict[str, Any], fname: str) -> Step:
+    st["history"].append({"field": fname, "value": None, "source": "skip"})
+    return _advance(st, lead=flow().texts["skipped"])
+
+
+def _reask(st: dict[str, Any], q: Question, err: ParseError, notice: str | None) -> Step:
+    texts = flow().texts
+    lead = err.reask if err.code in ("range", "ambiguous", "out_of_range", "dont_know") else texts["not_understood"]
+    body = q.reask
+    if q.choices:
+        body = f"{q.wording(st['facts'])}\n{q.choices_block()}\n{q.reask}"
+    footer = _footer(st, q)
+    text = _join(notice, f"{lead}{body}" + (f"\n（{footer}）" if footer else ""))
+    return Step(state=st, text=text, understood=False, question_count=len(st["asked"]), notice=notice)
+
+
+def _extract_region(text: str) -> str | None:
+    """A place named inside a free-text matter answer ("我在石狮打工，老板欠钱")."""
+    found = parsing.resolve_place(text)
+    return found
+
+
+def answer(state: dict[str, Any], text: str) -> Step:
+    """Take the citizen's reply to the current question.
+
+    Understood → store it and ask the next missing field, or finish with the result.
+    Not understood → the same question again (``understood=False``), state unchanged.
+    Commands: 返回 (back one question, dropping that answer and pruning answers that
+    no longer matter) and 跳过 (only where the question allows it; recorded so it is
+    not asked again). 「不知道」 counts as 跳过 where skipping is allowed.
+    """
+    st = _load(state)
+    text = text if isinstance(text, str) else ("" if text is None else str(text))
+    said = parsing.compact(text)
+    fl = flow()
+    if said in fl.back_words:
+        return _go_back(st)
+    if st["done"] or not st.get("current"):
+        step = _advance(st)
+        if step.done:
+            step.text = _join(fl.texts["done_already"])
+            step.understood = False
+            return step
+        return step  # a repaired state: ask what is missing
+    fname = st["current"]
+    q = fl.questions[fname]
+    if said in fl.skip_words:
+        if not q.skip:
+            return Step(state=st, text=_join(fl.texts["cannot_skip"], _question_text(st, fname)),
+                        understood=True, question_count=len(st["asked"]))
+        return _skip(st, fname)
+
+    parsed = q.parse(text)
+    notice_kinds: list[str] = []
+    if isinstance(parsed, ParseError):
+        notice = _special(st, text)
+        if parsed.code == "dont_know" and q.skip:
+            step = _skip(st, fname)
+            step.text = _join(notice, step.text)
+            step.notice = notice
+            return step
+        return _reask(st, q, parsed, notice)
+
+    # Check the value with the engine before keeping it (e.g. a region it cannot handle).
+    trial = dict(st["facts"])
+    trial[fname] = parsed.value
+    result, error = _try_decide(trial)
+    if result is None:
+        notice = _special(st, text)
+        return _reask(st, q, ParseError(q.reask, "unclear"), notice)
+
+    st["history"].append({"field": fname, "value": copy.deepcopy(parsed.value), "source": "answer"})
+    lead = parsed.note
+    if fname == "matter" and parsed.note and "region" not in trial:
+        place = _extract_region(text)
+        if place is not None:
+            trial2 = dict(trial, region=place)
+            res2, _ = _try_decide(trial2)
+            if res2 is not None:
+                st["history"].append({"field": "region", "value": place, "source": "extracted", "with": "matter"})
+                lead = _join(lead, f"地区按「{place}」。")
+    notice_kinds = _kinds_for_answer(fname, parsed.value)
+    notice = _special(st, text, notice_kinds)
+    return _advance(st, lead=lead, notice=notice)
+
+
+def facts_of(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts collected so far (for the application form and the records)."""
+    return _load(state)["facts"]
