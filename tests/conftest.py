@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-TOKEN = "fayuan-test-token"
-AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 chars, as WeChat issues them
-APPID = "wx1234567890abcdef"
+from app_factory import make_app  # noqa: E402,F401
 
 
 def _pg_database(base_url: str) -> str:
@@ -45,14 +43,6 @@ def pg_url() -> str:
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def db_url(request) -> str:
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-
-
-def make_app(url: str):
-    from bot import create_app
-
-    return create_app({"DATABASE_URL": url, "WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY,
-                       "WECHAT_APPID": APPID, "SECRET_KEY": "test-secret", "TESTING": True,
-                       "PUBLIC_BASE_URL": "https://fayuan.example.cn"})
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from wechatpy.crypto import WeChatCrypto
 
-from conftest import AES_KEY, APPID, TOKEN
+from app_factory import AES_KEY, APPID, TOKEN
 
 
 def signature(token: str, timestamp: str, nonce: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.conversation import ChatMessage
-from conftest import TOKEN, make_app
+from app_factory import TOKEN, make_app
 from wechat_client import (WeChat, event_xml, location_xml, media_xml, signature, text_xml,
                            voice_xml)
 
