@@ -164,14 +164,24 @@ def _taxonomy_codes() -> frozenset[str] | None:
     """Topic codes, for checking the matter choices; None when no taxonomy file is found."""
     here = Path(__file__).resolve().parent
     for path in (here.parent / "knowledge_base" / "content" / "taxonomy.yaml",
-                 here.parent.parent / "shared" / "taxonomy.yaml",
-                 here.parent / "shared" / "taxonomy.yaml"):
+                 here.parent.parent / "shared" / "taxonomy.yaml"):
         if path.is_file():
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             codes = data.get("codes") if isinstance(data, dict) else None
             if isinstance(codes, dict):
                 return frozenset(codes)
     return None
+
+
+def _engine_values(fname: str) -> frozenset[str] | None:
+    """The values the engine's facts table allows for an enumerated field (the one
+    source of truth, tables/fields.yaml and scope.yaml); None if it cannot be read."""
+    try:
+        from intents.facts import allowed_values
+        values = allowed_values(fname)
+    except Exception:
+        return None
+    return frozenset(values) if values else None
 
 
 def _req_str(node: Mapping[str, Any], key: str, where: str) -> str:
@@ -237,10 +247,13 @@ def load_flow(path: Path | str = FLOW_FILE) -> Flow:
             kws = ch.get("keywords") or []
             if not isinstance(kws, list) or not all(isinstance(k, str) and k for k in kws):
                 raise FlowError(f"{cw}.keywords: a list of strings is required")
-            if fname in ENUMS and value not in ENUMS[fname]:
-                raise FlowError(f"{cw}.value: {value!r} is not one of {sorted(ENUMS[fname])}")
+            allowed = _engine_values(fname) if fname in ENUMS or fname == "matter" else None
+            if fname in ENUMS and value not in (allowed or ENUMS[fname]):
+                raise FlowError(f"{cw}.value: {value!r} is not one of {sorted(allowed or ENUMS[fname])}")
             if fname == "matter" and codes is not None and value not in codes:
                 raise FlowError(f"{cw}.value: {value!r} is not a taxonomy code")
+            if fname == "matter" and allowed is not None and value not in allowed:
+                raise FlowError(f"{cw}.value: {value!r} is not a matter the rules engine knows")
             if any(c.value == value for c in choices):
                 raise FlowError(f"{cw}.value: {value!r} appears twice")
             choices.append(Choice(value=value, label=label, keywords=tuple(kws)))
@@ -476,12 +489,21 @@ def _matter_codes() -> set[Any]:
 
 
 def _valid_prefill(fname: str, value: Any) -> bool:
+    """A prefilled fact is kept only if it is a §3 field with a valid value; a matter
+    must also be one the questionnaire could have asked (not an FAQ code like
+    ``legal_aid.apply``)."""
     if fname not in FIELDS or value is None:
         return False
     if fname == "matter" and value not in _matter_codes():
         return False
-    result, _ = _try_decide({fname: value})
-    return result is not None
+    try:
+        from intents.facts import validate_field
+        validate_field(fname, value)
+    except _facts_errors():
+        return False
+    except Exception:  # pragma: no cover - no validator: let decide() judge below
+        pass
+    return True
 
 
 # --------------------------------------------------------------------------- public API
@@ -502,6 +524,8 @@ def start(prefill: dict[str, Any] | None = None) -> Step:
         if fname == "matter" and value == _URGENT_CODE:
             state["urgent_first"] = True
             continue
+        if fname == "region" and isinstance(value, str):
+            value = parsing.resolve_place(value) or value
         if _valid_prefill(fname, value):
             state["history"].append({"field": fname, "value": copy.deepcopy(value), "source": "prefill"})
     step = _advance(state)

@@ -37,6 +37,10 @@ class MatchIndex:
     entry_starts: np.ndarray              # first document of each entry, for reduceat
     postings: dict[str, tuple[np.ndarray, np.ndarray]]  # feature → (doc ids, weights)
     idf: dict[str, float]
+    entry_postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # feature → (entries, w)
+    codes: list[str] = field(default_factory=list)
+    code_postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # feature → (codes, w)
+    entry_code: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     stamp: str = ""
     by_id: dict[str, int] = field(default_factory=dict)
 
@@ -105,20 +109,37 @@ def build_index(raw_entries: list[dict], segmenter: Segmenter, stamp: str = "") 
         df.update(feats.keys())
     idf = {f: math.log((n_docs + 1) / (d + 1)) + 1.0 for f, d in df.items()}
 
-    post_docs: dict[str, list[int]] = defaultdict(list)
-    post_w: dict[str, list[float]] = defaultdict(list)
+    postings = _postings(enumerate(doc_feats), idf)
+    # Whole entries and whole topics as documents too: a story rarely matches one
+    # phrasing well, but it shares a topic's vocabulary.
+    entry_feats: list[Counter[str]] = [Counter() for _ in entries]
     for d, feats in enumerate(doc_feats):
-        weights = {f: _weight(f, tf, idf[f]) for f, tf in feats.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        for f, w in weights.items():
-            post_docs[f].append(d)
-            post_w[f].append(w / norm)
-    postings = {f: (np.asarray(post_docs[f], dtype=np.int32), np.asarray(post_w[f], dtype=np.float32))
-                for f in post_docs}
+        entry_feats[doc_entry[d]].update(feats)
+    codes = sorted({e.code for e in entries})
+    code_idx = {c: i for i, c in enumerate(codes)}
+    code_feats: list[Counter[str]] = [Counter() for _ in codes]
+    for e, feats in zip(entries, entry_feats):
+        code_feats[code_idx[e.code]].update(feats)
     return MatchIndex(entries=entries, segmenter=segmenter, doc_texts=doc_texts,
                       doc_entry=np.asarray(doc_entry, dtype=np.int32),
                       entry_starts=np.asarray(starts, dtype=np.int64), postings=postings,
-                      idf=idf, stamp=stamp)
+                      idf=idf, entry_postings=_postings(enumerate(entry_feats), idf), codes=codes,
+                      code_postings=_postings(enumerate(code_feats), idf),
+                      entry_code=np.asarray([code_idx[e.code] for e in entries], dtype=np.int32), stamp=stamp)
+
+
+def _postings(rows, idf: dict[str, float]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Unit-length TF-IDF rows stored column-wise: feature → (row ids, weights)."""
+    post_rows: dict[str, list[int]] = defaultdict(list)
+    post_w: dict[str, list[float]] = defaultdict(list)
+    for r, feats in rows:
+        weights = {f: _weight(f, tf, idf[f]) for f, tf in feats.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        for f, w in weights.items():
+            post_rows[f].append(r)
+            post_w[f].append(w / norm)
+    return {f: (np.asarray(post_rows[f], dtype=np.int32), np.asarray(post_w[f], dtype=np.float32))
+            for f in post_rows}
 
 
 def query_vector(feats: Counter[str], index: MatchIndex) -> dict[str, float]:

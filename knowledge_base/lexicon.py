@@ -19,6 +19,11 @@ class Lexicon:
 
     user_words: tuple[str, ...]
     synonyms: dict[str, str] = field(default_factory=dict)  # variant → canonical
+    cues: tuple[str, ...] = ()  # words that mark a legal question (domain_cues.txt)
+
+    def has_cue(self, canonical_text: str) -> bool:
+        text = canonical_text.replace("告诉", "")  # 告 (sue) but not 告诉 (tell)
+        return any(c in text for c in self.cues)
 
     @property
     def canonical_terms(self) -> set[str]:
@@ -54,4 +59,14 @@ def load_lexicon(content_dir: Path = CONTENT_DIR) -> Lexicon:
     """Read the shipped synonyms.yaml and userdict.txt."""
     groups = yaml.safe_load((content_dir / "synonyms.yaml").read_text(encoding="utf-8")) or {}
     words = parse_user_dict((content_dir / "userdict.txt").read_text(encoding="utf-8"))
-    return Lexicon(user_words=words, synonyms=parse_synonym_groups(groups.get("groups", {})))
+    cues_file = content_dir / "domain_cues.txt"
+    cues = parse_word_list(cues_file.read_text(encoding="utf-8")) if cues_file.exists() else ()
+    return Lexicon(user_words=words, synonyms=parse_synonym_groups(groups.get("groups", {})), cues=cues)
+
+
+def parse_word_list(text: str) -> tuple[str, ...]:
+    """Whitespace-separated words; '#' starts a comment."""
+    words: list[str] = []
+    for line in text.splitlines():
+        words.extend(line.split("#", 1)[0].split())
+    return tuple(dict.fromkeys(words))

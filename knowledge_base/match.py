@@ -23,11 +23,16 @@ Status = Literal["answer", "clarify", "unsure"]
 class Thresholds:
     """Calibrated on the development question set (see knowledge_base/evaluate.py)."""
 
-    answer: float = 0.50       # top score at or above: confident enough to answer
-    floor: float = 0.34        # below: not sure at all (unanswered log)
-    margin: float = 0.06       # entries within this of the top (and of other topics) → ask which
-    cosine_weight: float = 0.65
+    answer: float = 0.60       # top score at or above: confident enough to answer
+    floor: float = 0.40        # below: not sure at all (unanswered log)
+    margin: float = 0.08       # entries within this of the top (and of other topics) → ask which
+    no_cue_answer: float = 1.0  # without any legal cue word, only a near-exact match is trusted
+    cosine_weight: float = 0.4
     candidates: int = 12
+    scorer: str = "ratio"      # rapidfuzz scorer used for re-ranking
+    code_bonus: float = 0.3    # support from other entries of the same topic
+    entry_weight: float = 1.0  # cosine with the whole entry (all its phrasings)
+    topic_weight: float = 1.0  # cosine with the whole topic (all its entries)
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -84,20 +89,37 @@ def _last_clause(text: str) -> str | None:
     return tail
 
 
-def _cosine_scores(text: str, index: MatchIndex) -> tuple[np.ndarray, str, str, list[str]]:
+@dataclass
+class _Scores:
+    docs: np.ndarray
+    entries: np.ndarray
+    topics: np.ndarray
+
+
+def _accumulate(qv: dict[str, float], postings: dict, size: int) -> np.ndarray:
+    out = np.zeros(size, dtype=np.float32)
+    for f, w in qv.items():
+        hit = postings.get(f)
+        if hit is not None:
+            out[hit[0]] += hit[1] * w
+    return out
+
+
+def _cosine_scores(text: str, index: MatchIndex) -> tuple[_Scores, str, str, list[str]]:
     norm, canonical, tokens = analyze(text, index.segmenter)
     qv = query_vector(features(tokens, canonical), index)
-    doc_scores = np.zeros(len(index.doc_texts), dtype=np.float32)
-    for f, w in qv.items():
-        docs, weights = index.postings[f]
-        doc_scores[docs] += weights * w
-    return doc_scores, norm, canonical, tokens
+    scores = _Scores(_accumulate(qv, index.postings, len(index.doc_texts)),
+                     _accumulate(qv, index.entry_postings, len(index.entries)),
+                     _accumulate(qv, index.code_postings, len(index.codes)))
+    return scores, norm, canonical, tokens
 
 
-def _rank(doc_scores: np.ndarray, canonical: str, index: MatchIndex, th: Thresholds) -> list[Hit]:
+def _rank(scores: _Scores, canonical: str, index: MatchIndex, th: Thresholds) -> list[Hit]:
     if not len(index.entries) or not canonical:
         return []
-    entry_scores = np.maximum.reduceat(doc_scores, index.entry_starts)
+    doc_scores = scores.docs
+    best_phrasing = np.maximum.reduceat(doc_scores, index.entry_starts)
+    entry_scores = best_phrasing + th.entry_weight * scores.entries + th.topic_weight * scores.topics[index.entry_code]
     k = min(th.candidates, len(entry_scores))
     cand = np.argpartition(-entry_scores, k - 1)[:k]
     cand = cand[entry_scores[cand] > 0]
@@ -107,14 +129,32 @@ def _rank(doc_scores: np.ndarray, canonical: str, index: MatchIndex, th: Thresho
         start = int(index.entry_starts[e])
         end = int(index.entry_starts[e + 1]) if e + 1 < len(index.entry_starts) else n_docs
         best_doc = start + int(np.argmax(doc_scores[start:end]))
-        fz = max(fuzz.WRatio(canonical, index.doc_texts[d]) for d in range(start, end)) / 100.0
-        cos = float(entry_scores[e])
-        score = th.cosine_weight * cos + (1 - th.cosine_weight) * fz
+        scorer = getattr(fuzz, th.scorer)
+        fz = max(scorer(canonical, index.doc_texts[d]) for d in range(start, end)) / 100.0
+        cos = float(best_phrasing[e])
+        blended = float(entry_scores[e])
+        score = th.cosine_weight * blended + (1 - th.cosine_weight) * fz
         entry = index.entries[e]
         hits.append(Hit(entry.faq_id, entry.code, entry.question, round(score, 4), round(cos, 4),
                         round(fz, 4), index.doc_texts[best_doc]))
     hits.sort(key=lambda h: h.score, reverse=True)
+    if th.code_bonus and hits:
+        hits = _topic_support(hits, th.code_bonus)
     return hits
+
+
+def _topic_support(hits: list[Hit], bonus: float) -> list[Hit]:
+    """A question that several entries of one topic answer is more surely of that topic."""
+    second_of_code: dict[str, float] = {}
+    seen: set[str] = set()
+    for h in hits:
+        if h.code in seen and h.code not in second_of_code:
+            second_of_code[h.code] = h.score
+        seen.add(h.code)
+    out = [Hit(h.faq_id, h.code, h.question, round(h.score + bonus * second_of_code.get(h.code, 0.0), 4),
+               h.cosine, h.fuzz, h.matched) for h in hits]
+    out.sort(key=lambda h: h.score, reverse=True)
+    return out
 
 
 def rank(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> tuple[list[Hit], str, str, list[str]]:
@@ -134,9 +174,11 @@ def rank(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> t
     return hits, norm, canonical, tokens
 
 
-def decide_status(hits: list[Hit], th: Thresholds) -> tuple[Status, list[Hit]]:
+def decide_status(hits: list[Hit], th: Thresholds, has_cue: bool = True) -> tuple[Status, list[Hit]]:
     """Answer, clarify between close entries, or admit not knowing."""
     if not hits or hits[0].score < th.floor:
+        return "unsure", hits[:3]
+    if not has_cue and hits[0].score < th.no_cue_answer:
         return "unsure", hits[:3]
     top = hits[0]
     close = [h for h in hits[1:3] if top.score - h.score <= th.margin]
@@ -150,5 +192,5 @@ def decide_status(hits: list[Hit], th: Thresholds) -> tuple[Status, list[Hit]]:
 
 def match(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> MatchResult:
     hits, norm, canonical, tokens = rank(text, index, th)
-    status, shown = decide_status(hits, th)
+    status, shown = decide_status(hits, th, index.segmenter.lexicon.has_cue(canonical))
     return MatchResult(status=status, hits=shown, normalized=norm, canonical=canonical, tokens=tokens)

@@ -97,12 +97,20 @@ class Segmenter:
             bucket.setdefault(key, term)
         for length, key in clashes:
             table[length].pop(key, None)
+        self._latin = {k.replace(" ", ""): t for bucket in table.values() for k, t in bucket.items()}
         return table
+
+    def repair_latin_pinyin(self, text: str) -> str:
+        """Pinyin typed in letters when the phone's IME fails: gongshang → 工伤."""
+        if not re.search(r"[a-z]{4,}", text):
+            return text
+        return re.sub(r"[a-z]{4,}", lambda m: self._latin.get(m.group(0), m.group(0)), text)
 
     def repair_homophones(self, text: str) -> str:
         """公伤 → 工伤, 法律缓助 → 法律援助: same pinyin as a legal term, different characters."""
         if not self._homophones:
             return text
+        text = self.repair_latin_pinyin(text)
         readings = [self.pinyin.by_char.get(ch) for ch in text]
         out: list[str] = []
         i = 0
