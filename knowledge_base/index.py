@@ -17,6 +17,7 @@ from .normalize import normalize
 
 WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.45
+TOPIC_SPREAD_ALPHA = 0.5
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,17 @@ def build_index(raw_entries: list[dict], segmenter: Segmenter, stamp: str = "") 
     for feats in doc_feats:
         df.update(feats.keys())
     idf = {f: math.log((n_docs + 1) / (d + 1)) + 1.0 for f, d in df.items()}
+    # Words every topic uses (申请, 法律援助, 怎么办) say little about *which* topic:
+    # scale each feature by how few topics use it.
+    topics_of: dict[str, set[str]] = defaultdict(set)
+    for d, feats in enumerate(doc_feats):
+        code = entries[doc_entry[d]].code
+        for f in feats:
+            topics_of[f].add(code)
+    n_topics = len({e.code for e in entries}) or 1
+    for f in idf:
+        spread = math.log((n_topics + 1) / (len(topics_of[f]) + 1)) + 1.0
+        idf[f] *= spread ** TOPIC_SPREAD_ALPHA
 
     postings = _postings(enumerate(doc_feats), idf)
     # Whole entries and whole topics as documents too: a story rarely matches one

@@ -24,7 +24,7 @@ class Thresholds:
     """Calibrated on the development question set (see knowledge_base/evaluate.py)."""
 
     answer: float = 0.60       # top score at or above: confident enough to answer
-    floor: float = 0.40        # below: not sure at all (unanswered log)
+    floor: float = 0.42        # below: not sure at all (unanswered log)
     margin: float = 0.08       # entries within this of the top (and of other topics) → ask which
     no_cue_answer: float = 1.0  # without any legal cue word, only a near-exact match is trusted
     cosine_weight: float = 0.4

@@ -84,7 +84,8 @@ class Segmenter:
         """length → {pinyin key → term}: only multi-character legal terms, unambiguous keys."""
         table: dict[int, dict[str, str]] = {}
         clashes: set[tuple[int, str]] = set()
-        for term in self.lexicon.canonical_terms | set(self.lexicon.synonyms):
+        # Only canonical terms: a sound-alike of a *variant* (被拘 ~ 被拒) is too risky.
+        for term in self.lexicon.canonical_terms:
             if not 2 <= len(term) <= 6:
                 continue
             key = self.pinyin.key(term)
