@@ -20,6 +20,7 @@ from handoff.offices import describe, nearest
 from intents import detect
 from knowledge_base import store as kb_store
 from knowledge_base.match import MatchResult
+from knowledge_base.privacy import mask_personal_data
 from knowledge_base.service import KnowledgeService
 
 from . import conversation as conv_store
@@ -218,7 +219,7 @@ def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
         n = detect.choice_number(text, len(pending.get("faq_ids", [])))
         if n is not None:
             state.pop("pending", None)
-            return _answer(ctx, state, pending["faq_ids"][n - 1])
+            return _answer(ctx, state, pending["faq_ids"][n - 1], state.get("last_question"))
         if text.strip().isdigit():
             return Outbound(T("choice_invalid"))
     elif pending.get("type") == "offer":
@@ -264,11 +265,13 @@ def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
     return _from_knowledge_base(ctx, state, inbound)
 
 
-def _answer(ctx: DialogContext, state: dict, faq_id: str) -> Outbound:
+def _answer(ctx: DialogContext, state: dict, faq_id: str, question: str | None = None) -> Outbound:
     text, pending = answer_text(ctx, faq_id)
     entry = kb_store.get_entry(ctx.session, faq_id)
     state["pending"] = pending
     state["last_faq"] = faq_id
+    if question is not None:
+        state["last_question"] = mask_personal_data(question)[:500]
     return Outbound(text, faq_id=faq_id, code=entry.code if entry else None)
 
 
@@ -277,12 +280,13 @@ def _from_knowledge_base(ctx: DialogContext, state: dict, inbound: Inbound) -> O
     top = result.top
     if result.status == "answer" and top is not None:
         special = _special_notice(inbound.text)
-        out = _answer(ctx, state, top.faq_id)
+        out = _answer(ctx, state, top.faq_id, inbound.text)
         if special:
             out.text = fit(f"{special}\n\n{out.text}", ctx.faq_url(top.faq_id), limit=600)
         return out
     if result.status == "clarify" and top is not None:
         state["pending"] = {"type": "choose", "faq_ids": [h.faq_id for h in result.choices]}
+        state["last_question"] = mask_personal_data(inbound.text)[:500]
         kb_store.record_unanswered(ctx.session, inbound.text, "low_confidence", inbound.channel,
                                    top.faq_id, top.score)
         return Outbound(clarify_text(result), code=result.code, options=[h.question for h in result.choices])
@@ -306,6 +310,7 @@ def _feedback(ctx: DialogContext, state: dict, inbound: Inbound, pending: dict, 
     faq_id = pending.get("faq_id")
     conv_store.record_message(ctx.session, inbound.user_id, "in", command, "feedback", faq_id)
     if command == "unhelpful":
-        kb_store.record_unanswered(ctx.session, f"[没用] {faq_id}", "unhelpful", inbound.channel, faq_id, None)
+        kb_store.record_unanswered(ctx.session, state.get("last_question") or "", "unhelpful",
+                                   inbound.channel, faq_id, None)
     state.pop("pending", None)
     return Outbound(T("feedback_thanks_good" if command == "helpful" else "feedback_thanks_bad"))

@@ -119,8 +119,11 @@ class Question:
     hint: str | None = None
     variants: tuple[Variant, ...] = ()
     none_words: tuple[str, ...] = ()
+    refine: str | None = None
 
-    def wording(self, facts: Mapping[str, Any]) -> str:
+    def wording(self, facts: Mapping[str, Any], refining: bool = False) -> str:
+        if refining and self.refine:
+            return self.refine.replace("{value}", str(facts.get(self.field, "")))
         for variant in self.variants:
             if variant.matches(facts):
                 return variant.ask
@@ -129,9 +132,9 @@ class Question:
     def choices_block(self) -> str:
         return "\n".join(f"{i}. {c.label}" for i, c in enumerate(self.choices, 1))
 
-    def prompt(self, facts: Mapping[str, Any]) -> str:
+    def prompt(self, facts: Mapping[str, Any], refining: bool = False) -> str:
         """The question as sent: wording, numbered choices, how to answer."""
-        lines = [self.wording(facts)]
+        lines = [self.wording(facts, refining)]
         if self.choices:
             lines.append(self.choices_block())
         if self.hint:
@@ -157,7 +160,7 @@ class Flow:
 
 
 _TEXT_KEYS = ("first_question_back", "cannot_skip", "skipped", "went_back", "done_already", "not_understood")
-_QUESTION_KEYS = {"ask", "parser", "reask", "skip", "choices", "hint", "variants", "none_words"}
+_QUESTION_KEYS = {"ask", "parser", "reask", "skip", "choices", "hint", "variants", "none_words", "refine"}
 
 
 def _taxonomy_codes() -> frozenset[str] | None:
@@ -274,11 +277,15 @@ def load_flow(path: Path | str = FLOW_FILE) -> Flow:
         hint = node.get("hint")
         if hint is not None and not isinstance(hint, str):
             raise FlowError(f"{where}.hint: must be a string")
+        refine = node.get("refine")
+        if refine is not None and (not isinstance(refine, str) or not refine.strip()):
+            raise FlowError(f"{where}.refine: must be a non-empty string")
         questions[fname] = Question(
             field=fname, ask=_req_str(node, "ask", where), parser=parser,
             reask=_req_str(node, "reask", where), skip=skip, choices=tuple(choices),
             hint=hint.strip() if hint else None, variants=tuple(variants),
             none_words=tuple(str(w) for w in none_words),
+            refine=refine.strip() if refine else None,
         )
 
     commands = data.get("commands") or {}
@@ -364,6 +371,7 @@ def _new_state() -> dict[str, Any]:
     return {
         "flow": "eligibility", "version": STATE_VERSION, "facts": {}, "current": None,
         "history": [], "asked": [], "urgent_first": False, "notices": [], "done": False,
+        "refining": False,
     }
 
 
@@ -379,12 +387,29 @@ def _facts_from_history(history: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return facts
 
 
+def _wanted(facts: Mapping[str, Any], result: Mapping[str, Any] | None = None) -> list[str]:
+    """The fields to ask, in order: the engine's ``next_questions`` when it has one
+    (``missing`` plus the urgency question offered last, §9.9), else ``missing``."""
+    try:
+        from intents.rules import next_questions
+    except ImportError:
+        next_questions = None
+    if next_questions is not None:
+        try:
+            return [str(f) for f in next_questions(dict(facts))]
+        except _facts_errors():
+            return []
+    if result is None:
+        result, _ = _try_decide(facts)
+    return [str(f) for f in ((result or {}).get("missing") or [])]
+
+
 def _prune(history: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Keep only the answers the engine still needed when they were given.
+    """Keep only the answers the engine still wanted when they were given.
 
     Replays the history from the start: a prefilled fact always stays (it came from the
-    conversation, not from a question); any other entry stays only if its field was in
-    ``decide(facts so far)["missing"]`` at that point. After 「返回」 changes an earlier
+    conversation, not from a question); any other entry stays only if its field was
+    among the fields the engine wanted at that point. After 「返回」 changes an earlier
     answer this drops answers that belonged to the abandoned branch (e.g. the
     criminal questions after the matter changed from a criminal case to a wage claim).
     """
@@ -396,31 +421,47 @@ def _prune(history: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             kept.append(entry)
             facts[entry["field"]] = copy.deepcopy(entry.get("value"))
             continue
-        result, _ = _try_decide(facts)
-        needed = set(result.get("missing") or []) if result else set(FIELDS)
-        if entry["field"] in needed and entry["field"] not in facts:
+        needed = set(_wanted(facts))
+        fresh = entry["field"] not in facts or entry.get("refine")
+        if entry["field"] in needed and fresh:
             kept.append(entry)
             if entry.get("source") != "skip":
                 facts[entry["field"]] = copy.deepcopy(entry.get("value"))
     return kept
 
 
-def _next_field(state: Mapping[str, Any], result: Mapping[str, Any]) -> str | None:
-    """The first field the engine still needs that we can ask and was not skipped."""
+def _refined(state: Mapping[str, Any], fname: str) -> bool:
+    return any(h.get("field") == fname and h.get("refine") for h in state.get("history", []))
+
+
+def _next_field(state: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[str | None, bool]:
+    """The first field the engine still wants that we can ask and was not skipped, and
+    whether it is a refinement (a field already answered that the engine needs more
+    precisely, e.g. 吉林省 → which city; asked once, only if the flow says how)."""
     facts = state["facts"]
     skipped = _skipped(state)
     questions = flow().questions
     if state.get("urgent_first") and "urgent" not in facts and "urgent" not in skipped:
-        return "urgent"
-    for f in result.get("missing") or []:
-        if f in questions and f not in facts and f not in skipped:
-            return f
-    return None
+        return "urgent", False
+    for f in _wanted(facts, result):
+        if f not in questions or f in skipped:
+            continue
+        if f not in facts:
+            return f, False
+        if questions[f].refine and not _refined(state, f):
+            return f, True
+    return None, False
 
 
-def _footer(state: Mapping[str, Any], question: Question) -> str:
+def _can_skip(state: Mapping[str, Any], question: Question) -> bool:
+    """跳过 is allowed where the flow says so, and always for a refinement (the first
+    answer already stands)."""
+    return question.skip or bool(state.get("refining"))
+
+
+def _footer(state: Mapping[str, Any], question: Question, refining: bool = False) -> str:
     parts: list[str] = []
-    if question.skip:
+    if _can_skip(state, question):
         parts.append(flow().footer_skip)
     if state.get("history"):
         parts.append(flow().footer_back)
@@ -429,8 +470,9 @@ def _footer(state: Mapping[str, Any], question: Question) -> str:
 
 def _question_text(state: Mapping[str, Any], fname: str) -> str:
     q = flow().questions[fname]
-    footer = _footer(state, q)
-    return q.prompt(state["facts"]) + (f"\n（{footer}）" if footer else "")
+    refining = bool(state.get("refining"))
+    footer = _footer(state, q, refining)
+    return q.prompt(state["facts"], refining) + (f"\n（{footer}）" if footer else "")
 
 
 def _join(*parts: str | None) -> str:
@@ -469,7 +511,8 @@ def _advance(state: dict[str, Any], lead: str | None = None, notice: str | None 
         result = {"decision": "needs_more_info", "hardship_review": "unknown", "priority": False,
                   "pre_aid": False, "reasons": [], "materials": [], "next_steps": [],
                   "missing": [], "error": error}
-    fname = _next_field(state, result)
+    fname, refining = _next_field(state, result)
+    state["refining"] = refining
     if fname is None:
         state["current"] = None
         state["done"] = True
@@ -478,8 +521,9 @@ def _advance(state: dict[str, Any], lead: str | None = None, notice: str | None 
                     question_count=len(state["asked"]), notice=notice)
     state["current"] = fname
     state["done"] = False
-    if fname not in state["asked"]:
-        state["asked"].append(fname)
+    label = f"{fname}:refine" if refining else fname
+    if label not in state["asked"]:
+        state["asked"].append(label)
     text = _join(notice, lead, _question_text(state, fname))
     return Step(state=state, text=text, question_count=len(state["asked"]), notice=notice)
 
@@ -557,6 +601,7 @@ def _load(state: Mapping[str, Any] | None) -> dict[str, Any]:
     st["facts"] = _facts_from_history(st["history"])
     if st.get("current") not in flow().questions:
         st["current"] = None
+    st["refining"] = bool(st.get("refining")) and st["current"] is not None
     return st
 
 
@@ -577,6 +622,11 @@ def _go_back(st: dict[str, Any]) -> Step:
 
 
 def _skip(st: dict[str, Any], fname: str) -> Step:
+    if st.get("refining"):
+        # The first answer stands; remember that the refinement was offered.
+        st["history"].append({"field": fname, "value": copy.deepcopy(st["facts"].get(fname)),
+                              "source": "answer", "refine": True})
+        return _advance(st, lead=flow().texts["skipped"])
     st["history"].append({"field": fname, "value": None, "source": "skip"})
     return _advance(st, lead=flow().texts["skipped"])
 
@@ -622,8 +672,9 @@ def answer(state: dict[str, Any], text: str) -> Step:
         return step  # a repaired state: ask what is missing
     fname = st["current"]
     q = fl.questions[fname]
+    refining = bool(st.get("refining"))
     if said in fl.skip_words:
-        if not q.skip:
+        if not _can_skip(st, q):
             return Step(state=st, text=_join(fl.texts["cannot_skip"], _question_text(st, fname)),
                         understood=True, question_count=len(st["asked"]))
         return _skip(st, fname)
@@ -632,7 +683,7 @@ def answer(state: dict[str, Any], text: str) -> Step:
     notice_kinds: list[str] = []
     if isinstance(parsed, ParseError):
         notice = _special(st, text)
-        if parsed.code == "dont_know" and q.skip:
+        if parsed.code == "dont_know" and _can_skip(st, q):
             step = _skip(st, fname)
             step.text = _join(notice, step.text)
             step.notice = notice
@@ -647,7 +698,10 @@ def answer(state: dict[str, Any], text: str) -> Step:
         notice = _special(st, text)
         return _reask(st, q, ParseError(q.reask, "unclear"), notice)
 
-    st["history"].append({"field": fname, "value": copy.deepcopy(parsed.value), "source": "answer"})
+    entry: dict[str, Any] = {"field": fname, "value": copy.deepcopy(parsed.value), "source": "answer"}
+    if refining:
+        entry["refine"] = True
+    st["history"].append(entry)
     lead = parsed.note
     if fname == "matter" and parsed.note and "region" not in trial:
         place = _extract_region(text)

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from intents.facts import CRIMINAL_MATTER, Facts, label, parse_facts
 from intents.loader import TableError, cached, optional_table, section, table
-from intents.regions import Region, resolve_region
+from intents.regions import Region, all_regions, resolve_region
 
 DECISIONS: tuple[str, ...] = ("eligible", "likely_eligible", "not_eligible", "needs_more_info", "mandatory")
 HARDSHIP_REVIEWS: tuple[str, ...] = ("exempt", "passed", "failed", "unknown")
@@ -155,6 +155,7 @@ class Combined:
     fields: tuple[str, ...]
     deciders: tuple[Option, ...]
     pending: tuple[Option, ...]
+    best: int = NO  # the best level already known
 
 
 def _combine(options: list[Option], cap: int = YES) -> Combined:
@@ -165,10 +166,10 @@ def _combine(options: list[Option], cap: int = YES) -> Combined:
     potential = max([best, *(o.potential for o in options)])
     deciders = tuple(o for o in known if o.level == best)
     if best >= cap:
-        return Combined(best, potential, (), deciders, ())
+        return Combined(best, potential, (), deciders, (), best)
     pending = tuple(o for o in options if o.level is None and o.potential > best)
     fields = _union(o.fields for o in pending)
-    return Combined(None if fields else best, potential, fields, deciders, pending)
+    return Combined(None if fields else best, potential, fields, deciders, pending, best)
 
 
 def _say(basis: str, text: str) -> str:
@@ -531,7 +532,11 @@ def _wage_option(f: Facts, region: Region, scheme: dict[str, Any], pass_level: i
         return w.monthly * (high_m if g else base_m)
 
     def describe(g: bool | None) -> str:
-        figs_text = "、".join(f"{w.area}{_yuan(w.monthly)}元" for w in wages)
+        amounts = sorted({w.monthly for w in wages})
+        if len(wages) == 1:
+            figs_text = f"{wages[0].area}{_yuan(wages[0].monthly)}元"
+        else:
+            figs_text = f"{region.name}各地{_yuan(amounts[0])}元至{_yuan(amounts[-1])}元不等"
         doc = wages[0].document or ""
         eff = f"{wages[0].effective_from}起执行" if wages[0].effective_from else ""
         src = "，".join(x for x in (doc, eff) if x)
@@ -545,13 +550,14 @@ def _wage_option(f: Facts, region: Region, scheme: dict[str, Any], pass_level: i
     outcomes = {(w.area, g): _classify(pc, line(w, g)) for w in wages for g in gvals}
     values = set(outcomes.values())
     level_of = {"passed": pass_level, "band": LIKELY, "failed": NO}
-    note = f"{region.note}" if region.note and len(wages) == 1 else ""
+    note = region.note.strip().rstrip("。") if region.note and len(wages) == 1 else ""
     tail = f"；{scheme['region_note']}" if scheme.get("region_note") else ""
     if len(values) == 1:
         out = values.pop()
         g = gvals[0] if len(gvals) == 1 else None
         lines = sorted({line(w, gg) for w in wages for gg in gvals})
-        std = f"{describe(g)}，标准线{'元、'.join(_yuan(x) for x in lines)}元"
+        shown = f"{_yuan(lines[0])}元至{_yuan(lines[-1])}元" if len(lines) > 2 else "元、".join(_yuan(x) for x in lines) + "元"
+        std = f"{describe(g)}，标准线{shown}"
         verdict = {"passed": "低于标准线", "failed": "高于标准线，暂不符合经济困难条件",
                    "band": "接近标准线，由法律援助机构判断"}[out]
         text = f"{scheme['text']}。{std}；{said}，{verdict}" + (f"。{note}" if note else "") + tail
@@ -614,21 +620,33 @@ class Evaluation:
     matter: str | None = None
     region: Region | None = None
     role: str | None = None
+    pending: tuple[Option, ...] = ()
 
 
 def _needs_reason(pending: Iterable[Option], missing: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     bases: list[str] = []
     for o in pending:
+        if not set(o.fields) & set(missing):
+            continue
         if o.pending:
             out.append(o.pending)
         elif o.basis and o.basis not in bases:
             bases.append(o.basis)
     if missing:
         labels = "、".join(label(m) for m in missing)
-        basis = "、".join(bases) if bases else "《法律援助法》第四十三条"
+        basis = _merge_bases(bases) if bases else "《法律援助法》第四十三条"
         out.append(_say(basis, f"还需要了解：{labels}，才能作出判断"))
     return out
+
+
+def _merge_bases(bases: list[str]) -> str:
+    """"《法律援助法》第三十二条" + "《法律援助法》第四十二条第二项" → one citation."""
+    law = "《法律援助法》"
+    articles = [b[len(law):] for b in bases if b.startswith(law) and "、" not in b and "《" not in b[len(law):]]
+    others = [b for b in bases if not (b.startswith(law) and "、" not in b and "《" not in b[len(law):])]
+    merged = [law + "、".join(articles)] if articles else []
+    return "、".join(merged + others)
 
 
 def _order(names: Iterable[str], criminal_defence: bool) -> tuple[str, ...]:
@@ -681,6 +699,11 @@ def _path(f: Facts, matter: str, region: Region | None, role: str | None, region
     """Scope (R5, R6) + hardship (R3, R4, R7, R8) + combine (R12), for a non-mandatory case."""
     scope = _scope(f, matter, region, role)
     cap = scope.level if scope.level is not None else scope.potential
+    if scope.level is None and scope.fields == ("special_status",):
+        # Only a LAL 32 status that fits the matter is still open. That status would also
+        # exempt from the hardship test, so hardship matters only up to what the matter
+        # gets without it (R5): e.g. a divorce in 泉州 needs nothing but special_status.
+        cap = scope.best
     exempt_opts, notes = _exemption_options(f, matter, region, role)
     income = _income_option(f, region)
     options = exempt_opts + [income] + (_judgment_options(f, role) if matter == CRIMINAL_MATTER else [])
@@ -688,11 +711,12 @@ def _path(f: Facts, matter: str, region: Region | None, role: str | None, region
     review = _review(options, hard)
 
     reasons: list[str] = []
+    missing: tuple[str, ...] = ()
     if matter == CRIMINAL_MATTER:
         cr = table("criminal")
         spec = cr["defence_hardship"] if role in cr["defence_roles"] else cr["victim_hardship"]
         reasons.append(_say(spec["basis"], spec["text"]))
-    if scope.level is not None:
+    if scope.level is not None and matter != CRIMINAL_MATTER:
         reasons += [o.reason for o in scope.deciders if o.reason]
     if scope.level == NO:
         decision, missing = "not_eligible", ()
@@ -708,7 +732,6 @@ def _path(f: Facts, matter: str, region: Region | None, role: str | None, region
             decision = "needs_more_info"
             if region_note and "region" in missing:
                 reasons.append(region_note)
-            reasons += _needs_reason([*scope.pending, *hard.pending], missing)
         else:
             decision = "eligible" if min(scope.level, hard.level) == YES else "likely_eligible"
 
@@ -721,11 +744,36 @@ def _path(f: Facts, matter: str, region: Region | None, role: str | None, region
     else:
         mode, proofs = "statement", []
     return Evaluation(decision=decision, hardship_review=review, missing=missing, reasons=reasons,
-                      proofs=proofs, hardship_materials=mode, matter=matter, region=region, role=role)
+                      proofs=proofs, hardship_materials=mode, matter=matter, region=region, role=role,
+                      pending=(*scope.pending, *hard.pending) if decision == "needs_more_info" else ())
+
+
+def _intersection(groups: list[tuple[str, ...]]) -> tuple[str, ...]:
+    if not groups:
+        return ()
+    common = set(groups[0]).intersection(*map(set, groups[1:]))
+    return tuple(n for n in groups[0] if n in common)
+
+
+@cached
+def _representatives() -> tuple[Region, ...]:
+    """One region per distinct way the rules treat a place (scope profile, hardship
+    scheme, one or several minimum-wage areas): enough to see what a place changes."""
+    seen: dict[tuple[str, str, bool], Region] = {}
+    for region in all_regions():
+        key = (region.scope_profile, region.hardship, len(region.wage_areas) > 1 or region.wage_areas == ("*",))
+        seen.setdefault(key, region)
+    return tuple(seen.values())
 
 
 def evaluate(facts: Mapping[str, Any] | Facts) -> Evaluation:
-    """The decision with its parts (for callers that want more than the §3 dict)."""
+    """The decision with its parts (for callers that want more than the §3 dict).
+
+    Three facts are *gates* — asked first because what else is needed depends on them:
+    the criminal role (R2), the facts that make a defence mandatory (R1: age and
+    criminal_flags of a suspect or defendant) and the region. While a gate is open,
+    ``missing`` holds the gate plus only the facts needed whatever its answer.
+    """
     f = parse_facts(facts)
     region, region_note = _region_of(f)
     matter = f.matter
@@ -735,31 +783,33 @@ def evaluate(facts: Mapping[str, Any] | Facts) -> Evaluation:
     mandatory = FALSE
     if matter == CRIMINAL_MATTER:
         mandatory, why = _mandatory(f, role)
-        if mandatory.value is True:
+        if mandatory.value is True:  # R1
             return Evaluation(decision="mandatory", hardship_review="exempt", reasons=why,
                               hardship_materials="none", matter=matter, region=region, role=role)
     ask = section("scope", "ask_matter")
-    if matter is None:
-        return Evaluation(decision="needs_more_info", hardship_review="unknown", missing=("matter",),
-                          reasons=[_say(ask["basis"], ask["text"])], region=region)
-    if (section("scope", "matters")[matter] or {}).get("kind") == "ask_matter":
+    if matter is None or (section("scope", "matters")[matter] or {}).get("kind") == "ask_matter":  # R6
         return Evaluation(decision="needs_more_info", hardship_review="unknown", missing=("matter",),
                           reasons=[_say(ask["basis"], ask["text"])], matter=matter, region=region)
     if matter == CRIMINAL_MATTER and role is None:  # R2
         subs = [evaluate(replace(f, criminal_role=r)) for r in ("suspect", "victim")]
-        missing = _order(("criminal_role", *_union(s.missing for s in subs)), True)
+        missing = _order(("criminal_role", *_intersection([s.missing for s in subs])), True)
         reason = _say("《法律援助法》第二十四条、第二十五条、第二十九条",
                       "犯罪嫌疑人、被告人和被害人适用的规定不同，需要先知道当事人在案件中的身份")
         return Evaluation(decision="needs_more_info", hardship_review="unknown", missing=missing,
                           reasons=[reason], matter=matter, region=region)
     ev = _path(f, matter, region, role, region_note)
-    if mandatory.value is None:  # R1 not settled yet: ask it first, then the rest
-        mand = table("criminal")["mandatory"]
-        ev.missing = _order((*mandatory.fields, *ev.missing), True)
+    defence = matter == CRIMINAL_MATTER and role in table("criminal")["defence_roles"]
+    if mandatory.value is None:  # R1 not settled yet: ask it first
+        ev.missing = _order(mandatory.fields, True)
         ev.decision = "needs_more_info"
-        ev.reasons.insert(0, _say(mand["minor"]["basis"].split("、")[0] + "、第二十五条第一款",
+        ev.pending = ()
+        ev.reasons.insert(0, _say("《法律援助法》第二十五条第一款",
                                   "当事人是未成年人，或有视力、听力、言语残疾、精神疾病，或可能判无期徒刑、死刑等情形的，"
                                   "国家应当指派律师，需要先了解这些情况"))
+        return ev
+    if region is None and "region" in ev.missing:
+        subs = [_path(f, matter, rep, role, None) for rep in _representatives()]
+        ev.missing = _order(("region", *_intersection([s.missing for s in subs])), defence)
     return ev
 
 
@@ -778,8 +828,19 @@ def _priority(f: Facts, ev: Evaluation) -> tuple[bool, list[str]]:
         "urgent": bool(f.urgent),
         "mandatory": ev.decision == "mandatory",
     }
-    reasons = [_say(spec[k]["basis"], spec[k]["text"]) for k, on in triggers.items() if on and k in spec]
+    reasons = [_say(_local(spec[k]["basis"], ev.region), spec[k]["text"]) for k, on in triggers.items() if on and k in spec]
     return any(triggers.values()), reasons
+
+
+def _local(basis: Any, region: Region | None) -> str:
+    """A basis that may differ by place: {shishi: …, jilin: …, default: …}."""
+    if not isinstance(basis, Mapping):
+        return str(basis)
+    if region is not None:
+        for key in (region.scope_profile, region.province):
+            if key in basis:
+                return str(basis[key])
+    return str(basis["default"])
 
 
 def _step(spec: Mapping[str, Any]) -> str:
@@ -880,11 +941,10 @@ def decide(facts: Mapping[str, Any] | Facts) -> dict[str, Any]:
     ev = evaluate(f)
     priority, priority_reasons = _priority(f, ev)
     pre_aid = bool(f.urgent) and ev.decision not in ("not_eligible", "mandatory")  # R10
-    reasons = list(ev.reasons) + priority_reasons
+    reasons = list(ev.reasons) + _needs_reason(ev.pending, ev.missing) + priority_reasons
     if pre_aid:
-        reasons.append(_step(section("procedure", "pre_aid")).replace("（", "：", 0))
         pa = section("procedure", "pre_aid")
-        reasons[-1] = _say(pa["basis"], pa["text"])
+        reasons.append(_say(pa["basis"], pa["text"]))
     return {
         "decision": ev.decision,
         "hardship_review": ev.hardship_review,

@@ -23,10 +23,10 @@ Status = Literal["answer", "clarify", "unsure"]
 class Thresholds:
     """Calibrated on the development question set (see knowledge_base/evaluate.py)."""
 
-    answer: float = 0.60       # top score at or above: confident enough to answer
-    floor: float = 0.42        # below: not sure at all (unanswered log)
-    margin: float = 0.08       # entries within this of the top (and of other topics) → ask which
-    no_cue_answer: float = 1.0  # without any legal cue word, only a near-exact match is trusted
+    answer: float = 0.256      # top score at or above: confident enough to answer
+    floor: float = 0.18        # below: not sure at all (unanswered log)
+    margin: float = 0.034      # entries within this of the top (and of other topics) → ask which
+    no_cue_answer: float = 0.43  # without any legal cue word, only a near-exact match is trusted
     cosine_weight: float = 0.4
     candidates: int = 12
     scorer: str = "ratio"      # rapidfuzz scorer used for re-ranking
@@ -133,7 +133,9 @@ def _rank(scores: _Scores, canonical: str, index: MatchIndex, th: Thresholds) ->
         fz = max(scorer(canonical, index.doc_texts[d]) for d in range(start, end)) / 100.0
         cos = float(best_phrasing[e])
         blended = float(entry_scores[e])
-        score = th.cosine_weight * blended + (1 - th.cosine_weight) * fz
+        # scaled to 0..1: the most a perfect match on every part could score
+        top_possible = th.cosine_weight * (1 + th.entry_weight + th.topic_weight) + (1 - th.cosine_weight)
+        score = (th.cosine_weight * blended + (1 - th.cosine_weight) * fz) / top_possible
         entry = index.entries[e]
         hits.append(Hit(entry.faq_id, entry.code, entry.question, round(score, 4), round(cos, 4),
                         round(fz, 4), index.doc_texts[best_doc]))
@@ -151,7 +153,8 @@ def _topic_support(hits: list[Hit], bonus: float) -> list[Hit]:
         if h.code in seen and h.code not in second_of_code:
             second_of_code[h.code] = h.score
         seen.add(h.code)
-    out = [Hit(h.faq_id, h.code, h.question, round(h.score + bonus * second_of_code.get(h.code, 0.0), 4),
+    out = [Hit(h.faq_id, h.code, h.question,
+               round((h.score + bonus * second_of_code.get(h.code, 0.0)) / (1 + bonus), 4),
                h.cosine, h.fuzz, h.matched) for h in hits]
     out.sort(key=lambda h: h.score, reverse=True)
     return out

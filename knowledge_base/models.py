@@ -47,6 +47,8 @@ class KbState(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Hash of the shipped YAML the KB was last seeded from; None once staff edit it.
+    seed_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class UnansweredQuestion(Base):

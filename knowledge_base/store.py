@@ -14,12 +14,33 @@ from .privacy import mask_personal_data
 
 
 def seed_if_empty(session: Session) -> int:
-    """Load the shipped YAML content into an empty KB; returns the number of entries added."""
-    if session.scalar(select(func.count()).select_from(FaqEntry)):
+    """Load the shipped YAML into an empty KB, or refresh a KB still equal to an older seed.
+
+    A KB that staff have edited (seed_hash cleared) is never overwritten by the files.
+    Returns the number of entries loaded (0 when nothing changed).
+    """
+    digest = content_hash()
+    state = session.get(KbState, 1)
+    has_entries = bool(session.scalar(select(func.count()).select_from(FaqEntry)))
+    if has_entries and (state is None or state.seed_hash is None or state.seed_hash == digest):
         return 0
     entries = load_faq()
     replace_entries(session, entries)
+    session.get(KbState, 1).seed_hash = digest  # type: ignore[union-attr]
     return len(entries)
+
+
+def content_hash() -> str:
+    """Digest of the shipped FAQ files, to notice when a newer release changes them."""
+    import hashlib
+
+    from .lexicon import CONTENT_DIR
+
+    h = hashlib.sha256()
+    for path in sorted((CONTENT_DIR / "faq").glob("*.yaml")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def replace_entries(session: Session, entries: Iterable[dict]) -> None:

@@ -86,3 +86,27 @@ def test_location_from_the_simulator(chat):
 def test_bad_location_input_is_a_clear_error(client):
     r = client.post("/simulator/api/send", json={"user": "abcd1234", "kind": "location", "lat": "x"})
     assert r.status_code == 400 and "位置" in r.get_json()["error"]
+
+
+def test_unhelpful_feedback_logs_the_question_it_was_about(app, chat):
+    from sqlalchemy import select
+
+    from knowledge_base.models import UnansweredQuestion
+
+    chat.say("工伤认定要准备什么材料")
+    chat.say("没用")
+    with app.extensions["fayuan_db"].session() as s:
+        row = s.scalars(select(UnansweredQuestion).where(UnansweredQuestion.reason == "unhelpful")
+                        .order_by(UnansweredQuestion.id.desc())).first()
+    assert row is not None and "工伤" in row.text
+
+
+def test_schema_revision_constant_matches_alembic_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from bot.db import MIGRATIONS_DIR, SCHEMA_REVISION
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_REVISION
