@@ -14,11 +14,12 @@ from knowledge_base.service import KnowledgeService
 log = logging.getLogger(__name__)
 
 
-def handle(db: Database, kb: KnowledgeService, inbound: Inbound, faq_url: Callable[[str], str]) -> Outbound:
+def handle(db: Database, kb: KnowledgeService, inbound: Inbound, faq_url: Callable[[str], str],
+           result_url: Callable[[int], str] | None = None) -> Outbound:
     """Never raises: a failure becomes a polite reply (what the citizen typed is kept)."""
     try:
         with db.session() as session:
-            return route(DialogContext(session=session, kb=kb, faq_url=faq_url), inbound)
+            return route(DialogContext(session=session, kb=kb, faq_url=faq_url, result_url=result_url), inbound)
     except Exception:  # noqa: BLE001 - the citizen must get an answer, operators get the log
         log.exception("dialog failed (channel=%s kind=%s)", inbound.channel, inbound.kind)
         _keep_text(db, inbound)
@@ -35,13 +36,25 @@ def _keep_text(db: Database, inbound: Inbound) -> None:
         log.exception("could not keep the message after a dialog failure")
 
 
-def app_faq_url() -> Callable[[str], str]:
+def _public_url(path: str) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL") or ""
     if base:
-        return lambda faq_id: f"{base.rstrip('/')}/faq/{faq_id}"
-    return lambda faq_id: url_for("pages.faq_page", faq_id=faq_id, _external=True)
+        return f"{base.rstrip('/')}{path}"
+    return url_for("pages.home", _external=True).rstrip("/") + path
+
+
+def app_faq_url() -> Callable[[str], str]:
+    return lambda faq_id: _public_url(f"/faq/{faq_id}")
+
+
+def app_result_url() -> Callable[[int], str]:
+    from .result_view import result_token
+
+    secret = current_app.config["SECRET_KEY"]
+    return lambda record_id: _public_url(f"/result/{result_token(secret, record_id)}")
 
 
 def handle_in_app(inbound: Inbound) -> Outbound:
     app = current_app
-    return handle(app.extensions["fayuan_db"], app.extensions["fayuan_kb"], inbound, app_faq_url())
+    return handle(app.extensions["fayuan_db"], app.extensions["fayuan_kb"], inbound, app_faq_url(),
+                  app_result_url())

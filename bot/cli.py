@@ -106,8 +106,13 @@ def cmd_chat(args) -> int:
 
     db, kb = _db(), _kb()
     user = args.user or f"cli:{os.getpid()}"
-    url = lambda faq_id: f"http://127.0.0.1:5000/faq/{faq_id}"  # noqa: E731
-    print(handle(db, kb, Inbound(user, "cli", "subscribe"), url).text)
+    from .result_view import result_token
+
+    base = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    secret = Config().SECRET_KEY
+    url = lambda faq_id: f"{base}/faq/{faq_id}"  # noqa: E731
+    result_url = lambda rid: f"{base}/result/{result_token(secret, rid)}"  # noqa: E731
+    print(handle(db, kb, Inbound(user, "cli", "subscribe"), url, result_url).text)
     while True:
         try:
             line = input("\n你> ")
@@ -116,7 +121,7 @@ def cmd_chat(args) -> int:
             return 0
         if line.strip() in ("quit", "exit", ":q"):
             return 0
-        out = handle(db, kb, Inbound(user, "cli", "text", line), url)
+        out = handle(db, kb, Inbound(user, "cli", "text", line), url, result_url)
         print(f"\n法援助手> {out.text or '（无回复）'}")
 
 

@@ -48,6 +48,7 @@ class DialogContext:
     session: Session
     kb: KnowledgeService
     faq_url: Callable[[str], str]
+    result_url: Callable[[int], str] | None = None
 
 
 # ---------------------------------------------------------------- FAQ answers
@@ -99,12 +100,18 @@ def _after_step(ctx: DialogContext, state: dict, inbound: Inbound, step) -> Outb
         facts = dict((step.state or {}).get("facts", {}))
         if facts.get("region"):
             state["region"] = facts["region"]
-        ctx.session.add(conv_store.EligibilityRecord(
+        record = conv_store.EligibilityRecord(
             user_id=inbound.user_id, matter=facts.get("matter"), region=facts.get("region"),
             decision=result.get("decision", "needs_more_info"), priority=bool(result.get("priority")),
-            questions=int(getattr(step, "question_count", 0) or 0), facts=facts, result=result))
+            questions=int(getattr(step, "question_count", 0) or 0), facts=facts, result=result)
+        ctx.session.add(record)
+        ctx.session.flush()
         state["pending"] = {"type": "after_result", "decision": result.get("decision")}
-        return Outbound(fit(step.text, None, limit=1800))
+        state["last_result"] = record.id
+        from .result_view import bubble
+
+        link = ctx.result_url(record.id) if ctx.result_url else None
+        return Outbound(bubble(result, facts, link))
     state["q"] = step.state
     return Outbound(step.text)
 
@@ -128,16 +135,16 @@ def continue_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound) ->
 def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     conv = conv_store.load_conversation(ctx.session, inbound.user_id, inbound.channel)
     state = dict(conv.state or {})
-    if conv_store.is_stale(conv) and state.get("q"):
-        state = {"q_paused": state["q"], "region": state.get("region")}
-        state["pending"] = {"type": "resume_stale"}
-        stale_offer = True
-    else:
-        stale_offer = False
+    # A questionnaire left for more than a day is put aside and offered again.
+    stale_offer = conv_store.is_stale(conv) and bool(state.get("q"))
+    if stale_offer:
+        state["q_paused"] = state.pop("q")
+        state.pop("pending", None)
     if inbound.kind in ("text", "voice", "click"):
         conv_store.record_message(ctx.session, inbound.user_id, "in", inbound.text or inbound.event_key, inbound.kind)
     out = _dispatch(ctx, state, inbound)
-    if stale_offer and out.text and state.get("pending", {}).get("type") == "resume_stale":
+    if stale_offer and out.text and "q" not in state and "pending" not in state:
+        state["pending"] = {"type": "resume_stale"}
         out.text = f"{out.text}\n\n{T('resume_offer')}"
     conv_store.save_state(conv, state)
     conv.last_inbound_at = conv_store.utcnow()

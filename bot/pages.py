@@ -19,6 +19,23 @@ def faq_page(faq_id: str):
     return render_template("faq.html", entry=data, paragraphs=paragraphs)
 
 
+@bp.get("/result/<token>")
+def result_page(token: str):
+    from .conversation import EligibilityRecord
+    from .result_view import full_text, record_id_from_token
+
+    record_id = record_id_from_token(current_app.config["SECRET_KEY"], token)
+    if record_id is None:
+        abort(404)
+    with current_app.extensions["fayuan_db"].session() as s:
+        record = s.get(EligibilityRecord, record_id)
+        if record is None:
+            abort(404)
+        text = full_text(record.result or {}, record.facts or {})
+    blocks = [b.strip() for b in text.split("\n\n") if b.strip()]
+    return render_template("result.html", blocks=[b.split("\n") for b in blocks])
+
+
 @bp.get("/")
 def home():
     return render_template("message.html", title="法援助手",

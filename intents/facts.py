@@ -98,7 +98,7 @@ def _shown(value: Any) -> str:
 
 def _matter(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise FactsError("matter", f"应为 taxonomy.yaml 中的主题代码，如 labor.wages（收到 {_shown(value)}）")
+        raise FactsError("matter", f"matter（{label('matter')}）应为 taxonomy.yaml 中的主题代码，如 labor.wages（收到 {_shown(value)}）")
     code = value.strip()
     codes = matter_codes()
     # A sub-code (labor.wages.construction) stands under its code (taxonomy.yaml header).
@@ -106,7 +106,7 @@ def _matter(value: Any) -> str:
     while probe not in codes and "." in probe:
         probe = probe.rsplit(".", 1)[0]
     if probe not in codes:
-        raise FactsError("matter", f"未知的主题代码 {code!r}；可用：{', '.join(sorted(codes))}")
+        raise FactsError("matter", f"matter（{label('matter')}）不是已知的主题代码：{code!r}；可用：{', '.join(sorted(codes))}")
     return probe
 
 

@@ -117,6 +117,7 @@ class Run:
     problems: list[str]
     result: dict[str, Any] | None = None
     final_text: str = ""
+    to_decision: int = 0  # questions answered before the decision was settled
 
 
 def run(persona: Persona, max_turns: int = 40) -> Run:
@@ -125,8 +126,11 @@ def run(persona: Persona, max_turns: int = 40) -> Run:
     asked: list[str] = []
     problems: list[str] = []
     turns = 0
+    to_decision: int | None = None
     while not step.done and turns < max_turns:
         turns += 1
+        if to_decision is None and _settled(step.state):
+            to_decision = len(asked)
         fname = step.state.get("current")
         asked.append(str(fname))
         reply = persona.answers.get(str(fname))
@@ -140,20 +144,34 @@ def run(persona: Persona, max_turns: int = 40) -> Run:
     if not step.done and not problems:
         problems.append("did not finish")
     decision = (step.result or {}).get("decision") if step.done else None
-    return Run(persona, asked, decision, step.done, step.question_count, problems, step.result, step.text)
+    if to_decision is None:
+        to_decision = len(asked)
+    return Run(persona, asked, decision, step.done, step.question_count, problems, step.result, step.text,
+               to_decision)
+
+
+def _settled(state: dict[str, Any]) -> bool:
+    """True once the facts so far already decide (what is left is the urgency offer)."""
+    from intents.rules import decide
+    return decide(state.get("facts") or {})["decision"] != "needs_more_info"
 
 
 def main(argv: list[str] | None = None) -> int:
     runs = [run(p) for p in PERSONAS]
     width = max(len(r.persona.name) for r in runs)
-    print(f"{'persona':<{width}}  Q  decision          questions asked")
+    print("Q = questions asked in all; D = questions until the decision was settled "
+          "(the rest is the 「事情急不急」 offer, which can only add 先行援助/priority)\n")
+    print(f"{'persona':<{width}}   Q   D  decision          questions asked")
     for r in runs:
         flag = "" if not r.problems else "  !! " + "; ".join(r.problems)
         prefill = " (prefill " + ",".join(r.persona.prefill) + ")" if r.persona.prefill else ""
-        print(f"{r.persona.name:<{width}}  {r.question_count}  {str(r.decision):<16}  "
+        print(f"{r.persona.name:<{width}}  {r.question_count:>2}  {r.to_decision:>2}  {str(r.decision):<16}  "
               f"{' → '.join(r.asked)}{prefill}{flag}")
     counts = [r.question_count for r in runs]
-    print(f"\npersonas: {len(runs)}  median questions: {statistics.median(counts):g}  max: {max(counts)}")
+    decided = [r.to_decision for r in runs]
+    print(f"\npersonas: {len(runs)}")
+    print(f"questions in all:          median {statistics.median(counts):g}, max {max(counts)}")
+    print(f"questions to the decision: median {statistics.median(decided):g}, max {max(decided)}")
     return 0 if all(not r.problems for r in runs) else 1
 
 

@@ -1,0 +1,70 @@
+"""The eligibility result in a WeChat bubble (≤ 600 characters) and on its full H5 page.
+
+A passive reply cannot hold the whole explained result, so the bubble leads with the
+decision, what to do and the complete materials list (一次性告知), then links to the
+full page with every reason and next step. The link is signed, so records cannot be
+enumerated by changing a number.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from intents.result_text import (APPLY_OFFER, HEADLINES, PRE_AID_LINE, PRIORITY_LINE, SHORT_NOTE,
+                                 alternatives, render_result)
+
+from .replies import MAX_REPLY_CHARS, fit
+
+
+def _serializer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt="eligibility-result")
+
+
+def result_token(secret: str, record_id: int) -> str:
+    return _serializer(secret).dumps(record_id)
+
+
+def record_id_from_token(secret: str, token: str) -> int | None:
+    try:
+        value = _serializer(secret).loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def _citation(reason: str) -> str:
+    head = reason.split("：", 1)[0]
+    return head if len(head) < len(reason) else reason[:40]
+
+
+def bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: str | None) -> str:
+    """Most important first; everything else is one tap away."""
+    decision = str(result.get("decision") or "needs_more_info")
+    lines = [HEADLINES.get(decision, HEADLINES["needs_more_info"]), SHORT_NOTE]
+    if decision in ("eligible", "likely_eligible", "mandatory"):
+        lines.append(APPLY_OFFER)
+    if result.get("priority") and decision != "not_eligible":
+        lines.append(PRIORITY_LINE)
+    if result.get("pre_aid"):
+        lines.append(PRE_AID_LINE)
+    materials = [str(m) for m in result.get("materials") or []]
+    if decision == "not_eligible":
+        alts = alternatives(facts.get("matter") if isinstance(facts.get("matter"), str) else None)
+        lines.append("您还可以：" + "".join(f"\n{i}. {a.split('（')[0]}" for i, a in enumerate(alts[:3], 1)))
+    elif materials:
+        lines.append(f"申请时请一次带齐（共{len(materials)}项）：" +
+                     "".join(f"\n{i}. {m}" for i, m in enumerate(materials, 1)))
+    reasons = [str(r) for r in result.get("reasons") or []]
+    if reasons:
+        lines.append("依据：" + "；".join(dict.fromkeys(_citation(r) for r in reasons)))
+    if link:
+        lines.append(f"完整结果（理由、材料、下一步）：{link}")
+    text = "\n".join(lines)
+    if len(text) <= MAX_REPLY_CHARS:
+        return text
+    return fit(text, link, MAX_REPLY_CHARS)
+
+
+def full_text(result: Mapping[str, Any], facts: Mapping[str, Any]) -> str:
+    return render_result(result, facts)

@@ -1,0 +1,121 @@
+"""The eligibility tables are complete and consistent: every taxonomy code has a scope,
+every region resolves to itself, every scheme and figure table it names exists, every
+§3 value has a rule, and the researcher's figure tables have the shape we read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from intents import loader
+from intents.facts import FIELD_NAMES, allowed_values, field_specs, matter_codes
+from intents.regions import all_regions, normalize_place, resolve_region
+from intents.rules import _area_key, _wage_index
+
+SHARED_TAXONOMY = Path(__file__).resolve().parents[3] / "shared" / "taxonomy.yaml"
+
+
+def test_scope_lists_exactly_the_taxonomy_codes() -> None:
+    if not SHARED_TAXONOMY.is_file():
+        pytest.skip("shared/taxonomy.yaml not found next to the repository")
+    codes = set(yaml.safe_load(SHARED_TAXONOMY.read_text(encoding="utf-8"))["codes"])
+    assert set(matter_codes()) == codes
+
+
+def test_every_dispute_has_a_national_status_with_basis_and_text() -> None:
+    scope = loader.table("scope")
+    profiles = set(scope["profiles"])
+    for code, spec in scope["matters"].items():
+        if spec.get("kind") == "ask_matter":
+            continue
+        assert "national" in spec, code
+        for profile, st in spec.items():
+            assert profile in profiles, (code, profile)
+            assert st["status"] in ("yes", "judgment", "no"), (code, profile)
+            assert st["basis"] and st["text"], (code, profile)
+
+
+def test_fields_table_matches_the_facts_dataclass() -> None:
+    assert set(field_specs()) == set(FIELD_NAMES)
+
+
+def test_every_region_resolves_to_itself_by_name_and_by_every_alias() -> None:
+    for region in all_regions():
+        assert resolve_region(region.name) == region, region.name
+        for alias in region.aliases:
+            assert resolve_region(alias) == region, (alias, region.name)
+
+
+def test_aliases_are_unique() -> None:
+    seen: dict[str, str] = {}
+    for region in all_regions():
+        for alias in region.aliases:
+            key = normalize_place(alias)
+            assert seen.setdefault(key, region.code) == region.code, alias
+
+
+def test_every_region_names_an_existing_scheme_and_profile() -> None:
+    schemes = loader.section("hardship", "schemes")
+    profiles = loader.section("scope", "profiles")
+    for region in all_regions():
+        assert region.hardship in schemes, region.code
+        assert region.scope_profile in profiles, region.code
+
+
+def test_jilin_regions_have_minimum_wage_figures() -> None:
+    if loader.optional_table("min_wage_research") is None:
+        pytest.skip("min_wage_research.yaml not present")
+    index = _wage_index("min_wage_research.yaml")
+    for region in all_regions():
+        if loader.section("hardship", "schemes")[region.hardship]["kind"] != "min_wage":
+            continue
+        assert region.wage_areas, region.code
+        if region.wage_areas == ("*",):
+            continue
+        for area in region.wage_areas:
+            assert (region.province_name, _area_key(area)) in index, (region.code, area)
+
+
+def test_dibao_rows_have_the_documented_shape() -> None:
+    rows = loader.optional_table("dibao")
+    if rows is None:
+        pytest.skip("dibao.yaml not present")
+    assert isinstance(rows, list)
+    for row in rows:
+        assert resolve_region(row["region"]) is not None, row["region"]
+        for key in ("urban_monthly", "rural_monthly"):
+            value = row.get(key)
+            assert value is None or (isinstance(value, (int, float)) and value > 0), (row["region"], key)
+
+
+def test_every_listed_value_has_a_rule() -> None:
+    ex = loader.table("exemptions")
+    cr = loader.table("criminal")
+    known_status = set(ex["not_subject"]) | set(ex["local"]) | set(ex["notes"])
+    assert set(allowed_values("special_status")) == known_status
+    flags = set(cr["mandatory"]["flags"]) | set(cr["mandatory"]["any_role_flags"])
+    assert set(allowed_values("criminal_flags")) == flags
+    roles = set(cr["defence_roles"]) | set(cr["victim_roles"])
+    assert set(allowed_values("criminal_role")) == roles
+
+
+def test_every_dispute_has_matter_materials_and_every_fits_code_exists() -> None:
+    materials = loader.table("materials")["matters"]
+    for code, spec in loader.section("scope", "matters").items():
+        if spec.get("kind") != "ask_matter":
+            assert materials.get(code), code
+    for status, spec in loader.section("exemptions", "not_subject").items():
+        for code in spec["fits"]:
+            assert code in matter_codes(), (status, code)
+
+
+def test_question_order_names_every_field_once() -> None:
+    order = loader.section("procedure", "question_order")
+    assert sorted(order) == sorted(FIELD_NAMES)
+
+
+def test_near_line_band_is_a_small_fraction() -> None:
+    band = loader.section("hardship", "near_line_band")
+    assert 0 <= band < 0.5
