@@ -125,8 +125,10 @@ def continue_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound) ->
         if result.status == "answer" and detect.social_intent(inbound.text) is None:
             text, _ = answer_text(ctx, result.top.faq_id)  # type: ignore[union-attr]
             state["pending"] = {"type": "resume"}
-            return Outbound(f"{text}\n\n{T('resume_after_answer')}", faq_id=result.top.faq_id,  # type: ignore[union-attr]
-                            code=result.code)
+            notice = getattr(step, "notice", None)  # safety first, even when answering from the KB
+            body = f"{notice}\n\n{text}" if notice else text
+            return Outbound(fit(f"{body}\n\n{T('resume_after_answer')}", ctx.faq_url(result.top.faq_id)),  # type: ignore[union-attr]
+                            faq_id=result.top.faq_id, code=result.code)  # type: ignore[union-attr]
     return _after_step(ctx, state, inbound, step)
 
 

@@ -114,7 +114,7 @@ def validate_field(name: str, value: Any) -> Any:
     """One fact's typed value (None stays None), or FactsError naming the field."""
     specs = field_specs()
     if name not in specs:
-        raise FactsError(name, f"未知字段 {name!r}；可用字段：{', '.join(FIELD_NAMES)}")
+        raise FactsError(name or '""', f"未知字段 {name!r}；可用字段：{', '.join(FIELD_NAMES)}")
     if value is None:
         return None
     spec = specs[name]

@@ -184,10 +184,10 @@ def parse_yes_no(text: str, choices: Sequence[Choice] = ()) -> ParseResult:
     if c.startswith(_YES_PREFIXES):
         return Parsed(True)
     if len(c) <= 8:
-        # Short statements such as "我是农民工" / "我没有残疾证" / "俺不是".
+        # Short statements such as "我是农民工" / "我没有残疾证" / "俺不是" / "领低保".
         if re.search(r"不是|没有|没|不|无", c):
             return Parsed(False)
-        if re.search(r"是|有|对", c):
+        if re.search(r"是|有|对|领|吃|拿|享受|低保|特困|优抚|残疾证|农民工", c):
             return Parsed(True)
     return ParseError(reask)
 
@@ -595,6 +595,8 @@ def parse_region(text: str, choices: Sequence[Choice] = ()) -> ParseResult:
     if name:
         note = None if compact(name) == c else f"好的，地区按「{name}」。"
         return Parsed(name, note=note)
+    if says_dont_know(c):
+        return ParseError("不清楚也没关系，说说事情发生在哪个市或县、或者您在哪里打工就行。", "dont_know")
     return _unclear_or_question(text, reask)
 
 

@@ -33,10 +33,10 @@ State (all JSON types)::
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import yaml
 
@@ -479,19 +479,31 @@ def _join(*parts: str | None) -> str:
     return "\n\n".join(p.strip() for p in parts if p and p.strip())
 
 
+NOTICE_BUDGET = 420
+"""Characters of notices per reply: the dialog sends a question as one ≤ 600-character
+bubble, so when several notices apply (rare) the first ones in safety order are sent
+and the rest left out rather than crowding out the question."""
+
+
 def _special(state: dict[str, Any], text: str | None = None, kinds: Sequence[str] = ()) -> str | None:
-    """Safety/urgency/detention notices triggered by the text or by an answer, once each."""
+    """Safety/urgency/detention notices triggered by the text or by an answer, once each,
+    safety first (``special_paths.KINDS``), within ``NOTICE_BUDGET``."""
     from intents import special_paths
 
     found = list(kinds)
     if text:
         found += special_paths.detect_kinds(text)
     shown = state.setdefault("notices", [])
-    new = [k for k in special_paths.KINDS if k in found and k not in shown]
-    if not new:
-        return None
-    shown.extend(new)
-    return "\n\n".join(special_paths.notice_for(k) for k in new)
+    parts: list[str] = []
+    for kind in special_paths.KINDS:
+        if kind not in found or kind in shown:
+            continue
+        notice = special_paths.notice_for(kind)
+        if parts and sum(len(p) + 2 for p in parts) + len(notice) > NOTICE_BUDGET:
+            break
+        parts.append(notice)
+        shown.append(kind)
+    return "\n\n".join(parts) if parts else None
 
 
 def _kinds_for_answer(fname: str, value: Any) -> list[str]:
@@ -632,13 +644,21 @@ def _skip(st: dict[str, Any], fname: str) -> Step:
 
 
 def _reask(st: dict[str, Any], q: Question, err: ParseError, notice: str | None) -> Step:
+    """The same question again, nothing lost: what was wrong (the parser's specific
+    message, or a plain "没看明白"), the question with its choices, and how to answer."""
     texts = flow().texts
-    lead = err.reask if err.code in ("range", "ambiguous", "out_of_range", "dont_know") else texts["not_understood"]
-    body = q.reask
+    specific = err.code in ("range", "ambiguous", "out_of_range", "dont_know")
+    lead = err.reask if specific else texts["not_understood"]
+    wording = q.wording(st["facts"], bool(st.get("refining")))
+    lines = [lead, wording]
     if q.choices:
-        body = f"{q.wording(st['facts'])}\n{q.choices_block()}\n{q.reask}"
+        lines.append(q.choices_block())
+    if not specific and q.reask not in wording:  # yes/no questions already say how
+        lines.append(q.reask)
     footer = _footer(st, q)
-    text = _join(notice, f"{lead}{body}" + (f"\n（{footer}）" if footer else ""))
+    if footer:
+        lines.append(f"（{footer}）")
+    text = _join(notice, "\n".join(lines))
     return Step(state=st, text=text, understood=False, question_count=len(st["asked"]), notice=notice)
 
 

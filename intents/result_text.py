@@ -25,7 +25,7 @@ SHORT_NOTE = "（这只是初步评估，最后由法律援助机构审查决定
 FULL_NOTE = (
     "ℹ️ 说明：以上是根据您的回答自动做的初步评估，不是正式决定。"
     "能不能获得法律援助，由法律援助机构审查决定（一般在收到申请后 7 日内作出决定）。"
-    "您可以请工作人员解释，也可以拨打 12348 直接咨询。"
+    "您可以请工作人员解释，也可以拨打 12348 直接咨询（《个人信息保护法》第二十四条）。"
 )
 
 APPLY_OFFER = "👉 回复「申请」在线申请并预约。"
@@ -80,21 +80,31 @@ def _clean_list(items: Any) -> list[str]:
     return out
 
 
-def alternatives(matter: str | None) -> list[str]:
-    """What else helps when legal aid does not (legal-aid-facts.md §2.4)."""
-    alts = [
-        "免费法律咨询不看经济条件：可以到法律援助中心窗口咨询，或拨打 12348 公共法律服务热线（《法律援助法》第二十三条）。",
-        "找人民调解委员会调解，不收费（《人民调解法》第四条）。",
+def alternatives(matter: str | None) -> list[tuple[str, str]]:
+    """What else helps when legal aid does not (legal-aid-facts.md §2.4), each with the
+    key words that show the rules engine's next steps already say it."""
+    alts: list[tuple[str, str]] = [
+        ("12348", "免费法律咨询不看经济条件：可以到法律援助中心窗口咨询，或拨打 12348 公共法律服务热线（《法律援助法》第二十三条）。"),
+        ("人民调解", "找人民调解委员会调解，不收费（《人民调解法》第四条）。"),
     ]
     if matter and matter.startswith("labor."):
-        alts.append("劳动纠纷可以申请劳动仲裁，不收费，一般要在 1 年内申请（《劳动争议调解仲裁法》第二十七条、第五十三条）；也可以向劳动监察部门投诉。")
+        alts.append(("劳动仲裁", "劳动纠纷可以申请劳动仲裁，不收费，一般要在 1 年内申请（《劳动争议调解仲裁法》第二十七条、第五十三条）；也可以向劳动监察部门投诉。"))
     if matter == "consumer":
-        alts.append("消费纠纷可以向市场监管部门投诉，或找消费者协会。")
+        alts.append(("消费者协会", "消费纠纷可以向市场监管部门投诉，或找消费者协会。"))
     if matter == "family.violence":
-        alts.append("受到家庭暴力，可以向法院申请人身安全保护令（《反家庭暴力法》第二十三条）。")
-    alts.append("也可以自己委托律师（律师事务所一般收费）。")
-    alts.append("如果您觉得自己情况特殊，仍然可以向法律援助机构提出申请，由他们审查决定；不同意决定的，可以向司法局提出异议（《法律援助法》第四十九条）。")
+        alts.append(("保护令", "受到家庭暴力，可以向法院申请人身安全保护令（《反家庭暴力法》第二十三条）。"))
+    alts.append(("委托律师", "也可以自己委托律师（律师事务所一般收费）。"))
+    alts.append(("异议", "如果您觉得自己情况特殊，仍然可以向法律援助机构提出申请，由他们审查决定；不同意决定的，可以向司法局提出异议（《法律援助法》第四十九条）。"))
     return alts
+
+
+def _with_alternatives(steps: list[str], matter: str | None) -> list[str]:
+    """The engine's steps for a refusal, completed with any alternative they lack."""
+    out = list(steps)
+    for key, text in alternatives(matter):
+        if not any(key in s for s in out):
+            out.append(text)
+    return out
 
 
 def render_result(result: Mapping[str, Any], facts: Mapping[str, Any] | None = None) -> str:
@@ -118,8 +128,13 @@ def render_result(result: Mapping[str, Any], facts: Mapping[str, Any] | None = N
     if flags:
         parts.append("\n".join(flags))
 
+    # The pre-check note is always the last paragraph (FULL_NOTE); an engine step saying
+    # the same is not repeated in the list.
+    steps = [s for s in _clean_list(result.get("next_steps")) if "初步评估" not in s]
     if decision == "not_eligible":
-        parts.append("您还可以：\n" + _numbered(alternatives(matter)))
+        # What to do instead matters more than why: it comes right after the headline.
+        parts.append("您还可以：\n" + _numbered(_with_alternatives(steps, matter)))
+        steps = []
 
     if decision == "needs_more_info":
         missing = [FIELD_LABELS.get(str(f), str(f)) for f in (result.get("missing") or [])]
@@ -136,7 +151,6 @@ def render_result(result: Mapping[str, Any], facts: Mapping[str, Any] | None = N
     if materials and decision != "not_eligible":
         parts.append("申请时请一次带齐：\n" + _numbered(materials))
 
-    steps = _clean_list(result.get("next_steps"))
     if steps:
         parts.append("下一步：\n" + _numbered(steps))
 

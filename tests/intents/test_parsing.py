@@ -19,7 +19,7 @@ def value_of(result: Parsed | ParseError):
 
 @pytest.mark.parametrize("text", [
     "是", "是的", "对", "对的", "嗯", "嗯嗯", "有", "有的", "是的呀", "对啊", "没错", "我是农民工",
-    "有残疾证", "ｙｅｓ", "是滴", "確實",
+    "有残疾证", "ｙｅｓ", "是滴", "確實", "领低保", "我是低保户", "农民工", "有退休金",
 ])
 def test_yes(text: str) -> None:
     assert value_of(parsing.parse_yes_no(text)) is True
@@ -27,6 +27,7 @@ def test_yes(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "不是", "没有", "没", "不", "没有的", "无", "否", "不是的", "我不是", "没领", "都没有", "木有",
+    "没领低保", "没有固定收入", "俺不是",
 ])
 def test_no(text: str) -> None:
     assert value_of(parsing.parse_yes_no(text)) is False

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from intents import questionnaire as q
-from intents.facts import FactsError, parse_facts
+from intents.facts import parse_facts
+from intents.personas_report import PERSONAS, run
 from intents.result_text import render_result
 
 # --------------------------------------------------------------------------- fake engine
@@ -223,6 +224,12 @@ def test_urgent_answer_is_stored(fake_engine: None) -> None:
     assert step.state["facts"]["urgent"] == ["deadline_within_7_days", "preservation_needed"]
 
 
+@pytest.mark.parametrize("text", ["不急", "不着急", "0", "都没有"])
+def test_urgent_none_words(fake_engine: None, text: str) -> None:
+    _, step = play(["1", "石狮", "0", "是", text])
+    assert step.done and step.state["facts"]["urgent"] == []
+
+
 # --------------------------------------------------------------------------- re-asks
 
 @pytest.mark.parametrize("answers,bad", [
@@ -329,7 +336,7 @@ def test_prune_drops_answers_that_no_longer_matter(fake_engine: None) -> None:
         {"field": "matter", "value": "labor.wages", "source": "answer"},
         {"field": "criminal_role", "value": "suspect", "source": "answer"},  # stale
         {"field": "region", "value": "石狮市", "source": "answer"},
-        {"field": "fixed_income", "value": True, "source": "answer"},  # not asked on this path yet
+        {"field": "gender", "value": "female", "source": "answer"},  # never wanted on this path
     ]
     kept = q._prune(history)
     assert [h["field"] for h in kept] == ["matter", "region"]
@@ -345,10 +352,15 @@ def test_skip_records_the_field_and_moves_on(fake_engine: None) -> None:
     assert skipped.state["current"] == "receives_assistance"
     assert "special_status" not in skipped.state["facts"]
     assert {"field": "special_status", "value": None, "source": "skip"} in skipped.state["history"]
-    assert "special_status" not in [h for h in skipped.state["asked"][2:]]
-    # never asked again, even though the engine still lists it
-    _, last = play(["5", "长春", "跳过", "没有", "72", "没有", "0"])
+    # never asked again, even though the engine keeps listing it as missing
+    last = skipped
+    for text in ["没有", "72", "没有", "没有", "1", "0", "0"]:
+        if last.done:
+            break
+        last = q.answer(last.state, text)
+        assert last.understood
     assert last.done and last.state["asked"].count("special_status") == 1
+    assert last.result["decision"] == "needs_more_info"
 
 
 def test_skip_not_allowed_where_the_answer_is_needed(fake_engine: None) -> None:
@@ -455,6 +467,20 @@ def test_violence_answer_puts_safety_first_once(fake_engine: None) -> None:
     assert "110" not in later.text
 
 
+def test_several_notices_still_fit_one_bubble(fake_engine: None) -> None:
+    _, step = play(["1"])
+    again = q.answer(step.state, "他打我，明天开庭，现在人被拘留了")
+    assert again.text.startswith("⚠️") and "第四十四条" in again.text
+    assert len(again.text) <= 600
+    assert "哪个市或县" in again.text  # the question is still there
+
+
+def test_violence_told_in_words(fake_engine: None) -> None:
+    step = q.answer(q.start().state, "老公打我")
+    assert step.state["facts"] == {"matter": "family.violence"}
+    assert step.text.count("110") == 1 and step.text.startswith("⚠️")
+
+
 def test_safety_notice_even_when_not_understood(fake_engine: None) -> None:
     _, step = play(["1"])
     again = q.answer(step.state, "他拿刀说要杀了我")
@@ -505,6 +531,8 @@ def test_any_answers_never_crash(texts: list[str]) -> None:
             assert step.state["facts"] == q.facts_of(before)
         if step.done:
             assert step.result is not None and step.result["decision"]
+        else:
+            assert len(step.text) <= 600  # a question is one WeChat bubble
 
 
 # --------------------------------------------------------------------------- result text
@@ -551,7 +579,6 @@ def test_result_accepts_odd_shapes() -> None:
 
 # --------------------------------------------------------------------------- personas (real engine)
 
-from intents.personas_report import PERSONAS, run  # noqa: E402
 
 
 @pytest.mark.parametrize("persona", PERSONAS, ids=[p.name for p in PERSONAS])
