@@ -127,7 +127,9 @@ def continue_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound) ->
             state["pending"] = {"type": "resume"}
             notice = getattr(step, "notice", None)  # safety first, even when answering from the KB
             body = f"{notice}\n\n{text}" if notice else text
-            return Outbound(fit(f"{body}\n\n{T('resume_after_answer')}", ctx.faq_url(result.top.faq_id)),  # type: ignore[union-attr]
+            tail = f"\n\n{T('resume_after_answer')}"
+            link = ctx.faq_url(result.top.faq_id)  # type: ignore[union-attr]
+            return Outbound(fit(body, link, limit=600 - len(tail)) + tail,
                             faq_id=result.top.faq_id, code=result.code)  # type: ignore[union-attr]
     return _after_step(ctx, state, inbound, step)
 
