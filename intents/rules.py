@@ -641,7 +641,7 @@ def _needs_reason(pending: Iterable[Option], missing: tuple[str, ...]) -> list[s
 
 
 def _merge_bases(bases: list[str]) -> str:
-    """"《法律援助法》第三十二条" + "《法律援助法》第四十二条第二项" → one citation."""
+    """Merge single Legal Aid Law citations into one: 《法律援助法》第三十二条、第四十二条第二项."""
     law = "《法律援助法》"
     articles = [b[len(law):] for b in bases if b.startswith(law) and "、" not in b and "《" not in b[len(law):]]
     others = [b for b in bases if not (b.startswith(law) and "、" not in b and "《" not in b[len(law):])]

@@ -104,6 +104,7 @@ def build_index(raw_entries: list[dict], segmenter: Segmenter, stamp: str = "") 
             doc_entry.append(idx)
             doc_feats.append(feats)
 
+    segmenter.learn_vocabulary({f[2:] for feats in doc_feats for f in feats if f.startswith("w:")})
     n_docs = len(doc_texts)
     df: Counter[str] = Counter()
     for feats in doc_feats:

@@ -101,11 +101,41 @@ class Segmenter:
         self._latin = {k.replace(" ", ""): t for bucket in table.values() for k, t in bucket.items()}
         return table
 
+    def learn_vocabulary(self, words: set[str]) -> None:
+        """Let pinyin typed in letters reach the knowledge base's own words (jiaotong → 交通)."""
+        halves = {w[:2] for w in words if len(w) >= 4} | {w[-2:] for w in words if len(w) >= 4}
+        for word in sorted(words) + sorted(halves):
+            if 2 <= len(word) <= 4 and word not in STOPWORDS:
+                key = self.pinyin.key(word)
+                if key is not None:
+                    self._latin.setdefault(key.replace(" ", ""), word)
+        self._latin_max = max((len(k) for k in self._latin), default=0)
+
     def repair_latin_pinyin(self, text: str) -> str:
-        """Pinyin typed in letters when the phone's IME fails: gongshang → 工伤."""
+        """Pinyin typed in letters when the phone's IME fails: gongshang → 工伤, fuyangfei → 抚养费.
+
+        Each run of letters is cut greedily into the longest known words; letters that
+        spell nothing known stay as they are.
+        """
         if not re.search(r"[a-z]{4,}", text):
             return text
-        return re.sub(r"[a-z]{4,}", lambda m: self._latin.get(m.group(0), m.group(0)), text)
+
+        def convert(run: str) -> str:
+            out, i = [], 0
+            longest = getattr(self, "_latin_max", 0) or max((len(k) for k in self._latin), default=0)
+            while i < len(run):
+                for j in range(min(len(run), i + longest), i + 3, -1):
+                    word = self._latin.get(run[i:j])
+                    if word is not None:
+                        out.append(word)
+                        i = j
+                        break
+                else:
+                    out.append(run[i])
+                    i += 1
+            return "".join(out)
+
+        return re.sub(r"[a-z]{4,}", lambda m: convert(m.group(0)), text)
 
     def repair_homophones(self, text: str) -> str:
         """公伤 → 工伤, 法律缓助 → 法律援助: same pinyin as a legal term, different characters."""
