@@ -649,9 +649,14 @@ def _merge_bases(bases: list[str]) -> str:
     return "、".join(merged + others)
 
 
-def _order(names: Iterable[str], criminal_defence: bool) -> tuple[str, ...]:
+def _order(names: Iterable[str], criminal_defence: bool, matter: str | None = None) -> tuple[str, ...]:
     proc = table("procedure")
     order = list(proc["question_order"])
+    early_for_matter = list((proc.get("matter_early") or {}).get(matter or "", []))
+    if early_for_matter:  # e.g. a migrant worker's wage claim: the exemption settles it at once
+        order = [n for n in order if n not in early_for_matter]
+        at = order.index("special_status") + 1
+        order[at:at] = early_for_matter
     if criminal_defence:
         early = list(proc.get("criminal_early") or [])
         order = [n for n in order if n not in early]
@@ -728,7 +733,8 @@ def _path(f: Facts, matter: str, region: Region | None, role: str | None, region
             decision, missing = "not_eligible", ()
         elif scope.level is None or hard.level is None:
             missing = _order(_union([scope.fields, hard.fields]),
-                             matter == CRIMINAL_MATTER and role in (None, *table("criminal")["defence_roles"]))
+                             matter == CRIMINAL_MATTER and role in (None, *table("criminal")["defence_roles"]),
+                             matter)
             decision = "needs_more_info"
             if region_note and "region" in missing:
                 reasons.append(region_note)
