@@ -23,16 +23,16 @@ Status = Literal["answer", "clarify", "unsure"]
 class Thresholds:
     """Calibrated on the development question set (see knowledge_base/evaluate.py)."""
 
-    answer: float = 0.256      # top score at or above: confident enough to answer
-    floor: float = 0.18        # below: not sure at all (unanswered log)
-    margin: float = 0.034      # entries within this of the top (and of other topics) → ask which
-    no_cue_answer: float = 0.43  # without any legal cue word, only a near-exact match is trusted
+    answer: float = 0.19      # top score at or above: confident enough to answer
+    floor: float = 0.15        # below: not sure at all (unanswered log)
+    margin: float = 0.026      # entries within this of the top (and of other topics) → ask which
+    no_cue_answer: float = 0.35  # without any legal cue word, only a near-exact match is trusted
     cosine_weight: float = 0.4
     candidates: int = 12
     scorer: str = "ratio"      # rapidfuzz scorer used for re-ranking
     code_bonus: float = 0.3    # support from other entries of the same topic
-    entry_weight: float = 1.0  # cosine with the whole entry (all its phrasings)
-    topic_weight: float = 1.0  # cosine with the whole topic (all its entries)
+    entry_weight: float = 1.5  # cosine with the whole entry (all its phrasings)
+    topic_weight: float = 2.0  # cosine with the whole topic (all its entries)
 
 
 DEFAULT_THRESHOLDS = Thresholds()

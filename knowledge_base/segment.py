@@ -172,9 +172,18 @@ class Segmenter:
             return text
         return pattern.sub(lambda m: self.lexicon.synonyms[m.group(0)], text)
 
+    def collapse_stutter(self, text: str) -> str:
+        """吗吗 → 吗, 费费 → 费: a doubled character that is not itself a word is a slip of the finger."""
+        out: list[str] = []
+        for ch in text:
+            if out and ch == out[-1] and "\u4e00" <= ch <= "\u9fff" and not self._jieba.FREQ.get(ch + ch):
+                continue
+            out.append(ch)
+        return "".join(out)
+
     def canonical_text(self, normalized: str) -> str:
-        """Normalised text with homophones repaired and synonyms rewritten."""
-        return self.apply_synonyms(self.repair_homophones(normalized))
+        """Normalised text with stutters collapsed, homophones repaired and synonyms rewritten."""
+        return self.apply_synonyms(self.repair_homophones(self.collapse_stutter(normalized)))
 
     def tokens(self, canonical: str) -> list[str]:
         return [t for t in self._jieba.lcut(canonical, HMM=False) if t.strip() and t not in STOPWORDS]
