@@ -42,13 +42,15 @@ def ask_once(session, kb, text: str) -> dict:
                             for h in hits[1:]]
     if hits:
         top = hits[0]
-        base.update(faq_id=top.faq_id if result.status != "unsure" else None, score=top.score)
+        base.update(faq_id=top.faq_id if result.status in ("answer", "clarify") else None, score=top.score)
     if result.status == "answer":
         from knowledge_base.store import get_entry
         entry = get_entry(session, hits[0].faq_id)
         base.update(code=hits[0].code, answer=entry.short_answer if entry else "", question=hits[0].question)
     elif result.status == "clarify":
         base.update(code=hits[0].code, answer=clarify_text(result), question=hits[0].question)
+    elif result.status == "offtopic":
+        base.update(answer=T("offtopic"))
     else:
         base.update(answer=T("unsure"))
     return base

@@ -301,6 +301,11 @@ def _from_knowledge_base(ctx: DialogContext, state: dict, inbound: Inbound) -> O
         kb_store.record_unanswered(ctx.session, inbound.text, "low_confidence", inbound.channel,
                                    top.faq_id, top.score)
         return Outbound(clarify_text(result), code=result.code, options=[h.question for h in result.choices])
+    if result.status == "offtopic":
+        # Not a legal question: say what the bot is for, without any legal content.
+        kb_store.record_unanswered(ctx.session, inbound.text, "offtopic", inbound.channel, None, None)
+        state.pop("pending", None)
+        return Outbound(T("offtopic"), code="other")
     kb_store.record_unanswered(ctx.session, inbound.text, "unsure", inbound.channel,
                                top.faq_id if top else None, top.score if top else None)
     state.pop("pending", None)

@@ -67,3 +67,12 @@ def load_faq(content_dir: Path = CONTENT_DIR) -> list[dict]:
             seen[entry["faq_id"]] = path.name
             entries.append(entry)
     return entries
+
+
+def load_offtopic(content_dir: Path = CONTENT_DIR) -> list[str]:
+    """Negative examples: messages that are not legal-aid questions (content/offtopic.yaml)."""
+    path = content_dir / "offtopic.yaml"
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [str(p).strip() for p in data.get("phrases", []) if str(p).strip()]

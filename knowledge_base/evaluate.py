@@ -132,14 +132,14 @@ def our_predictions(rows: list[dict], index, th=None) -> tuple[list[str], list[f
 
 
 def build_default_index():
-    from knowledge_base.content_files import load_faq
+    from knowledge_base.content_files import load_faq, load_offtopic
     from knowledge_base.index import build_index
     from knowledge_base.service import KnowledgeService
     from bot.config import VAR_DIR
 
     entries = load_faq()
     svc = KnowledgeService(cache_dir=VAR_DIR / "cache")
-    return entries, build_index(entries, svc.segmenter)
+    return entries, build_index(entries, svc.segmenter, negatives=load_offtopic())
 
 
 def report(name: str, s: dict) -> str:

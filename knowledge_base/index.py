@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
@@ -76,8 +77,21 @@ def analyze(text: str, segmenter: Segmenter) -> tuple[str, str, list[str]]:
     return norm, canonical, segmenter.tokens(canonical)
 
 
-def build_index(raw_entries: list[dict], segmenter: Segmenter, stamp: str = "") -> MatchIndex:
-    """raw_entries: dicts with faq_id, code, question, alternatives, short_answer, follow_up."""
+OFFTOPIC_CODE = "other"
+OFFTOPIC_PREFIX = "offtopic-"
+
+
+def build_index(raw_entries: list[dict], segmenter: Segmenter, stamp: str = "",
+                negatives: Sequence[str] = ()) -> MatchIndex:
+    """raw_entries: dicts with faq_id, code, question, alternatives, short_answer, follow_up.
+
+    negatives: off-topic messages (content/offtopic.yaml). They are indexed as entries of
+    code `other` that are never answered: a message closest to them is not a legal
+    question, however many words it shares with one.
+    """
+    raw_entries = list(raw_entries) + [
+        {"faq_id": f"{OFFTOPIC_PREFIX}{i}", "code": OFFTOPIC_CODE, "question": text, "alternatives": []}
+        for i, text in enumerate(negatives)]
     entries: list[IndexedEntry] = []
     doc_texts: list[str] = []
     doc_entry: list[int] = []

@@ -13,10 +13,10 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz
 
-from .index import MatchIndex, analyze, features, query_vector
+from .index import OFFTOPIC_CODE, MatchIndex, analyze, features, query_vector
 from .normalize import to_simplified_halfwidth
 
-Status = Literal["answer", "clarify", "unsure"]
+Status = Literal["answer", "clarify", "unsure", "offtopic"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class MatchResult:
     @property
     def code(self) -> str:
         """The topic reported to the outside: `other` when nothing matched well enough."""
-        return self.hits[0].code if self.hits and self.status != "unsure" else "other"
+        return self.hits[0].code if self.hits and self.status in ("answer", "clarify") else "other"
 
     @property
     def choices(self) -> list[Hit]:
@@ -178,7 +178,14 @@ def rank(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> t
 
 
 def decide_status(hits: list[Hit], th: Thresholds, has_cue: bool = True) -> tuple[Status, list[Hit]]:
-    """Answer, clarify between close entries, or admit not knowing."""
+    """Answer, clarify between close entries, or admit not knowing.
+
+    Off-topic examples take part in the ranking but are never shown: when one of them
+    is the closest, the message is not a legal question.
+    """
+    if hits and hits[0].code == OFFTOPIC_CODE and hits[0].score >= th.floor:
+        return "offtopic", [h for h in hits if h.code != OFFTOPIC_CODE][:3]
+    hits = [h for h in hits if h.code != OFFTOPIC_CODE]
     if not hits or hits[0].score < th.floor:
         return "unsure", hits[:3]
     if not has_cue and hits[0].score < th.no_cue_answer:

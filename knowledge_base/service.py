@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from . import store
+from .content_files import load_offtopic
 from .index import MatchIndex, build_index
 from .lexicon import Lexicon, load_lexicon
 from .match import DEFAULT_THRESHOLDS, MatchResult, Thresholds, match
@@ -60,7 +61,8 @@ class KnowledgeService:
             with self._lock:
                 if self._index is None or version != self._version:
                     entries = [e.as_content() for e in store.published_entries(session)]
-                    self._index = build_index(entries, self.segmenter, stamp=str(version))
+                    self._index = build_index(entries, self.segmenter, stamp=str(version),
+                                              negatives=load_offtopic())
                     self._version = version
         return self._index
 
