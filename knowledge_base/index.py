@@ -43,6 +43,7 @@ class MatchIndex:
     codes: list[str] = field(default_factory=list)
     code_postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # feature → (codes, w)
     entry_code: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    code_loglik: dict[str, np.ndarray] = field(default_factory=dict)  # feature → log P(feature | topic)
     stamp: str = ""
     by_id: dict[str, int] = field(default_factory=dict)
 
@@ -152,7 +153,34 @@ def build_index(raw_entries: list[dict], segmenter: Segmenter, stamp: str = "",
                       entry_starts=np.asarray(starts, dtype=np.int64), postings=postings,
                       idf=idf, entry_postings=_postings(enumerate(entry_feats), idf), codes=codes,
                       code_postings=_postings(enumerate(code_feats), idf),
-                      entry_code=np.asarray([code_idx[e.code] for e in entries], dtype=np.int32), stamp=stamp)
+                      entry_code=np.asarray([code_idx[e.code] for e in entries], dtype=np.int32),
+                      code_loglik=_topic_likelihoods(code_feats), stamp=stamp)
+
+
+def _topic_likelihoods(code_feats: list[Counter[str]], alpha: float = 0.1) -> dict[str, np.ndarray]:
+    """Multinomial naive Bayes over topics, trained on the KB's own phrasings.
+
+    A second opinion on *which topic* a message belongs to, from every word it contains
+    rather than from its nearest phrasing; used to order candidates, not to decide
+    whether to answer at all.
+    """
+    vocab = set().union(*code_feats) if code_feats else set()
+    totals = np.asarray([sum(c.values()) for c in code_feats], dtype=np.float64)
+    denom = np.log(totals + alpha * max(1, len(vocab)))
+    return {f: (np.log(np.asarray([c.get(f, 0) for c in code_feats], dtype=np.float64) + alpha) - denom)
+            .astype(np.float32) for f in vocab}
+
+
+def topic_posterior(feats: Counter[str], index: "MatchIndex") -> np.ndarray:
+    """P(topic | message) under the naive Bayes model (uniform prior)."""
+    logp = np.zeros(len(index.codes), dtype=np.float64)
+    for f, tf in feats.items():
+        row = index.code_loglik.get(f)
+        if row is not None:
+            logp += tf * row
+    logp -= logp.max()
+    p = np.exp(logp)
+    return p / p.sum()
 
 
 def _postings(rows, idf: dict[str, float]) -> dict[str, tuple[np.ndarray, np.ndarray]]:

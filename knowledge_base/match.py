@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz
 
-from .index import OFFTOPIC_CODE, MatchIndex, analyze, features, query_vector
+from .index import OFFTOPIC_CODE, MatchIndex, analyze, features, query_vector, topic_posterior
 from .normalize import to_simplified_halfwidth
 
 Status = Literal["answer", "clarify", "unsure", "offtopic"]
@@ -33,6 +33,7 @@ class Thresholds:
     code_bonus: float = 0.3    # support from other entries of the same topic
     entry_weight: float = 1.5  # cosine with the whole entry (all its phrasings)
     topic_weight: float = 2.0  # cosine with the whole topic (all its entries)
+    bayes_weight: float = 0.05  # naive-Bayes topic posterior, used to order (not to accept) candidates
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -200,7 +201,22 @@ def decide_status(hits: list[Hit], th: Thresholds, has_cue: bool = True) -> tupl
     return "clarify", [top, *close] if close else hits[:3]
 
 
+def reorder_by_topic(hits: list[Hit], posterior: dict[str, float], weight: float) -> list[Hit]:
+    """Put the candidate whose topic the whole message supports best first; scores unchanged."""
+    if not weight or len(hits) < 2:
+        return hits
+    best = max(hits, key=lambda h: h.score + weight * posterior.get(h.code, 0.0))
+    if best is hits[0] or best.score < hits[0].score - 0.1:
+        return hits
+    return [best, *[h for h in hits if h is not best]]
+
+
 def match(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> MatchResult:
     hits, norm, canonical, tokens = rank(text, index, th)
     status, shown = decide_status(hits, th, index.segmenter.lexicon.has_cue(canonical))
+    if status in ("answer", "clarify") and th.bayes_weight and index.code_loglik:
+        post = topic_posterior(features(tokens, canonical), index)
+        posterior = {c: float(p) for c, p in zip(index.codes, post)}
+        shown = reorder_by_topic(shown if status == "clarify" else [h for h in hits if h.code != OFFTOPIC_CODE][:6],
+                                 posterior, th.bayes_weight)[:3]
     return MatchResult(status=status, hits=shown, normalized=norm, canonical=canonical, tokens=tokens)
