@@ -24,9 +24,9 @@ class Thresholds:
     """Calibrated on the development question set (see knowledge_base/evaluate.py)."""
 
     answer: float = 0.19      # top score at or above: confident enough to answer
-    floor: float = 0.15        # below: not sure at all (unanswered log)
+    floor: float = 0.12        # below: not sure at all (unanswered log)
     margin: float = 0.026      # entries within this of the top (and of other topics) → ask which
-    no_cue_answer: float = 0.35  # without any legal cue word, only a near-exact match is trusted
+    no_cue_answer: float = 0.2  # without any legal cue word, only a near-exact match is trusted
     cosine_weight: float = 0.4
     candidates: int = 12
     scorer: str = "ratio"      # rapidfuzz scorer used for re-ranking
