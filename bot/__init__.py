@@ -40,11 +40,18 @@ def create_app(test_config: dict | None = None) -> "Flask":
     app.extensions["fayuan_db"] = get_database(app.config["DATABASE_URL"])
     app.extensions["fayuan_kb"] = knowledge_service()
 
-    from . import pages, simulator, wechat
+    from handoff.console import csrf
+    from handoff.console import init_app as init_console
+
+    from . import h5, pages, simulator, wechat
 
     app.register_blueprint(wechat.bp)
     app.register_blueprint(simulator.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(h5.bp)
+    init_console(app)  # Flask-Login, CSRF on every form, /console
+    csrf.exempt(wechat.bp)     # signed by WeChat, not a browser form
+    csrf.exempt(simulator.bp)  # JSON API of the test page, no personal data
 
     @app.errorhandler(404)
     def not_found(_e):

@@ -15,11 +15,13 @@ log = logging.getLogger(__name__)
 
 
 def handle(db: Database, kb: KnowledgeService, inbound: Inbound, faq_url: Callable[[str], str],
-           result_url: Callable[[int], str] | None = None) -> Outbound:
+           result_url: Callable[[int], str] | None = None,
+           h5_url: Callable[[str, str], str] | None = None) -> Outbound:
     """Never raises: a failure becomes a polite reply (what the citizen typed is kept)."""
     try:
         with db.session() as session:
-            return route(DialogContext(session=session, kb=kb, faq_url=faq_url, result_url=result_url), inbound)
+            return route(DialogContext(session=session, kb=kb, faq_url=faq_url, result_url=result_url,
+                                       h5_url=h5_url), inbound)
     except Exception:  # noqa: BLE001 - the citizen must get an answer, operators get the log
         log.exception("dialog failed (channel=%s kind=%s)", inbound.channel, inbound.kind)
         _keep_text(db, inbound)
@@ -54,7 +56,15 @@ def app_result_url() -> Callable[[int], str]:
     return lambda record_id: _public_url(f"/result/{result_token(secret, record_id)}")
 
 
+def app_h5_url() -> Callable[[str, str], str]:
+    """Signed, expiring links to the citizen's H5 pages (handoff/links.py)."""
+    from handoff.links import make_token
+
+    secret = current_app.config["SECRET_KEY"]
+    return lambda page, user_id: _public_url(f"/h5/{page}/{make_token(secret, user_id)}")
+
+
 def handle_in_app(inbound: Inbound) -> Outbound:
     app = current_app
     return handle(app.extensions["fayuan_db"], app.extensions["fayuan_kb"], inbound, app_faq_url(),
-                  app_result_url())
+                  app_result_url(), app_h5_url())

@@ -147,6 +147,70 @@ def cmd_init_db(_args) -> int:
     return 0
 
 
+def cmd_user(args) -> int:
+    """Console accounts: the first admin is created here (password prompted, never echoed)."""
+    from handoff.console.auth import UserError, create_user
+    from handoff.models import ConsoleUser
+    from sqlalchemy import select
+
+    db = _db()
+    if args.user_command == "list":
+        with db.session() as s:
+            for u in s.scalars(select(ConsoleUser).order_by(ConsoleUser.username)):
+                print(f"{u.username}\t{u.role}\t{'active' if u.active else 'inactive'}")
+        return 0
+    if not args.username:
+        print("请给出用户名：python -m bot user add USERNAME --role admin", file=sys.stderr)
+        return 2
+    password = args.password
+    if password is None:
+        import getpass
+        password = getpass.getpass("密码：")
+        if getpass.getpass("再输入一次：") != password:
+            print("两次输入的密码不一样", file=sys.stderr)
+            return 2
+    try:
+        with db.session() as s:
+            create_user(s, args.username, password, args.role, args.name or "")
+    except UserError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    print(f"created {args.role} {args.username}")
+    return 0
+
+
+def outbox_config():
+    from handoff.notify import SendConfig
+
+    cfg = Config()
+    base = (cfg.PUBLIC_BASE_URL or "").rstrip("/")
+    return SendConfig(appid=cfg.WECHAT_APPID, secret=cfg.WECHAT_SECRET, template_id=cfg.WECHAT_TEMPLATE_ID,
+                      api_base_url=cfg.WECHAT_API_BASE_URL, page_url=base or "")
+
+
+def contact(session, user_id: str):
+    """(channel, last inbound time) of a citizen: the 48-hour customer-service window."""
+    from .conversation import Conversation
+
+    conv = session.get(Conversation, user_id)
+    return (conv.channel, conv.last_inbound_at) if conv is not None else (None, None)
+
+
+def cmd_outbox(args) -> int:
+    import time
+
+    from handoff.notify import send_pending
+
+    db = _db()
+    cfg = outbox_config()
+    while True:
+        counts = send_pending(db.session, cfg, contact, limit=args.limit)
+        print(json.dumps(counts), flush=True)
+        if not args.loop:
+            return 0
+        time.sleep(args.interval)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="法援助手 command line")
     sub = p.add_subparsers(dest="command", required=True)
@@ -170,6 +234,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
     s.set_defaults(func=cmd_serve)
+    u = sub.add_parser("user", help="console accounts")
+    u.add_argument("user_command", choices=["add", "list"])
+    u.add_argument("username", nargs="?")
+    u.add_argument("--role", choices=["staff", "lawyer", "admin"], default="staff")
+    u.add_argument("--password", help="for scripts; prompted when omitted")
+    u.add_argument("--name", help="display name")
+    u.set_defaults(func=cmd_user)
+    o = sub.add_parser("outbox", help="send queued notifications to citizens")
+    o.add_argument("outbox_command", choices=["send"])
+    o.add_argument("--limit", type=int, default=100)
+    o.add_argument("--loop", action="store_true", help="keep sending every --interval seconds")
+    o.add_argument("--interval", type=float, default=30.0)
+    o.set_defaults(func=cmd_outbox)
     i = sub.add_parser("init-db", help="migrate and seed the database")
     i.set_defaults(func=cmd_init_db)
     return p

@@ -38,6 +38,8 @@ class Config:
     WECHAT_SECRET: str = field(default_factory=lambda: os.environ.get("WECHAT_SECRET", ""))
     SECRET_KEY: str = field(default_factory=_secret_key)
     PUBLIC_BASE_URL: str = field(default_factory=lambda: os.environ.get("PUBLIC_BASE_URL", ""))
+    WECHAT_TEMPLATE_ID: str = field(default_factory=lambda: os.environ.get("WECHAT_TEMPLATE_ID", ""))
+    WECHAT_API_BASE_URL: str = field(default_factory=lambda: os.environ.get("WECHAT_API_BASE_URL", ""))
     MAX_CONTENT_LENGTH: int = 64 * 1024
 
     def as_flask(self) -> dict:

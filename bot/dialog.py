@@ -7,6 +7,7 @@ choice, a questionnaire answer), then small talk, and only then the FAQ matcher.
 """
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +17,11 @@ from typing import Callable
 import yaml
 from sqlalchemy.orm import Session
 
+from handoff import chatflow
+from handoff import handover as handover_store
+from handoff.applications import Eligibility
 from handoff.offices import describe, nearest
+from handoff.texts import H
 from intents import detect
 from knowledge_base import store as kb_store
 from knowledge_base.match import MatchResult
@@ -49,6 +54,29 @@ class DialogContext:
     kb: KnowledgeService
     faq_url: Callable[[str], str]
     result_url: Callable[[int], str] | None = None
+    h5_url: Callable[[str, str], str] | None = None  # (page, user_id) → signed link: apply | book | mine
+
+
+def _flow(ctx: DialogContext, state: dict, user_id: str) -> chatflow.FlowContext:
+    """The handoff's view of this conversation: links and the latest eligibility result."""
+    def eligibility() -> Eligibility | None:
+        from sqlalchemy import select
+
+        record = None
+        if state.get("last_result"):
+            record = ctx.session.get(conv_store.EligibilityRecord, state["last_result"])
+        if record is None or record.user_id != user_id:
+            record = ctx.session.scalars(select(conv_store.EligibilityRecord)
+                                         .where(conv_store.EligibilityRecord.user_id == user_id)
+                                         .order_by(conv_store.EligibilityRecord.id.desc())).first()
+        return Eligibility(record.id, record.facts or {}, record.result or {}) if record else None
+
+    link = (lambda page: (lambda uid: ctx.h5_url(page, uid))) if ctx.h5_url else (lambda page: None)  # type: ignore[misc]
+    return chatflow.FlowContext(ctx.session, user_id, link("apply"), link("book"), link("mine"), eligibility)
+
+
+# Steps whose answers are personal numbers: the transcript keeps them masked (PIPL 6).
+_MASKED_STEPS = ("field:id_number", "field:phone")
 
 
 # ---------------------------------------------------------------- FAQ answers
@@ -138,15 +166,19 @@ def continue_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound) ->
 
 def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     conv = conv_store.load_conversation(ctx.session, inbound.user_id, inbound.channel)
-    state = dict(conv.state or {})
+    state = copy.deepcopy(conv.state or {})  # nested dicts are edited in place: never alias the loaded row
     # A questionnaire left for more than a day is put aside and offered again.
     stale_offer = conv_store.is_stale(conv) and bool(state.get("q"))
     if stale_offer:
         state["q_paused"] = state.pop("q")
         state.pop("pending", None)
     if inbound.kind in ("text", "voice", "click"):
-        conv_store.record_message(ctx.session, inbound.user_id, "in", inbound.text or inbound.event_key, inbound.kind)
-    out = _dispatch(ctx, state, inbound)
+        said = inbound.text or inbound.event_key
+        if (state.get("flow") or {}).get("step") in _MASKED_STEPS:
+            said = mask_personal_data(said)
+        conv_store.record_message(ctx.session, inbound.user_id, "in", said, inbound.kind)
+    held = _held_by_a_person(ctx, state, inbound)
+    out = held if held is not None else _dispatch(ctx, state, inbound)
     if stale_offer and out.text and "q" not in state and "pending" not in state:
         state["pending"] = {"type": "resume_stale"}
         out.text = f"{out.text}\n\n{T('resume_offer')}"
@@ -155,6 +187,81 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     if out.text:
         conv_store.record_message(ctx.session, inbound.user_id, "out", out.text, "text", out.faq_id, out.code)
     return out
+
+
+def _held_by_a_person(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound | None:
+    """While staff hold the conversation the bot is silent; 结束人工 hands it back."""
+    if not state.get("human"):
+        return None
+    current = handover_store.current(ctx.session, inbound.user_id)
+    if current is None:  # staff closed it: back to the bot
+        state.pop("human", None)
+        return None
+    if inbound.kind == "unsubscribe":
+        handover_store.close(ctx.session, current, "citizen")
+        state.clear()
+        return Outbound(None)
+    if chatflow.handoff_command(inbound.text) == "end_human":
+        handover_store.close(ctx.session, current, "citizen")
+        state.pop("human", None)
+        return Outbound(H("human_end"))
+    if current.status == "waiting" and detect.command_of(inbound.text) in ("help", "restart"):
+        # Nobody has picked it up yet and the citizen asks for the bot again: hand it back.
+        handover_store.close(ctx.session, current, "citizen")
+        state.pop("human", None)
+        return None
+    return Outbound(None)
+
+
+def _start_apply(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
+    """「申请」: resume a draft or start one; without any eligibility result, assess first."""
+    text = chatflow.start_apply(_flow(ctx, state, inbound.user_id), state)
+    if text is not None:
+        return Outbound(text)
+    out = start_questionnaire(ctx, state, inbound)
+    out.text = f"{H('apply_no_result')}\n\n{out.text}"
+    return out
+
+
+def _handoff_text(ctx: DialogContext, state: dict, inbound: Inbound, text: str, command: str | None) -> Outbound | None:
+    """Application, booking, progress and 人工 — the commands and flows handoff/ owns."""
+    flow = _flow(ctx, state, inbound.user_id)
+    if command == "human":
+        state.pop("flow", None)
+        state.pop("pending", None)
+        already = handover_store.current(ctx.session, inbound.user_id) is not None
+        state["human"] = handover_store.open_handover(ctx.session, inbound.user_id).id
+        return Outbound(H("human_already") if already else H("human_start"))
+    word = chatflow.handoff_command(text)
+    if word == "cancel_booking":
+        return Outbound(chatflow.cancel_booking(flow, state))
+    if word == "reschedule":
+        return Outbound(chatflow.start_book(flow, state, reschedule=True))
+    if word in ("door_to_door", "postal"):
+        state.pop("flow", None)
+        return Outbound(chatflow.acceptance_mode(flow, word))
+    if word == "withdraw":
+        return Outbound(chatflow.withdraw_consent(flow, state))
+    if state.get("flow"):
+        if command in ("eligibility", "progress", "book", "apply"):
+            state.pop("flow", None)  # a new command leaves the form; the draft stays saved
+        else:
+            reply = chatflow.continue_flow(flow, state, text)
+            if reply is not None:
+                return Outbound(reply)
+    pending = state.get("pending") or {}
+    if pending.get("type") == "after_result" and not state.get("q") and (command in ("apply", "book") or detect.choice_number(text, 1) == 1):
+        state.pop("pending", None)
+        return _start_apply(ctx, state, inbound)
+    if command == "apply":
+        state.pop("pending", None)
+        return _start_apply(ctx, state, inbound)
+    if command == "book":
+        state.pop("pending", None)
+        return Outbound(chatflow.start_book(flow, state))
+    if command == "progress":
+        return Outbound(chatflow.progress(flow))
+    return None
 
 
 def _dispatch(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
@@ -196,6 +303,7 @@ def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
     pending = state.get("pending") or {}
 
     if command == "help":
+        state.pop("flow", None)  # a draft stays saved; 「申请」 resumes it
         state["pending"] = {"type": "menu"}
         return Outbound(T("help"))
     if command == "restart":
@@ -205,8 +313,9 @@ def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
             state["region"] = region
         state["pending"] = {"type": "menu"}
         return Outbound(f"{T('restart')}\n{T('welcome')}")
-    if command == "human":
-        return Outbound(T("human"))
+    handed = _handoff_text(ctx, state, inbound, text, command)
+    if handed is not None:
+        return handed
     if command == "exit" and (state.get("q") or state.get("q_paused")):
         state.pop("q", None)
         state.pop("q_paused", None)
@@ -239,7 +348,7 @@ def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
             if pending.get("action") == "eligibility":
                 return start_questionnaire(ctx, state, inbound, {"matter": pending.get("matter")})
             if pending.get("action") == "apply":
-                return Outbound(T("apply_info"))
+                return _start_apply(ctx, state, inbound)
             return Outbound(T("offer_hotline"))
         if command in ("helpful", "unhelpful"):
             return _feedback(ctx, state, inbound, pending, command)
@@ -253,18 +362,10 @@ def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
                 return start_questionnaire(ctx, state, inbound)
             if n == 3:
                 return Outbound(T("ask_location"))
-            return Outbound(T("human"))
-    elif pending.get("type") == "after_result":
-        if command in ("apply", "book") or detect.choice_number(text, 1) == 1:
-            state.pop("pending", None)
-            return Outbound(T("apply_info"))
+            return _handoff_text(ctx, state, inbound, text, "human") or Outbound(T("human"))
 
     if command == "eligibility":
         return start_questionnaire(ctx, state, inbound)
-    if command in ("apply", "book"):
-        return Outbound(T("apply_info"))
-    if command == "progress":
-        return Outbound(T("progress_info"))
     if command in ("helpful", "unhelpful") and state.get("last_faq"):
         return _feedback(ctx, state, inbound, {"faq_id": state["last_faq"]}, command)
     if text in ("附近", "附近的法律援助中心", "附近援助中心", "最近的法律援助中心"):

@@ -1,0 +1,199 @@
+"""Applications: consent first, then each answer saved as it is given, then submission;
+after that the case workflow (handoff/workflow.py) with an audit row and a citizen
+notification for every change.
+
+Shared by the chat flow and the H5 form so both behave the same; no Flask here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge_base.models import utcnow
+from knowledge_base.privacy import mask_id, mask_phone
+
+from . import notify, workflow
+from .models import Application, CaseEvent, ConsoleUser
+from .slots import local_now
+from .texts import H, texts
+from .validate import FIELDS, validate_field
+
+CONSENT_VERSION = "2026-11"
+CITIZEN = "申请人"
+
+
+@dataclass
+class Eligibility:
+    """What the questionnaire found, handed over by the caller (bot/ owns the record)."""
+
+    record_id: int | None
+    facts: Mapping[str, Any]
+    result: Mapping[str, Any]
+
+
+def drafts(session: Session, user_id: str) -> list[Application]:
+    return list(session.scalars(select(Application).where(Application.user_id == user_id,
+                                                          Application.status == "draft")
+                                .order_by(Application.id.desc())))
+
+
+def current_draft(session: Session, user_id: str) -> Application | None:
+    found = drafts(session, user_id)
+    return found[0] if found else None
+
+
+def submitted(session: Session, user_id: str) -> list[Application]:
+    return list(session.scalars(select(Application).where(Application.user_id == user_id,
+                                                          Application.status != "draft")
+                                .order_by(Application.id.desc())))
+
+
+def new_draft(session: Session, user_id: str, eligibility: Eligibility | None) -> Application:
+    """A draft carrying the eligibility facts, so none of them is asked again."""
+    facts = dict(eligibility.facts) if eligibility else {}
+    result = dict(eligibility.result) if eligibility else {}
+    app = Application(user_id=user_id, status="draft", facts=facts, result=result,
+                      eligibility_record_id=eligibility.record_id if eligibility else None,
+                      matter=facts.get("matter") if isinstance(facts.get("matter"), str) else None,
+                      region=facts.get("region") if isinstance(facts.get("region"), str) else None,
+                      priority=bool(result.get("priority")))
+    session.add(app)
+    session.flush()
+    return app
+
+
+def refresh_eligibility(app: Application, eligibility: Eligibility | None) -> None:
+    """A newer questionnaire result replaces the draft's copy (still never asked twice)."""
+    if eligibility is None or app.status != "draft" or eligibility.record_id == app.eligibility_record_id:
+        return
+    app.facts, app.result = dict(eligibility.facts), dict(eligibility.result)
+    app.eligibility_record_id = eligibility.record_id
+    app.matter = eligibility.facts.get("matter") or app.matter
+    app.region = eligibility.facts.get("region") or app.region
+    app.priority = bool(eligibility.result.get("priority"))
+
+
+def give_consent(app: Application, sensitive: bool) -> None:
+    now = utcnow()
+    if sensitive:
+        app.sensitive_consent_at = now
+    else:
+        app.consent_at = now
+        app.consent_version = CONSENT_VERSION
+
+
+def has_consent(app: Application) -> bool:
+    return app.consent_at is not None and app.sensitive_consent_at is not None
+
+
+def withdraw(session: Session, app: Application) -> None:
+    """PIPL 15/47: a draft and everything typed into it goes when consent is withdrawn."""
+    if app.status == "draft":
+        session.delete(app)
+
+
+def save_answer(app: Application, field: str, text: str) -> str | None:
+    """Validate and store one answer; None when saved, else the key of the re-ask text."""
+    value, error = validate_field(field, text)
+    if error is not None:
+        return error
+    setattr(app, field, value)
+    app.updated_at = utcnow()
+    return None
+
+
+def next_field(app: Application) -> str | None:
+    return next((f for f in FIELDS if getattr(app, f) in (None, "")), None)
+
+
+def display_value(app: Application, field: str, masked: bool = True) -> str:
+    value = getattr(app, field)
+    if value is None or value == "":
+        return "（未填）"
+    if field == "id_number":
+        return mask_id(value) if masked else value
+    if field == "phone":
+        return mask_phone(value) if masked else value
+    if field == "amount_claimed":
+        return f"{value} 元" if value else H("amount_none")
+    return str(value)
+
+
+def summary_lines(app: Application, masked: bool = True) -> list[str]:
+    names = texts()["field_names"]
+    return [f"{names[f]}：{display_value(app, f, masked)}" for f in FIELDS]
+
+
+def application_number(app: Application) -> str:
+    year = local_now(app.submitted_at or utcnow()).year
+    return f"FY-{year}-{app.id:06d}"
+
+
+def materials(app: Application) -> list[str]:
+    return [str(m) for m in (app.result or {}).get("materials") or []]
+
+
+def submit(session: Session, app: Application, now: datetime | None = None) -> Application:
+    if app.status != "draft" or next_field(app) is not None or not has_consent(app):
+        raise ValueError("application is not complete")
+    now = now or utcnow()
+    app.status = "submitted"
+    app.submitted_at = now
+    app.decision_due_at = workflow.decision_due(now)
+    app.number = application_number(app)
+    session.add(CaseEvent(application_id=app.id, actor_label=CITIZEN, kind="status", from_status="draft",
+                          to_status="submitted", text=""))
+    session.flush()
+    return app
+
+
+# ------------------------------------------------------------------ the case workflow
+
+def lawyer_name(session: Session, lawyer_id: int | None) -> str:
+    user = session.get(ConsoleUser, lawyer_id) if lawyer_id else None
+    return (user.display_name or user.username) if user else ""
+
+
+def transition(session: Session, app: Application, to: str, actor: ConsoleUser | Any, reason: str = "",
+               lawyer_id: int | None = None) -> str | None:
+    """Apply a workflow change: None on success, else a message for the console user."""
+    is_own = app.lawyer_id is not None and app.lawyer_id == actor.id
+    error = workflow.check(app.status, to, actor.role, is_own, reason, lawyer_id)
+    if error:
+        return error
+    if lawyer_id is not None:
+        lawyer = session.get(ConsoleUser, lawyer_id)
+        if lawyer is None or lawyer.role != "lawyer" or not lawyer.active:
+            return "请选择一位在岗的律师。"
+        app.lawyer_id = lawyer_id
+    before = app.status
+    app.status = to
+    if to == "rejected":
+        app.reject_reason = reason.strip()
+    label = getattr(actor, "username", "")
+    text = reason.strip() if to == "rejected" else (f"律师：{lawyer_name(session, lawyer_id)}" if lawyer_id else "")
+    session.add(CaseEvent(application_id=app.id, actor_id=actor.id, actor_label=label, kind="status",
+                          from_status=before, to_status=to, text=text))
+    notify.enqueue(session, app.user_id, "status",
+                   H(f"status_notice.{to}", number=app.number, reason=app.reject_reason or "",
+                     lawyer=lawyer_name(session, app.lawyer_id)),
+                   title=H("notify_title"), ref=app.number or "")
+    return None
+
+
+def add_note(session: Session, app: Application, actor: Any, text: str) -> str | None:
+    text = text.strip()
+    if not text:
+        return "备注不能为空。"
+    session.add(CaseEvent(application_id=app.id, actor_id=actor.id, actor_label=actor.username, kind="note",
+                          text=text[:4000]))
+    return None
+
+
+def events(session: Session, app: Application) -> list[CaseEvent]:
+    return list(session.scalars(select(CaseEvent).where(CaseEvent.application_id == app.id)
+                                .order_by(CaseEvent.created_at, CaseEvent.id)))

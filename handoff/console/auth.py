@@ -1,0 +1,222 @@
+"""Console sign-in, shared by every /console blueprint (cases, knowledge base, admin).
+
+Why it is built this way:
+- Flask-Login keeps only the user id in the signed session cookie; the user row is read
+  again on every request, so deactivating someone or changing a role takes effect at once.
+- Passwords are hashed with werkzeug's scrypt (a slow, salted hash), never stored or logged.
+- Every URL under /console refuses anonymous users in one app-wide guard
+  (`guard_console`), so a blueprint added later cannot forget it; `role_required` narrows
+  a view to some roles on top of that.
+- CSRF (Flask-WTF's CSRFProtect) is on for every form of the app; only the machine-to-
+  machine endpoints (the WeChat webhook, the simulator's JSON API) are exempted.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import wraps
+from typing import Callable, Iterable, TypeVar
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from knowledge_base.models import utcnow
+
+from ..models import ConsoleUser
+
+log = logging.getLogger(__name__)
+ROLES = ("staff", "lawyer", "admin")
+ROLE_NAMES = {"staff": "工作人员", "lawyer": "律师", "admin": "管理员"}
+PASSWORD_METHOD = "scrypt"
+MIN_PASSWORD = 8
+
+bp = Blueprint("console_auth", __name__, url_prefix="/console", template_folder="../templates")
+login_manager = LoginManager()
+csrf = CSRFProtect()
+F = TypeVar("F", bound=Callable)
+
+
+@dataclass
+class ConsoleIdentity(UserMixin):
+    """What a view knows about the signed-in person (a plain object, no DB session)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+# ------------------------------------------------------------------ user records
+
+class UserError(ValueError):
+    """A user could not be created or changed; the message is fit to show."""
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def create_user(session: Session, username: str, password: str, role: str, display_name: str = "") -> ConsoleUser:
+    username = username.strip()
+    if role not in ROLES:
+        raise UserError(f"角色必须是 {'/'.join(ROLES)} 之一")
+    if not username or len(username) > 64:
+        raise UserError("用户名不能为空，最长 64 个字符")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"密码至少 {MIN_PASSWORD} 位")
+    if session.scalar(select(func.count()).select_from(ConsoleUser).where(ConsoleUser.username == username)):
+        raise UserError(f"用户名 {username} 已存在")
+    user = ConsoleUser(username=username, password_hash=hash_password(password), role=role,
+                       display_name=display_name.strip()[:64], active=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> ConsoleUser | None:
+    user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == username.strip()))
+    if user is None:
+        check_password_hash(hash_password("timing-equaliser"), password)  # same cost for unknown names
+        return None
+    if not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def identity(user: ConsoleUser) -> ConsoleIdentity:
+    return ConsoleIdentity(user.id, user.username, user.display_name, user.role)
+
+
+def users_with_role(session: Session, role: str) -> list[ConsoleUser]:
+    return list(session.scalars(select(ConsoleUser).where(ConsoleUser.role == role, ConsoleUser.active.is_(True))
+                                .order_by(ConsoleUser.username)))
+
+
+# ------------------------------------------------------------------ decorators
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Signed in AND one of `roles` (403 otherwise). `role_required()` means any role."""
+    allowed: Iterable[str] = roles or ROLES
+
+    def wrap(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def inner(*args, **kwargs):
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+        return inner  # type: ignore[return-value]
+    return wrap
+
+
+# ------------------------------------------------------------------ forms and views
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired(message="请输入用户名"), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired(message="请输入密码"), Length(max=256)])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths under /console: never an open redirect."""
+    if target and target.startswith("/console") and not urlsplit(target).netloc and "//" not in target:
+        return target
+    return url_for("console.queue")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        with current_app.extensions["fayuan_db"].session() as s:
+            user = authenticate(s, form.username.data or "", form.password.data or "")
+            if user is not None:
+                user.last_login_at = utcnow()
+                who = identity(user)
+        if user is not None:
+            login_user(who)
+            log.info("console login user_id=%s role=%s", who.id, who.role)
+            return redirect(_safe_next(request.args.get("next")))
+        log.info("console login refused")
+        flash("用户名或密码不对，或账号已停用。", "error")
+    return render_template("console/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("已退出登录。", "info")
+    return redirect(url_for("console_auth.login"))
+
+
+# ------------------------------------------------------------------ wiring
+
+def _load_user(user_id: str) -> ConsoleIdentity | None:
+    try:
+        key = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    with current_app.extensions["fayuan_db"].session() as s:
+        user = s.get(ConsoleUser, key)
+        if user is None or not user.active:
+            return None
+        return identity(user)
+
+
+def guard_console():
+    """App-wide: nothing under /console is served to an anonymous user."""
+    path = request.path
+    if not (path == "/console" or path.startswith("/console/")):
+        return None
+    if request.endpoint in ("console_auth.login", "static") or current_user.is_authenticated:
+        return None
+    if request.method == "GET":
+        return redirect(url_for("console_auth.login", next=path))
+    abort(401)
+
+
+def init_auth(app: Flask) -> None:
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # an elderly citizen may take long over a form
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    login_manager.init_app(app)
+    login_manager.login_view = "console_auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.user_loader(_load_user)
+    app.before_request(guard_console)  # before CSRF: an anonymous POST is a 401, not a form error
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_e):
+        if request.is_json or request.path.endswith("/field"):
+            return {"error": "页面已过期，请刷新后再试。"}, 400
+        return render_template("message.html", title="页面已过期",
+                               message="页面已过期或来源不明，请返回上一页刷新后再提交。您填的内容如已保存不会丢失。"), 400
+
+    @app.errorhandler(401)
+    def unauthorized(_e):
+        return render_template("message.html", title="请先登录", message="请先登录工作台。"), 401
+
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return render_template("message.html", title="无权访问", message="您没有查看这个页面的权限。"), 403

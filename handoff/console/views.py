@@ -1,0 +1,254 @@
+"""/console: the case queue, the case page and its workflow buttons, 人工 conversations,
+users and offices. Thin views over handoff/applications.py and friends.
+
+Access: staff and admins see every case; a lawyer sees only cases assigned to them —
+any other case is a 404, so a lawyer cannot even learn that a number exists.
+ID numbers and phones are masked in lists and shown in full only on the case page.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from knowledge_base.models import utcnow
+from knowledge_base.privacy import mask_id, mask_phone
+
+from .. import applications as apps
+from .. import appointments as appts
+from .. import handover as handover_store
+from .. import notify, workflow
+from ..models import Application, Appointment, ConsoleUser, Handover, aware
+from ..offices import load_offices
+from ..slots import local_now, when_label
+from ..texts import H
+from .auth import ROLE_NAMES, ROLES, UserError, create_user, role_required, users_with_role
+
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
+
+
+def _db():
+    return current_app.extensions["fayuan_db"]
+
+
+def _transcript(session: Session, user_id: str) -> list:
+    """The chat as staff read it (bot/ owns the table; read through the shared metadata)."""
+    from knowledge_base.orm import Base
+
+    table = Base.metadata.tables["chat_message"]
+    return list(session.execute(select(table.c.direction, table.c.kind, table.c.text, table.c.created_at)
+                                .where(table.c.user_id == user_id).order_by(table.c.id)))
+
+
+def _visible_cases():
+    q = select(Application).where(Application.status != "draft")
+    if current_user.role == "lawyer":
+        q = q.where(Application.lawyer_id == current_user.id)
+    return q
+
+
+def _case_or_404(session: Session, number: str) -> Application:
+    app = session.scalars(_visible_cases().where(Application.number == number)).first()
+    if app is None:
+        abort(404)
+    return app
+
+
+@bp.get("/")
+@role_required()
+def queue():
+    status = request.args.get("status", "open")
+    priority_only = request.args.get("priority") == "1"
+    term = request.args.get("q", "").strip()[:64]
+    with _db().session() as s:
+        q = _visible_cases()
+        if status == "open":
+            q = q.where(Application.status.in_(workflow.OPEN_STATUSES))
+        elif status in workflow.STATUS_NAMES:
+            q = q.where(Application.status == status)
+        if priority_only:
+            q = q.where(Application.priority.is_(True))
+        if term:
+            like = f"%{term}%"
+            q = q.where(or_(Application.number.ilike(like), Application.name.ilike(like),
+                            Application.other_party.ilike(like), Application.phone.like(f"%{term}")))
+        cases = sorted(s.scalars(q.limit(500)),
+                       key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at))
+        lawyers = {u.id: u.display_name or u.username for u in users_with_role(s, "lawyer")}
+        now = utcnow()
+        rows = [{"number": a.number, "name": a.name, "phone": mask_phone(a.phone or ""),
+                 "id_number": mask_id(a.id_number or ""), "matter": a.matter or "", "region": a.region or "",
+                 "priority": a.priority, "status": workflow.STATUS_NAMES.get(a.status, a.status),
+                 "submitted": local_now(a.submitted_at) if a.submitted_at else None,
+                 "due": local_now(a.decision_due_at) if a.decision_due_at else None,
+                 "overdue": bool(a.decision_due_at and a.status in ("submitted", "under_review")
+                                 and aware(a.decision_due_at) < now),
+                 "lawyer": lawyers.get(a.lawyer_id or -1, ""), "decision": (a.result or {}).get("decision", "")}
+                for a in cases]
+    return render_template("console/queue.html", rows=rows, status=status, priority_only=priority_only, term=term,
+                           statuses=workflow.STATUS_NAMES)
+
+
+@bp.get("/cases/<number>")
+@role_required()
+def case(number: str):
+    with _db().session() as s:
+        app = _case_or_404(s, number)
+        is_own = app.lawyer_id == current_user.id
+        buttons = workflow.allowed(app.status, current_user.role, is_own)
+        fields = [(label, value) for label, value in
+                  (line.split("：", 1) for line in apps.summary_lines(app, masked=False))]
+        view = {"number": app.number, "status": app.status, "status_name": workflow.STATUS_NAMES[app.status],
+                "priority": app.priority, "fields": fields, "facts": app.facts or {}, "result": app.result or {},
+                "materials": apps.materials(app), "acceptance_mode": app.acceptance_mode,
+                "submitted": local_now(app.submitted_at) if app.submitted_at else None,
+                "due": local_now(app.decision_due_at) if app.decision_due_at else None,
+                "lawyer": apps.lawyer_name(s, app.lawyer_id), "reject_reason": app.reject_reason}
+        events = [{"when": local_now(e.created_at), "who": e.actor_label, "kind": e.kind,
+                   "from": workflow.STATUS_NAMES.get(e.from_status or "", e.from_status),
+                   "to": workflow.STATUS_NAMES.get(e.to_status or "", e.to_status), "text": e.text}
+                  for e in apps.events(s, app)]
+        bookings = [{"when": when_label(b.starts_at), "office": (appts.office_by_id(b.office_id) or None),
+                     "status": b.status} for b in s.scalars(select(Appointment).where(
+                         or_(Appointment.application_id == app.id, Appointment.user_id == app.user_id))
+                         .order_by(Appointment.starts_at))]
+        transcript = [{"dir": r.direction, "text": r.text, "when": local_now(r.created_at)}
+                      for r in _transcript(s, app.user_id)]
+        lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]
+    return render_template("console/case.html", case=view, events=events, bookings=bookings, transcript=transcript,
+                           buttons=buttons, lawyers=lawyers)
+
+
+@bp.post("/cases/<number>/status")
+@role_required()
+def change_status(number: str):
+    to = request.form.get("to", "")
+    reason = request.form.get("reason", "")[:2000]
+    lawyer = request.form.get("lawyer_id", "")
+    lawyer_id = int(lawyer) if lawyer.isdigit() else None
+    with _db().session() as s:
+        app = _case_or_404(s, number)
+        actor = s.get(ConsoleUser, current_user.id)
+        error = apps.transition(s, app, to, actor, reason, lawyer_id)
+    if error:
+        flash(error, "error")
+    else:
+        flash(f"已改为「{workflow.STATUS_NAMES.get(to, to)}」，已通知申请人。", "info")
+    if current_user.role == "lawyer" and not error and to == "closed":
+        return redirect(url_for("console.queue"))
+    return redirect(url_for("console.case", number=number))
+
+
+@bp.post("/cases/<number>/notes")
+@role_required()
+def add_note(number: str):
+    with _db().session() as s:
+        app = _case_or_404(s, number)
+        error = apps.add_note(s, app, current_user, request.form.get("text", ""))
+    flash(error or "备注已保存。", "error" if error else "info")
+    return redirect(url_for("console.case", number=number))
+
+
+# ------------------------------------------------------------------ 人工 conversations
+
+@bp.get("/handovers")
+@role_required("staff", "admin")
+def handovers():
+    with _db().session() as s:
+        rows = [{"id": h.id, "status": h.status, "opened": local_now(h.opened_at), "user": h.user_id[-6:]}
+                for h in s.scalars(select(Handover).where(Handover.status.in_(("waiting", "active")))
+                                   .order_by(Handover.opened_at))]
+    return render_template("console/handovers.html", rows=rows)
+
+
+def _handover_or_404(s: Session, hid: int) -> Handover:
+    h = s.get(Handover, hid)
+    if h is None:
+        abort(404)
+    return h
+
+
+@bp.get("/handovers/<int:hid>")
+@role_required("staff", "admin")
+def handover(hid: int):
+    with _db().session() as s:
+        h = _handover_or_404(s, hid)
+        transcript = [{"dir": r.direction, "kind": r.kind, "text": r.text, "when": local_now(r.created_at)}
+                      for r in _transcript(s, h.user_id)]
+        cases = [(a.number, workflow.STATUS_NAMES[a.status]) for a in apps.submitted(s, h.user_id)]
+        view = {"id": h.id, "status": h.status, "opened": local_now(h.opened_at)}
+    return render_template("console/handover.html", h=view, transcript=transcript[-200:], cases=cases)
+
+
+@bp.post("/handovers/<int:hid>/reply")
+@role_required("staff", "admin")
+def handover_reply(hid: int):
+    text = request.form.get("text", "").strip()[:1000]
+    with _db().session() as s:
+        h = _handover_or_404(s, hid)
+        if h.status == "closed":
+            flash("这个会话已经结束。", "error")
+        elif not text:
+            flash("回复内容不能为空。", "error")
+        else:
+            handover_store.take(h, current_user.id)
+            from knowledge_base.orm import Base
+
+            s.execute(Base.metadata.tables["chat_message"].insert().values(
+                user_id=h.user_id, direction="out", kind="staff", text=text, created_at=utcnow()))
+            notify.enqueue(s, h.user_id, "staff_reply", text, title="工作人员回复")
+            flash("已发送（通过客服消息）。", "info")
+    return redirect(url_for("console.handover", hid=hid))
+
+
+@bp.post("/handovers/<int:hid>/close")
+@role_required("staff", "admin")
+def handover_close(hid: int):
+    with _db().session() as s:
+        h = _handover_or_404(s, hid)
+        if h.status != "closed":
+            handover_store.close(s, h, "staff")
+            notify.enqueue(s, h.user_id, "handover", H("human_closed_by_staff"), title="人工服务结束")
+    flash("会话已结束，已交回机器人。", "info")
+    return redirect(url_for("console.handovers"))
+
+
+# ------------------------------------------------------------------ admin
+
+@bp.route("/users", methods=["GET", "POST"])
+@role_required("admin")
+def users():
+    with _db().session() as s:
+        if request.method == "POST":
+            action = request.form.get("action", "add")
+            if action == "add":
+                try:
+                    create_user(s, request.form.get("username", ""), request.form.get("password", ""),
+                                request.form.get("role", ""), request.form.get("display_name", ""))
+                    flash("已添加。", "info")
+                except UserError as e:
+                    flash(str(e), "error")
+            elif action == "toggle":
+                u = s.get(ConsoleUser, int(request.form.get("user_id", "0") or 0))
+                if u is not None and u.id != current_user.id:
+                    u.active = not u.active
+                    flash("已更新。", "info")
+        rows = [(u.id, u.username, u.display_name, ROLE_NAMES[u.role], u.active)
+                for u in s.scalars(select(ConsoleUser).order_by(ConsoleUser.role, ConsoleUser.username))]
+    return render_template("console/users.html", rows=rows, roles=ROLES, role_names=ROLE_NAMES)
+
+
+@bp.get("/offices")
+@role_required("admin")
+def offices():
+    """Each bookable office with its booked slots over the coming week."""
+    with _db().session() as s:
+        now_l = local_now(utcnow())
+        rows = []
+        for o in load_offices():
+            counts = appts.booked_counts(s, o.id, now_l, now_l + timedelta(days=8))
+            rows.append({"office": o, "booked": sorted((when_label(k), v) for k, v in counts.items() if v)})
+    return render_template("console/offices.html", rows=rows)

@@ -1,0 +1,81 @@
+"""The case workflow as one table, and a pure check of a requested change.
+
+submitted → under_review → accepted / rejected (reason required) → assigned (to a
+lawyer) → in_progress → closed. Keeping the graph in one literal means the console's
+buttons, the permission check and the tests all read the same thing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# LAL 43: the agency decides within 7 days of receiving the application.
+DECISION_DAYS = 7
+
+STATUS_NAMES: dict[str, str] = {
+    "draft": "填写中",
+    "submitted": "已提交，待审查",
+    "under_review": "审查中",
+    "accepted": "已决定给予法律援助",
+    "rejected": "不予法律援助",
+    "assigned": "已指派律师",
+    "in_progress": "律师办理中",
+    "closed": "已结案",
+}
+
+OPEN_STATUSES = ("submitted", "under_review", "accepted", "assigned", "in_progress")
+
+
+@dataclass(frozen=True)
+class Transition:
+    to: str
+    label: str                  # the console button
+    roles: tuple[str, ...]      # who may press it
+    own_case_only: bool = False  # a lawyer only on a case assigned to them
+    needs_reason: bool = False
+    needs_lawyer: bool = False
+
+
+TRANSITIONS: dict[str, tuple[Transition, ...]] = {
+    "submitted": (Transition("under_review", "开始审查", ("staff", "admin")),),
+    "under_review": (Transition("accepted", "决定给予援助", ("staff", "admin")),
+                     Transition("rejected", "不予援助", ("staff", "admin"), needs_reason=True)),
+    "accepted": (Transition("assigned", "指派律师", ("staff", "admin"), needs_lawyer=True),),
+    "assigned": (Transition("in_progress", "接手办理", ("lawyer",), own_case_only=True),
+                 Transition("assigned", "改派律师", ("staff", "admin"), needs_lawyer=True)),
+    "in_progress": (Transition("closed", "结案", ("lawyer", "staff", "admin"), own_case_only=True),),
+    "rejected": (),
+    "closed": (),
+}
+
+
+def allowed(status: str, role: str, is_own_case: bool) -> list[Transition]:
+    """The buttons this person sees on a case in this status."""
+    return [t for t in TRANSITIONS.get(status, ())
+            if role in t.roles and (not t.own_case_only or role != "lawyer" or is_own_case)]
+
+
+def check(status: str, to: str, role: str, is_own_case: bool, reason: str = "",
+          lawyer_id: int | None = None) -> str | None:
+    """None when the change may happen, else a message for the console user."""
+    match = [t for t in allowed(status, role, is_own_case) if t.to == to]
+    if not match:
+        return f"不能从「{STATUS_NAMES.get(status, status)}」改为「{STATUS_NAMES.get(to, to)}」。"
+    t = match[0]
+    if t.needs_reason and not reason.strip():
+        return "不予援助必须写明理由（《法律援助法》第四十三条：书面告知并说明理由）。"
+    if t.needs_lawyer and lawyer_id is None:
+        return "请选择要指派的律师。"
+    return None
+
+
+def decision_due(submitted_at: datetime) -> datetime:
+    return submitted_at + timedelta(days=DECISION_DAYS)
+
+
+def sort_key(priority: bool, decision_due_at: datetime | None, submitted_at: datetime | None) -> tuple:
+    """Queue order: green channel first, then the nearest decision deadline."""
+    far = datetime.max.replace(tzinfo=None)
+    due = decision_due_at.replace(tzinfo=None) if decision_due_at else far
+    sub = submitted_at.replace(tzinfo=None) if submitted_at else far
+    return (0 if priority else 1, due, sub)
