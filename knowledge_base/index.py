@@ -21,6 +21,58 @@ BIGRAM_WEIGHT = 0.45
 TOPIC_SPREAD_ALPHA = 0.5
 
 
+class Postings:
+    """Feature → (row ids, weights), stored as two flat arrays plus offsets.
+
+    One pair of arrays instead of tens of thousands of small ones: loading a cached
+    index is then a few large reads, and lookups return views without copying.
+    """
+
+    def __init__(self, columns: dict[str, tuple[list[int], list[float]]]):
+        self.offsets: dict[str, tuple[int, int]] = {}
+        rows: list[int] = []
+        weights: list[float] = []
+        for f, (r, w) in columns.items():
+            self.offsets[f] = (len(rows), len(rows) + len(r))
+            rows.extend(r)
+            weights.extend(w)
+        self.rows = np.asarray(rows, dtype=np.int32)
+        self.weights = np.asarray(weights, dtype=np.float32)
+
+    def get(self, feature: str) -> tuple[np.ndarray, np.ndarray] | None:
+        span = self.offsets.get(feature)
+        if span is None:
+            return None
+        return self.rows[span[0]:span[1]], self.weights[span[0]:span[1]]
+
+    def __getitem__(self, feature: str) -> tuple[np.ndarray, np.ndarray]:
+        hit = self.get(feature)
+        if hit is None:
+            raise KeyError(feature)
+        return hit
+
+    def __contains__(self, feature: object) -> bool:
+        return feature in self.offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+
+class TopicLikelihoods:
+    """Feature → log P(feature | topic), one matrix row per feature."""
+
+    def __init__(self, features: list[str], matrix: np.ndarray):
+        self.row = {f: i for i, f in enumerate(features)}
+        self.matrix = matrix
+
+    def get(self, feature: str) -> np.ndarray | None:
+        i = self.row.get(feature)
+        return None if i is None else self.matrix[i]
+
+    def __bool__(self) -> bool:
+        return bool(self.row)
+
+
 @dataclass(frozen=True)
 class IndexedEntry:
     faq_id: str
@@ -37,13 +89,13 @@ class MatchIndex:
     doc_texts: list[str]                  # canonical text of each phrasing
     doc_entry: np.ndarray                 # entry index of each document (documents grouped by entry)
     entry_starts: np.ndarray              # first document of each entry, for reduceat
-    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # feature → (doc ids, weights)
+    postings: Postings                    # feature → (doc ids, weights)
     idf: dict[str, float]
-    entry_postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # feature → (entries, w)
+    entry_postings: Postings = field(default_factory=lambda: Postings({}))  # feature → (entries, w)
     codes: list[str] = field(default_factory=list)
-    code_postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # feature → (codes, w)
+    code_postings: Postings = field(default_factory=lambda: Postings({}))  # feature → (topics, w)
     entry_code: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    code_loglik: dict[str, np.ndarray] = field(default_factory=dict)  # feature → log P(feature | topic)
+    code_loglik: TopicLikelihoods = field(default_factory=lambda: TopicLikelihoods([], np.zeros((0, 0))))
     stamp: str = ""
     by_id: dict[str, int] = field(default_factory=dict)
 
@@ -157,18 +209,18 @@ def build_index(raw_entries: list[dict], segmenter: Segmenter, stamp: str = "",
                       code_loglik=_topic_likelihoods(code_feats), stamp=stamp)
 
 
-def _topic_likelihoods(code_feats: list[Counter[str]], alpha: float = 0.1) -> dict[str, np.ndarray]:
+def _topic_likelihoods(code_feats: list[Counter[str]], alpha: float = 0.1) -> TopicLikelihoods:
     """Multinomial naive Bayes over topics, trained on the KB's own phrasings.
 
     A second opinion on *which topic* a message belongs to, from every word it contains
     rather than from its nearest phrasing; used to order candidates, not to decide
     whether to answer at all.
     """
-    vocab = set().union(*code_feats) if code_feats else set()
+    vocab = sorted(set().union(*code_feats)) if code_feats else []
     totals = np.asarray([sum(c.values()) for c in code_feats], dtype=np.float64)
     denom = np.log(totals + alpha * max(1, len(vocab)))
-    return {f: (np.log(np.asarray([c.get(f, 0) for c in code_feats], dtype=np.float64) + alpha) - denom)
-            .astype(np.float32) for f in vocab}
+    counts = np.asarray([[c.get(f, 0) for c in code_feats] for f in vocab], dtype=np.float64).reshape(len(vocab), -1)
+    return TopicLikelihoods(vocab, (np.log(counts + alpha) - denom).astype(np.float32))
 
 
 def topic_posterior(feats: Counter[str], index: "MatchIndex") -> np.ndarray:
@@ -183,7 +235,7 @@ def topic_posterior(feats: Counter[str], index: "MatchIndex") -> np.ndarray:
     return p / p.sum()
 
 
-def _postings(rows, idf: dict[str, float]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _postings(rows, idf: dict[str, float]) -> Postings:
     """Unit-length TF-IDF rows stored column-wise: feature → (row ids, weights)."""
     post_rows: dict[str, list[int]] = defaultdict(list)
     post_w: dict[str, list[float]] = defaultdict(list)
@@ -193,8 +245,7 @@ def _postings(rows, idf: dict[str, float]) -> dict[str, tuple[np.ndarray, np.nda
         for f, w in weights.items():
             post_rows[f].append(r)
             post_w[f].append(w / norm)
-    return {f: (np.asarray(post_rows[f], dtype=np.int32), np.asarray(post_w[f], dtype=np.float32))
-            for f in post_rows}
+    return Postings({f: (post_rows[f], post_w[f]) for f in post_rows})
 
 
 def query_vector(feats: Counter[str], index: MatchIndex) -> dict[str, float]:

@@ -97,7 +97,7 @@ class _Scores:
     topics: np.ndarray
 
 
-def _accumulate(qv: dict[str, float], postings: dict, size: int) -> np.ndarray:
+def _accumulate(qv: dict[str, float], postings, size: int) -> np.ndarray:
     out = np.zeros(size, dtype=np.float32)
     for f, w in qv.items():
         hit = postings.get(f)

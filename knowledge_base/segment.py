@@ -74,11 +74,8 @@ class Segmenter:
         self._homophones = self._build_homophones()
 
     @cached_property
-    def _synonym_re(self) -> re.Pattern[str] | None:
-        if not self.lexicon.synonyms:
-            return None
-        terms = sorted(self.lexicon.synonyms, key=len, reverse=True)
-        return re.compile("|".join(re.escape(t) for t in terms))
+    def _synonym_max(self) -> int:
+        return max((len(t) for t in self.lexicon.synonyms), default=0)
 
     def _build_homophones(self) -> dict[int, dict[str, str]]:
         """length → {pinyin key → term}: only multi-character legal terms, unambiguous keys."""
@@ -109,6 +106,14 @@ class Segmenter:
                 key = self.pinyin.key(word)
                 if key is not None:
                     self._latin.setdefault(key.replace(" ", ""), word)
+        self._latin_max = max((len(k) for k in self._latin), default=0)
+
+    def learned(self) -> dict[str, str]:
+        """The letter-pinyin map, to save with a cached index."""
+        return dict(self._latin)
+
+    def restore_learned(self, latin: dict[str, str]) -> None:
+        self._latin.update(latin)
         self._latin_max = max((len(k) for k in self._latin), default=0)
 
     def repair_latin_pinyin(self, text: str) -> str:
@@ -167,10 +172,24 @@ class Segmenter:
         return "".join(out)
 
     def apply_synonyms(self, text: str) -> str:
-        pattern = self._synonym_re
-        if pattern is None:
+        """Longest match first, left to right (a dict scan: compiling a 600-way regex costs 0.2 s)."""
+        synonyms = self.lexicon.synonyms
+        if not synonyms:
             return text
-        return pattern.sub(lambda m: self.lexicon.synonyms[m.group(0)], text)
+        longest = self._synonym_max
+        out: list[str] = []
+        i = 0
+        while i < len(text):
+            for length in range(min(longest, len(text) - i), 0, -1):
+                canonical = synonyms.get(text[i : i + length])
+                if canonical is not None:
+                    out.append(canonical)
+                    i += length
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
 
     def collapse_stutter(self, text: str) -> str:
         """吗吗 → 吗, 费费 → 费: a doubled character that is not itself a word is a slip of the finger."""

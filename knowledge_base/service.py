@@ -6,7 +6,11 @@ sees a half-built index.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
+import pickle
 import threading
 from pathlib import Path
 
@@ -18,6 +22,8 @@ from .index import MatchIndex, build_index
 from .lexicon import Lexicon, load_lexicon
 from .match import DEFAULT_THRESHOLDS, MatchResult, Thresholds, match
 from .segment import PinyinTable, Segmenter, build_pinyin_table
+
+INDEX_FORMAT = 2  # bump when MatchIndex's fields or the features change
 
 
 def load_pinyin_table(cache_dir: Path | None) -> PinyinTable:
@@ -61,10 +67,41 @@ class KnowledgeService:
             with self._lock:
                 if self._index is None or version != self._version:
                     entries = [e.as_content() for e in store.published_entries(session)]
-                    self._index = build_index(entries, self.segmenter, stamp=str(version),
-                                              negatives=load_offtopic())
+                    self._index = self._cached_build(entries, load_offtopic(), str(version))
                     self._version = version
         return self._index
+
+    def _cached_build(self, entries: list[dict], negatives: list[str], stamp: str) -> MatchIndex:
+        """Build the index, or load the same one from disk: building costs ~0.7 s of cold start.
+
+        The cache key is the content itself (entries, negatives, lexicon, format), so a
+        stale file can never be used; a damaged one is simply rebuilt.
+        """
+        seg = self.segmenter
+        digest = hashlib.sha256(json.dumps(
+            [INDEX_FORMAT, entries, negatives, sorted(seg.lexicon.synonyms.items()), seg.lexicon.user_words,
+             seg.lexicon.cues], ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:24]
+        path = self.cache_dir / f"index-{digest}.pkl" if self.cache_dir else None
+        if path is not None and path.exists():
+            try:
+                with path.open("rb") as fh:
+                    saved = pickle.load(fh)
+                seg.restore_learned(saved["latin"])
+                return dataclasses.replace(saved["index"], segmenter=seg, stamp=stamp)
+            except Exception:  # noqa: BLE001 - a damaged cache file is rebuilt, never fatal
+                pass
+        index = build_index(entries, seg, stamp=stamp, negatives=negatives)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                with tmp.open("wb") as fh:
+                    pickle.dump({"index": dataclasses.replace(index, segmenter=None), "latin": seg.learned()}, fh,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except OSError:
+                pass
+        return index
 
     def match(self, session: Session, text: str) -> MatchResult:
         return match(text, self.index(session), self.thresholds)
