@@ -118,8 +118,10 @@ def book(session: Session, user_id: str, office_id: str, starts_at: datetime, pr
                        alternatives=available(session, office, priority, now, policy, holidays)[:3])
     _ensure_counter(session, slot)
     if not _take_place(session, slot, priority):
-        later = [a for a in available(session, office, priority, now, policy, holidays) if a[0].starts_at > starts_at]
-        return Booking(False, reason="full", alternatives=later[:3])
+        free = available(session, office, priority, now, policy, holidays)
+        later = [a for a in free if a[0].starts_at > starts_at]
+        earlier = [a for a in free if a[0].starts_at < starts_at][::-1]
+        return Booking(False, reason="full", alternatives=(later + earlier)[:3])
     if replaces is not None:
         old = session.get(Appointment, replaces)
         if old is not None and old.user_id == user_id and old.status == "booked":
