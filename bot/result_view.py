@@ -11,8 +11,7 @@ from typing import Any, Mapping
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from intents.result_text import (APPLY_OFFER, HEADLINES, PRE_AID_LINE, PRIORITY_LINE, SHORT_NOTE,
-                                 alternatives, render_result)
+from intents.result_text import SHORT_NOTE, action_lines, alternatives, headline, render_result
 
 from .replies import MAX_REPLY_CHARS, fit
 
@@ -41,13 +40,7 @@ def _citation(reason: str) -> str:
 def bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: str | None) -> str:
     """Most important first; everything else is one tap away."""
     decision = str(result.get("decision") or "needs_more_info")
-    lines = [HEADLINES.get(decision, HEADLINES["needs_more_info"]), SHORT_NOTE]
-    if decision in ("eligible", "likely_eligible", "mandatory"):
-        lines.append(APPLY_OFFER)
-    if result.get("priority") and decision != "not_eligible":
-        lines.append(PRIORITY_LINE)
-    if result.get("pre_aid"):
-        lines.append(PRE_AID_LINE)
+    lines = [headline(result), SHORT_NOTE, *action_lines(result)]
     materials = [str(m) for m in result.get("materials") or []]
     if decision == "not_eligible":
         alts = alternatives(facts.get("matter") if isinstance(facts.get("matter"), str) else None)

@@ -107,6 +107,24 @@ def _with_alternatives(steps: list[str], matter: str | None) -> list[str]:
     return out
 
 
+def headline(result: Mapping[str, Any]) -> str:
+    decision = str(result.get("decision") or "needs_more_info")
+    return HEADLINES.get(decision, HEADLINES["needs_more_info"])
+
+
+def action_lines(result: Mapping[str, Any]) -> list[str]:
+    """What the citizen can do now: apply, the green channel, aid first (the full text and the bubble share it)."""
+    decision = str(result.get("decision") or "needs_more_info")
+    lines: list[str] = []
+    if decision in ("eligible", "likely_eligible", "mandatory"):
+        lines.append(APPLY_OFFER)
+    if result.get("priority") and decision != "not_eligible":
+        lines.append(PRIORITY_LINE)
+    if result.get("pre_aid"):
+        lines.append(PRE_AID_LINE)
+    return lines
+
+
 def render_result(result: Mapping[str, Any], facts: Mapping[str, Any] | None = None) -> str:
     """The §3 output in plain words, most important first.
 
@@ -116,15 +134,9 @@ def render_result(result: Mapping[str, Any], facts: Mapping[str, Any] | None = N
     decision = str(result.get("decision") or "needs_more_info")
     matter = (facts or {}).get("matter") if facts else None
     matter = matter if isinstance(matter, str) else None
-    parts: list[str] = [HEADLINES.get(decision, HEADLINES["needs_more_info"]) + "\n" + SHORT_NOTE]
+    parts: list[str] = [headline(result) + "\n" + SHORT_NOTE]
 
-    flags: list[str] = []
-    if decision in ("eligible", "likely_eligible", "mandatory"):
-        flags.append(APPLY_OFFER)
-    if result.get("priority") and decision != "not_eligible":
-        flags.append(PRIORITY_LINE)
-    if result.get("pre_aid"):
-        flags.append(PRE_AID_LINE)
+    flags = action_lines(result)
     if flags:
         parts.append("\n".join(flags))
 
