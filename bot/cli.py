@@ -203,8 +203,12 @@ def cmd_outbox(args) -> int:
 
     db = _db()
     cfg = outbox_config()
+    from handoff.applications import purge_stale_drafts
+
     while True:
         counts = send_pending(db.session, cfg, contact, limit=args.limit)
+        with db.session() as s:  # the worker also keeps the consent notice's 30-day promise
+            counts["drafts_purged"] = purge_stale_drafts(s)
         print(json.dumps(counts), flush=True)
         if not args.loop:
             return 0

@@ -77,6 +77,34 @@ def refresh_eligibility(app: Application, eligibility: Eligibility | None) -> No
     app.priority = bool(eligibility.result.get("priority"))
 
 
+DRAFT_RETENTION_DAYS = 30  # promised in the consent notice (texts.yaml: consent_notice)
+
+
+def purge_stale_drafts(session: Session, now: datetime | None = None) -> int:
+    """Delete drafts untouched for 30 days, as the consent notice promises (PIPL 19, 47)."""
+    from datetime import timedelta
+
+    cutoff = (now or utcnow()) - timedelta(days=DRAFT_RETENTION_DAYS)
+    stale = list(session.scalars(select(Application).where(Application.status == "draft",
+                                                           Application.updated_at < cutoff)))
+    for app in stale:
+        session.delete(app)
+    return len(stale)
+
+
+def facts_for_display(facts: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The questionnaire's facts with the questionnaire's own Chinese labels, for staff."""
+    from intents.result_text import FIELD_LABELS
+
+    def show(v: Any) -> str:
+        if isinstance(v, bool):
+            return "是" if v else "否"
+        if isinstance(v, (list, tuple)):
+            return "、".join(map(str, v)) or "无"
+        return str(v)
+    return [(FIELD_LABELS.get(k, k), show(v)) for k, v in facts.items()]
+
+
 def give_consent(app: Application, sensitive: bool) -> None:
     now = utcnow()
     if sensitive:

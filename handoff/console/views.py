@@ -27,6 +27,9 @@ from ..slots import local_now, when_label
 from ..texts import H
 from .auth import ROLE_NAMES, ROLES, UserError, create_user, role_required, users_with_role
 
+DECISION_NAMES = {"eligible": "符合条件", "likely_eligible": "可能符合，需审查", "mandatory": "应当指派（刑事）",
+                  "not_eligible": "暂不符合", "needs_more_info": "信息不足"}
+
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
 
 
@@ -102,7 +105,8 @@ def case(number: str):
         fields = [(label, value) for label, value in
                   (line.split("：", 1) for line in apps.summary_lines(app, masked=False))]
         view = {"number": app.number, "status": app.status, "status_name": workflow.STATUS_NAMES[app.status],
-                "priority": app.priority, "fields": fields, "facts": app.facts or {}, "result": app.result or {},
+                "priority": app.priority, "fields": fields, "facts": apps.facts_for_display(app.facts or {}),
+                "result": app.result or {}, "decision": DECISION_NAMES.get((app.result or {}).get("decision", ""), ""),
                 "materials": apps.materials(app), "acceptance_mode": app.acceptance_mode,
                 "submitted": local_now(app.submitted_at) if app.submitted_at else None,
                 "due": local_now(app.decision_due_at) if app.decision_due_at else None,
