@@ -250,7 +250,9 @@ def _handoff_text(ctx: DialogContext, state: dict, inbound: Inbound, text: str, 
             if reply is not None:
                 return Outbound(reply)
     pending = state.get("pending") or {}
-    if pending.get("type") == "after_result" and not state.get("q") and (command in ("apply", "book") or detect.choice_number(text, 1) == 1):
+    positive = pending.get("decision") in ("eligible", "likely_eligible", "mandatory")
+    if pending.get("type") == "after_result" and not state.get("q") and (
+            command in ("apply", "book") or (positive and detect.choice_number(text, 1) == 1)):
         state.pop("pending", None)
         return _start_apply(ctx, state, inbound)
     if command == "apply":
