@@ -159,13 +159,21 @@ class Combined:
 
 
 def _combine(options: list[Option], cap: int = YES) -> Combined:
-    """Best known level; still open when an unknown option could raise it (up to ``cap``,
-    the most the decision can be anyway)."""
+    """Best known level; still open when an unknown option could raise it from nothing.
+
+    A condition already met at least "likely" by something the citizen told us (an
+    exemption, an agency-judgment rule) is settled (R12: any judgment → likely_eligible):
+    we do not ask more questions only to upgrade "likely" to "yes". An income test that
+    is only "likely" because the local figure is unverified or the income is near the
+    line stays open, since an exemption would settle it for sure. ``cap`` is the most
+    the decision can be anyway.
+    """
     known = [o for o in options if o.level is not None]
     best = max((o.level for o in known if o.level is not None), default=NO)
     potential = max([best, *(o.potential for o in options)])
     deciders = tuple(o for o in known if o.level == best)
-    if best >= cap:
+    settled_by_citizen = any(o.kind != "income" and o.level is not None and o.level >= LIKELY for o in known)
+    if best >= cap or settled_by_citizen:
         return Combined(best, potential, (), deciders, (), best)
     pending = tuple(o for o in options if o.level is None and o.potential > best)
     fields = _union(o.fields for o in pending)
@@ -713,6 +721,10 @@ def _path(f: Facts, matter: str, region: Region | None, role: str | None, region
     income = _income_option(f, region)
     options = exempt_opts + [income] + (_judgment_options(f, role) if matter == CRIMINAL_MATTER else [])
     hard = _combine(options, cap)
+    if hard.level is None and income.level == NO and income.review == "failed":
+        # R12 takes "failed" first: income clearly above the line is a no, whatever
+        # exemption facts were not given (the questionnaire asks those before income).
+        hard = Combined(NO, hard.potential, (), (income,), (), NO)
     review = _review(options, hard)
 
     reasons: list[str] = []

@@ -242,8 +242,16 @@ CASES: list[Case] = [
          "needs_more_info", "unknown", missing=["household_size", "household_monthly_income"]),
     Case("R8: place unknown → asked first", {"matter": "family.support", **NOEX, **NOGROUP},
          "needs_more_info", "unknown", missing=["region"]),
-    Case("R8+R12: failed income but an exemption still possible", {"matter": "family.support", "region": "长春", **hh(10000), **NOGROUP},
-         "needs_more_info", "unknown", missing=["special_status", "receives_assistance", "age", "disabled"]),
+    # R12 takes "failed" first: income clearly above the line is a no even when exemption
+    # facts were not given (the questionnaire asks them before income).
+    Case("R8+R12: failed income decides even with exemption facts not given",
+         {"matter": "family.support", "region": "长春", **hh(10000), **NOGROUP},
+         "not_eligible", "failed", missing=[]),
+    # R7+R12: a citizen-given exemption that is only "likely" (no fixed living income is
+    # the agency's judgment) settles hardship; no further questions just to upgrade it.
+    Case("R7+R12: elderly without fixed income is likely eligible at once",
+         {"matter": "family.support", "region": "长春", "age": 70, "fixed_income": False},
+         "likely_eligible", "exempt", True, missing=[]),
     # ---------------------------------------------------------------- R9 priority
     Case("R9: veteran", {"matter": "labor.contract", "region": "石狮", "special_status": ["veteran"]},
          "likely_eligible", "unknown", True),
