@@ -246,3 +246,44 @@ def test_citizen_ends_the_handover(citizen):
     citizen.say("人工")
     assert "结束人工服务" in citizen.say("结束人工")
     assert citizen.say("你好") is not None
+
+
+def test_reschedule_cancel_and_green_channel_options_in_chat(app, citizen, user_id):
+    from handoff.models import Application, Appointment
+
+    eligible_wage_claim(citizen)
+    number = apply_in_chat(citizen)
+    citizen.say("预约")
+    citizen.say("1")
+    citizen.say("2")
+    citizen.say("1")
+    assert "预约成功" in citizen.say("1")
+    assert "已经预约" in citizen.say("预约") or "已预约" in citizen.say("预约")
+    assert "改约" in citizen.say("改约")
+    citizen.say("1")
+    citizen.say("3")
+    citizen.say("2")
+    assert "预约成功" in citizen.say("确认")
+    with app.extensions["fayuan_db"].session() as s:
+        statuses = sorted(a.status for a in s.scalars(select(Appointment).where(Appointment.user_id == user_id)))
+    assert statuses == ["booked", "cancelled"]
+    assert "已取消" in citizen.say("取消预约")
+    assert "没有有效的预约" in citizen.say("取消预约")
+    assert "上门受理" in citizen.say("上门")  # a migrant worker's wage claim: green channel
+    postal = citizen.say("邮寄")
+    assert number in postal and "寄到" in postal
+    with app.extensions["fayuan_db"].session() as s:
+        assert s.scalars(select(Application).where(Application.number == number)).one().acceptance_mode == "postal"
+
+
+def test_withdrawing_consent_deletes_the_draft(app, citizen, user_id):
+    from handoff.models import Application
+
+    eligible_wage_claim(citizen)
+    citizen.say("申请")
+    citizen.say("1")
+    citizen.say("1")
+    citizen.say("赵七")
+    assert "已经删除" in citizen.say("撤回同意")
+    with app.extensions["fayuan_db"].session() as s:
+        assert s.scalars(select(Application).where(Application.user_id == user_id)).first() is None
