@@ -17,11 +17,11 @@ log = logging.getLogger(__name__)
 _services: dict[str, KnowledgeService] = {}
 
 
-def knowledge_service(cache_dir: Path = VAR_DIR / "cache") -> "KnowledgeService":
-    """One matcher service per process (its index follows the DB's version stamp)."""
+def knowledge_service(cache_dir: Path = VAR_DIR / "cache", database_url: str = "") -> "KnowledgeService":
+    """One matcher service per process and database (its index follows that DB's version stamp)."""
     from knowledge_base.service import KnowledgeService
 
-    key = str(cache_dir)
+    key = f"{cache_dir}|{database_url}"
     if key not in _services:
         _services[key] = KnowledgeService(cache_dir=cache_dir)
     return _services[key]
@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> "Flask":
         app.config.update(test_config)
     app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH") or 64 * 1024
     app.extensions["fayuan_db"] = get_database(app.config["DATABASE_URL"])
-    app.extensions["fayuan_kb"] = knowledge_service()
+    app.extensions["fayuan_kb"] = knowledge_service(database_url=app.config["DATABASE_URL"])
 
     from handoff.console import csrf
     from handoff.console import init_app as init_console

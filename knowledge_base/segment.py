@@ -6,6 +6,7 @@ same token, then jieba cuts with the legal words kept whole.
 """
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass
@@ -72,6 +73,19 @@ class Segmenter:
             if len(word) > 1:
                 self._jieba.add_word(word, freq=2000)
         self._homophones = self._build_homophones()
+        self._base_latin = dict(self._latin)
+
+    def fork(self) -> "Segmenter":
+        """A segmenter for another index over the same lexicon.
+
+        It shares jieba's dictionary and the homophone table (read-only, ~65 MB) but
+        not the letter-pinyin words an index teaches it, so a draft index never changes
+        how the published one reads a message.
+        """
+        twin = copy.copy(self)
+        twin._latin = dict(self._base_latin)
+        twin._latin_max = max((len(k) for k in twin._latin), default=0)
+        return twin
 
     @cached_property
     def _synonym_max(self) -> int:

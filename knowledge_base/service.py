@@ -13,17 +13,20 @@ import os
 import pickle
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from . import store
-from .content_files import load_offtopic
 from .index import MatchIndex, build_index
 from .lexicon import Lexicon, load_lexicon
+
+if TYPE_CHECKING:
+    from .content import KbContent
 from .match import DEFAULT_THRESHOLDS, MatchResult, Thresholds, match
 from .segment import PinyinTable, Segmenter, build_pinyin_table
 
-INDEX_FORMAT = 2  # bump when MatchIndex's fields or the features change
+INDEX_FORMAT = 4  # bump when MatchIndex's fields or the features change
 
 
 def load_pinyin_table(cache_dir: Path | None) -> PinyinTable:
@@ -45,39 +48,110 @@ def load_pinyin_table(cache_dir: Path | None) -> PinyinTable:
 
 
 class KnowledgeService:
+    """The matcher of one process: the published index, plus indexes of other contents
+    (the drafts, a version to restore) for the console's tester and accuracy guard.
+
+    The published index is read from the database (entries, lexicon, off-topic
+    examples) whenever the version stamp changes. One thread builds the new index while
+    the others keep answering from the old one; then a single reference is swapped.
+    """
+
     def __init__(self, cache_dir: Path | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS,
                  lexicon: Lexicon | None = None):
         self.cache_dir = cache_dir
         self.thresholds = thresholds
-        self._lexicon = lexicon
+        self._lexicon = lexicon  # an override for tests; normally the published lexicon
         self._segmenter: Segmenter | None = None
-        self._index: MatchIndex | None = None
-        self._version = -1
+        self._bases: dict[str, Segmenter] = {}  # lexicon digest → segmenter owning a jieba dictionary
+        self._current: tuple[int, MatchIndex] | None = None  # (version, index): swapped as one reference
+        self._others: dict[str, MatchIndex] = {}  # content fingerprint → index (drafts, restore previews)
+        self._predictions: dict[str, list[str]] = {}
         self._lock = threading.Lock()
+        self._other_lock = threading.Lock()
 
     @property
     def segmenter(self) -> Segmenter:
+        """A segmenter over the shipped lexicon (evaluation scripts and pure tests)."""
         if self._segmenter is None:
-            self._segmenter = Segmenter(self._lexicon or load_lexicon(), load_pinyin_table(self.cache_dir))
+            self._segmenter = self._base_for(self._lexicon or load_lexicon())
         return self._segmenter
 
-    def index(self, session: Session) -> MatchIndex:
-        version = store.current_version(session)
-        if self._index is None or version != self._version:
-            with self._lock:
-                if self._index is None or version != self._version:
-                    entries = [e.as_content() for e in store.published_entries(session)]
-                    self._index = self._cached_build(entries, load_offtopic(), str(version))
-                    self._version = version
-        return self._index
+    def _base_for(self, lexicon: Lexicon) -> Segmenter:
+        key = hashlib.sha256(json.dumps([sorted(lexicon.synonyms.items()), list(lexicon.user_words),
+                                         list(lexicon.cues)], ensure_ascii=False).encode()).hexdigest()
+        base = self._bases.get(key)
+        if base is None:
+            base = Segmenter(lexicon, load_pinyin_table(self.cache_dir))
+            if len(self._bases) >= 3:  # old ones live on only in the indexes that still use them
+                self._bases.pop(next(iter(self._bases)))
+            self._bases[key] = base
+        return base
 
-    def _cached_build(self, entries: list[dict], negatives: list[str], stamp: str) -> MatchIndex:
+    def build(self, content: "KbContent", stamp: str = "", disk_cache: bool = False) -> MatchIndex:
+        """An index over any content, with a segmenter of its own lexicon."""
+        seg = self._base_for(self._lexicon or content.lexicon.lexicon()).fork()
+        entries = [dict(e) for e in content.entries]
+        if disk_cache:
+            return self._cached_build(entries, list(content.offtopic), stamp, seg)
+        return build_index(entries, seg, stamp=stamp, negatives=list(content.offtopic))
+
+    def index(self, session: Session) -> MatchIndex:
+        """The published index, rebuilt when the version stamp in the database changes."""
+        version = store.current_version(session)
+        current = self._current
+        if current is not None and current[0] == version:
+            return current[1]
+        if current is not None and not self._lock.acquire(blocking=False):
+            return current[1]  # another thread is building the new index: answer from the old meanwhile
+        if current is None:
+            self._lock.acquire()
+        try:
+            version = store.current_version(session)
+            current = self._current
+            if current is None or current[0] != version:
+                from .versions import published_content
+
+                current = (version, self.build(published_content(session), str(version), disk_cache=True))
+                self._current = current
+            return current[1]
+        finally:
+            self._lock.release()
+
+    def index_for(self, content: "KbContent") -> MatchIndex:
+        """An index over unpublished content (the drafts, an old version), kept for reuse."""
+        key = content.fingerprint
+        found = self._others.get(key)
+        if found is not None:
+            return found
+        with self._other_lock:
+            found = self._others.get(key)
+            if found is None:
+                found = self.build(content, stamp="draft")
+                while len(self._others) >= 2:
+                    self._others.pop(next(iter(self._others)))
+                self._others[key] = found
+        return found
+
+    def predictions(self, index: MatchIndex, key: str, rows: list[dict]) -> list[str]:
+        """The topic the bot would give each evaluation question (cached per index)."""
+        found = self._predictions.get(key)
+        if found is None:
+            from .evaluate import our_predictions
+
+            found, _ = our_predictions(rows, index, self.thresholds)
+            while len(self._predictions) >= 6:
+                self._predictions.pop(next(iter(self._predictions)))
+            self._predictions[key] = found
+        return found
+
+    def _cached_build(self, entries: list[dict], negatives: list[str], stamp: str,
+                      seg: Segmenter | None = None) -> MatchIndex:
         """Build the index, or load the same one from disk: building costs ~0.7 s of cold start.
 
         The cache key is the content itself (entries, negatives, lexicon, format), so a
         stale file can never be used; a damaged one is simply rebuilt.
         """
-        seg = self.segmenter
+        seg = seg if seg is not None else self.segmenter
         digest = hashlib.sha256(json.dumps(
             [INDEX_FORMAT, entries, negatives, sorted(seg.lexicon.synonyms.items()), seg.lexicon.user_words,
              seg.lexicon.cues], ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:24]
@@ -99,9 +173,20 @@ class KnowledgeService:
                     pickle.dump({"index": dataclasses.replace(index, segmenter=None), "latin": seg.learned()}, fh,
                                 protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, path)
+                _prune(path.parent, keep=4)
             except OSError:
                 pass
         return index
 
     def match(self, session: Session, text: str) -> MatchResult:
         return match(text, self.index(session), self.thresholds)
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Each publish caches a new index file: keep only the newest few."""
+    files = sorted(folder.glob("index-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass

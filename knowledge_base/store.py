@@ -7,50 +7,48 @@ from typing import Iterable, Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .content_files import load_faq
 from .models import FaqEntry, KbState, UnansweredQuestion, utcnow
 from .normalize import display_clean, normalize
 from .privacy import mask_personal_data
 
 
 def seed_if_empty(session: Session) -> int:
-    """Load the shipped YAML into an empty KB, or refresh a KB still equal to an older seed.
+    """Load the shipped content into an empty KB, or refresh a KB still equal to an older seed.
 
     A KB that staff have edited (seed_hash cleared) is never overwritten by the files.
-    Returns the number of entries loaded (0 when nothing changed).
+    Every load is a published version (restorable like any other). Returns the number
+    of entries loaded (0 when nothing changed).
     """
+    from .content import shipped_content
+    from .versions import SYSTEM, ensure_history, publish
+
     digest = content_hash()
     state = session.get(KbState, 1)
     has_entries = bool(session.scalar(select(func.count()).select_from(FaqEntry)))
     if has_entries and (state is None or state.seed_hash is None or state.seed_hash == digest):
+        ensure_history(session)
         return 0
-    entries = load_faq()
-    replace_entries(session, entries)
+    content = shipped_content()
+    publish(session, content, SYSTEM, "仓库自带内容（YAML）", source="seed", allow_empty=True)
     session.get(KbState, 1).seed_hash = digest  # type: ignore[union-attr]
-    return len(entries)
+    return len(content.entries)
 
 
 def content_hash() -> str:
-    """Digest of the shipped FAQ files, to notice when a newer release changes them."""
-    import hashlib
+    """Digest of the shipped content files (FAQ, lexicon, off-topic), to notice a newer release."""
+    from .content import shipped_files_hash
 
-    from .lexicon import CONTENT_DIR
-
-    h = hashlib.sha256()
-    for path in sorted((CONTENT_DIR / "faq").glob("*.yaml")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
+    return shipped_files_hash()
 
 
-def replace_entries(session: Session, entries: Iterable[dict]) -> None:
-    """Publish a whole content set and bump the version so every worker rebuilds its index."""
-    session.query(FaqEntry).delete()
-    for pos, e in enumerate(entries):
-        session.add(FaqEntry(position=pos, **{k: e[k] for k in (
-            "faq_id", "code", "question", "alternatives", "short_answer", "full_answer",
-            "basis", "follow_up", "regional_note")}))
-    bump_version(session)
+def replace_entries(session: Session, entries: Iterable[dict], source: str = "reload") -> None:
+    """Publish a whole set of entries (with the shipped lexicon) as a new version."""
+    from .content import KbContent, clean_entry, shipped_content
+    from .versions import SYSTEM, publish
+
+    shipped = shipped_content()
+    content = KbContent(tuple(clean_entry(e) for e in entries), shipped.lexicon, shipped.offtopic)
+    publish(session, content, SYSTEM, "重新载入仓库内容（YAML）", source=source, allow_empty=True)
 
 
 def bump_version(session: Session) -> int:

@@ -69,3 +69,14 @@ def kb_index():
 
     svc = KnowledgeService(cache_dir=Path(__file__).resolve().parent.parent / "var" / "cache")
     return build_index(load_faq(), svc.segmenter)
+
+
+@pytest.fixture(scope="session")
+def new_db_url(db_url, tmp_path_factory):
+    """A factory of fresh databases on the same backend as `db_url`: for tests that publish
+    to the knowledge base and must not change what the shared `app` database answers."""
+    def make() -> str:
+        if db_url.startswith("sqlite"):
+            return f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'kb.sqlite'}"
+        return _pg_database(os.environ["TEST_PG_URL"])
+    return make
