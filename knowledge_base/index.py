@@ -19,6 +19,7 @@ from .normalize import normalize
 WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.45
 TOPIC_SPREAD_ALPHA = 0.5
+CHAR_WEIGHT = 0.2  # single characters: a typo breaks words and bigrams, not all characters
 
 
 class Postings:
@@ -115,11 +116,14 @@ def features(tokens: list[str], canonical: str) -> Counter[str]:
     compact = "".join(tokens)
     for i in range(len(compact) - 1):
         feats["b:" + compact[i : i + 2]] += 1
+    if CHAR_WEIGHT:
+        for ch in compact:
+            feats["c:" + ch] += 1
     return feats
 
 
 def _weight(feature: str, tf: int, idf: float) -> float:
-    ns = WORD_WEIGHT if feature.startswith("w:") else BIGRAM_WEIGHT
+    ns = WORD_WEIGHT if feature.startswith("w:") else BIGRAM_WEIGHT if feature.startswith("b:") else CHAR_WEIGHT
     return (1.0 + math.log(tf)) * idf * ns
 
 
@@ -189,7 +193,10 @@ def build_index(raw_entries: list[dict], segmenter: Segmenter, stamp: str = "",
         spread = math.log((n_topics + 1) / (len(topics_of[f]) + 1)) + 1.0
         idf[f] *= spread ** TOPIC_SPREAD_ALPHA
 
-    postings = _postings(enumerate(doc_feats), idf)
+    # Single characters count at the entry and topic level only: per phrasing they would
+    # multiply the work per query (every phrasing has common characters) for little gain.
+    postings = _postings(enumerate(Counter({f: n for f, n in feats.items() if not f.startswith("c:")})
+                                   for feats in doc_feats), idf)
     # Whole entries and whole topics as documents too: a story rarely matches one
     # phrasing well, but it shares a topic's vocabulary.
     entry_feats: list[Counter[str]] = [Counter() for _ in entries]
