@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 HEADLINES: dict[str, str] = {
-    "eligible": "✅ 您很可能符合法律援助条件",
+    "eligible": "✅ 按您说的情况，您符合法律援助条件",
     "likely_eligible": "✅ 您有可能符合法律援助条件，还需要法律援助机构进一步审查",
     "mandatory": "✅ 这类刑事案件，国家应当为当事人指派律师，不看经济条件",
     "not_eligible": "❌ 按您说的情况，暂时不符合法律援助条件",

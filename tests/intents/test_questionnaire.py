@@ -546,7 +546,7 @@ RESULT = {
 
 def test_result_eligible() -> None:
     text = render_result(RESULT)
-    assert text.startswith("✅ 您很可能符合法律援助条件")
+    assert text.startswith("✅ 按您说的情况，您符合法律援助条件")
     assert "回复「申请」在线申请并预约" in text
     assert "请一次带齐：\n1. 身份证\n2. 工资条或银行流水" in text
     assert "第四十二条第三项" in text and "绿色通道" in text and "第四十四条" in text
