@@ -94,3 +94,19 @@ class WeChat:
                                           root.findtext("Nonce"))
         from xml.etree import ElementTree as ET
         return ET.fromstring(body).findtext("Content")
+
+
+_msg_ids = __import__("itertools").count(int(time.time() * 1000) + 5_000_000)
+
+
+class Citizen:
+    """One WeChat user talking to the webhook; every reply must fit one passive reply."""
+
+    def __init__(self, client, user: str):
+        self.wx = WeChat(client)
+        self.user = user
+
+    def say(self, text: str) -> str | None:
+        reply = self.wx.reply_text(*self.wx.post(text_xml(self.user, text, next(_msg_ids))))
+        assert reply is None or len(reply) <= 600, reply
+        return reply

@@ -2,9 +2,7 @@
 bad answers and expiry (issue 4)."""
 from __future__ import annotations
 
-import itertools
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -12,21 +10,8 @@ from sqlalchemy import select
 
 from bot.conversation import Conversation, EligibilityRecord
 from knowledge_base.models import utcnow
-from wechat_client import WeChat, text_xml
+from wechat_client import Citizen
 
-_ids = itertools.count(int(time.time() * 1000) + 7_000_000)
-
-
-class Citizen:
-    def __init__(self, client, user: str):
-        self.wx = WeChat(client)
-        self.user = user
-
-    def say(self, text: str) -> str:
-        reply = self.wx.reply_text(*self.wx.post(text_xml(self.user, text, next(_ids))))
-        assert reply is not None
-        assert len(reply) <= 600, reply
-        return reply
 
 
 @pytest.fixture()

@@ -4,9 +4,7 @@ sees it → every notification reaches the (local fake) WeChat API. Plus the unh
 paths: invalid ID/phone, a draft that survives, consent declined, 人工."""
 from __future__ import annotations
 
-import itertools
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -14,20 +12,8 @@ from sqlalchemy import select
 
 from fake_wechat_api import FakeWeChatAPI
 from handoff_helpers import csrf_token, login
-from wechat_client import WeChat, text_xml
+from wechat_client import Citizen
 
-_ids = itertools.count(int(time.time() * 1000) + 9_000_000)
-
-
-class Citizen:
-    def __init__(self, client, user: str):
-        self.wx = WeChat(client)
-        self.user = user
-
-    def say(self, text: str) -> str | None:
-        reply = self.wx.reply_text(*self.wx.post(text_xml(self.user, text, next(_ids))))
-        assert reply is None or len(reply) <= 600, reply
-        return reply
 
 
 @pytest.fixture()
