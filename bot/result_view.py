@@ -43,8 +43,8 @@ def bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: str | None
     lines = [headline(result), SHORT_NOTE, *action_lines(result)]
     materials = [str(m) for m in result.get("materials") or []]
     if decision == "not_eligible":
-        alts = alternatives(facts.get("matter") if isinstance(facts.get("matter"), str) else None)
-        lines.append("您还可以：" + "".join(f"\n{i}. {a.split('（')[0]}" for i, a in enumerate(alts[:3], 1)))
+        alts = [text for _key, text in alternatives(facts.get("matter") if isinstance(facts.get("matter"), str) else None)]
+        lines.append("您还可以：" + "".join(f"\n{i}. {a.split('（')[0]}" for i, a in enumerate(alts[:4], 1)))
     elif materials:
         lines.append(f"申请时请一次带齐（共{len(materials)}项）：" +
                      "".join(f"\n{i}. {m}" for i, m in enumerate(materials, 1)))

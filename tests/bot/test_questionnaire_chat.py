@@ -120,3 +120,28 @@ def test_detained_minor_is_mandatory_defence(citizen):
             break
         reply = citizen.say(answer)
     assert "指派" in reply or "必须" in reply or "应当" in reply
+
+
+def test_not_eligible_result_lists_what_else_helps(app, citizen, user_id):
+    citizen.say("评估")
+    citizen.say("租房、押金")
+    reply = citizen.say("长春")
+    for answer in ["0", "没有", "不是", "没有"]:
+        if "暂时不符合" in reply:
+            break
+        reply = citizen.say(answer)
+    assert "暂时不符合" in reply
+    assert "12348" in reply and "调解" in reply
+    with app.extensions["fayuan_db"].session() as s:
+        record = s.scalars(select(EligibilityRecord).where(EligibilityRecord.user_id == user_id)).one()
+        assert record.decision == "not_eligible"
+
+
+def test_a_not_eligible_result_for_high_income(citizen):
+    citizen.say("评估")
+    citizen.say("被辞退")
+    reply = citizen.say("吉林市")
+    answers = iter(["0", "不是", "40", "不是", "1", "30000", "不是", "男", "不是"])
+    while "法律援助条件" not in reply:
+        reply = citizen.say(next(answers))
+    assert "暂时不符合" in reply and "劳动仲裁" in reply
