@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge_base.models import utcnow
+from knowledge_base.privacy import mask_personal_data
 from knowledge_base.orm import Base
 
 STATE_TTL = timedelta(days=1)
@@ -109,8 +110,10 @@ def save_state(conv: Conversation, state: dict) -> None:
 
 def record_message(session: Session, user_id: str, direction: str, text: str, kind: str = "text",
                    faq_id: str | None = None, code: str | None = None) -> None:
-    session.add(ChatMessage(user_id=user_id, direction=direction, text=text[:4000], kind=kind,
-                            faq_id=faq_id, code=code))
+    # Transcripts are read by staff: ID and phone numbers never stay in them in clear
+    # (the application record holds them for those entitled to see them).
+    session.add(ChatMessage(user_id=user_id, direction=direction, text=mask_personal_data(text)[:4000],
+                            kind=kind, faq_id=faq_id, code=code))
 
 
 def claim_message(session: Session, key: str) -> ProcessedMessage | None:

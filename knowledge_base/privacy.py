@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import re
 
-_ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5})([0-9]{8})([0-9]{3})([0-9xX])(?![0-9])")
-_ID15_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5})([0-9]{6})([0-9]{3})(?![0-9])")
-_PHONE_RE = re.compile(r"(?<![0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])")
+# Separators people type inside numbers: spaces and dashes (138 1234 5678, 350581-1990…).
+_SEP = r"[ \-]?"
+_ID_RE = re.compile(rf"(?<![0-9])[1-9][0-9]{{5}}{_SEP}[0-9]{{4}}{_SEP}[0-9]{{4}}{_SEP}[0-9]{{3}}[0-9xX](?![0-9])")
+_ID15_RE = re.compile(rf"(?<![0-9])[1-9][0-9]{{5}}{_SEP}[0-9]{{6}}{_SEP}[0-9]{{3}}(?![0-9])")
+_PHONE_RE = re.compile(rf"(?<![0-9])1[3-9][0-9]{_SEP}[0-9]{{4}}{_SEP}[0-9]{{4}}(?![0-9])")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９ＸＸｘ", "0123456789XXx")
 
 
 def mask_id(number: str) -> str:
@@ -25,7 +28,17 @@ def mask_phone(number: str) -> str:
     return n[:3] + "****" + n[-4:] if len(n) == 11 else "*" * len(n)
 
 
+def _digits(match: re.Match[str]) -> str:
+    return re.sub(r"[ \-]", "", match.group(0))
+
+
 def mask_personal_data(text: str) -> str:
-    text = _ID_RE.sub(lambda m: mask_id(m.group(0)), text)
-    text = _ID15_RE.sub(lambda m: mask_id(m.group(0)), text)
-    return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+    """ID and mobile numbers in free text, however typed (full-width, spaced), masked."""
+    text = text.translate(_FULLWIDTH_DIGITS)
+    text = _ID_RE.sub(lambda m: mask_id(_digits(m)), text)
+    text = _ID15_RE.sub(lambda m: mask_id(_digits(m)), text)
+    return _PHONE_RE.sub(lambda m: mask_phone(_digits(m)), text)
+
+
+def contains_personal_numbers(text: str) -> bool:
+    return mask_personal_data(text) != text.translate(_FULLWIDTH_DIGITS)

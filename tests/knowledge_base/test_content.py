@@ -49,3 +49,12 @@ def test_lexicon_has_the_issue_examples():
     assert lex.synonyms["包工头"] == lex.synonyms["雇主"] == "老板"
     assert lex.synonyms["公伤"] == "工伤"
     assert lex.synonyms["法律缓助"] == "法律援助"
+
+
+def test_personal_numbers_are_masked_however_typed():
+    from knowledge_base.privacy import mask_personal_data
+
+    assert "1234 5678" not in mask_personal_data("我电话139 1234 5678")
+    assert "199001011234" not in mask_personal_data("身份证350581199001011234")
+    assert "12345678" not in mask_personal_data("１３８１２３４５６７８")
+    assert mask_personal_data("拨打12348，工资3500元") == "拨打12348，工资3500元"
