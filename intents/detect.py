@@ -21,7 +21,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "skip": ("跳过", "不想说", "不方便说"),
     "apply": ("我要申请", "申请法律援助", "在线申请", "申请援助", "我想申请", "申请"),
     "book": ("预约", "我要预约", "预约时间", "预约律师", "预约面谈"),
-    "progress": ("查进度", "进度查询", "查询进度", "我的申请", "申请进度"),
+    "progress": ("查进度", "进度查询", "查询进度", "我的申请", "申请进度", "进度", "查一下进度", "看进度",
+                 "我的进度", "案件进度", "我的案子", "我的预约", "查预约"),
     "eligibility": ("我能申请法律援助吗", "我能不能申请法律援助", "我符合条件吗", "评估", "资格评估",
                     "检查资格", "我能申请吗", "能不能申请", "我符不符合条件", "符合条件吗", "看看我能不能申请",
                     "测一测", "自测", "法律援助自测", "能不能免费请律师"),
@@ -45,12 +46,18 @@ def _clean(text: str) -> str:
     return _PUNCT.sub("", text)
 
 
+# "where is MY application" in a short message: the citizen's own status, not an FAQ.
+_MY_PROGRESS = re.compile(r"^(我的|我|俺的|俺)?(申请|案子|案件)(办|批|审)?(到哪|到哪了|到哪一步|到哪一步了|怎么样了|咋样了|批了没|批下来没|有结果没|进度)")
+
+
 def command_of(text: str) -> str | None:
-    """An exact command word (after trimming punctuation): 帮助, 人工, 重新开始 …"""
+    """A command word (after trimming punctuation): 帮助, 人工, 重新开始 …"""
     clean = _clean(text)
     for name, words in COMMANDS.items():
         if clean in words:
             return name
+    if len(clean) <= 14 and _MY_PROGRESS.search(clean):
+        return "progress"
     return None
 
 
