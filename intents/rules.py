@@ -937,7 +937,8 @@ def _next_steps(f: Facts, ev: Evaluation, pre_aid: bool) -> list[str]:
         steps.append(_step(ns["jilin_workstations"]))
     steps.append(_step(ns["channels"]))
     if f.disabled or _elderly(f).value is True or (ev.region is not None and ev.region.scope_profile == "shishi"):
-        steps.append(_step(ns["door_to_door"]))
+        spec = ns["door_to_door"]  # the Shishi plan promises it; elsewhere LAL 45's accessible service
+        steps.append(_step({**spec, "basis": _local(spec["basis"], ev.region)}))
     if ev.matter == CRIMINAL_MATTER and ev.role == "suspect":
         steps.append(_step(ns["detained"]))
     if ev.matter == CRIMINAL_MATTER and ev.role in cr["defence_roles"]:
