@@ -50,6 +50,9 @@ def create_app(test_config: dict | None = None) -> "Flask":
     app.register_blueprint(pages.bp)
     app.register_blueprint(h5.bp)
     init_console(app)  # Flask-Login, CSRF on every form, /console
+    from knowledge_base.console import init_app as init_kb_console
+
+    init_kb_console(app)  # /console/kb: curation, tester, publish, unanswered queue
     csrf.exempt(wechat.bp)     # signed by WeChat, not a browser form
     csrf.exempt(simulator.bp)  # JSON API of the test page, no personal data
 

@@ -68,6 +68,22 @@ class LexiconDoc:
                     mapping[v] = canonical
         return Lexicon(user_words=self.user_words, synonyms=mapping, cues=self.cues)
 
+    def with_group(self, canonical: str, variants: Iterable[str], original: str = "") -> "LexiconDoc":
+        """Edit the group `original` (rename allowed), or add one; adding to an existing
+        canonical word merges the variants into its group."""
+        variants = tuple(dict.fromkeys(v for v in variants if v))
+        groups = list(self.synonyms)
+        at = next((i for i, (c, _) in enumerate(groups) if c == (original or canonical)), None)
+        if at is None:
+            groups.append((canonical, variants))
+        else:
+            merged = variants if original else tuple(dict.fromkeys((*groups[at][1], *variants)))
+            groups[at] = (canonical, merged)
+        return LexiconDoc(tuple(groups), self.user_words, self.cues)
+
+    def without_group(self, canonical: str) -> "LexiconDoc":
+        return LexiconDoc(tuple(g for g in self.synonyms if g[0] != canonical), self.user_words, self.cues)
+
     def group(self, canonical: str) -> tuple[str, ...] | None:
         for c, vs in self.synonyms:
             if c == canonical:

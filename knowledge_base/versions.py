@@ -322,3 +322,50 @@ def diff_drafts(session: Session) -> tuple[KbContent, KbContent, ContentDiff]:
     before = published_content(session)
     after = draft_content(session, before)
     return before, after, diff_content(before, after)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    new: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: int
+    deleted: tuple[str, ...]
+    lexicon: bool
+    offtopic: bool
+
+    def headline(self) -> str:
+        parts = [f"新增 {len(self.new)} 条", f"修改 {len(self.changed)} 条", f"未变 {self.unchanged} 条"]
+        if self.deleted:
+            parts.append(f"删除 {len(self.deleted)} 条")
+        if self.lexicon:
+            parts.append("词表有改动")
+        if self.offtopic:
+            parts.append("无关示例有改动")
+        return "、".join(parts)
+
+
+def import_drafts(session: Session, entries: list[dict], author: Author, lexicon: LexiconDoc | None = None,
+                  offtopic: tuple[str, ...] | None = None, replace: bool = False) -> ImportSummary:
+    """Turn a clean import into drafts. `replace`: published entries missing from the file are
+    marked for deletion (the file is then the whole KB); otherwise they are left alone."""
+    published = published_content(session).by_id()
+    new, changed, same = [], [], 0
+    for e in entries:
+        e = clean_entry(e)
+        before = published.get(e["faq_id"])
+        if before == e:
+            discard(session, "entry", e["faq_id"])
+            same += 1
+            continue
+        save_entry(session, e, author)
+        (changed if before is not None else new).append(e["faq_id"])
+    deleted: list[str] = []
+    if replace:
+        in_file = {e["faq_id"] for e in entries}
+        for faq_id in published:
+            if faq_id not in in_file:
+                delete_entry(session, faq_id, author)
+                deleted.append(faq_id)
+    lex = save_lexicon(session, lexicon, author) if lexicon is not None else False
+    off = save_offtopic(session, list(offtopic), author) if offtopic is not None else False
+    return ImportSummary(tuple(new), tuple(changed), same, tuple(deleted), lex, off)

@@ -65,6 +65,17 @@ class ConsoleIdentity(UserMixin):
         return self.role in roles
 
 
+# Top-bar links of other console blueprints (knowledge base, statistics):
+# (endpoint, label, roles). Registered once at import; base.html shows the ones the
+# signed-in role may use.
+NAV_LINKS: list[tuple[str, str, tuple[str, ...]]] = []
+
+
+def register_nav(endpoint: str, label: str, roles: tuple[str, ...] = ROLES) -> None:
+    if not any(link[0] == endpoint for link in NAV_LINKS):
+        NAV_LINKS.append((endpoint, label, tuple(roles)))
+
+
 # ------------------------------------------------------------------ user records
 
 class UserError(ValueError):

@@ -1,0 +1,113 @@
+"""Publishing the drafts (with the accuracy guard), the version history and restoring."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from handoff.console.auth import role_required
+from knowledge_base import curation, versions
+from knowledge_base.diffing import diff_content
+from knowledge_base.models import KbState
+from knowledge_base.versions import PublishError
+
+from . import CURATORS, bp
+from .common import author, db, svc
+
+
+def _state_version(s) -> int:
+    state = s.get(KbState, 1)
+    return state.version if state else 0
+
+
+@bp.get("/publish")
+@role_required(*CURATORS)
+def publish():
+    with db().session() as s:
+        before, after, diff = versions.diff_drafts(s)
+        drafts = versions.list_drafts(s)
+        guard = curation.run_guard(s, svc(), after) if drafts else None
+        fingerprint, version = versions.drafts_fingerprint(s), _state_version(s)
+        stale = versions.stale_drafts(s)
+    return render_template("kb/publish.html", diff=diff, drafts=drafts, guard=guard, fingerprint=fingerprint,
+                           version=version, stale=stale)
+
+
+@bp.post("/publish")
+@role_required(*CURATORS)
+def do_publish():
+    message = request.form.get("message", "").strip()[:500]
+    confirmed = request.form.get("confirm") == "1"
+    try:
+        expected = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+    with db().session() as s:
+        _, after, _ = versions.diff_drafts(s)
+        guard = curation.run_guard(s, svc(), after)
+        if guard.dropped and not confirmed:
+            flash("准确率有下降：请查看下面变错的问题，确认后勾选「我已核对」再发布。", "error")
+            return redirect(url_for("kb.publish"))
+        if not message:
+            flash("请写一句发布说明（改了什么、为什么），方便以后查找。", "error")
+            return redirect(url_for("kb.publish"))
+        try:
+            row = versions.publish_drafts(s, author(), message, request.form.get("fingerprint"), expected,
+                                          accuracy=guard.as_json())
+        except PublishError as e:
+            flash(str(e), "error")
+            return redirect(url_for("kb.publish"))
+        number = row.version
+    flash(f"已发布为第 {number} 版，几秒内所有服务进程都会用上。", "info")
+    return redirect(url_for("kb.version", number=number))
+
+
+@bp.get("/versions", endpoint="versions")
+@role_required(*CURATORS)
+def versions_list():
+    with db().session() as s:
+        rows = versions.list_versions(s)
+        current = _state_version(s)
+    return render_template("kb/versions.html", rows=rows, current=current)
+
+
+@bp.get("/versions/<int:number>")
+@role_required(*CURATORS)
+def version(number: int):
+    with db().session() as s:
+        row = s.get(versions.KbVersion, number)
+        if row is None:
+            abort(404)
+        prev = versions.previous_version(s, number)
+        after = versions.version_content(s, number)
+        # the first version is the whole KB: listing every field of every entry helps no one
+        diff = diff_content(versions.version_content(s, prev.version), after) if prev else None
+        size = len(after.entries) if after else 0
+        current = _state_version(s)
+    return render_template("kb/version.html", row=row, prev=prev, diff=diff, current=current, size=size)
+
+
+@bp.route("/versions/<int:number>/restore", methods=["GET", "POST"])
+@role_required(*CURATORS)
+def restore(number: int):
+    with db().session() as s:
+        target = versions.version_content(s, number)
+        if target is None:
+            abort(404)
+        current = _state_version(s)
+        if request.method == "POST":
+            guard = curation.run_guard(s, svc(), target)
+            if guard.dropped and request.form.get("confirm") != "1":
+                flash("恢复后准确率会下降：请核对下面的问题，勾选「我已核对」再恢复。", "error")
+                return redirect(url_for("kb.restore", number=number))
+            try:
+                row = versions.restore(s, number, author(), request.form.get("message", "").strip()[:500],
+                                       expected_version=int(request.form.get("version", "0") or 0),
+                                       accuracy=guard.as_json())
+            except PublishError as e:
+                flash(str(e), "error")
+                return redirect(url_for("kb.restore", number=number))
+            flash(f"已恢复第 {number} 版的内容，发布为第 {row.version} 版。", "info")
+            return redirect(url_for("kb.version", number=row.version))
+        diff = diff_content(versions.published_content(s), target)
+        guard = curation.run_guard(s, svc(), target) if diff else None
+        drafts = len(versions.list_drafts(s))
+    return render_template("kb/restore.html", number=number, diff=diff, guard=guard, current=current, drafts=drafts)
