@@ -113,8 +113,19 @@ def _questionnaire():
 
 
 def start_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound, prefill: dict | None = None) -> Outbound:
+    """Start the eligibility check without asking again what the citizen already told us
+    (the question they asked before, the place from an earlier check)."""
+    from intents.extract import facts_from_text
+
     q = _questionnaire()
-    facts = dict(prefill or {})
+    facts = {k: v for k, v in (prefill or {}).items() if v is not None}
+    if "matter" not in facts and state.get("last_faq"):
+        last = kb_store.get_entry(ctx.session, state["last_faq"])
+        if last is not None:
+            facts["matter"] = last.code  # the questionnaire drops codes that are not matters
+    said = " ".join(t for t in (state.get("last_question"), inbound.text) if t)
+    for key, value in facts_from_text(said, facts.get("matter")).items():
+        facts.setdefault(key, value)
     if state.get("region") and "region" not in facts:
         facts["region"] = state["region"]
     step = q.start(facts)
@@ -210,7 +221,8 @@ def _held_by_a_person(ctx: DialogContext, state: dict, inbound: Inbound) -> Outb
         handover_store.close(ctx.session, current, "citizen")
         state.pop("human", None)
         return None
-    return Outbound(None)
+    # Staff answer in their own time: a citizen in danger must not wait for them.
+    return Outbound(_danger_notice(inbound))
 
 
 def _start_apply(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
@@ -267,6 +279,28 @@ def _handoff_text(ctx: DialogContext, state: dict, inbound: Inbound, text: str, 
 
 
 def _dispatch(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
+    """Whatever the conversation is doing (a form, a list of choices), danger comes first."""
+    out = _dispatch_in_state(ctx, state, inbound)
+    return _with_safety_first(inbound, out)
+
+
+def _danger_notice(inbound: Inbound) -> str | None:
+    from intents.special_paths import detect_kinds, notice_for
+
+    if inbound.kind not in ("text", "voice") or not inbound.text:
+        return None
+    return notice_for("violence") if "violence" in detect_kinds(inbound.text) else None
+
+
+def _with_safety_first(inbound: Inbound, out: Outbound) -> Outbound:
+    notice = _danger_notice(inbound)
+    if notice is None or (out.text and "110" in out.text):
+        return out
+    out.text = fit(f"{notice}\n\n{out.text}" if out.text else notice, None)
+    return out
+
+
+def _dispatch_in_state(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
     kind = inbound.kind
     if kind == "subscribe":
         state.clear()
@@ -287,6 +321,28 @@ def _dispatch(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
             return Outbound(T("help"))
         inbound = Inbound(inbound.user_id, inbound.channel, "text", said)
     return _handle_text(ctx, state, inbound)
+
+
+_OFFICE_WORDS = ("法律援助中心", "法援中心", "援助中心", "法律援助机构", "工作站", "司法局", "司法所")
+_WHERE_WORDS = ("在哪", "地址", "电话", "怎么走", "位置", "怎么去", "哪里")
+
+
+def _offices_asked_for(text: str, expecting_place: bool) -> Outbound | None:
+    """「石狮法律援助中心在哪」 or a place typed after 「附近」: offices of that place."""
+    from handoff.offices import in_region
+    from intents.parsing import resolve_place
+
+    asks = any(w in text for w in _OFFICE_WORDS) and any(w in text for w in _WHERE_WORDS)
+    if not (asks or (expecting_place and len(text) <= 12)):
+        return None
+    place = resolve_place(text)
+    if place is None:
+        return Outbound(T("ask_location")) if asks else None
+    found = in_region(place)
+    if not found:
+        return Outbound(f"暂时没有{place}法律援助机构的资料。请拨打 12348 询问当地法律援助中心的地址和电话。")
+    body = "\n\n".join(f"{i}. {describe(o)}" for i, o in enumerate(found[:3], 1))
+    return Outbound(fit(f"{place}的法律援助机构：\n{body}\n\n{T('nearest_tail')}"))
 
 
 def _nearest_offices(inbound: Inbound) -> Outbound:
@@ -363,6 +419,7 @@ def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
             if n == 2:
                 return start_questionnaire(ctx, state, inbound)
             if n == 3:
+                state["pending"] = {"type": "ask_location"}
                 return Outbound(T("ask_location"))
             return _handoff_text(ctx, state, inbound, text, "human") or Outbound(T("human"))
 
@@ -371,7 +428,12 @@ def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
     if command in ("helpful", "unhelpful") and state.get("last_faq"):
         return _feedback(ctx, state, inbound, {"faq_id": state["last_faq"]}, command)
     if text in ("附近", "附近的法律援助中心", "附近援助中心", "最近的法律援助中心"):
+        state["pending"] = {"type": "ask_location"}
         return Outbound(T("ask_location"))
+    offices = _offices_asked_for(text, pending.get("type") == "ask_location")
+    if offices is not None:
+        state.pop("pending", None)
+        return offices
 
     social = detect.social_intent(text)
     if social is not None:

@@ -86,3 +86,13 @@ def describe(office: Office, km: float | None = None) -> str:
     if not office.verified:
         lines.append("（示例信息，请以当地司法局公布为准）")
     return "\n".join(lines)
+
+
+def in_region(place: str, offices: tuple[Office, ...] | None = None) -> list[Office]:
+    """Offices of a city or county as the citizen names it (石狮市; 吉林省 → the whole province)."""
+    offices = offices if offices is not None else load_offices()
+    short = place.rstrip("市县区省")
+    local = [o for o in offices if o.region.rstrip("市县区") == short]
+    if local:
+        return sorted(local, key=lambda o: o.kind != "center")
+    return [o for o in offices if o.province.rstrip("省") == short]
