@@ -110,3 +110,14 @@ def test_schema_revision_constant_matches_alembic_head():
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_REVISION
+
+
+def test_offices_found_by_typing_a_place(chat):
+    reply = chat.say("长春法律援助中心在哪里 电话多少")
+    assert "长春" in reply and "电话：" in reply
+    chat.say("附近")
+    assert "石狮" in chat.say("石狮")
+
+
+def test_own_progress_phrasings_reach_the_status_list(chat):
+    assert chat.say("我的申请怎么样了") == chat.say("查进度")

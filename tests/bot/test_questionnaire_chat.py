@@ -145,3 +145,15 @@ def test_a_not_eligible_result_for_high_income(citizen):
     while "法律援助条件" not in reply:
         reply = citizen.say(next(answers))
     assert "暂时不符合" in reply and "劳动仲裁" in reply
+
+
+def test_what_was_already_said_is_not_asked_again(citizen):
+    citizen.say("我今年七十二了 在长春 儿子不给赡养费怎么办")
+    first = citizen.say("评估")
+    assert "哪一类事情" not in first and "在哪个市" not in first and "多大" not in first
+
+
+def test_danger_gets_safety_first_even_inside_a_list_of_choices(citizen):
+    citizen.say("工资")
+    reply = citizen.say("他喝醉了拿刀说要杀了我")
+    assert reply.index("110") < 80
