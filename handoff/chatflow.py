@@ -359,8 +359,10 @@ def acceptance_mode(ctx: FlowContext, mode: str) -> str:
     if mode == "door_to_door":
         return H("door_to_door")
     office = (appts.bookable_offices(case.region) or [None])[0]
-    return H("postal", office=office.name if office else "当地法律援助中心",
-             address=office.address if office else "", number=case.number)
+    if office is None or not office.verified:
+        # Never send papers to an address we have not confirmed.
+        return H("postal_unverified", office=office.name if office else "当地法律援助中心", number=case.number)
+    return H("postal", office=office.name, address=office.address, number=case.number)
 
 
 # ------------------------------------------------------------------ progress, consent withdrawal
