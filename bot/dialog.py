@@ -81,13 +81,17 @@ _MASKED_STEPS = ("field:id_number", "field:phone")
 
 # ---------------------------------------------------------------- FAQ answers
 
-def answer_text(ctx: DialogContext, faq_id: str) -> tuple[str, dict]:
-    """The short answer with its follow-up offer, fitted to one bubble; and the pending offer."""
+def answer_text(ctx: DialogContext, faq_id: str, offer: bool = True) -> tuple[str, dict]:
+    """The short answer with its follow-up offer, fitted to one bubble; and the pending offer.
+
+    offer=False while a questionnaire is paused: its own 「回复1继续」 is the only offer,
+    so one reply never gives 「1」 two meanings.
+    """
     entry = kb_store.get_entry(ctx.session, faq_id)
     if entry is None:
         return T("unsure"), {}
     offer_key = {"eligibility": "offer_eligibility", "apply": "offer_apply"}.get(entry.follow_up, "offer_hotline")
-    tail = f"\n\n{T(offer_key)}\n{T('feedback_prompt')}"
+    tail = f"\n\n{T(offer_key)}\n{T('feedback_prompt')}" if offer else ""
     body = fit(entry.short_answer, ctx.faq_url(entry.faq_id), limit=600 - len(tail))
     if len(entry.short_answer) <= 600 - len(tail) and entry.full_answer:
         body += f"\n详细说明：{ctx.faq_url(entry.faq_id)}"
@@ -162,7 +166,7 @@ def continue_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound) ->
         # Perhaps a real question typed mid-questionnaire: answer it, then offer to resume.
         result = ask_kb(ctx, inbound.text)
         if result.status == "answer" and detect.social_intent(inbound.text) is None:
-            text, _ = answer_text(ctx, result.top.faq_id)  # type: ignore[union-attr]
+            text, _ = answer_text(ctx, result.top.faq_id, offer=False)  # type: ignore[union-attr]
             state["pending"] = {"type": "resume"}
             notice = getattr(step, "notice", None)  # safety first, even when answering from the KB
             body = f"{notice}\n\n{text}" if notice else text
@@ -438,6 +442,12 @@ def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
     social = detect.social_intent(text)
     if social is not None:
         return Outbound(T(social))
+    if detect.doubts_us(text):
+        return Outbound(T("trust"))
+    if text.isdigit() and len(text) <= 2:
+        # a number with nothing to choose from: show what the numbers mean, log nothing
+        state["pending"] = {"type": "menu"}
+        return Outbound(T("help"))
     return _from_knowledge_base(ctx, state, inbound)
 
 

@@ -33,7 +33,10 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 GREETINGS = ("你好", "您好", "hi", "hello", "哈喽", "在吗", "在不在", "早上好", "上午好", "下午好", "晚上好",
              "早", "嗨", "喂", "有人吗", "你好啊", "您好啊", "老师好", "同志你好", "请问")
 THANKS = ("谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "非常感谢", "好的谢谢", "好的", "好", "知道了", "收到",
-          "明白", "懂了", "ok", "行", "嗯嗯", "嗯", "哦", "好滴", "3q", "thanks", "辛苦了")
+          "明白", "懂了", "ok", "行", "嗯嗯", "嗯", "哦", "好滴", "3q", "thanks", "辛苦了",
+          "再见", "拜拜", "bye", "没事了", "没有了", "没别的了", "暂时没有", "先这样", "就这样吧")
+# Doubt about who we are deserves a straight answer, not a legal FAQ.
+TRUST = re.compile(r"骗子|是不是骗|骗人的|诈骗吧|真的假的|是真的吗|你们是谁|你们是什么单位|官方的吗|政府的吗")
 SMALL_TALK = re.compile(
     r"^(哈+|呵+|嘿+|嘻+|h+a+|6+|[?？!！。.…]+|[👍😀-🙏]+)$"
     r"|你是(谁|机器人|人工智能|ai|真人|人吗|男的|女的)|机器人吗|你叫什么|你几岁|你多大|你是不是机器人"
@@ -91,3 +94,9 @@ def social_intent(text: str) -> str | None:
     if SMALL_TALK.search(clean) or SMALL_TALK.search(raw):
         return "smalltalk"
     return None
+
+
+def doubts_us(text: str) -> bool:
+    """「你们是骗子吧」: a short message doubting the service itself."""
+    clean = _clean(text)
+    return len(clean) <= 16 and bool(TRUST.search(clean))
