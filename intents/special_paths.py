@@ -89,7 +89,16 @@ def detect_kinds(text: str) -> list[str]:
     clean = _clean(text)
     if not clean:
         return []
-    return [kind for kind in KINDS if _PATTERNS[kind].search(clean)]
+    return [kind for kind in KINDS if any(not _negated(clean, m.start()) for m in _PATTERNS[kind].finditer(clean))]
+
+
+_NEGATIONS = ("没有", "没", "不是", "不", "并没", "无", "未")
+
+
+def _negated(text: str, start: int) -> bool:
+    """「没有家暴」「不急」「我没有被打」: a denial is not an alarm."""
+    before = text[max(0, start - 3):start]
+    return any(before.endswith(n) or before.endswith(n + "被") for n in _NEGATIONS)
 
 
 def notice_for(kind: str) -> str:
