@@ -53,6 +53,9 @@ def create_app(test_config: dict | None = None) -> "Flask":
     from knowledge_base.console import init_app as init_kb_console
 
     init_kb_console(app)  # /console/kb: curation, tester, publish, unanswered queue
+    from reports.views import init_app as init_stats
+
+    init_stats(app)  # /console/stats: dashboard and the monthly report
     csrf.exempt(wechat.bp)     # signed by WeChat, not a browser form
     csrf.exempt(simulator.bp)  # JSON API of the test page, no personal data
 

@@ -79,10 +79,9 @@ def cmd_kb(args) -> int:
     from knowledge_base import store
 
     if args.kb_command == "export":
-        with _db().session() as session:
-            for line in store.export_lines(session):
-                print(line)
-        return 0
+        return _kb_export(args)
+    if args.kb_command == "import":
+        return _kb_import(args)
     if args.kb_command == "reload":
         from knowledge_base.content_files import ContentError, load_faq
         try:
@@ -92,9 +91,157 @@ def cmd_kb(args) -> int:
             return 2
         with _db().session() as session:
             store.replace_entries(session, entries)
+            from knowledge_base.models import KbState
+            session.get(KbState, 1).seed_hash = store.content_hash()  # equal to the shipped files again
         print(f"loaded {len(entries)} entries")
         return 0
     return 2
+
+
+def _kb_export(args) -> int:
+    """CONTRACTS §2: plain `kb export` prints JSON lines; --format yaml|xlsx for people."""
+    from knowledge_base import store, versions
+
+    fmt = args.format or "json"
+    with _db().session() as session:
+        if fmt == "json":
+            lines = list(store.export_lines(session))
+            _write_text(args.output, "".join(f"{line}\n" for line in lines))
+            return 0
+        content = versions.published_content(session)
+    if fmt == "yaml":
+        from knowledge_base.exchange import dump_yaml, yaml_files
+
+        if args.output and (args.output.endswith("/") or os.path.isdir(args.output)):
+            os.makedirs(args.output, exist_ok=True)
+            for name, text in yaml_files(content).items():  # one file per topic, as the repository ships them
+                with open(os.path.join(args.output, name), "w", encoding="utf-8") as fh:
+                    fh.write(text)
+            print(f"wrote {len(content.entries)} entries to {args.output}", file=sys.stderr)
+            return 0
+        _write_text(args.output, dump_yaml(content.entries))
+        return 0
+    from knowledge_base.content_files import load_taxonomy
+    from knowledge_base.exchange import write_xlsx
+
+    data = write_xlsx(content, load_taxonomy())
+    if not args.output or args.output == "-":
+        if sys.stdout.isatty():
+            print("Excel 文件请用 -o 指定保存位置，例如：kb export --format xlsx -o kb.xlsx", file=sys.stderr)
+            return 2
+        sys.stdout.buffer.write(data)
+        return 0
+    with open(args.output, "wb") as fh:
+        fh.write(data)
+    print(f"wrote {len(content.entries)} entries to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _write_text(path: str | None, text: str) -> None:
+    if not path or path == "-":
+        sys.stdout.write(text)
+        return
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+class Progress:
+    """A progress bar on stderr for large files (a line per 10 % when stderr is not a terminal)."""
+
+    def __init__(self, label: str, minimum: int = 200):
+        self.label, self.minimum, self.last = label, minimum, -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.minimum:
+            return
+        pct = done * 100 // total
+        if sys.stderr.isatty():
+            bar = "#" * (pct // 4)
+            print(f"\r{self.label} [{bar:<25}] {done}/{total}", end="" if done < total else "\n",
+                  file=sys.stderr, flush=True)
+        elif pct // 10 != self.last // 10 or done == total:
+            print(f"{self.label} {done}/{total} ({pct}%)", file=sys.stderr, flush=True)
+        self.last = pct
+
+
+def _kb_import(args) -> int:
+    """Check every row first; nothing changes unless the whole file is clean. Then drafts,
+    or (--publish) a new version, guarded like the console: a drop needs --yes."""
+    from knowledge_base import versions
+    from knowledge_base.content_files import load_taxonomy
+    from knowledge_base.exchange import ImportFormatError, read_file
+
+    path = args.file
+    if not path:
+        print("请给出要导入的文件：python -m bot kb import 文件.xlsx（或 .yaml）", file=sys.stderr)
+        return 2
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        print(f"无法读取文件 {path}：{e.strerror}", file=sys.stderr)
+        return 2
+    try:
+        result = read_file(path, data, load_taxonomy(), Progress("检查"))
+    except ImportFormatError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    if not result.ok:
+        print(f"{path}：{len(result.errors)} 处错误，知识库没有任何改动。", file=sys.stderr)
+        for issue in result.errors:
+            print(f"  {issue}", file=sys.stderr)
+        return 1
+    who = versions.Author(None, args.author or "命令行导入")
+    with _db().session() as session:
+        summary = versions.import_drafts(session, result.entries, who, result.lexicon, result.offtopic, args.replace)
+        print(f"{result.rows} 行已检查：{summary.headline()}。")
+        if not args.publish:
+            print("已保存为草稿：请在工作台「检查并发布」，或加 --publish 直接发布。")
+            return 0
+        if not versions.list_drafts(session):
+            print("没有需要发布的改动。")
+            return 0
+        from knowledge_base.curation import run_guard
+
+        guard = run_guard(session, _kb(), versions.draft_content(session))
+        print(f"准确率检查：主题判断正确 {guard.before_correct} → {guard.after_correct}（共 {guard.in_domain} 题），"
+              f"无关问题拒绝 {guard.before_rejected} → {guard.after_rejected}")
+        if guard.dropped and not args.yes:
+            for c in guard.broken[:30]:
+                print(f"  变错：{c.text}（应为 {c.gold}，发布后 {c.after}）", file=sys.stderr)
+            print("准确率会下降，没有发布（草稿已保存）。核对后加 --yes 发布。", file=sys.stderr)
+            return 3
+        row = versions.publish_drafts(session, who, args.message or f"导入 {os.path.basename(path)}",
+                                      accuracy=guard.as_json())
+        print(f"已发布为第 {row.version} 版。")
+    return 0
+
+
+def cmd_report(args) -> int:
+    """The monthly report (吉林省方案：每月3日前报送截至上月末的工作进展)."""
+    from reports.monthly import write_report
+    from reports.period import MonthError, parse_month
+
+    try:
+        month = parse_month(args.month)
+    except MonthError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    from handoff.offices import load_offices
+
+    if args.office and args.office not in {o.id for o in load_offices()}:
+        print(f"没有编号为 {args.office} 的机构（见 handoff/offices.yaml）", file=sys.stderr)
+        return 2
+    path = args.output or str(VAR_DIR / "reports" / f"fayuan-report-{month.label}.xlsx")
+    if os.path.isdir(path) or path.endswith("/"):
+        path = os.path.join(path, f"fayuan-report-{month.label}.xlsx")
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with _db().session() as session:
+        data = write_report(session, month, args.office)
+    with open(path, "wb") as fh:
+        fh.write(data)
+    print(path)
+    return 0
 
 
 def cmd_eligibility(args) -> int:
@@ -224,8 +371,21 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--jsonl", action="store_true", help="one question per line on stdin")
     a.set_defaults(func=cmd_ask)
     k = sub.add_parser("kb", help="knowledge base")
-    k.add_argument("kb_command", choices=["export", "reload"])
+    k.add_argument("kb_command", choices=["export", "import", "reload"])
+    k.add_argument("file", nargs="?", help="import: an .xlsx workbook or a .yaml file")
+    k.add_argument("--format", choices=["json", "yaml", "xlsx"], help="export: json lines (default), yaml or xlsx")
+    k.add_argument("-o", "--output", help="export: file (or folder for one YAML file per topic); default stdout")
+    k.add_argument("--replace", action="store_true", help="import: entries missing from the file are deleted")
+    k.add_argument("--publish", action="store_true", help="import: publish at once (guarded by the dev set)")
+    k.add_argument("--yes", action="store_true", help="import --publish: publish even if accuracy drops")
+    k.add_argument("--message", help="import --publish: the version's note")
+    k.add_argument("--author", help="import: name recorded with the drafts and version")
     k.set_defaults(func=cmd_kb)
+    r = sub.add_parser("report", help="monthly statistics as an Excel workbook")
+    r.add_argument("--month", required=True, help="YYYY-MM, or 'last' for the previous month")
+    r.add_argument("--office", help="one office id from handoff/offices.yaml (default: all)")
+    r.add_argument("-o", "--output", help="file or folder (default var/reports/)")
+    r.set_defaults(func=cmd_report)
     e = sub.add_parser("eligibility", help="legal-aid eligibility pre-check")
     e.add_argument("--json", required=True, help="facts JSON file, or - for stdin")
     e.set_defaults(func=cmd_eligibility)

@@ -201,7 +201,22 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     conv.last_inbound_at = conv_store.utcnow()
     if out.text:
         conv_store.record_message(ctx.session, inbound.user_id, "out", out.text, "text", out.faq_id, out.code)
+    if out.faq_id and out.code == SERVICE_FEEDBACK_CODE:
+        _record_service_feedback(ctx, state, inbound, out.faq_id)
     return out
+
+
+SERVICE_FEEDBACK_CODE = "service.complaint"
+
+
+def _record_service_feedback(ctx: DialogContext, state: dict, inbound: Inbound, faq_id: str) -> None:
+    """A complaint about, or praise for, staff or a lawyer is an item for a person to follow up."""
+    from knowledge_base.curation import record_service_feedback
+
+    said = inbound.text or ""
+    if detect.choice_number(said, 9) is not None:  # picked from a numbered list: the question came before
+        said = state.get("last_question") or said
+    record_service_feedback(ctx.session, inbound.user_id, inbound.channel, said, faq_id)
 
 
 def _held_by_a_person(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound | None:
