@@ -17,3 +17,17 @@ def make_app(url: str, **overrides):
     return create_app(config)
 
 
+
+
+def pg_database(base_url: str) -> str:
+    """A new, empty PostgreSQL database on the test server; returns its URL."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"fayuan_test_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    engine.dispose()
+    return base_url.rsplit("/", 1)[0] + "/" + name

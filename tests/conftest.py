@@ -17,12 +17,9 @@ from app_factory import make_app  # noqa: E402,F401
 
 
 def _pg_database(base_url: str) -> str:
-    name = f"fayuan_test_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-    engine.dispose()
-    return base_url.rsplit("/", 1)[0] + "/" + name
+    from app_factory import pg_database
+
+    return pg_database(base_url)
 
 
 @pytest.fixture(scope="session")

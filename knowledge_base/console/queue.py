@@ -33,7 +33,8 @@ def queue():
         total = sum(g.count for g in groups)
         shown = groups[:MAX_GROUPS]
         suggestions = {g.key: curation.suggest(s, svc(), g.representative) for g in shown}
-    return render_template("kb/queue.html", groups=shown, more=len(groups) - len(shown), total=total,
+        faq_ids = [e["faq_id"] for e in versions.draft_content(s).entries]
+    return render_template("kb/queue.html", groups=shown, more=len(groups) - len(shown), total=total, faq_ids=faq_ids,
                            suggestions=suggestions, reason=reason, days=days, reasons=curation.REASON_NAMES)
 
 
@@ -50,7 +51,7 @@ def queue_action():
     who = author()
     with db().session() as s:
         if action == "alternative":
-            faq_id = request.form.get("faq_id", "").strip()
+            faq_id = request.form.get("faq_id_other", "").strip() or request.form.get("faq_id", "").strip()
             error = curation.add_alternative(s, faq_id, text, who)
             if error:
                 flash(error, "error")

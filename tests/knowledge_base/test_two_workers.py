@@ -46,12 +46,12 @@ def workers():
         if os.environ.get("FAYUAN_REQUIRE_PG"):
             pytest.fail("TEST_PG_URL is not set but PostgreSQL tests are required")
         pytest.skip("no PostgreSQL server (run scripts/test.sh)")
-    from conftest import _pg_database
+    from app_factory import pg_database
 
     from bot.db import Database
     from handoff.console.auth import create_user
 
-    url = _pg_database(base)
+    url = pg_database(base)
     db = Database(url)
     db.prepare()  # migrated and seeded once, before the workers start
     with db.session() as s:
