@@ -148,7 +148,7 @@ def _write_text(path: str | None, text: str) -> None:
 class Progress:
     """A progress bar on stderr for large files (a line per 10 % when stderr is not a terminal)."""
 
-    def __init__(self, label: str, minimum: int = 200):
+    def __init__(self, label: str, minimum: int = 100):
         self.label, self.minimum, self.last = label, minimum, -1
 
     def __call__(self, done: int, total: int) -> None:

@@ -71,6 +71,24 @@ def _rewrites(before: str, after: str, kind: str) -> list[Rewrite]:
     return [Rewrite(before[i1:i2], after[j1:j2], kind) for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal"]
 
 
+def synonym_rewrites(text: str, synonyms: Mapping[str, str]) -> list[Rewrite]:
+    """The whole words the synonym step replaced (the same longest-match-first, left-to-right
+    scan as Segmenter.apply_synonyms; a character diff would show 工钱 → 工资 as 钱 → 资)."""
+    longest = max((len(t) for t in synonyms), default=0)
+    out, i = [], 0
+    while i < len(text):
+        for length in range(min(longest, len(text) - i), 0, -1):
+            canonical = synonyms.get(text[i:i + length])
+            if canonical is not None:
+                if canonical != text[i:i + length]:
+                    out.append(Rewrite(text[i:i + length], canonical, "同义词"))
+                i += length
+                break
+        else:
+            i += 1
+    return out
+
+
 def _phrasing(index: MatchIndex, canonical: str, candidates: Sequence[str]) -> str:
     """The content's own wording of the phrasing whose canonical form matched."""
     for p in candidates:
@@ -89,7 +107,7 @@ def explain(text: str, index: MatchIndex, phrasings: Mapping[str, Sequence[str]]
     repaired = seg.repair_homophones(collapsed)
     canonical = seg.apply_synonyms(repaired)
     rewrites = (_rewrites(norm, collapsed, "重复字") + _rewrites(collapsed, repaired, "错别字/拼音")
-                + _rewrites(repaired, canonical, "同义词"))
+                + synonym_rewrites(repaired, seg.lexicon.synonyms))
     result = match(text, index, th)
     shown = {h.faq_id for h in result.hits} if result.status in ("answer", "clarify") else set()
     hits, _, _, tokens = rank(text, index, th)
