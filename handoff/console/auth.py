@@ -216,6 +216,7 @@ def init_auth(app: Flask) -> None:
     app.before_request(guard_console)  # before CSRF: an anonymous POST is a 401, not a form error
     csrf.init_app(app)
     app.register_blueprint(bp)
+    app.context_processor(lambda: {"console_nav_links": NAV_LINKS})  # links of other console blueprints
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_e):

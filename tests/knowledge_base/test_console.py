@@ -60,6 +60,13 @@ def publish(client, message="测试发布", confirm=False) -> str:
     return r.get_data(as_text=True)
 
 
+def test_the_console_top_bar_links_to_the_kb_and_statistics(kb_app):
+    header = login(kb_app).get("/console/").get_data(as_text=True).split("</header>")[0]
+    assert 'href="/console/kb/"' in header and 'href="/console/stats/"' in header
+    lawyer = login(kb_app, "lawyer1").get("/console/").get_data(as_text=True).split("</header>")[0]
+    assert "/console/kb/" not in lawyer
+
+
 def test_lawyers_and_anonymous_users_cannot_curate(kb_app):
     assert kb_app.test_client().get("/console/kb/").status_code == 302  # to the login page
     assert login(kb_app, "lawyer1").get("/console/kb/").status_code == 403
