@@ -140,3 +140,40 @@ def test_lexicon_doc_round_trip():
     assert LexiconDoc.from_json(doc.to_json()) == doc
     lex = doc.lexicon()
     assert lex.synonyms["工钱"] == "工资" and lex.synonyms["工资"] == "工资" and lex.user_words == ("讨薪",)
+
+
+def test_requests_keep_the_old_index_while_the_new_one_is_built(db):
+    """No request waits for, or sees, a half-built index: the old one answers until the swap."""
+    import threading
+
+    svc = KnowledgeService(cache_dir=CACHE)
+    with db.session() as s:
+        old = svc.index(s)
+        entry = dict(versions.published_content(s).entry("land-04"))
+        versions.save_entry(s, dict(entry, question=entry["question"] + "？"), STAFF)
+    with db.session() as s:
+        versions.publish_drafts(s, STAFF, "小改动")
+    started, release = threading.Event(), threading.Event()
+    real_build = svc.build
+
+    def slow_build(*args, **kwargs):
+        started.set()
+        release.wait(20)
+        return real_build(*args, **kwargs)
+
+    svc.build = slow_build  # type: ignore[method-assign]
+    builder = threading.Thread(target=lambda: _index_in_new_session(db, svc))
+    builder.start()
+    assert started.wait(20)
+    with db.session() as s:
+        assert svc.index(s) is old  # answered at once, from the complete old index
+    release.set()
+    builder.join(30)
+    with db.session() as s:
+        new = svc.index(s)
+    assert new is not old and new.stamp == str(s.get(KbState, 1).version)
+
+
+def _index_in_new_session(db, svc) -> None:
+    with db.session() as s:
+        svc.index(s)
