@@ -48,6 +48,9 @@ def bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: str | None
     elif materials:
         lines.append(f"申请时请一次带齐（共{len(materials)}项）：" +
                      "".join(f"\n{i}. {m}" for i, m in enumerate(materials, 1)))
+    if decision == "mandatory":
+        # What happens next matters more than papers here: the authorities must act.
+        lines.extend(f"· {step}" for step in list(result.get("next_steps") or [])[:2])
     reasons = [str(r) for r in result.get("reasons") or []]
     if reasons:
         lines.append("依据：" + "；".join(dict.fromkeys(_citation(r) for r in reasons)))
