@@ -293,6 +293,8 @@ def parse_money(text: str, choices: Sequence[Choice] = ()) -> ParseResult:
     unless joined with "+"/"加".
     """
     reask = "请回复一个大概的数字，比如 2500。没有收入请回复 0。"
+    if re.match(r"^\s*[-－−负]", text or ""):
+        return ParseError("收入不能是负数。" + reask, "range")
     raw = normalize(text)
     if not raw:
         return ParseError(reask)
