@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -159,10 +160,20 @@ def _after_step(ctx: DialogContext, state: dict, inbound: Inbound, step) -> Outb
     return Outbound(step.text)
 
 
+def _could_be_a_question(text: str) -> bool:
+    """A bare place, number or yes/no is a (misplaced) answer, never a new question."""
+    from intents.parsing import resolve_place
+
+    clean = text.strip()
+    if len(clean) <= 6 and (resolve_place(clean) or re.fullmatch(r"[0-9一二三四五六七八九十百千万两.]+(岁|元|块|口|人)?", clean)):
+        return False
+    return True
+
+
 def continue_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
     q = _questionnaire()
     step = q.answer(state["q"], inbound.text)
-    if not getattr(step, "understood", True):
+    if not getattr(step, "understood", True) and _could_be_a_question(inbound.text):
         # Perhaps a real question typed mid-questionnaire: answer it, then offer to resume.
         result = ask_kb(ctx, inbound.text)
         if result.status == "answer" and detect.social_intent(inbound.text) is None:
