@@ -26,6 +26,8 @@ could still raise the result (from no to likely, or from likely to yes).
 
 from __future__ import annotations
 
+import re
+
 import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
@@ -891,7 +893,27 @@ def _materials(ev: Evaluation) -> list[str]:
         out.append(str(mt["hardship_possible_exemption"]))
     if ev.matter is not None:
         out += list((mt.get("matters") or {}).get(ev.matter) or [])
-    return list(dict.fromkeys(out))
+    return _without_repeats(list(dict.fromkeys(out)))
+
+
+def _material_terms(item: str) -> set[str]:
+    """The documents an item names: its example list when it has one, else the item itself."""
+    inner = [x for x in re.findall(r"[（(]([^）)]*)[）)]", item) if x not in ("如有", "如果有")]
+    text = "、".join(inner) if inner else re.sub(r"[（(][^）)]*[）)]", "", item)
+    terms = (t.strip().removeprefix("如") for t in re.split(r"[、，,；;]", text))
+    return {t for t in terms if len(t) >= 2}
+
+
+def _without_repeats(items: list[str]) -> list[str]:
+    """一次性告知 means once: drop an item whose documents an earlier item already asks for."""
+    kept: list[str] = []
+    for item in items:
+        terms = _material_terms(item)
+        earlier = "".join(kept)
+        if kept and terms and all(t in earlier for t in terms):
+            continue
+        kept.append(item)
+    return kept
 
 
 def _alternatives(matter: str | None) -> list[str]:
