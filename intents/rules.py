@@ -900,8 +900,9 @@ def _material_terms(item: str) -> set[str]:
     """The documents an item names: its example list when it has one, else the item itself."""
     inner = [x for x in re.findall(r"[（(]([^）)]*)[）)]", item) if x not in ("如有", "如果有")]
     text = "、".join(inner) if inner else re.sub(r"[（(][^）)]*[）)]", "", item)
-    terms = (t.strip().removeprefix("如") for t in re.split(r"[、，,；;]", text))
-    return {t for t in terms if len(t) >= 2}
+    terms = (re.sub(r"^(?:如|带上|以及|及)", "", t.strip()) for t in re.split(r"[、，,；;]|或者|或", text))
+    # "有家庭暴力的" is a condition, not a document
+    return {t for t in terms if len(t) >= 2 and not t.endswith("的")}
 
 
 def _without_repeats(items: list[str]) -> list[str]:
