@@ -43,7 +43,8 @@ TRANSITIONS: dict[str, tuple[Transition, ...]] = {
     "accepted": (Transition("assigned", "指派律师", ("staff", "admin"), needs_lawyer=True),),
     "assigned": (Transition("in_progress", "接手办理", ("lawyer",), own_case_only=True),
                  Transition("assigned", "改派律师", ("staff", "admin"), needs_lawyer=True)),
-    "in_progress": (Transition("closed", "结案", ("lawyer", "staff", "admin"), own_case_only=True),),
+    "in_progress": (Transition("closed", "结案", ("lawyer", "staff", "admin"), own_case_only=True),
+                    Transition("assigned", "改派律师", ("staff", "admin"), needs_lawyer=True)),
     "rejected": (),
     "closed": (),
 }
@@ -73,9 +74,17 @@ def decision_due(submitted_at: datetime) -> datetime:
     return submitted_at + timedelta(days=DECISION_DAYS)
 
 
-def sort_key(priority: bool, decision_due_at: datetime | None, submitted_at: datetime | None) -> tuple:
-    """Queue order: green channel first, then the nearest decision deadline."""
+UNDECIDED = ("submitted", "under_review")
+
+
+def sort_key(priority: bool, decision_due_at: datetime | None, submitted_at: datetime | None,
+             status: str = "submitted", now: datetime | None = None) -> tuple:
+    """Queue order: undecided cases past their 7-day deadline first (LAL 43), then green
+    channel, then the nearest deadline. Once decided, the decision deadline no longer counts."""
     far = datetime.max.replace(tzinfo=None)
-    due = decision_due_at.replace(tzinfo=None) if decision_due_at else far
+    undecided = status in UNDECIDED
+    due = decision_due_at.replace(tzinfo=None) if decision_due_at and undecided else far
     sub = submitted_at.replace(tzinfo=None) if submitted_at else far
-    return (0 if priority else 1, due, sub)
+    current = (now or datetime.utcnow()).replace(tzinfo=None)
+    overdue = undecided and due < current
+    return (0 if overdue else 1, 0 if priority else 1, 0 if undecided else 1, due, sub)

@@ -7,6 +7,9 @@ ID numbers and phones are masked in lists and shown in full only on the case pag
 """
 from __future__ import annotations
 
+import re
+from types import SimpleNamespace
+
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -37,13 +40,26 @@ def _db():
     return current_app.extensions["fayuan_db"]
 
 
-def _transcript(session: Session, user_id: str) -> list:
-    """The chat as staff read it (bot/ owns the table; read through the shared metadata)."""
+_PERSONAL_LINK = re.compile(r"https?://\S*/h5/\S+")
+
+
+def _transcript(session: Session, user_id: str, until: datetime | None = None) -> list:
+    """The chat as the console reads it (bot/ owns the table; read through the shared metadata).
+
+    The citizen's own signed links (application, booking) are hidden: whoever holds one
+    acts as the citizen. ``until`` limits a lawyer to the intake conversation: later
+    messages may be about other matters, or complaints about that very lawyer (PIPL 6:
+    the minimum necessary).
+    """
     from knowledge_base.orm import Base
 
     table = Base.metadata.tables["chat_message"]
-    return list(session.execute(select(table.c.direction, table.c.kind, table.c.text, table.c.created_at)
-                                .where(table.c.user_id == user_id).order_by(table.c.id)))
+    q = select(table.c.direction, table.c.kind, table.c.text, table.c.created_at).where(table.c.user_id == user_id)
+    if until is not None:
+        q = q.where(table.c.created_at <= until)
+    rows = session.execute(q.order_by(table.c.id))
+    return [SimpleNamespace(direction=r.direction, kind=r.kind, created_at=r.created_at,
+                            text=_PERSONAL_LINK.sub("［本人专用链接，已隐藏］", r.text or "")) for r in rows]
 
 
 def _visible_cases():
@@ -79,7 +95,7 @@ def queue():
             q = q.where(or_(Application.number.ilike(like), Application.name.ilike(like),
                             Application.other_party.ilike(like), Application.phone.like(f"%{term}")))
         cases = sorted(s.scalars(q.limit(500)),
-                       key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at))
+                       key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at, a.status))
         lawyers = {u.id: u.display_name or u.username for u in users_with_role(s, "lawyer")}
         now = utcnow()
         rows = [{"number": a.number, "name": a.name, "phone": mask_phone(a.phone or ""),
@@ -120,7 +136,8 @@ def case(number: str):
                          or_(Appointment.application_id == app.id, Appointment.user_id == app.user_id))
                          .order_by(Appointment.starts_at))]
         transcript = [{"dir": r.direction, "text": r.text, "when": local_now(r.created_at)}
-                      for r in _transcript(s, app.user_id)]
+                      for r in _transcript(s, app.user_id,
+                                           until=app.submitted_at if current_user.role == "lawyer" else None)]
         lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]
     return render_template("console/case.html", case=view, events=events, bookings=bookings, transcript=transcript,
                            buttons=buttons, lawyers=lawyers)

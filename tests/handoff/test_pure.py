@@ -99,3 +99,25 @@ def test_queue_order_priority_then_deadline():
     rows = [(False, d(20)), (True, d(25)), (True, d(21)), (False, d(19))]
     ordered = sorted(rows, key=lambda r: workflow.sort_key(r[0], workflow.decision_due(r[1]), r[1]))
     assert ordered == [(True, d(21)), (True, d(25)), (False, d(19)), (False, d(20))]
+
+
+def test_overdue_undecided_cases_come_before_everything():
+    from datetime import datetime, timedelta
+
+    now = datetime(2026, 11, 25, 12, 0)
+    overdue = workflow.sort_key(False, now - timedelta(days=4), now - timedelta(days=11), "submitted", now)
+    green_decided = workflow.sort_key(True, now - timedelta(days=1), now - timedelta(days=8), "assigned", now)
+    green_waiting = workflow.sort_key(True, now + timedelta(days=5), now - timedelta(days=2), "submitted", now)
+    assert sorted([green_decided, green_waiting, overdue]) == [overdue, green_waiting, green_decided]
+
+
+def test_an_in_progress_case_can_be_reassigned_by_staff():
+    assert workflow.check("in_progress", "assigned", "staff", False, lawyer_id=7) is None
+    assert workflow.check("in_progress", "assigned", "lawyer", True, lawyer_id=7) is not None
+
+
+def test_personal_links_are_hidden_in_console_transcripts():
+    from handoff.console.views import _PERSONAL_LINK
+
+    text = "请点这里填写：https://fayuan.example.cn/h5/apply/abc.def-123 或回复1"
+    assert "abc.def" not in _PERSONAL_LINK.sub("［隐藏］", text)
