@@ -49,6 +49,9 @@ def _clean(text: str) -> str:
     return _PUNCT.sub("", text)
 
 
+# 「我要人工服务」「找真人」「人工人工」: asking for a person, however worded.
+_ASK_FOR_PERSON = re.compile(r"(?:找|要|转|叫|换)(?:个)?(?:人工|真人|活人|工作人员|客服)|^人工|人工服务|人工客服|^真人")
+
 # "where is MY application" in a short message: the citizen's own status, not an FAQ.
 _MY_PROGRESS = re.compile(r"^(我的|我|俺的|俺)?(申请|案子|案件)(办|批|审)?(到哪|到哪了|到哪一步|到哪一步了|怎么样了|咋样了|批了没|批下来没|有结果没|进度)")
 
@@ -61,6 +64,8 @@ def command_of(text: str) -> str | None:
             return name
     if len(clean) <= 14 and _MY_PROGRESS.search(clean):
         return "progress"
+    if len(clean) <= 12 and _ASK_FOR_PERSON.search(clean):
+        return "human"
     return None
 
 
