@@ -67,7 +67,12 @@ def create_app(test_config: dict | None = None) -> "Flask":
 
     @app.errorhandler(413)
     def too_large(_e):
-        return "request body too large", 413
+        if request.path.startswith("/wechat"):
+            return "request body too large", 413
+        message = "您提交的内容太长了（超过 64KB），请把事情经过写得简短一些再提交；已填的其他内容都保存着。"
+        if request.path.startswith(("/simulator/api", "/api/")):
+            return jsonify(error=message), 413
+        return render_template("message.html", title="内容太长", message=message), 413
 
     @app.errorhandler(500)
     def server_error(_e):
