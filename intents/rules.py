@@ -1006,6 +1006,11 @@ def next_questions(facts: Mapping[str, Any] | Facts) -> list[str]:
     f = parse_facts(facts)
     out = decide(f)
     questions = list(out["missing"])
+    if (f.region is None and "region" not in questions
+            and out["decision"] in ("eligible", "likely_eligible")):
+        # The decision no longer depends on the place, but where to apply does (LAL 38):
+        # ask it so the result and the application can name the right centre.
+        questions.append("region")
     if f.urgent is None and out["decision"] not in ("not_eligible", "mandatory"):
         if f.matter == "service.urgent":
             questions.insert(0, "urgent")

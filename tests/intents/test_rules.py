@@ -520,7 +520,9 @@ def test_the_band_is_data(tables_copy: Path) -> None:
 # ---------------------------------------------------------------- what to ask next
 
 def test_next_questions_offers_urgent_last() -> None:
-    assert next_questions({"matter": "labor.wages", "migrant_worker": True}) == ["urgent"]
+    # eligible without a place: where to apply (LAL 38) is asked before the urgency question
+    assert next_questions({"matter": "labor.wages", "migrant_worker": True}) == ["region", "urgent"]
+    assert next_questions({"matter": "labor.wages", "migrant_worker": True, "region": "石狮"}) == ["urgent"]
     assert next_questions({"matter": "labor.wages"})[-1] == "urgent"
     assert next_questions({"matter": "housing.lease", "region": "长春"}) == []
     assert next_questions({"matter": CRIM, "criminal_role": "suspect", "age": 15}) == []
