@@ -526,7 +526,7 @@ def test_next_questions_offers_urgent_last() -> None:
     assert next_questions({"matter": "labor.wages"})[-1] == "urgent"
     assert next_questions({"matter": "housing.lease", "region": "长春"}) == []
     assert next_questions({"matter": CRIM, "criminal_role": "suspect", "age": 15}) == []
-    assert next_questions({"matter": "labor.wages", "migrant_worker": True, "urgent": []}) == []
+    assert next_questions({"matter": "labor.wages", "migrant_worker": True, "urgent": [], "region": "长春"}) == []
 
 
 def test_next_questions_urgent_first_for_service_urgent() -> None:
