@@ -81,6 +81,11 @@ def create_app(test_config: dict | None = None) -> "Flask":
             return jsonify(error="服务暂时出了点问题，请稍后再试。"), 500
         return render_template("message.html", title="出错了", message="抱歉，系统出了点问题，请稍后再试，或拨打 12348。"), 500
 
+    from knowledge_base.content_files import topic_names
+
+    names = topic_names()
+    app.add_template_filter(lambda code: names.get(code, code) if code else "", "topic")
+
     @app.get("/healthz")
     def healthz():
         return {"ok": True}

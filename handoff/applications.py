@@ -96,13 +96,19 @@ def facts_for_display(facts: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The questionnaire's facts with the questionnaire's own Chinese labels, for staff."""
     from intents.result_text import FIELD_LABELS
 
-    def show(v: Any) -> str:
+    from knowledge_base.content_files import topic_names
+
+    topics = topic_names()
+
+    def show(k: str, v: Any) -> str:
         if isinstance(v, bool):
             return "是" if v else "否"
         if isinstance(v, (list, tuple)):
             return "、".join(map(str, v)) or "无"
+        if k == "matter" and isinstance(v, str):
+            return f"{topics.get(v, v)}（{v}）"
         return str(v)
-    return [(FIELD_LABELS.get(k, k), show(v)) for k, v in facts.items()]
+    return [(FIELD_LABELS.get(k, k), show(k, v)) for k, v in facts.items()]
 
 
 def give_consent(app: Application, sensitive: bool) -> None:

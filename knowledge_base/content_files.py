@@ -76,3 +76,13 @@ def load_offtopic(content_dir: Path = CONTENT_DIR) -> list[str]:
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [str(p).strip() for p in data.get("phrases", []) if str(p).strip()]
+
+
+def topic_names(content_dir: Path = CONTENT_DIR) -> dict[str, str]:
+    """A short Chinese name per topic code for people who do not read codes (staff pages)."""
+    names = {}
+    for code, meaning in load_taxonomy(content_dir).items():
+        head = str(meaning).split("：", 1)[0].split("、", 1)[0].split("（", 1)[0].strip()
+        names[code] = head or code
+    names["other"] = "其他"
+    return names
