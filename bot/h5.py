@@ -102,7 +102,7 @@ def apply_field(token: str):
     """Autosave of one field as the citizen leaves it: a closed phone loses nothing."""
     user = _user(token)
     data = request.get_json(silent=True) or {}
-    field, value = str(data.get("field", "")), str(data.get("value", ""))[:1000]
+    field, value = str(data.get("field", "")), str(data.get("value", ""))[:4000]  # the validator says "too long"; never cut silently
     if field not in FIELDS:
         return jsonify(ok=False, error="未知的项目"), 400
     with _db().session() as s:
@@ -116,7 +116,7 @@ def apply_field(token: str):
 @bp.post("/apply/<token>")
 def apply_submit(token: str):
     user = _user(token)
-    values = {f: request.form.get(f, "")[:1000] for f in FIELDS}
+    values = {f: request.form.get(f, "")[:4000] for f in FIELDS}  # the validator says "too long"; never cut silently
     with _db().session() as s:
         draft = apps.current_draft(s, user)
         if draft is None or not apps.has_consent(draft):
