@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import wraps
 from typing import Callable, Iterable, TypeVar
 from urllib.parse import urlsplit
@@ -31,7 +32,7 @@ from wtforms.validators import DataRequired, Length
 
 from knowledge_base.models import utcnow
 
-from ..models import ConsoleUser
+from ..models import ConsoleUser, aware
 
 log = logging.getLogger(__name__)
 ROLES = ("staff", "lawyer", "admin")
@@ -103,13 +104,29 @@ def create_user(session: Session, username: str, password: str, role: str, displ
     return user
 
 
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+
+
 def authenticate(session: Session, username: str, password: str) -> ConsoleUser | None:
+    """The user when the password is right; None otherwise. Five wrong passwords in a row
+    lock the account for 15 minutes (stored on the row, so every worker enforces it)."""
     user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == username.strip()))
     if user is None:
         check_password_hash(hash_password("timing-equaliser"), password)  # same cost for unknown names
         return None
-    if not user.active or not check_password_hash(user.password_hash, password):
+    now = utcnow()
+    locked = aware(user.locked_until)
+    if locked is not None and locked > now:
         return None
+    if not user.active or not check_password_hash(user.password_hash, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
     return user
 
 
@@ -167,7 +184,7 @@ def login():
             log.info("console login user_id=%s role=%s", who.id, who.role)
             return redirect(_safe_next(request.args.get("next")))
         log.info("console login refused")
-        flash("用户名或密码不对，或账号已停用。", "error")
+        flash(f"用户名或密码不对，或账号已停用。连续输错 {MAX_FAILED_LOGINS} 次会锁定 {LOCK_MINUTES} 分钟。", "error")
     return render_template("console/login.html", form=form)
 
 

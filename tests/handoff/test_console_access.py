@@ -136,3 +136,21 @@ def test_forged_or_expired_h5_links_are_refused(client, user_id):
     assert client.get(f"/h5/mine/{make_token('other-secret', user_id)}").status_code == 404
     assert read_token("s", make_token("s", user_id), max_age=-1) is None
     assert read_token("s", make_token("s", user_id)) == user_id
+
+
+def test_password_guessing_locks_the_account_for_a_while(app, accounts):
+    from datetime import timedelta
+
+    from handoff.models import ConsoleUser
+    from knowledge_base.models import utcnow
+
+    user_id, username = accounts["staff"]
+    client = app.test_client()
+    for _ in range(5):
+        assert "锁定" in login(client, username, "wrong-password").get_data(as_text=True)
+    refused = login(client, username)  # the right password, but locked
+    assert refused.status_code == 200 and "/console/login" not in (refused.headers.get("Location") or "")
+    assert client.get("/console/").status_code in (302, 401)
+    with app.extensions["fayuan_db"].session() as s:
+        s.get(ConsoleUser, user_id).locked_until = utcnow() - timedelta(minutes=1)
+    assert login(client, username).status_code == 302  # lock over: signed in
