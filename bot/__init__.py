@@ -86,6 +86,13 @@ def create_app(test_config: dict | None = None) -> "Flask":
     names = topic_names()
     app.add_template_filter(lambda code: names.get(code, code) if code else "", "topic")
 
+    @app.after_request
+    def no_store_personal_pages(response):
+        # Pages with personal data must not stay in a shared phone's or proxy's cache.
+        if request.path.startswith(("/console", "/h5", "/result")):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.get("/healthz")
     def healthz():
         return {"ok": True}

@@ -154,3 +154,7 @@ def test_password_guessing_locks_the_account_for_a_while(app, accounts):
     with app.extensions["fayuan_db"].session() as s:
         s.get(ConsoleUser, user_id).locked_until = utcnow() - timedelta(minutes=1)
     assert login(client, username).status_code == 302  # lock over: signed in
+
+
+def test_personal_pages_are_not_cached(client):
+    assert client.get("/console/login").headers.get("Cache-Control") == "no-store"
