@@ -5,6 +5,7 @@ not necessarily the people who wrote the loader.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -78,8 +79,12 @@ def load_offtopic(content_dir: Path = CONTENT_DIR) -> list[str]:
     return [str(p).strip() for p in data.get("phrases", []) if str(p).strip()]
 
 
+@lru_cache(maxsize=4)
 def topic_names(content_dir: Path = CONTENT_DIR) -> dict[str, str]:
-    """A short Chinese name per topic code for people who do not read codes (staff pages)."""
+    """A short Chinese name per topic code for people who do not read codes (staff pages).
+
+    Cached: case pages call it on every view and the taxonomy file never changes at run time.
+    """
     names = {}
     for code, meaning in load_taxonomy(content_dir).items():
         head = str(meaning).split("：", 1)[0].split("、", 1)[0].split("（", 1)[0].strip()

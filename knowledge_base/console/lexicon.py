@@ -72,13 +72,27 @@ def save_words():
         return _save(s, dataclasses.replace(doc, **{field: items}), request.form)
 
 
+# The shared drafts that are not FAQ entries: kind → what the flash message calls it.
+_LIST_DRAFTS = {"lexicon": "词表", "offtopic": "无关示例"}
+
+
+def _discard_list_draft(kind: str):
+    with db().session() as s:
+        versions.discard(s, kind, kind)
+    flash(f"已放弃{_LIST_DRAFTS[kind]}的草稿。", "info")
+    return redirect(url_for(f"kb.{kind}"))
+
+
 @bp.post("/lexicon/discard")
 @role_required(*CURATORS)
 def discard_lexicon():
-    with db().session() as s:
-        versions.discard(s, "lexicon", "lexicon")
-    flash("已放弃词表草稿。", "info")
-    return redirect(url_for("kb.lexicon"))
+    return _discard_list_draft("lexicon")
+
+
+@bp.post("/offtopic/discard")
+@role_required(*CURATORS)
+def discard_offtopic():
+    return _discard_list_draft("offtopic")
 
 
 # ------------------------------------------------------------------ off-topic examples
@@ -100,10 +114,3 @@ def offtopic():
     return render_template("kb/offtopic.html", phrases=shown, total=len(phrases), term=term, has_draft=draft is not None)
 
 
-@bp.post("/offtopic/discard")
-@role_required(*CURATORS)
-def discard_offtopic():
-    with db().session() as s:
-        versions.discard(s, "offtopic", "offtopic")
-    flash("已放弃无关示例的草稿。", "info")
-    return redirect(url_for("kb.offtopic"))
