@@ -8,7 +8,7 @@ if [ -z "$pg_bin" ]; then
   echo "PostgreSQL not found: the PostgreSQL half of the suite will be skipped (install postgresql, or run .ci/run)." >&2
   return 0 2>/dev/null || exit 0
 fi
-PG_PORT=${PG_PORT:-55432}
+PG_PORT=${PG_PORT:-$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")}
 PG_DIR=$(mktemp -d /tmp/fayuan-pg.XXXXXX)
 run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
