@@ -6,10 +6,15 @@ channels save the same draft. Every form carries a CSRF token.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+import yaml
+from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from handoff import applications as apps
@@ -20,12 +25,41 @@ from handoff.links import read_token
 from handoff.slots import day_label, local_now, when_label
 from handoff.texts import H, texts
 from handoff.validate import FIELDS
-from handoff.workflow import STATUS_NAMES
+from handoff.workflow import STATUS_NAMES, timeline
 from knowledge_base.models import utcnow
 
 from .conversation import EligibilityRecord
 
 bp = Blueprint("h5", __name__, url_prefix="/h5")
+TEXTS_FILE = Path(__file__).resolve().parent / "h5_texts.yaml"
+
+
+@lru_cache(maxsize=1)
+def web_texts() -> dict[str, Any]:
+    """The pages' own wording: web labels and buttons, not the chat's 「回复…」."""
+    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+
+
+_CHAT_ONLY_LINE = re.compile(r"^回复「[^」]*」.*$", re.MULTILINE)
+
+
+def web_version(chat_text: str) -> str:
+    """A chat text shown on a page, without the lines that tell the reader what to reply:
+    the page has buttons for that. The legal wording itself is kept in one place."""
+    return _CHAT_ONLY_LINE.sub("", chat_text).strip()
+
+
+# Hotlines and landlines written with their area code; not bare short numbers, which in legal
+# text are article numbers (第110条).
+_PHONE_NUMBER = re.compile(r"(?<![\d.])(12348|12338|0\d{2,3}-\d{7,8})(?![\d.])")
+
+
+@bp.app_template_filter("tel")
+def tel_links(text: Any) -> Markup:
+    """Escape a text and make its phone numbers (12348 above all) tappable: older readers
+    should not have to copy digits into the dialler."""
+    return Markup(_PHONE_NUMBER.sub(lambda m: f'<a class="tel" href="tel:{m.group(1)}">{m.group(1)}</a>',
+                                    str(escape(text))))
 
 
 def _db():
@@ -33,10 +67,18 @@ def _db():
 
 
 def _user(token: str) -> str:
+    """The citizen a link names; a broken or expired link gets a page saying how to get a new one."""
     user = read_token(current_app.config["SECRET_KEY"], token)
     if user is None:
-        abort(404)
+        page = render_template("h5/link_broken.html", t=web_texts()["link_broken"])
+        abort(make_response(page, 404))
     return user
+
+
+def _consent_page(token: str, **extra: Any) -> str:
+    return render_template("h5/consent.html", token=token, notice=web_version(H("consent_notice")),
+                           sensitive=web_version(H("consent_sensitive")), status_names=STATUS_NAMES,
+                           **{"submitted": [], **extra})
 
 
 def _eligibility(session, user_id: str) -> Eligibility | None:
@@ -46,16 +88,17 @@ def _eligibility(session, user_id: str) -> Eligibility | None:
 
 
 def _form_view(app, values: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    names = texts()["field_names"]
+    fields = web_texts()["fields"]
     rows = []
     for f in FIELDS:
         stored = getattr(app, f)
         shown = (values or {}).get(f)
         if shown is None:
             shown = "" if stored is None else str(stored)
-        rows.append({"name": f, "label": names[f], "value": shown, "error": (errors or {}).get(f),
-                     "hint": texts()["ask"][f].split("）", 1)[-1]})
-    return {"rows": rows}
+        rows.append({"name": f, "label": fields[f]["label"], "value": shown, "error": (errors or {}).get(f),
+                     "hint": fields[f]["hint"]})
+    summary = web_texts()["missing_summary"].format(count=len(errors)) if errors else None
+    return {"rows": rows, "summary": summary}
 
 
 @bp.get("/apply/<token>")
@@ -68,11 +111,9 @@ def apply_form(token: str):
             if _eligibility(s, user) is None and not done:
                 return render_template("message.html", title="请先评估",
                                        message="请先在公众号里回复「评估」，回答几个简单问题，再回复「申请」。"), 200
-            return render_template("h5/consent.html", token=token, notice=H("consent_notice"),
-                                   sensitive=H("consent_sensitive"), submitted=done[:3], status_names=STATUS_NAMES)
+            return _consent_page(token, submitted=done[:3])
         if not apps.has_consent(draft):
-            return render_template("h5/consent.html", token=token, notice=H("consent_notice"),
-                                   sensitive=H("consent_sensitive"), submitted=[], status_names=STATUS_NAMES)
+            return _consent_page(token)
         return render_template("h5/apply.html", token=token, **_form_view(draft))
 
 
@@ -87,9 +128,7 @@ def apply_consent(token: str):
                 apps.withdraw(s, draft)
             return render_template("message.html", title="不同意", message=H("consent_declined"))
         if not agree:
-            return render_template("h5/consent.html", token=token, notice=H("consent_notice"),
-                                   sensitive=H("consent_sensitive"), submitted=[], status_names=STATUS_NAMES,
-                                   error="请勾选两项同意后继续；不同意也可以到窗口申请。"), 400
+            return _consent_page(token, error=web_texts()["consent_needed"]), 400
         if draft is None:
             draft = apps.new_draft(s, user, _eligibility(s, user))
         apps.give_consent(draft, sensitive=False)
@@ -129,10 +168,9 @@ def apply_submit(token: str):
                     errors[f] = H(f"errors.{err}")
         if request.form.get("action") != "submit":
             return render_template("h5/apply.html", token=token, saved=not errors, **_form_view(draft, values, errors))
-        missing = apps.next_field(draft)
-        if errors or missing:
-            if missing and missing not in errors:
-                errors[missing] = "这一项还没填。"
+        for missing in apps.missing_fields(draft):  # every gap at once, not one per submit
+            errors.setdefault(missing, web_texts()["missing"])
+        if errors:
             return render_template("h5/apply.html", token=token, **_form_view(draft, values, errors)), 400
         apps.submit(s, draft)
         from handoff import notify
@@ -142,7 +180,9 @@ def apply_submit(token: str):
                                priority=draft.priority, due=local_now(draft.decision_due_at))
 
 
-def _book_context(s, user: str, office_id: str | None) -> dict[str, Any]:
+def _book_context(s, user: str, office_id: str | None, day: str | None = None) -> dict[str, Any]:
+    """Offices, then the days with free times, then the chosen day's times: a phone screen
+    shows one day at a time instead of a week of radio buttons."""
     cases = apps.submitted(s, user)
     priority = bool(cases[0].priority) if cases else bool((_eligibility(s, user) or Eligibility(None, {}, {}))
                                                             .result.get("priority"))
@@ -154,8 +194,12 @@ def _book_context(s, user: str, office_id: str | None) -> dict[str, Any]:
         for slot, left in appts.available(s, office, priority):
             days.setdefault(slot.starts_at.date(), []).append((slot.starts_at, left))
     current = appts.active_appointment(s, user)
+    ordered = sorted(days)
+    chosen = next((d for d in ordered if d.isoformat() == day), ordered[0] if ordered else None)
     return {"offices": offices, "office": office, "priority": priority,
-            "days": [(day_label(d), times) for d, times in sorted(days.items())],
+            "days": [{"iso": d.isoformat(), "label": day_label(d), "free": sum(left for _t, left in days[d])}
+                     for d in ordered],
+            "day": chosen, "day_label": day_label(chosen) if chosen else "", "times": days.get(chosen, []),
             "current": current, "current_when": when_label(current.starts_at) if current else "",
             "current_office": appts.office_by_id(current.office_id) if current else None,
             "application_id": cases[0].id if cases else None}
@@ -165,7 +209,8 @@ def _book_context(s, user: str, office_id: str | None) -> dict[str, Any]:
 def book_page(token: str):
     user = _user(token)
     with _db().session() as s:
-        return render_template("h5/book.html", token=token, **_book_context(s, user, request.args.get("office")))
+        return render_template("h5/book.html", token=token, unverified=web_texts()["office_unverified"],
+                               **_book_context(s, user, request.args.get("office"), request.args.get("day")))
 
 
 @bp.post("/book/<token>")
@@ -182,16 +227,19 @@ def book_submit(token: str):
         try:
             starts_at = datetime.fromisoformat(request.form.get("slot", ""))
         except ValueError:
-            ctx = _book_context(s, user, office_id)
-            return render_template("h5/book.html", token=token, error="请选择一个时间。", **ctx), 400
+            ctx = _book_context(s, user, office_id, request.form.get("day"))
+            return render_template("h5/book.html", token=token, error="请选择一个时间。",
+                                   unverified=web_texts()["office_unverified"], **ctx), 400
         ctx = _book_context(s, user, office_id)
         result = appts.book(s, user, office_id, starts_at, ctx["priority"], application_id=ctx["application_id"],
                             replaces=current.id if current is not None else None)
         if not result.ok:
-            ctx = _book_context(s, user, office_id)
-            return render_template("h5/book.html", token=token, error=booking_failed_text(result), **ctx), 409
+            ctx = _book_context(s, user, office_id, starts_at.date().isoformat())
+            return render_template("h5/book.html", token=token, error=booking_failed_text(result),
+                                   unverified=web_texts()["office_unverified"], **ctx), 409
         office = appts.office_by_id(office_id)
-        return render_template("h5/booked.html", office=office, when=when_label(starts_at), token=token)
+        return render_template("h5/booked.html", office=office, when=when_label(starts_at), token=token,
+                               unverified=web_texts()["office_unverified"])
 
 
 @bp.get("/mine/<token>")
@@ -201,7 +249,8 @@ def mine(token: str):
         cases = [{"number": a.number, "status": STATUS_NAMES.get(a.status, a.status),
                   "submitted": local_now(a.submitted_at or utcnow()), "due": local_now(a.decision_due_at)
                   if a.decision_due_at and a.status in ("submitted", "under_review") else None,
-                  "materials": apps.materials(a), "reason": a.reject_reason if a.status == "rejected" else None}
+                  "materials": apps.materials(a), "reason": a.reject_reason if a.status == "rejected" else None,
+                  "timeline": timeline(a.status, web_texts()["timeline"])}
                  for a in apps.submitted(s, user)]
         names = texts()["appointment_status"]
         bookings = [{"when": when_label(b.starts_at), "office": appts.office_by_id(b.office_id),

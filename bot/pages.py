@@ -1,9 +1,11 @@
 """Citizen-facing H5 pages: the full answer of an FAQ entry (linked from long replies)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, url_for
 
 from knowledge_base import store as kb_store
+
+from .h5 import web_texts
 
 bp = Blueprint("pages", __name__)
 
@@ -19,6 +21,9 @@ def faq_page(faq_id: str):
     return render_template("faq.html", entry=data, paragraphs=paragraphs)
 
 
+APPLY_DECISIONS = ("eligible", "likely_eligible")
+
+
 @bp.get("/result/<token>")
 def result_page(token: str):
     from .conversation import EligibilityRecord
@@ -32,8 +37,16 @@ def result_page(token: str):
         if record is None:
             abort(404)
         text = full_text(record.result or {}, record.facts or {})
+        decision = (record.result or {}).get("decision")
+        user_id = record.user_id
     blocks = [b.strip() for b in text.split("\n\n") if b.strip()]
-    return render_template("result.html", blocks=[b.split("\n") for b in blocks])
+    # The page ends in the action it recommends: a button, not 「回复「申请」」 to a chat it is not in.
+    apply_url = None
+    if decision in APPLY_DECISIONS and user_id:
+        from handoff.links import make_token
+        apply_url = url_for("h5.apply_form", token=make_token(current_app.config["SECRET_KEY"], user_id))
+    return render_template("result.html", blocks=[b.split("\n") for b in blocks], apply_url=apply_url,
+                           t=web_texts())
 
 
 @bp.get("/")

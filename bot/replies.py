@@ -22,9 +22,17 @@ def cut_at_sentence(text: str, limit: int) -> str:
     return head.rstrip() + "…"
 
 
+def anchor(url: str, label: str) -> str:
+    """A link as WeChat text replies show it: a few words to tap, not a 100-character URL.
+
+    WeChat renders `<a href="…">…</a>` inside a passive text reply; the simulator does too.
+    """
+    return f'<a href="{url}">{label}</a>'
+
+
 def fit(text: str, link: str | None = None, limit: int = MAX_REPLY_CHARS) -> str:
     """Keep a passive reply within WeChat's limit; a long one ends with a link to the full page."""
     if len(text) <= limit:
         return text
-    tail = f"\n\n……内容较长，完整内容请看：{link}" if link else "\n\n……内容较长，如需详细了解请拨打 12348。"
+    tail = f"\n\n……内容较长，{anchor(link, '点这里看完整内容')}" if link else "\n\n……内容较长，如需详细了解请拨打 12348。"
     return cut_at_sentence(text, limit - len(tail)) + tail

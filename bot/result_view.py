@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from intents.result_text import SHORT_NOTE, action_lines, alternatives, headline, render_result
 
-from .replies import MAX_REPLY_CHARS, fit
+from .replies import MAX_REPLY_CHARS, anchor, fit
 
 
 def _serializer(secret: str) -> URLSafeSerializer:
@@ -38,9 +38,9 @@ def _citation(reason: str) -> str:
 
 
 def bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: str | None) -> str:
-    """Most important first; everything else is one tap away."""
+    """The decision first, what to do last: the reader's thumb ends where the action is."""
     decision = str(result.get("decision") or "needs_more_info")
-    lines = [headline(result), SHORT_NOTE, *action_lines(result)]
+    lines = [headline(result), SHORT_NOTE]
     materials = [str(m) for m in result.get("materials") or []]
     if decision == "not_eligible":
         alts = [text for _key, text in alternatives(facts.get("matter") if isinstance(facts.get("matter"), str) else None)]
@@ -54,12 +54,15 @@ def bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: str | None
     reasons = [str(r) for r in result.get("reasons") or []]
     if reasons:
         lines.append("依据：" + "；".join(dict.fromkeys(_citation(r) for r in reasons)))
+    actions = action_lines(result)
     if link:
-        lines.append(f"完整结果（理由、材料、下一步）：{link}")
-    text = "\n".join(lines)
+        actions.append(anchor(link, "查看完整结果（理由、材料、下一步）"))
+    text = "\n".join(lines + actions)
     if len(text) <= MAX_REPLY_CHARS:
         return text
-    return fit(text, link, MAX_REPLY_CHARS)
+    # Too long: shorten the middle, never the action at the end.
+    tail = "\n".join(actions)
+    return fit("\n".join(lines), None, MAX_REPLY_CHARS - len(tail) - 1) + "\n" + tail
 
 
 def full_text(result: Mapping[str, Any], facts: Mapping[str, Any]) -> str:

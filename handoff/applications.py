@@ -140,8 +140,14 @@ def save_answer(app: Application, field: str, text: str) -> str | None:
     return None
 
 
+def missing_fields(app: Application) -> list[str]:
+    """Every field still empty, in form order: a page flags them all at once."""
+    return [f for f in FIELDS if getattr(app, f) in (None, "")]
+
+
 def next_field(app: Application) -> str | None:
-    return next((f for f in FIELDS if getattr(app, f) in (None, "")), None)
+    missing = missing_fields(app)
+    return missing[0] if missing else None
 
 
 def display_value(app: Application, field: str, masked: bool = True) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,11 @@ class Office:
     note: str = ""
     source: str = ""
     extra: dict = field(default_factory=dict)
+
+    @property
+    def public_name(self) -> str:
+        """The name as citizens should see it: a placeholder's 「（示例）」 is an internal mark."""
+        return re.sub(r"（示例）|，示例(?=）)", "", self.name)
 
     def hours_text(self) -> str:
         """周一至周五 08:00-12:00、14:30-17:30 — consecutive days with the same hours merged."""
@@ -80,12 +86,17 @@ def nearest(lat: float, lon: float, n: int = 3, offices: tuple[Office, ...] | No
     return ranked[:n]
 
 
+UNVERIFIED_CONTACT = "地址、电话还在核实：请拨打 12348 或当地司法局查询后再去。"
+
+
 def describe(office: Office, km: float | None = None) -> str:
-    dist = f"（约{km:.0f}公里）" if km is not None and km >= 1 else ("（1公里内）" if km is not None else "")
-    lines = [f"{office.name}{dist}", f"地址：{office.address}", f"电话：{office.phone}", f"时间：{office.hours_text()}"]
+    """Only what is verified reaches a citizen: an unverified office's coordinates are a city
+    centre, so no distance; its address and phone are placeholders, so none of them either."""
     if not office.verified:
-        lines.append("（示例信息，请以当地司法局公布为准）")
-    return "\n".join(lines)
+        return "\n".join([office.public_name, UNVERIFIED_CONTACT])
+    dist = f"（约{km:.0f}公里）" if km is not None and km >= 1 else ("（1公里内）" if km is not None else "")
+    return "\n".join([f"{office.name}{dist}", f"地址：{office.address}", f"电话：{office.phone}",
+                      f"时间：{office.hours_text()}"])
 
 
 def in_region(place: str, offices: tuple[Office, ...] | None = None) -> list[Office]:

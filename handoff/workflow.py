@@ -88,3 +88,24 @@ def sort_key(priority: bool, decision_due_at: datetime | None, submitted_at: dat
     current = (now or datetime.utcnow()).replace(tzinfo=None)
     overdue = undecided and due < current
     return (0 if overdue else 1, 0 if priority else 1, 0 if undecided else 1, due, sub)
+
+
+# Where each status sits on the citizen's timeline (我的申请): a decision either way is one step.
+TIMELINE_POSITION: dict[str, int] = {"submitted": 0, "under_review": 1, "accepted": 2, "rejected": 2,
+                                     "assigned": 3, "in_progress": 4, "closed": 5}
+
+
+def timeline(status: str, steps: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The steps a citizen sees, each `done`, `now` or `todo`, so "where is my case" needs no call.
+
+    `steps` are the labels in order (data file). A refusal ends the line at the decision,
+    with the outcome named, because nothing after it will happen.
+    """
+    pos = TIMELINE_POSITION.get(status, 0)
+    shown = steps[:3] if status == "rejected" else steps
+    out = []
+    for i, step in enumerate(shown):
+        state = "done" if i < pos or (i == pos and status == "closed") else ("now" if i == pos else "todo")
+        note = STATUS_NAMES[status] if i == 2 and status in ("accepted", "rejected") else ""
+        out.append({"label": step["label"], "state": state, "note": note})
+    return out

@@ -114,7 +114,9 @@ def test_schema_revision_constant_matches_alembic_head():
 
 def test_offices_found_by_typing_a_place(chat):
     reply = chat.say("长春法律援助中心在哪里 电话多少")
-    assert "长春" in reply and "电话：" in reply
+    assert "长春市法律援助中心" in reply
+    # Placeholder contacts never reach a citizen: no 示例, no made-up phone; 12348 instead.
+    assert "示例" not in reply and "电话：" not in reply and "12348" in reply
     chat.say("附近")
     assert "石狮" in chat.say("石狮")
 
