@@ -96,19 +96,9 @@ def facts_for_display(facts: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The questionnaire's facts with the questionnaire's own Chinese labels, for staff."""
     from intents.result_text import FIELD_LABELS
 
-    from knowledge_base.content_files import topic_names
+    from .labels import fact_value
 
-    topics = topic_names()
-
-    def show(k: str, v: Any) -> str:
-        if isinstance(v, bool):
-            return "是" if v else "否"
-        if isinstance(v, (list, tuple)):
-            return "、".join(map(str, v)) or "无"
-        if k == "matter" and isinstance(v, str):
-            return f"{topics.get(v, v)}（{v}）"
-        return str(v)
-    return [(FIELD_LABELS.get(k, k), show(k, v)) for k, v in facts.items()]
+    return [(FIELD_LABELS.get(k, k), fact_value(k, v)) for k, v in facts.items()]
 
 
 def give_consent(app: Application, sensitive: bool) -> None:

@@ -9,19 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import labels
+
 # LAL 43: the agency decides within 7 days of receiving the application.
 DECISION_DAYS = 7
 
-STATUS_NAMES: dict[str, str] = {
-    "draft": "填写中",
-    "submitted": "已提交，待审查",
-    "under_review": "审查中",
-    "accepted": "已决定给予法律援助",
-    "rejected": "不予法律援助",
-    "assigned": "已指派律师",
-    "in_progress": "律师办理中",
-    "closed": "已结案",
-}
+STATUS_NAMES: dict[str, str] = labels.vocab("case_status")  # handoff/labels.yaml
 
 OPEN_STATUSES = ("submitted", "under_review", "accepted", "assigned", "in_progress")
 

@@ -23,15 +23,12 @@ from knowledge_base.privacy import mask_id, mask_phone
 from .. import applications as apps
 from .. import appointments as appts
 from .. import handover as handover_store
-from .. import notify, workflow
+from .. import labels, notify, workflow
 from ..models import Application, Appointment, ConsoleUser, Handover, aware
 from ..offices import load_offices
 from ..slots import local_now, when_label
 from ..texts import H
-from .auth import ROLE_NAMES, ROLES, UserError, create_user, role_required, users_with_role
-
-DECISION_NAMES = {"eligible": "符合条件", "likely_eligible": "可能符合，需审查", "mandatory": "应当指派（刑事）",
-                  "not_eligible": "暂不符合", "needs_more_info": "信息不足"}
+from .auth import ROLES, UserError, create_user, role_required, users_with_role
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
 
@@ -122,7 +119,7 @@ def case(number: str):
                   (line.split("：", 1) for line in apps.summary_lines(app, masked=False))]
         view = {"number": app.number, "status": app.status, "status_name": workflow.STATUS_NAMES[app.status],
                 "priority": app.priority, "fields": fields, "facts": apps.facts_for_display(app.facts or {}),
-                "result": app.result or {}, "decision": DECISION_NAMES.get((app.result or {}).get("decision", ""), ""),
+                "result": app.result or {}, "decision": labels.label("eligibility_decision", (app.result or {}).get("decision")),
                 "materials": apps.materials(app), "acceptance_mode": app.acceptance_mode,
                 "submitted": local_now(app.submitted_at) if app.submitted_at else None,
                 "due": local_now(app.decision_due_at) if app.decision_due_at else None,
@@ -257,9 +254,9 @@ def users():
                 if u is not None and u.id != current_user.id:
                     u.active = not u.active
                     flash("已更新。", "info")
-        rows = [(u.id, u.username, u.display_name, ROLE_NAMES[u.role], u.active)
+        rows = [(u.id, u.username, u.display_name, labels.label("role", u.role), u.active)
                 for u in s.scalars(select(ConsoleUser).order_by(ConsoleUser.role, ConsoleUser.username))]
-    return render_template("console/users.html", rows=rows, roles=ROLES, role_names=ROLE_NAMES)
+    return render_template("console/users.html", rows=rows, roles=ROLES, role_names=labels.vocab("role"))
 
 
 @bp.get("/offices")
