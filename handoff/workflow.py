@@ -18,6 +18,47 @@ STATUS_NAMES: dict[str, str] = labels.vocab("case_status")  # handoff/labels.yam
 
 OPEN_STATUSES = ("submitted", "under_review", "accepted", "assigned", "in_progress")
 
+# Where each status stands on the step line (labels.yaml: case_steps). A decision either
+# way is one step; the console's stepper and the citizen's timeline read the same map.
+STEP_POSITION: dict[str, int] = {"draft": -1, "submitted": 0, "under_review": 1, "accepted": 2, "rejected": 2,
+                                 "assigned": 3, "in_progress": 4, "closed": 5}
+
+
+def steps_for(status: str, steps: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Each step `done`, `now` or `todo` for a case in this status, so "where is it" needs no question.
+
+    A refusal ends the line at the decision, named, because nothing after it will happen;
+    a closed case has every step done.
+    """
+    pos = STEP_POSITION.get(status, 0)
+    shown = steps[:STEP_POSITION["rejected"] + 1] if status == "rejected" else steps
+    out = []
+    for i, step in enumerate(shown):
+        state = "done" if i < pos or status == "closed" else ("now" if i == pos else "todo")
+        note = STATUS_NAMES[status] if i == pos and status in ("accepted", "rejected") else ""
+        out.append({"label": step["label"], "state": state, "note": note})
+    return out
+
+
+# 「决定给予援助并指派律师」: one action from an undecided case to an assigned one. Each
+# step is still checked and recorded as its own case event; the citizen gets one notice.
+ACCEPT_AND_ASSIGN_LABEL = "决定给予援助并指派律师"
+ACCEPT_AND_ASSIGN_PATH: dict[str, tuple[str, ...]] = {"submitted": ("under_review", "accepted", "assigned"),
+                                                       "under_review": ("accepted", "assigned")}
+
+
+def can_accept_and_assign(status: str, role: str) -> bool:
+    """Whether this person may take the one-action accept on a case in this status."""
+    path = ACCEPT_AND_ASSIGN_PATH.get(status)
+    if not path:
+        return False
+    here = status
+    for to in path:
+        if check(here, to, role, False, lawyer_id=0 if to == "assigned" else None):
+            return False
+        here = to
+    return True
+
 
 @dataclass(frozen=True)
 class Transition:

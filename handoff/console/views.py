@@ -115,6 +115,7 @@ def case(number: str):
         app = _case_or_404(s, number)
         is_own = app.lawyer_id == current_user.id
         buttons = workflow.allowed(app.status, current_user.role, is_own)
+        one_action = workflow.can_accept_and_assign(app.status, current_user.role)
         fields = [(label, value) for label, value in
                   (line.split("：", 1) for line in apps.summary_lines(app, masked=False))]
         view = {"number": app.number, "status": app.status, "status_name": workflow.STATUS_NAMES[app.status],
@@ -137,7 +138,9 @@ def case(number: str):
                                            until=app.submitted_at if current_user.role == "lawyer" else None)]
         lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]
     return render_template("console/case.html", case=view, events=events, bookings=bookings, transcript=transcript,
-                           buttons=buttons, lawyers=lawyers)
+                           buttons=buttons, lawyers=lawyers, one_action=one_action,
+                           one_action_label=workflow.ACCEPT_AND_ASSIGN_LABEL,
+                           steps=workflow.steps_for(app.status, labels.case_steps()))
 
 
 @bp.post("/cases/<number>/status")
@@ -157,6 +160,23 @@ def change_status(number: str):
         flash(f"已改为「{workflow.STATUS_NAMES.get(to, to)}」，已通知申请人。", "info")
     if current_user.role == "lawyer" and not error and to == "closed":
         return redirect(url_for("console.queue"))
+    return redirect(url_for("console.case", number=number))
+
+
+@bp.post("/cases/<number>/accept")
+@role_required("staff", "admin")
+def accept_and_assign(number: str):
+    """「决定给予援助并指派律师」: one post, the same case events, one notice to the citizen."""
+    lawyer = request.form.get("lawyer_id", "")
+    with _db().session() as s:
+        app = _case_or_404(s, number)
+        actor = s.get(ConsoleUser, current_user.id)
+        error = apps.accept_and_assign(s, app, actor, int(lawyer) if lawyer.isdigit() else None)
+        name = apps.lawyer_name(s, app.lawyer_id)
+    if error:
+        flash(error, "error")
+    else:
+        flash(f"已决定给予法律援助，并指派律师：{name}。给申请人的通知（1 条）已排队发送。", "info")
     return redirect(url_for("console.case", number=number))
 
 

@@ -113,10 +113,8 @@ def test_console_login_queue_pickup_and_workflow(page, live_server, db):
     assert "13812345678" in page.content()  # in full on the case page
     page.get_by_role("button", name="开始审查").click()
     assert page.inner_text("#case-status") == "审查中"
-    page.get_by_role("button", name="决定给予援助").click()
-    assert page.inner_text("#case-status") == "已决定给予法律援助"
-    page.select_option("select[name=lawyer_id]", label=f"赵律师{tag}")
-    page.get_by_role("button", name="指派律师").first.click()
+    page.select_option("#accept-assign select[name=lawyer_id]", label=f"赵律师{tag}")
+    page.get_by_role("button", name="决定给予援助并指派律师").click()
     assert page.inner_text("#case-status") == "已指派律师"
     assert page.inner_text("#case-lawyer") == f"赵律师{tag}"
     page.get_by_role("button", name="退出").click()
