@@ -60,6 +60,23 @@ def can_accept_and_assign(status: str, role: str) -> bool:
     return True
 
 
+def urgency(status: str, facts: dict | None, result: dict | None) -> list[str]:
+    """Why an open case cannot wait its turn (labels.yaml: urgency), [] when it can.
+
+    A deadline within 7 days or a need to preserve (the questionnaire's `urgent`), aid
+    given first (先行援助, LAL 44) and criminal cases where a lawyer must be assigned.
+    """
+    if status not in OPEN_STATUSES:
+        return []
+    facts, result = facts or {}, result or {}
+    marks = [u for u in ("deadline_within_7_days", "preservation_needed") if u in (facts.get("urgent") or ())]
+    if result.get("pre_aid"):
+        marks.append("pre_aid")
+    if result.get("decision") == "mandatory":
+        marks.append("mandatory")
+    return marks
+
+
 @dataclass(frozen=True)
 class Transition:
     to: str
@@ -112,13 +129,14 @@ UNDECIDED = ("submitted", "under_review")
 
 
 def sort_key(priority: bool, decision_due_at: datetime | None, submitted_at: datetime | None,
-             status: str = "submitted", now: datetime | None = None) -> tuple:
-    """Queue order: undecided cases past their 7-day deadline first (LAL 43), then green
-    channel, then the nearest deadline. Once decided, the decision deadline no longer counts."""
+             status: str = "submitted", now: datetime | None = None, urgent: bool = False) -> tuple:
+    """Queue order: undecided cases past their 7-day deadline first (LAL 43), then urgent
+    ones (see `urgency`), then green channel, then the nearest deadline. Once decided, the
+    decision deadline no longer counts."""
     far = datetime.max.replace(tzinfo=None)
     undecided = status in UNDECIDED
     due = decision_due_at.replace(tzinfo=None) if decision_due_at and undecided else far
     sub = submitted_at.replace(tzinfo=None) if submitted_at else far
     current = (now or datetime.utcnow()).replace(tzinfo=None)
     overdue = undecided and due < current
-    return (0 if overdue else 1, 0 if priority else 1, 0 if undecided else 1, due, sub)
+    return (0 if overdue else 1, 0 if urgent else 1, 0 if priority else 1, 0 if undecided else 1, due, sub)

@@ -39,3 +39,14 @@ def make_case(app, user_id: str, priority: bool = True, name: str = "张三", *,
             assert apps.save_answer(draft, field, value) is None
         apps.submit(s, draft)
         return draft.number
+
+
+def fresh_person() -> tuple[str, str]:
+    """A valid ID number and a mobile number nobody else in the test database has."""
+    import random
+
+    from handoff.validate import id_check_char
+
+    rnd = random.Random()
+    first17 = f"350581{rnd.randint(1950, 2000)}0{rnd.randint(1, 9)}1{rnd.randint(0, 9)}{rnd.randint(100, 999)}"
+    return first17 + id_check_char(first17), f"139{rnd.randint(10_000_000, 99_999_999)}"

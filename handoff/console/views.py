@@ -23,7 +23,7 @@ from knowledge_base.privacy import mask_id, mask_phone
 from .. import applications as apps
 from .. import appointments as appts
 from .. import handover as handover_store
-from .. import labels, notify, workflow
+from .. import applicants, labels, notify, workflow
 from ..models import Application, Appointment, ConsoleUser, Handover, aware
 from ..offices import load_offices
 from ..slots import local_now, when_label
@@ -91,18 +91,23 @@ def queue():
             like = f"%{term}%"
             q = q.where(or_(Application.number.ilike(like), Application.name.ilike(like),
                             Application.other_party.ilike(like), Application.phone.like(f"%{term}")))
-        cases = sorted(s.scalars(q.limit(500)),
-                       key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at, a.status))
+        cases = list(s.scalars(q.limit(500)))
+        urgent = {a.id: workflow.urgency(a.status, a.facts, a.result) for a in cases}
+        cases.sort(key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at, a.status,
+                                                   urgent=bool(urgent[a.id])))
+        same = applicants.other_cases(s, cases, _visible_cases())
         lawyers = {u.id: u.display_name or u.username for u in users_with_role(s, "lawyer")}
         now = utcnow()
         rows = [{"number": a.number, "name": a.name, "phone": mask_phone(a.phone or ""),
                  "id_number": mask_id(a.id_number or ""), "matter": a.matter or "", "region": a.region or "",
                  "priority": a.priority, "status": workflow.STATUS_NAMES.get(a.status, a.status),
+                 "urgent": [labels.label("urgency", u) for u in urgent[a.id]],
+                 "same_applicant": [o.number for o in same[a.id]],
                  "submitted": local_now(a.submitted_at) if a.submitted_at else None,
                  "due": local_now(a.decision_due_at) if a.decision_due_at else None,
-                 "overdue": bool(a.decision_due_at and a.status in ("submitted", "under_review")
+                 "overdue": bool(a.decision_due_at and a.status in workflow.UNDECIDED
                                  and aware(a.decision_due_at) < now),
-                 "lawyer": lawyers.get(a.lawyer_id or -1, ""), "decision": (a.result or {}).get("decision", "")}
+                 "lawyer": lawyers.get(a.lawyer_id or -1, "")}
                 for a in cases]
     return render_template("console/queue.html", rows=rows, status=status, priority_only=priority_only, term=term,
                            statuses=workflow.STATUS_NAMES)
@@ -124,7 +129,10 @@ def case(number: str):
                 "materials": apps.materials(app), "acceptance_mode": app.acceptance_mode,
                 "submitted": local_now(app.submitted_at) if app.submitted_at else None,
                 "due": local_now(app.decision_due_at) if app.decision_due_at else None,
-                "lawyer": apps.lawyer_name(s, app.lawyer_id), "reject_reason": app.reject_reason}
+                "lawyer": apps.lawyer_name(s, app.lawyer_id), "reject_reason": app.reject_reason,
+                "urgent": [labels.label("urgency", u) for u in workflow.urgency(app.status, app.facts, app.result)],
+                "same_applicant": [(o.number, workflow.STATUS_NAMES.get(o.status, o.status))
+                                   for o in applicants.other_cases(s, [app], _visible_cases())[app.id]]}
         events = [{"when": local_now(e.created_at), "who": e.actor_label, "kind": e.kind,
                    "from": workflow.STATUS_NAMES.get(e.from_status or "", e.from_status),
                    "to": workflow.STATUS_NAMES.get(e.to_status or "", e.to_status), "text": e.text}
