@@ -7,7 +7,6 @@ ID numbers and phones are masked in lists and shown in full only on the case pag
 """
 from __future__ import annotations
 
-import re
 from types import SimpleNamespace
 
 from datetime import timedelta
@@ -23,7 +22,7 @@ from knowledge_base.privacy import mask_id, mask_phone
 from .. import applications as apps
 from .. import appointments as appts
 from .. import handover as handover_store
-from .. import applicants, labels, notify, workflow
+from .. import applicants, inbox, labels, notify, workflow
 from ..models import Application, Appointment, ConsoleUser, Handover, aware
 from ..offices import load_offices
 from ..slots import local_now, when_label
@@ -35,9 +34,6 @@ bp = Blueprint("console", __name__, url_prefix="/console", template_folder="../t
 
 def _db():
     return current_app.extensions["fayuan_db"]
-
-
-_PERSONAL_LINK = re.compile(r"https?://\S*/h5/\S+")
 
 
 def _transcript(session: Session, user_id: str, until: datetime | None = None) -> list:
@@ -56,7 +52,7 @@ def _transcript(session: Session, user_id: str, until: datetime | None = None) -
         q = q.where(table.c.created_at <= until)
     rows = session.execute(q.order_by(table.c.id))
     return [SimpleNamespace(direction=r.direction, kind=r.kind, created_at=r.created_at,
-                            text=_PERSONAL_LINK.sub("［本人专用链接，已隐藏］", r.text or "")) for r in rows]
+                            text=inbox.hide_personal_links(r.text)) for r in rows]
 
 
 def _visible_cases():
@@ -200,13 +196,26 @@ def add_note(number: str):
 
 # ------------------------------------------------------------------ 人工 conversations
 
+@bp.app_context_processor
+def inbox_badge() -> dict:
+    """The number of chats waiting for a person, on the navigation of every console page."""
+    if not request.path.startswith("/console") or not getattr(current_user, "is_authenticated", False) \
+            or current_user.role not in ("staff", "admin"):
+        return {}
+    with _db().session() as s:
+        return {"inbox_waiting": inbox.waiting_count(s)}
+
+
 @bp.get("/handovers")
 @role_required("staff", "admin")
 def handovers():
+    now = utcnow()
     with _db().session() as s:
-        rows = [{"id": h.id, "status": h.status, "opened": local_now(h.opened_at), "user": h.user_id[-6:]}
-                for h in s.scalars(select(Handover).where(Handover.status.in_(("waiting", "active")))
-                                   .order_by(Handover.opened_at))]
+        rows = [{"id": r.id, "status": r.status, "opened": local_now(r.opened_at), "user": r.user_tail,
+                 "preview": r.preview, "from": labels.vocab("inbox")[f"from_{r.preview_from}"],
+                 "last": local_now(r.last_at) if r.last_at else None, "waiting": r.since is not None,
+                 "wait": inbox.wait_text(r.since, now)}
+                for r in inbox.open_chats(s)]
     return render_template("console/handovers.html", rows=rows)
 
 
