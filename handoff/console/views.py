@@ -32,6 +32,9 @@ from .auth import ROLES, UserError, create_user, role_required, users_with_role
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
 
 
+QUEUE_LIMIT = 500
+
+
 def _db():
     return current_app.extensions["fayuan_db"]
 
@@ -87,7 +90,9 @@ def queue():
             like = f"%{term}%"
             q = q.where(or_(Application.number.ilike(like), Application.name.ilike(like),
                             Application.other_party.ilike(like), Application.phone.like(f"%{term}")))
-        cases = list(s.scalars(q.limit(500)))
+        cases = list(s.scalars(q.order_by(Application.decision_due_at, Application.id).limit(QUEUE_LIMIT + 1)))
+        truncated = len(cases) > QUEUE_LIMIT  # sorted in Python (urgency reads JSON): say when some are left out
+        cases = cases[:QUEUE_LIMIT]
         urgent = {a.id: workflow.urgency(a.status, a.facts, a.result) for a in cases}
         cases.sort(key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at, a.status,
                                                    urgent=bool(urgent[a.id])))
@@ -105,7 +110,7 @@ def queue():
                                  and aware(a.decision_due_at) < now),
                  "lawyer": lawyers.get(a.lawyer_id or -1, "")}
                 for a in cases]
-    return render_template("console/queue.html", rows=rows, status=status, priority_only=priority_only, term=term,
+    return render_template("console/queue.html", rows=rows, truncated=truncated, limit=QUEUE_LIMIT, status=status, priority_only=priority_only, term=term,
                            statuses=workflow.STATUS_NAMES)
 
 
