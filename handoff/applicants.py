@@ -39,7 +39,12 @@ def other_cases(session: Session, cases: Iterable[Application], visible: Select)
     conditions = [getattr(Application, col).in_(values) for col, values in wanted.items() if values]
     if not conditions:
         return {app.id: [] for app in cases}
-    found = list(session.scalars(visible.where(or_(*conditions)).order_by(Application.id)))
-    keyed = [(other, identity_keys(other)) for other in found]
-    return {app.id: [other for other, keys in keyed if other.id != app.id and keys & identity_keys(app)]
-            for app in cases}
+    by_key: dict[tuple[str, str], list[Application]] = {}
+    for other in session.scalars(visible.where(or_(*conditions)).order_by(Application.id)):
+        for key in identity_keys(other):
+            by_key.setdefault(key, []).append(other)
+    out = {}
+    for app in cases:
+        others = {o.id: o for key in identity_keys(app) for o in by_key.get(key, ()) if o.id != app.id}
+        out[app.id] = sorted(others.values(), key=lambda o: o.id)
+    return out

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from knowledge_base.models import utcnow
 from knowledge_base.privacy import mask_id, mask_phone
 
+from .. import applicants, inbox, labels, notify, workflow
 from .. import applications as apps
 from .. import appointments as appts
 from .. import handover as handover_store
-from .. import applicants, inbox, labels, notify, workflow
 from ..models import Application, Appointment, ConsoleUser, Handover, aware
 from ..offices import load_offices
 from ..slots import local_now, when_label
@@ -30,9 +30,7 @@ from ..texts import H
 from .auth import ROLES, UserError, create_user, role_required, users_with_role
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
-
-
-QUEUE_LIMIT = 500
+QUEUE_LIMIT = 500  # cases on one queue page
 
 
 def _db():
@@ -110,8 +108,8 @@ def queue():
                                  and aware(a.decision_due_at) < now),
                  "lawyer": lawyers.get(a.lawyer_id or -1, "")}
                 for a in cases]
-    return render_template("console/queue.html", rows=rows, truncated=truncated, limit=QUEUE_LIMIT, status=status, priority_only=priority_only, term=term,
-                           statuses=workflow.STATUS_NAMES)
+    return render_template("console/queue.html", rows=rows, truncated=truncated, limit=QUEUE_LIMIT, status=status,
+                           priority_only=priority_only, term=term, statuses=workflow.STATUS_NAMES)
 
 
 @bp.get("/cases/<number>")
@@ -126,7 +124,8 @@ def case(number: str):
                   (line.split("：", 1) for line in apps.summary_lines(app, masked=False))]
         view = {"number": app.number, "status": app.status, "status_name": workflow.STATUS_NAMES[app.status],
                 "priority": app.priority, "fields": fields, "facts": apps.facts_for_display(app.facts or {}),
-                "result": app.result or {}, "decision": labels.label("eligibility_decision", (app.result or {}).get("decision")),
+                "result": app.result or {},
+                "decision": labels.label("eligibility_decision", (app.result or {}).get("decision")),
                 "materials": apps.materials(app), "acceptance_mode": app.acceptance_mode,
                 "submitted": local_now(app.submitted_at) if app.submitted_at else None,
                 "due": local_now(app.decision_due_at) if app.decision_due_at else None,
