@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from handoff_helpers import PASSWORD, WAGES_FACTS, fresh_person, make_case
@@ -49,6 +50,7 @@ def sign_in(page, base: str, username: str) -> None:
 
 def fits_the_phone(page) -> None:
     """No sideways scrolling: the page is no wider than the phone."""
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE, page.url
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{uuid.uuid4().hex[:6]}.png", full_page=True)
@@ -87,8 +89,10 @@ def test_queue_and_case_page_fit_a_phone_with_urgent_and_same_applicant_marks(pa
     tall_enough(page.locator("#filters button, #filters select, #filters input[type=search]"))
 
     card.locator(".same-applicant a").click()
+    page.wait_for_url(f"**/console/cases/{first}")
     assert page.inner_text("h1").startswith(f"申请 {first}")
     page.get_by_role("link", name=urgent).click()
+    page.wait_for_url(f"**/console/cases/{urgent}")
     fits_the_phone(page)
     assert page.inner_text("#case-urgent") == "紧急：期限不到7天"
     assert page.inner_text("#stepper [aria-current=step]") == "提交"
@@ -107,7 +111,7 @@ def test_one_action_accept_sends_one_notice(page, live_server, db, people):
     page.select_option("#accept-assign select[name=lawyer_id]", label=people["lawyer"][1])
     page.get_by_role("button", name="决定给予援助并指派律师").click()
 
-    assert page.inner_text("#case-status") == "已指派律师"
+    expect(page.locator("#case-status")).to_have_text("已指派律师")
     assert page.inner_text("#case-lawyer") == people["lawyer"][1]
     assert page.inner_text("#stepper [aria-current=step]") == "指派"
     fits_the_phone(page)
@@ -148,6 +152,7 @@ def test_inbox_badge_preview_waiting_time_and_newest_message(page, live_server, 
     page.click("label[for=nav-toggle]")
     assert page.inner_text("#inbox-badge") == str(waiting)
     page.get_by_role("link", name="人工会话").click()
+    page.wait_for_url("**/console/handovers")
     fits_the_phone(page)
     item = page.locator("#handovers li", has=page.locator(f"a[href$='/console/handovers/{hid}']"))
     text = item.inner_text()
@@ -155,6 +160,7 @@ def test_inbox_badge_preview_waiting_time_and_newest_message(page, live_server, 
     assert "老板欠我三个月工资" in text and "等了 12 分钟" in text
 
     item.locator("a").click()
+    page.wait_for_url(f"**/console/handovers/{hid}")
     fits_the_phone(page)
     newest = page.locator("#latest")
     assert "老板欠我三个月工资" in newest.inner_text()
