@@ -25,7 +25,7 @@ from handoff.links import read_token
 from handoff.slots import day_label, local_now, when_label
 from handoff.texts import H, texts
 from handoff.validate import FIELDS
-from handoff.workflow import STATUS_NAMES, timeline
+from handoff.workflow import STATUS_NAMES, steps_for
 from knowledge_base.models import utcnow
 
 from .conversation import EligibilityRecord
@@ -250,7 +250,7 @@ def mine(token: str):
                   "submitted": local_now(a.submitted_at or utcnow()), "due": local_now(a.decision_due_at)
                   if a.decision_due_at and a.status in ("submitted", "under_review") else None,
                   "materials": apps.materials(a), "reason": a.reject_reason if a.status == "rejected" else None,
-                  "timeline": timeline(a.status, web_texts()["timeline"])}
+                  "timeline": steps_for(a.status, web_texts()["timeline"])}
                  for a in apps.submitted(s, user)]
         names = texts()["appointment_status"]
         bookings = [{"when": when_label(b.starts_at), "office": appts.office_by_id(b.office_id),

@@ -96,19 +96,9 @@ def facts_for_display(facts: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The questionnaire's facts with the questionnaire's own Chinese labels, for staff."""
     from intents.result_text import FIELD_LABELS
 
-    from knowledge_base.content_files import topic_names
+    from .labels import fact_value
 
-    topics = topic_names()
-
-    def show(k: str, v: Any) -> str:
-        if isinstance(v, bool):
-            return "是" if v else "否"
-        if isinstance(v, (list, tuple)):
-            return "、".join(map(str, v)) or "无"
-        if k == "matter" and isinstance(v, str):
-            return f"{topics.get(v, v)}（{v}）"
-        return str(v)
-    return [(FIELD_LABELS.get(k, k), show(k, v)) for k, v in facts.items()]
+    return [(FIELD_LABELS.get(k, k), fact_value(k, v)) for k, v in facts.items()]
 
 
 def give_consent(app: Application, sensitive: bool) -> None:
@@ -198,30 +188,67 @@ def lawyer_name(session: Session, lawyer_id: int | None) -> str:
     return (user.display_name or user.username) if user else ""
 
 
-def transition(session: Session, app: Application, to: str, actor: ConsoleUser | Any, reason: str = "",
-               lawyer_id: int | None = None) -> str | None:
-    """Apply a workflow change: None on success, else a message for the console user."""
-    is_own = app.lawyer_id is not None and app.lawyer_id == actor.id
-    error = workflow.check(app.status, to, actor.role, is_own, reason, lawyer_id)
-    if error:
-        return error
-    if lawyer_id is not None:
-        lawyer = session.get(ConsoleUser, lawyer_id)
-        if lawyer is None or lawyer.role != "lawyer" or not lawyer.active:
-            return "请选择一位在岗的律师。"
+def _active_lawyer_error(session: Session, lawyer_id: int | None) -> str | None:
+    if lawyer_id is None:
+        return None
+    lawyer = session.get(ConsoleUser, lawyer_id)
+    if lawyer is None or lawyer.role != "lawyer" or not lawyer.active:
+        return "请选择一位在岗的律师。"
+    return None
+
+
+def _record(session: Session, app: Application, to: str, actor: ConsoleUser | Any, reason: str = "",
+            lawyer_id: int | None = None) -> None:
+    """Change the status and write its audit row (already checked)."""
+    if lawyer_id is not None and to == "assigned":
         app.lawyer_id = lawyer_id
     before = app.status
     app.status = to
     if to == "rejected":
         app.reject_reason = reason.strip()
     label = getattr(actor, "username", "")
-    text = reason.strip() if to == "rejected" else (f"律师：{lawyer_name(session, lawyer_id)}" if lawyer_id else "")
+    text = reason.strip() if to == "rejected" else (
+        f"律师：{lawyer_name(session, lawyer_id)}" if lawyer_id is not None and to == "assigned" else "")
     session.add(CaseEvent(application_id=app.id, actor_id=actor.id, actor_label=label, kind="status",
                           from_status=before, to_status=to, text=text))
+
+
+def _notify_status(session: Session, app: Application, key: str) -> None:
     notify.enqueue(session, app.user_id, "status",
-                   H(f"status_notice.{to}", number=app.number, reason=app.reject_reason or "",
+                   H(f"status_notice.{key}", number=app.number, reason=app.reject_reason or "",
                      lawyer=lawyer_name(session, app.lawyer_id)),
                    title=H("notify_title"), ref=app.number or "")
+
+
+def transition(session: Session, app: Application, to: str, actor: ConsoleUser | Any, reason: str = "",
+               lawyer_id: int | None = None) -> str | None:
+    """Apply a workflow change: None on success, else a message for the console user."""
+    is_own = app.lawyer_id is not None and app.lawyer_id == actor.id
+    error = workflow.check(app.status, to, actor.role, is_own, reason, lawyer_id) \
+        or _active_lawyer_error(session, lawyer_id)
+    if error:
+        return error
+    _record(session, app, to, actor, reason, lawyer_id)
+    _notify_status(session, app, to)
+    return None
+
+
+def accept_and_assign(session: Session, app: Application, actor: ConsoleUser | Any,
+                      lawyer_id: int | None) -> str | None:
+    """「决定给予援助并指派律师」 in one action: each step checked and recorded as its own
+    case event (the audit trail reads as if done one by one), and ONE notice to the
+    citizen instead of one per step. None on success, else a message for the console user."""
+    path = workflow.ACCEPT_AND_ASSIGN_PATH.get(app.status)
+    if not path or not workflow.can_accept_and_assign(app.status, actor.role):
+        return f"「{workflow.STATUS_NAMES.get(app.status, app.status)}」的案件不能直接决定并指派。"
+    if lawyer_id is None:
+        return "请选择要指派的律师。"
+    error = _active_lawyer_error(session, lawyer_id)
+    if error:
+        return error
+    for to in path:
+        _record(session, app, to, actor, lawyer_id=lawyer_id if to == "assigned" else None)
+    _notify_status(session, app, "accepted_and_assigned")
     return None
 
 

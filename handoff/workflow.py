@@ -9,21 +9,72 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import labels
+
 # LAL 43: the agency decides within 7 days of receiving the application.
 DECISION_DAYS = 7
 
-STATUS_NAMES: dict[str, str] = {
-    "draft": "填写中",
-    "submitted": "已提交，待审查",
-    "under_review": "审查中",
-    "accepted": "已决定给予法律援助",
-    "rejected": "不予法律援助",
-    "assigned": "已指派律师",
-    "in_progress": "律师办理中",
-    "closed": "已结案",
-}
+STATUS_NAMES: dict[str, str] = labels.vocab("case_status")  # handoff/labels.yaml
 
 OPEN_STATUSES = ("submitted", "under_review", "accepted", "assigned", "in_progress")
+
+# Where each status stands on the step line (labels.yaml: case_steps). A decision either
+# way is one step; the console's stepper and the citizen's timeline read the same map.
+STEP_POSITION: dict[str, int] = {"draft": -1, "submitted": 0, "under_review": 1, "accepted": 2, "rejected": 2,
+                                 "assigned": 3, "in_progress": 4, "closed": 5}
+
+
+def steps_for(status: str, steps: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Each step `done`, `now` or `todo` for a case in this status, so "where is it" needs no question.
+
+    A refusal ends the line at the decision, named, because nothing after it will happen;
+    a closed case has every step done.
+    """
+    pos = STEP_POSITION.get(status, 0)
+    shown = steps[:STEP_POSITION["rejected"] + 1] if status == "rejected" else steps
+    out = []
+    for i, step in enumerate(shown):
+        state = "done" if i < pos or status == "closed" else ("now" if i == pos else "todo")
+        note = STATUS_NAMES[status] if i == pos and status in ("accepted", "rejected") else ""
+        out.append({"label": step["label"], "state": state, "note": note})
+    return out
+
+
+# 「决定给予援助并指派律师」: one action from an undecided case to an assigned one. Each
+# step is still checked and recorded as its own case event; the citizen gets one notice.
+ACCEPT_AND_ASSIGN_LABEL = "决定给予援助并指派律师"
+ACCEPT_AND_ASSIGN_PATH: dict[str, tuple[str, ...]] = {"submitted": ("under_review", "accepted", "assigned"),
+                                                       "under_review": ("accepted", "assigned")}
+
+
+def can_accept_and_assign(status: str, role: str) -> bool:
+    """Whether this person may take the one-action accept on a case in this status."""
+    path = ACCEPT_AND_ASSIGN_PATH.get(status)
+    if not path:
+        return False
+    here = status
+    for to in path:
+        if check(here, to, role, False, lawyer_id=0 if to == "assigned" else None):
+            return False
+        here = to
+    return True
+
+
+def urgency(status: str, facts: dict | None, result: dict | None) -> list[str]:
+    """Why an open case cannot wait its turn (labels.yaml: urgency), [] when it can.
+
+    A deadline within 7 days or a need to preserve (the questionnaire's `urgent`), aid
+    given first (先行援助, LAL 44) and criminal cases where a lawyer must be assigned.
+    """
+    if status not in OPEN_STATUSES:
+        return []
+    facts, result = facts or {}, result or {}
+    marks = [u for u in ("deadline_within_7_days", "preservation_needed") if u in (facts.get("urgent") or ())]
+    if result.get("pre_aid"):
+        marks.append("pre_aid")
+    if result.get("decision") == "mandatory":
+        marks.append("mandatory")
+    return marks
 
 
 @dataclass(frozen=True)
@@ -78,34 +129,14 @@ UNDECIDED = ("submitted", "under_review")
 
 
 def sort_key(priority: bool, decision_due_at: datetime | None, submitted_at: datetime | None,
-             status: str = "submitted", now: datetime | None = None) -> tuple:
-    """Queue order: undecided cases past their 7-day deadline first (LAL 43), then green
-    channel, then the nearest deadline. Once decided, the decision deadline no longer counts."""
+             status: str = "submitted", now: datetime | None = None, urgent: bool = False) -> tuple:
+    """Queue order: undecided cases past their 7-day deadline first (LAL 43), then urgent
+    ones (see `urgency`), then green channel, then the nearest deadline. Once decided, the
+    decision deadline no longer counts."""
     far = datetime.max.replace(tzinfo=None)
     undecided = status in UNDECIDED
     due = decision_due_at.replace(tzinfo=None) if decision_due_at and undecided else far
     sub = submitted_at.replace(tzinfo=None) if submitted_at else far
     current = (now or datetime.utcnow()).replace(tzinfo=None)
     overdue = undecided and due < current
-    return (0 if overdue else 1, 0 if priority else 1, 0 if undecided else 1, due, sub)
-
-
-# Where each status sits on the citizen's timeline (我的申请): a decision either way is one step.
-TIMELINE_POSITION: dict[str, int] = {"submitted": 0, "under_review": 1, "accepted": 2, "rejected": 2,
-                                     "assigned": 3, "in_progress": 4, "closed": 5}
-
-
-def timeline(status: str, steps: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The steps a citizen sees, each `done`, `now` or `todo`, so "where is my case" needs no call.
-
-    `steps` are the labels in order (data file). A refusal ends the line at the decision,
-    with the outcome named, because nothing after it will happen.
-    """
-    pos = TIMELINE_POSITION.get(status, 0)
-    shown = steps[:3] if status == "rejected" else steps
-    out = []
-    for i, step in enumerate(shown):
-        state = "done" if i < pos or (i == pos and status == "closed") else ("now" if i == pos else "todo")
-        note = STATUS_NAMES[status] if i == 2 and status in ("accepted", "rejected") else ""
-        out.append({"label": step["label"], "state": state, "note": note})
-    return out
+    return (0 if overdue else 1, 0 if urgent else 1, 0 if priority else 1, 0 if undecided else 1, due, sub)

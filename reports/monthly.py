@@ -11,13 +11,13 @@ from typing import Iterable
 
 from sqlalchemy.orm import Session
 
+from handoff import labels
 from knowledge_base.content_files import load_taxonomy
 
 from .period import CST, Period, year_to_date
 from .stats import CHANNEL_NAMES, DECISION_LIMIT_DAYS, DECISION_NAMES, PRIORITY_NAMES, Stats, collect
 
-APPLICATION_STATUS = {"submitted": "已提交，待审查", "under_review": "审查中", "accepted": "已决定给予援助",
-                      "rejected": "不予援助", "assigned": "已指派律师", "in_progress": "律师办理中", "closed": "已结案"}
+APPLICATION_STATUS = {k: v for k, v in labels.vocab("case_status").items() if k != "draft"}
 
 
 def _pct(x: float | None) -> str:
@@ -100,7 +100,7 @@ def build_workbook(m: Stats, y: Stats) -> bytes:
     decisions = [d for d in DECISION_NAMES if m.decisions[d] or y.decisions[d]]
     rows = [["自测", d, DECISION_NAMES[d], m.decisions[d], y.decisions[d]] for d in decisions]
     if m.has_handoff:
-        rows += [["申请", k, {"accepted": "决定给予法律援助", "rejected": "不予法律援助"}[k],
+        rows += [["申请", k, APPLICATION_STATUS[k],
                   m.application_decisions[k], y.application_decisions[k]] for k in ("accepted", "rejected")]
         rows += [["申请状态", k, APPLICATION_STATUS.get(k, k), m.application_status[k], y.application_status[k]]
                  for k in APPLICATION_STATUS if m.application_status[k] or y.application_status[k]]

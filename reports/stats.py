@@ -22,17 +22,16 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from bot.conversation import ChatMessage, Conversation, EligibilityRecord
+from handoff import labels
 from handoff.offices import Office, load_offices
 from knowledge_base.models import ServiceFeedback, UnansweredQuestion
 
 from .period import Period, local_day
 
-DECISION_NAMES = {"eligible": "符合条件", "likely_eligible": "可能符合", "mandatory": "应当指派（刑事）",
-                  "not_eligible": "不符合", "needs_more_info": "信息不全"}
+DECISION_NAMES = labels.vocab("eligibility_decision")  # handoff/labels.yaml, shared with the console
 POSITIVE = ("eligible", "likely_eligible", "mandatory")
-CHANNEL_NAMES = {"wechat": "微信公众号", "simulator": "网页模拟器", "cli": "命令行", "h5": "H5 页面"}
-PRIORITY_NAMES = {"migrant_worker": "农民工", "disabled": "残疾人", "veteran": "退役军人", "elderly": "老年人",
-                  "minor": "未成年人", "urgent": "紧急事项", "mandatory": "应当指派的刑事案件"}
+CHANNEL_NAMES = labels.vocab("channel")
+PRIORITY_NAMES = labels.vocab("priority_group")
 DECISION_LIMIT_DAYS = 7  # 《法律援助法》第四十三条
 
 

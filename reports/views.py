@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
+from handoff import labels
 from handoff.console.auth import register_nav, role_required
 from handoff.offices import load_offices
 from knowledge_base.content_files import load_taxonomy
@@ -39,13 +40,14 @@ def dashboard():
         "per_day": charts.columns([f"{d:%m-%d}" for d in days], [st.per_day.get(d, 0) for d in days], "每日咨询量"),
         "outcomes": charts.stacked([("已解答", st.answered), ("待用户选择", st.clarify), ("未能解答", st.unsure),
                                     ("无关消息", st.offtopic)], "咨询结果"),
-        "topics": charts.bars([(f"{c}", n) for c, n in st.by_topic.most_common(10)], "热门主题"),
+        "topics": charts.bars([(labels.topic(c), n) for c, n in st.by_topic.most_common(10)], "热门主题"),
         "channels": charts.bars([(CHANNEL_NAMES.get(c, c), n) for c, n in st.by_channel.most_common()], "渠道"),
         "helpful": charts.stacked([("有用", st.helpful), ("没用", st.unhelpful)], "回答反馈"),
         "decisions": charts.bars([(DECISION_NAMES.get(d, d), n) for d, n in st.decisions.most_common()], "自测结果"),
         "priority": charts.bars([(PRIORITY_NAMES.get(g, g), n) for g, n in st.priority_groups.most_common()], "绿色通道群体",
                                 color=charts.COLORS[0]),
-        "applications": charts.bars([(k, n) for k, n in st.application_status.most_common()], "申请状态"),
+        "applications": charts.bars([(labels.label("case_status", k), n) for k, n in st.application_status.most_common()],
+                                    "申请状态"),
         "decision_days": charts.decision_days(st.decision_days, DECISION_LIMIT_DAYS),
     }
     return render_template("stats/dashboard.html", st=st, period=period, office=office, offices=load_offices(),

@@ -23,18 +23,30 @@ def login(client, username: str, password: str = PASSWORD):
                                                "csrf_token": csrf_token(page)})
 
 
-def make_case(app, user_id: str, priority: bool = True, name: str = "张三") -> str:
+def make_case(app, user_id: str, priority: bool = True, name: str = "张三", *, facts: dict | None = None,
+              result: dict | None = None, id_number: str = "11010519491231002X", phone: str = "13812345678") -> str:
     """A submitted application, as the chat would leave it; returns its number."""
     from handoff import applications as apps
 
     with app.extensions["fayuan_db"].session() as s:
-        result = dict(WAGES_RESULT, priority=priority)
-        draft = apps.new_draft(s, user_id, apps.Eligibility(None, WAGES_FACTS, result))
+        result = dict(WAGES_RESULT, priority=priority, **(result or {}))
+        draft = apps.new_draft(s, user_id, apps.Eligibility(None, facts or WAGES_FACTS, result))
         apps.give_consent(draft, sensitive=False)
         apps.give_consent(draft, sensitive=True)
-        for field, value in (("name", name), ("id_number", "11010519491231002X"), ("phone", "13812345678"),
+        for field, value in (("name", name), ("id_number", id_number), ("phone", phone),
                              ("address", "石狮市某某镇某某村12号"), ("other_party", "某某建筑公司"),
                              ("account", "干了半年活，老板欠了三个月工资"), ("amount_claimed", "15000")):
             assert apps.save_answer(draft, field, value) is None
         apps.submit(s, draft)
         return draft.number
+
+
+def fresh_person() -> tuple[str, str]:
+    """A valid ID number and a mobile number nobody else in the test database has."""
+    import random
+
+    from handoff.validate import id_check_char
+
+    rnd = random.Random()
+    first17 = f"350581{rnd.randint(1950, 2000)}0{rnd.randint(1, 9)}1{rnd.randint(0, 9)}{rnd.randint(100, 999)}"
+    return first17 + id_check_char(first17), f"139{rnd.randint(10_000_000, 99_999_999)}"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .. import labels
 from .auth import csrf, init_auth, role_required  # noqa: F401 - the reusable pieces
 
 
@@ -11,4 +12,6 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     init_auth(app)
+    # {{ code|label("case_status") }}: every code a person reads goes through handoff/labels.yaml.
+    app.add_template_filter(lambda code, vocab: labels.label(vocab, code), "label")
     app.register_blueprint(bp)

@@ -7,7 +7,6 @@ ID numbers and phones are masked in lists and shown in full only on the case pag
 """
 from __future__ import annotations
 
-import re
 from types import SimpleNamespace
 
 from datetime import timedelta
@@ -20,27 +19,22 @@ from sqlalchemy.orm import Session
 from knowledge_base.models import utcnow
 from knowledge_base.privacy import mask_id, mask_phone
 
+from .. import applicants, inbox, labels, notify, workflow
 from .. import applications as apps
 from .. import appointments as appts
 from .. import handover as handover_store
-from .. import notify, workflow
 from ..models import Application, Appointment, ConsoleUser, Handover, aware
 from ..offices import load_offices
 from ..slots import local_now, when_label
 from ..texts import H
-from .auth import ROLE_NAMES, ROLES, UserError, create_user, role_required, users_with_role
-
-DECISION_NAMES = {"eligible": "符合条件", "likely_eligible": "可能符合，需审查", "mandatory": "应当指派（刑事）",
-                  "not_eligible": "暂不符合", "needs_more_info": "信息不足"}
+from .auth import ROLES, UserError, create_user, role_required, users_with_role
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
+QUEUE_LIMIT = 500  # cases on one queue page
 
 
 def _db():
     return current_app.extensions["fayuan_db"]
-
-
-_PERSONAL_LINK = re.compile(r"https?://\S*/h5/\S+")
 
 
 def _transcript(session: Session, user_id: str, until: datetime | None = None) -> list:
@@ -59,7 +53,7 @@ def _transcript(session: Session, user_id: str, until: datetime | None = None) -
         q = q.where(table.c.created_at <= until)
     rows = session.execute(q.order_by(table.c.id))
     return [SimpleNamespace(direction=r.direction, kind=r.kind, created_at=r.created_at,
-                            text=_PERSONAL_LINK.sub("［本人专用链接，已隐藏］", r.text or "")) for r in rows]
+                            text=inbox.hide_personal_links(r.text)) for r in rows]
 
 
 def _visible_cases():
@@ -94,21 +88,28 @@ def queue():
             like = f"%{term}%"
             q = q.where(or_(Application.number.ilike(like), Application.name.ilike(like),
                             Application.other_party.ilike(like), Application.phone.like(f"%{term}")))
-        cases = sorted(s.scalars(q.limit(500)),
-                       key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at, a.status))
+        cases = list(s.scalars(q.order_by(Application.decision_due_at, Application.id).limit(QUEUE_LIMIT + 1)))
+        truncated = len(cases) > QUEUE_LIMIT  # sorted in Python (urgency reads JSON): say when some are left out
+        cases = cases[:QUEUE_LIMIT]
+        urgent = {a.id: workflow.urgency(a.status, a.facts, a.result) for a in cases}
+        cases.sort(key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at, a.status,
+                                                   urgent=bool(urgent[a.id])))
+        same = applicants.other_cases(s, cases, _visible_cases())
         lawyers = {u.id: u.display_name or u.username for u in users_with_role(s, "lawyer")}
         now = utcnow()
         rows = [{"number": a.number, "name": a.name, "phone": mask_phone(a.phone or ""),
                  "id_number": mask_id(a.id_number or ""), "matter": a.matter or "", "region": a.region or "",
                  "priority": a.priority, "status": workflow.STATUS_NAMES.get(a.status, a.status),
+                 "urgent": [labels.label("urgency", u) for u in urgent[a.id]],
+                 "same_applicant": [o.number for o in same[a.id]],
                  "submitted": local_now(a.submitted_at) if a.submitted_at else None,
                  "due": local_now(a.decision_due_at) if a.decision_due_at else None,
-                 "overdue": bool(a.decision_due_at and a.status in ("submitted", "under_review")
+                 "overdue": bool(a.decision_due_at and a.status in workflow.UNDECIDED
                                  and aware(a.decision_due_at) < now),
-                 "lawyer": lawyers.get(a.lawyer_id or -1, ""), "decision": (a.result or {}).get("decision", "")}
+                 "lawyer": lawyers.get(a.lawyer_id or -1, "")}
                 for a in cases]
-    return render_template("console/queue.html", rows=rows, status=status, priority_only=priority_only, term=term,
-                           statuses=workflow.STATUS_NAMES)
+    return render_template("console/queue.html", rows=rows, truncated=truncated, limit=QUEUE_LIMIT, status=status,
+                           priority_only=priority_only, term=term, statuses=workflow.STATUS_NAMES)
 
 
 @bp.get("/cases/<number>")
@@ -118,15 +119,20 @@ def case(number: str):
         app = _case_or_404(s, number)
         is_own = app.lawyer_id == current_user.id
         buttons = workflow.allowed(app.status, current_user.role, is_own)
+        one_action = workflow.can_accept_and_assign(app.status, current_user.role)
         fields = [(label, value) for label, value in
                   (line.split("：", 1) for line in apps.summary_lines(app, masked=False))]
         view = {"number": app.number, "status": app.status, "status_name": workflow.STATUS_NAMES[app.status],
                 "priority": app.priority, "fields": fields, "facts": apps.facts_for_display(app.facts or {}),
-                "result": app.result or {}, "decision": DECISION_NAMES.get((app.result or {}).get("decision", ""), ""),
+                "result": app.result or {},
+                "decision": labels.label("eligibility_decision", (app.result or {}).get("decision")),
                 "materials": apps.materials(app), "acceptance_mode": app.acceptance_mode,
                 "submitted": local_now(app.submitted_at) if app.submitted_at else None,
                 "due": local_now(app.decision_due_at) if app.decision_due_at else None,
-                "lawyer": apps.lawyer_name(s, app.lawyer_id), "reject_reason": app.reject_reason}
+                "lawyer": apps.lawyer_name(s, app.lawyer_id), "reject_reason": app.reject_reason,
+                "urgent": [labels.label("urgency", u) for u in workflow.urgency(app.status, app.facts, app.result)],
+                "same_applicant": [(o.number, workflow.STATUS_NAMES.get(o.status, o.status))
+                                   for o in applicants.other_cases(s, [app], _visible_cases())[app.id]]}
         events = [{"when": local_now(e.created_at), "who": e.actor_label, "kind": e.kind,
                    "from": workflow.STATUS_NAMES.get(e.from_status or "", e.from_status),
                    "to": workflow.STATUS_NAMES.get(e.to_status or "", e.to_status), "text": e.text}
@@ -140,7 +146,9 @@ def case(number: str):
                                            until=app.submitted_at if current_user.role == "lawyer" else None)]
         lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]
     return render_template("console/case.html", case=view, events=events, bookings=bookings, transcript=transcript,
-                           buttons=buttons, lawyers=lawyers)
+                           buttons=buttons, lawyers=lawyers, one_action=one_action,
+                           one_action_label=workflow.ACCEPT_AND_ASSIGN_LABEL,
+                           steps=workflow.steps_for(app.status, labels.case_steps()))
 
 
 @bp.post("/cases/<number>/status")
@@ -163,6 +171,23 @@ def change_status(number: str):
     return redirect(url_for("console.case", number=number))
 
 
+@bp.post("/cases/<number>/accept")
+@role_required("staff", "admin")
+def accept_and_assign(number: str):
+    """「决定给予援助并指派律师」: one post, the same case events, one notice to the citizen."""
+    lawyer = request.form.get("lawyer_id", "")
+    with _db().session() as s:
+        app = _case_or_404(s, number)
+        actor = s.get(ConsoleUser, current_user.id)
+        error = apps.accept_and_assign(s, app, actor, int(lawyer) if lawyer.isdigit() else None)
+        name = apps.lawyer_name(s, app.lawyer_id)
+    if error:
+        flash(error, "error")
+    else:
+        flash(f"已决定给予法律援助，并指派律师：{name}。给申请人的通知（1 条）已排队发送。", "info")
+    return redirect(url_for("console.case", number=number))
+
+
 @bp.post("/cases/<number>/notes")
 @role_required()
 def add_note(number: str):
@@ -175,13 +200,26 @@ def add_note(number: str):
 
 # ------------------------------------------------------------------ 人工 conversations
 
+@bp.app_context_processor
+def inbox_badge() -> dict:
+    """The number of chats waiting for a person, on the navigation of every console page."""
+    if not request.path.startswith("/console") or not getattr(current_user, "is_authenticated", False) \
+            or current_user.role not in ("staff", "admin"):
+        return {}
+    with _db().session() as s:
+        return {"inbox_waiting": inbox.waiting_count(s)}
+
+
 @bp.get("/handovers")
 @role_required("staff", "admin")
 def handovers():
+    now = utcnow()
     with _db().session() as s:
-        rows = [{"id": h.id, "status": h.status, "opened": local_now(h.opened_at), "user": h.user_id[-6:]}
-                for h in s.scalars(select(Handover).where(Handover.status.in_(("waiting", "active")))
-                                   .order_by(Handover.opened_at))]
+        rows = [{"id": r.id, "status": r.status, "opened": local_now(r.opened_at), "user": r.user_tail,
+                 "preview": r.preview, "from": labels.vocab("inbox")[f"from_{r.preview_from}"],
+                 "last": local_now(r.last_at) if r.last_at else None, "waiting": r.since is not None,
+                 "wait": inbox.wait_text(r.since, now)}
+                for r in inbox.open_chats(s)]
     return render_template("console/handovers.html", rows=rows)
 
 
@@ -257,9 +295,9 @@ def users():
                 if u is not None and u.id != current_user.id:
                     u.active = not u.active
                     flash("已更新。", "info")
-        rows = [(u.id, u.username, u.display_name, ROLE_NAMES[u.role], u.active)
+        rows = [(u.id, u.username, u.display_name, labels.label("role", u.role), u.active)
                 for u in s.scalars(select(ConsoleUser).order_by(ConsoleUser.role, ConsoleUser.username))]
-    return render_template("console/users.html", rows=rows, roles=ROLES, role_names=ROLE_NAMES)
+    return render_template("console/users.html", rows=rows, roles=ROLES, role_names=labels.vocab("role"))
 
 
 @bp.get("/offices")

@@ -109,23 +109,22 @@ def test_console_login_queue_pickup_and_workflow(page, live_server, db):
     queue = page.inner_text("#queue")
     assert number in queue and "陈六" in queue and "138****5678" in queue and "13812345678" not in queue
 
-    page.get_by_role("link", name=number).click()
+    page.click(f"#queue td[data-label=编号] > a:text-is('{number}')")
     assert "13812345678" in page.content()  # in full on the case page
     page.get_by_role("button", name="开始审查").click()
     assert page.inner_text("#case-status") == "审查中"
-    page.get_by_role("button", name="决定给予援助").click()
-    assert page.inner_text("#case-status") == "已决定给予法律援助"
-    page.select_option("select[name=lawyer_id]", label=f"赵律师{tag}")
-    page.get_by_role("button", name="指派律师").first.click()
+    page.select_option("#accept-assign select[name=lawyer_id]", label=f"赵律师{tag}")
+    page.get_by_role("button", name="决定给予援助并指派律师").click()
     assert page.inner_text("#case-status") == "已指派律师"
     assert page.inner_text("#case-lawyer") == f"赵律师{tag}"
+    page.click("label[for=nav-toggle]")  # on a phone the header links sit behind 菜单
     page.get_by_role("button", name="退出").click()
 
     page.fill("input[name=username]", f"lawyer-{tag}")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="登录").click()
     assert number in page.inner_text("#queue")
-    page.get_by_role("link", name=number).click()
+    page.click(f"#queue td[data-label=编号] > a:text-is('{number}')")
     page.get_by_role("button", name="接手办理").click()
     assert page.inner_text("#case-status") == "律师办理中"
     assert "开始审查" not in page.inner_text("#workflow")

@@ -117,7 +117,8 @@ def test_an_in_progress_case_can_be_reassigned_by_staff():
 
 
 def test_personal_links_are_hidden_in_console_transcripts():
-    from handoff.console.views import _PERSONAL_LINK
+    from handoff.inbox import hide_personal_links
 
     text = "请点这里填写：https://fayuan.example.cn/h5/apply/abc.def-123 或回复1"
-    assert "abc.def" not in _PERSONAL_LINK.sub("［隐藏］", text)
+    shown = hide_personal_links(text)
+    assert "abc.def" not in shown and shown.endswith("［本人专用链接，已隐藏］ 或回复1")
