@@ -370,11 +370,12 @@ def _exemption_options(f: Facts, matter: str, region: Region | None, role: str |
     if intrinsic and not (matter == CRIMINAL_MATTER):
         options.append(_known("exempt", YES, _say(intrinsic["basis"], intrinsic["text"]),
                               basis=intrinsic["basis"], proof=intrinsic.get("proof")))
-    # LAL 32 (R5): fits the matter → certain; otherwise the agency judges.
+    # LAL 32 (R5): each status is tied to its claim. It exempts only when the matter is
+    # the claim it protects; beside an unrelated matter it is only noted (R6–R8 decide).
     ns = ex["not_subject"]
     if f.special_status is None:
-        potential = YES if any(_fits(s, matter, role) for s in ns) else LIKELY
-        options.append(_open("exempt", potential, ("special_status",), "《法律援助法》第三十二条"))
+        if any(_fits(s, matter, role) for s in ns):
+            options.append(_open("exempt", YES, ("special_status",), "《法律援助法》第三十二条"))
     else:
         for s, spec in ns.items():
             if s not in f.special_status:
@@ -383,8 +384,7 @@ def _exemption_options(f: Facts, matter: str, region: Region | None, role: str |
                 options.append(_known("exempt", YES, _say(spec["basis"], spec["text"]),
                                       basis=spec["basis"], proof=spec.get("proof")))
             else:
-                options.append(_known("exempt", LIKELY, _say(spec["basis"], f"{spec['text']}；您这件事是否因此引起，由法律援助机构判断"),
-                                      basis=spec["basis"], proof=spec.get("proof")))
+                notes.append(_say(spec["basis"], f"{spec['text']}；{ex['unrelated']}"))
     rw = ex["review_waived"]
     # LAL 42(3): migrant workers' pay and work-injury claims.
     mp = rw["migrant_pay_injury"]
@@ -681,12 +681,9 @@ def _mandatory(f: Facts, role: str | None) -> tuple[Tri, list[str]]:
     cr = table("criminal")
     mand = cr["mandatory"]
     flags = f.criminal_flags
-    reasons = [_say(spec["basis"], spec["text"]) for key, spec in (mand.get("any_role_flags") or {}).items()
-               if flags is not None and key in flags]
-    if reasons:
-        return TRUE, reasons
     if role not in cr["defence_roles"]:
         return FALSE, []
+    reasons: list[str] = []
     minor = _minor(f)
     if minor.value:
         reasons.append(_say(mand["minor"]["basis"], mand["minor"]["text"]))
@@ -819,6 +816,9 @@ def evaluate(facts: Mapping[str, Any] | Facts) -> Evaluation:
                           reasons=[reason], matter=matter, region=region)
     ev = _path(f, matter, region, role, region_note)
     defence = matter == CRIMINAL_MATTER and role in table("criminal")["defence_roles"]
+    if matter == CRIMINAL_MATTER and not defence and f.criminal_flags and set(f.criminal_flags) & set(table("criminal")["mandatory"]["flags"]):
+        note = table("criminal")["flag_not_for_victims"]  # LAL 28 covers only the person subject to it
+        ev.reasons.append(_say(note["basis"], note["text"]))
     if mandatory.value is None:  # R1 not settled yet: ask it first
         ev.missing = _order(mandatory.fields, True)
         ev.decision = "needs_more_info"
@@ -848,12 +848,13 @@ def _priority(f: Facts, ev: Evaluation) -> tuple[bool, list[str]]:
         "urgent": bool(f.urgent),
         "mandatory": ev.decision == "mandatory",
     }
-    reasons = [_say(_local(spec[k]["basis"], ev.region), spec[k]["text"]) for k, on in triggers.items() if on and k in spec]
+    reasons = [_say(_local(spec[k]["basis"], ev.region), _local(spec[k]["text"], ev.region))
+               for k, on in triggers.items() if on and k in spec]
     return any(triggers.values()), reasons
 
 
 def _local(basis: Any, region: Region | None) -> str:
-    """A basis that may differ by place: {shishi: …, jilin: …, default: …}."""
+    """A basis or text that may differ by place: {shishi: …, jilin: …, default: …}."""
     if not isinstance(basis, Mapping):
         return str(basis)
     if region is not None:
@@ -960,8 +961,8 @@ def _next_steps(f: Facts, ev: Evaluation, pre_aid: bool) -> list[str]:
         steps.append(_step(ns["jilin_workstations"]))
     steps.append(_step(ns["channels"]))
     if f.disabled or _elderly(f).value is True or (ev.region is not None and ev.region.scope_profile == "shishi"):
-        spec = ns["door_to_door"]  # the Shishi plan promises it; elsewhere LAL 45's accessible service
-        steps.append(_step({**spec, "basis": _local(spec["basis"], ev.region)}))
+        spec = ns["door_to_door"]  # the Shishi plan promises it; elsewhere the centre may be asked and decides
+        steps.append(_step({"basis": _local(spec["basis"], ev.region), "text": _local(spec["text"], ev.region)}))
     if ev.matter == CRIMINAL_MATTER and ev.role == "suspect":
         steps.append(_step(ns["detained"]))
     if ev.matter == CRIMINAL_MATTER and ev.role in cr["defence_roles"]:

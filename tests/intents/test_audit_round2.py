@@ -1,0 +1,169 @@
+"""Issue 12 (legal audit, round 2): every finding as a table case on the real engine.
+
+Each case is named after the rule it checks and its source (legal-aid-facts.md §9 rule,
+article, or seed paragraph). Besides the decision and hardship_review, a case may say
+which words must (``says``) or must not (``never``) appear in the reasons and next steps
+the citizen reads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from intents import loader
+from intents.result_text import render_result
+from intents.rules import decide
+
+NOEX: dict[str, Any] = {"special_status": [], "receives_assistance": False, "age": 40, "disabled": False}
+NOGROUP: dict[str, Any] = {"migrant_worker": False, "gender": "male", "unemployed": False}
+CRIM = "criminal.defense"
+
+
+def hh(per_capita: float, size: int = 1) -> dict[str, Any]:
+    return {"household_size": size, "household_monthly_income": per_capita * size}
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: str
+    facts: dict[str, Any]
+    decision: str
+    review: str
+    says: tuple[str, ...] = ()
+    never: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+CASES: list[Case] = [
+    # ------------------------------------------------------------ R5: LAL 32 tied to its claim
+    Case("R5 LAL 32(1): a martyr's relative claiming wages is not exempt",
+         {"matter": "labor.wages", "region": "长春", **{**NOEX, "special_status": ["martyr_relative"]}, **NOGROUP, **hh(10000)},
+         "not_eligible", "failed", says=("只适用于与这种情况直接相关",)),
+    Case("R5 LAL 32(4): an abuse victim claiming wages is not exempt",
+         {"matter": "labor.wages", "region": "长春", **{**NOEX, "special_status": ["abuse_victim"]}, **NOGROUP, **hh(10000)},
+         "not_eligible", "failed"),
+    Case("R5 LAL 32(2): a good samaritan claiming support is not exempt",
+         {"matter": "family.support", "region": "吉林市", **{**NOEX, "special_status": ["good_samaritan"]}, **NOGROUP, **hh(10000)},
+         "not_eligible", "failed"),
+    Case("R5 LAL 32(3): wrongful conviction beside a lease dispute is not exempt (Guangdong)",
+         {"matter": "housing.lease", "region": "广东", **{**NOEX, "special_status": ["wrongful_conviction"]}},
+         "not_eligible", "unknown"),
+    Case("R5 LAL 32(2): a good samaritan's injury claim stays exempt",
+         {"matter": "injury.personal", "region": "长春", "special_status": ["good_samaritan"]},
+         "eligible", "exempt"),
+    Case("R5 LAL 32(4): abuse victim with matter `other` is read as the protected claim",
+         {"matter": "other", "region": "长春", "special_status": ["abuse_victim"]},
+         "eligible", "exempt"),
+    Case("R5 LAL 32(1): a martyr's relative with matter `other` is exempt",
+         {"matter": "other", "region": "石狮", "special_status": ["martyr_relative"]},
+         "eligible", "exempt"),
+    Case("R5: wages with no special status asked — the statuses cannot exempt a wage claim",
+         {"matter": "labor.wages", "region": "长春", "migrant_worker": True},
+         "eligible", "exempt"),
+    # ------------------------------------------------------------ LAL 45 says only barrier-free service
+    Case("LAL 45 / S-SS §四(五): a disabled person in Shishi — green channel from the Shishi plan",
+         {"matter": "labor.wages", "region": "石狮", "migrant_worker": True, "disabled": True, "special_status": []},
+         "eligible", "exempt", says=("狮司〔2020〕15号第四部分第（五）项：残疾人可以走绿色通道",)),
+    Case("LAL 45: an elderly person in Changchun — barrier-free service, no promised priority",
+         {"matter": "family.support", "region": "长春", **{**NOEX, "age": 70}, "fixed_income": True, **NOGROUP, **hh(1000)},
+         "eligible", "passed", says=("《法律援助法》第四十五条：法律援助机构为老年人提供服务，应当根据实际情况提供无障碍设施设备和服务",), never=("会优先",)),
+    Case("未成年人保护法 104: a minor's support claim cites the minors' law, not LAL 45",
+         {"matter": "family.support", "region": "长春", **{**NOEX, "age": 15}, "fixed_income": False},
+         "likely_eligible", "exempt", says=("《未成年人保护法》第一百零四条", "熟悉未成年人身心特点的律师")),
+    Case("S-JL §三(一)1: a migrant worker in Jilin — green channel from Jilin's measures",
+         {"matter": "labor.injury", "region": "长春", "migrant_worker": True, "special_status": []},
+         "eligible", "exempt", says=("吉林省司法厅2019年法律援助惠民工程方案第三部分第（一）项：农民工可以走绿色通道",)),
+    Case("S-JL / S-SS: a migrant worker elsewhere is told green channels are local practice",
+         {"matter": "labor.wages", "region": "广东", "migrant_worker": True, "special_status": []},
+         "eligible", "exempt", says=("以当地法律援助中心的说明为准",)),
+    # ------------------------------------------------------------ home visits only promised in Shishi
+    Case("S-SS §四(五): home and postal acceptance promised in Shishi",
+         {"matter": "labor.wages", "region": "石狮", "migrant_worker": True, "disabled": True, "special_status": []},
+         "eligible", "exempt", says=("可以请法律援助中心上门受理或邮寄受理（石狮市司法局狮司〔2020〕15号第四部分第（五）项）",)),
+    Case("Home visits outside Shishi: the centre may be asked and decides (Changchun)",
+         {"matter": "labor.wages", "region": "长春", "migrant_worker": True, "disabled": True, "special_status": []},
+         "eligible", "exempt", says=("能否上门由中心根据情况决定",)),
+    Case("Home visits outside Shishi: the centre decides (Quanzhou, elderly)",
+         {"matter": "family.support", "region": "泉州", **{**NOEX, "age": 75}, "receives_assistance": True},
+         "eligible", "exempt", says=("能否上门由中心根据情况决定",)),
+    # ------------------------------------------------------------ LAL 28 / CPL 304: only the person subject to it
+    Case("LAL 28 / CPL 304: compulsory-medical flag on a victim gives no mandatory defence",
+         {"matter": CRIM, "criminal_role": "victim", "criminal_flags": ["compulsory_medical"], "region": "长春", **NOEX, **NOGROUP, **hh(10000)},
+         "not_eligible", "failed", says=("只适用于犯罪嫌疑人、被告人或被申请强制医疗的人",)),
+    Case("LAL 28 / CPL 304: compulsory-medical flag on a private prosecutor who is an abuse victim",
+         {"matter": CRIM, "criminal_role": "private_prosecutor", "criminal_flags": ["compulsory_medical"], "special_status": ["abuse_victim"]},
+         "eligible", "exempt"),
+    Case("LAL 28 / CPL 304: the defendant subject to compulsory treatment → mandatory",
+         {"matter": CRIM, "criminal_role": "defendant", "criminal_flags": ["compulsory_medical"]},
+         "mandatory", "exempt"),
+    # ------------------------------------------------------------ Fujian outside Shishi: agency's judgment
+    Case("LAL 31(9), Fujian list unverified: divorce in Quanzhou → agency judgment",
+         {"matter": "family.divorce", "region": "泉州", **{**NOEX, "receives_assistance": True}},
+         "likely_eligible", "exempt", says=("以当地法律援助中心的说明为准",)),
+    Case("LAL 31(9), Fujian list unverified: land in Jinjiang → agency judgment",
+         {"matter": "land", "region": "晋江", **{**NOEX, "receives_assistance": True}},
+         "likely_eligible", "exempt"),
+    Case("LAL 31(9), Fujian list unverified: personal injury in Fuzhou → agency judgment",
+         {"matter": "injury.personal", "region": "福州", **{**NOEX, "receives_assistance": True}},
+         "likely_eligible", "exempt"),
+    Case("LAL 31: the same divorce in Guangdong stays outside the national list",
+         {"matter": "family.divorce", "region": "广东", **{**NOEX, "receives_assistance": True}},
+         "not_eligible", "exempt"),
+    # ------------------------------------------------------------ LAL 44: may, and never beside a no
+    Case("LAL 44: urgent and eligible → the agency *may* help first",
+         {"matter": "labor.wages", "region": "长春", "migrant_worker": True, "special_status": [], "urgent": ["deadline_within_7_days"]},
+         "eligible", "exempt", says=("《法律援助法》第四十四条：期限不到7天就要到了或需要马上保全、先予执行的，法律援助机构可以先提供法律援助",),
+         never=("会优先处理",)),
+    Case("LAL 44: urgent but not eligible → LAL 44 is not shown",
+         {"matter": "housing.lease", "region": "长春", "urgent": ["preservation_needed"]},
+         "not_eligible", "unknown", never=("第四十四条", "会优先处理", "先行")),
+]
+
+
+def _said(out: dict[str, Any]) -> str:
+    return "\n".join(out["reasons"] + out["next_steps"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])
+def test_case(case: Case) -> None:
+    out = decide(case.facts)
+    assert (out["decision"], out["hardship_review"]) == (case.decision, case.review), out["reasons"]
+    said = _said(out)
+    for words in case.says:
+        assert words in said, (words, said)
+    for words in case.never:
+        assert words not in said, (words, said)
+
+
+def test_lal45_is_cited_only_for_barrier_free_service() -> None:
+    """Wherever the engine cites LAL 45 it speaks of accessible service, never of priority,
+    home or postal acceptance, or minors (issue 12 §2)."""
+    people = [{"age": 70, "disabled": False}, {"age": 40, "disabled": True}, {"age": 15, "disabled": False},
+              {"age": 70, "disabled": True, "migrant_worker": True}]
+    for region in ("石狮", "泉州", "长春", "吉林市", "广东", "福州"):
+        for person in people:
+            for matter in ("labor.wages", "family.support", "family.violence"):
+                out = decide({"matter": matter, "region": region, "special_status": [], **person})
+                for sentence in re.split(r"[。\n]", _said(out)):
+                    if "第四十五条" in sentence:
+                        assert not re.search(r"优先|上门|邮寄|未成年", sentence), sentence
+
+
+def test_priority_tables_never_cite_lal45_for_priority() -> None:
+    spec = loader.section("procedure", "priority")
+    for key, item in spec.items():
+        bases = item["basis"].values() if isinstance(item["basis"], dict) else [item["basis"]]
+        texts = item["text"].values() if isinstance(item["text"], dict) else [item["text"]]
+        for basis, text in zip(bases, texts):
+            if "第四十五条" in basis:
+                assert "优先" not in text.split("；")[0] and "上门" not in text, (key, text)
+
+
+def test_not_eligible_result_text_never_mentions_aid_first() -> None:
+    facts = {"matter": "housing.lease", "region": "长春", "urgent": ["deadline_within_7_days"]}
+    text = render_result(decide(facts), facts)
+    assert "第四十四条" not in text and "先提供援助" not in text and "绿色通道" not in text
