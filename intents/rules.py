@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from intents.facts import CRIMINAL_MATTER, Facts, label, parse_facts
 from intents.loader import TableError, cached, optional_table, section, table
-from intents.regions import Region, all_regions, resolve_region
+from intents.regions import Region, all_regions, region_by_code, resolve_region
 
 DECISIONS: tuple[str, ...] = ("eligible", "likely_eligible", "not_eligible", "needs_more_info", "mandatory")
 HARDSHIP_REVIEWS: tuple[str, ...] = ("exempt", "passed", "failed", "unknown")
@@ -490,11 +490,84 @@ def _income_option(f: Facts, region: Region | None) -> Option:
     raise TableError(f"hardship.yaml: scheme {region.hardship}: unknown kind {kind!r}")
 
 
+@dataclass(frozen=True)
+class DibaoBound:
+    """One sourced bound on a region's 低保 standard (dibao_bounds.yaml)."""
+
+    monthly: float
+    what: str
+    date: str | None
+
+
+@cached
+def _bounds_index() -> dict[str, tuple[DibaoBound | None, DibaoBound | None]]:
+    """region code → (lower, upper) bounds on its 低保 standard (facts §3.3)."""
+    data = optional_table("dibao_bounds") or {}
+    out: dict[str, tuple[DibaoBound | None, DibaoBound | None]] = {}
+    for row in data.get("bounds") or []:
+        region = resolve_region(str(row.get("region", "")))
+        if region is None:
+            raise TableError(f"dibao_bounds.yaml: unknown region {row.get('region')!r}")
+        pair: list[DibaoBound | None] = []
+        for key in ("lower", "upper"):
+            spec = row.get(key)
+            value = _positive(spec.get("dibao_monthly")) if isinstance(spec, dict) else None
+            if isinstance(spec, dict) and (value is None or not spec.get("source") or not spec.get("date")):
+                raise TableError(f"dibao_bounds.yaml: {row.get('region')}.{key} needs dibao_monthly, source and date")
+            pair.append(DibaoBound(value, str(spec["what"]), str(spec["date"])) if isinstance(spec, dict) and value else None)
+        lower, upper = pair
+        if lower and upper and lower.monthly > upper.monthly:
+            raise TableError(f"dibao_bounds.yaml: {row.get('region')}: lower above upper")
+        out[region.code] = (lower, upper)
+    return out
+
+
+def _bounds_for(region: Region) -> tuple[DibaoBound | None, DibaoBound | None] | None:
+    """The bounds of the region or of its nearest parent that has them."""
+    index = _bounds_index()
+    code: str | None = region.code
+    while code is not None:
+        if code in index:
+            return index[code]
+        code = region_by_code(code).parent
+    return None
+
+
+def _bounded_option(f: Facts, region: Region, scheme: dict[str, Any], pass_level: int, basis: str) -> Option:
+    """Decide the clear cases from sourced bounds when the local 低保 figure is unknown
+    (facts §3.3): below multiple × lower → passed; above multiple × upper → failed;
+    in between → likely_eligible, the local centre confirms the figure."""
+    bounds = _bounds_for(region)
+    if bounds is None:
+        return _figure_unknown(scheme, region, f"{region.name}现行的低保标准我们没有核实到")
+    lower, upper = bounds
+    m = float(scheme["multiple"])
+    low_line = m * lower.monthly if lower else None
+    high_line = m * upper.monthly if upper else None
+    pc, said = _per_capita(f, lambda x: low_line is not None and _classify(x, low_line) == "passed")
+    if pc is None:
+        return _open("income", pass_level, _household_missing(f), basis)
+    centre = scheme.get("centre") or "当地法律援助中心"
+    unknown = f"{region.name}现行的低保标准我们没有核实到"
+    if low_line is not None and lower is not None and _classify(pc, low_line) == "passed":
+        text = (f"{scheme['text']}。{unknown}，但不会低于{lower.what}（{_yuan(lower.monthly)}元/人/月，{lower.date}），"
+                f"标准线至少{_yuan(low_line)}元；{said}，低于标准线")
+        return _known("income", pass_level, _say(basis, text), basis=basis, review="passed")
+    if high_line is not None and upper is not None and _classify(pc, high_line) == "failed":
+        text = (f"{scheme['text']}。{unknown}，但不会高于{upper.what}（{_yuan(upper.monthly)}元/人/月，{upper.date}），"
+                f"标准线最多{_yuan(high_line)}元；{said}，高于标准线，暂不符合经济困难条件")
+        return _known("income", NO, _say(basis, text), basis=basis, review="failed")
+    between = (f"在{_yuan(low_line)}元到{_yuan(high_line)}元之间" if low_line is not None and high_line is not None
+               else "不能确定是否低于标准线")
+    text = f"{scheme['text']}。{unknown}；{said}，{between}，以{centre}核定的标准为准"
+    return _known("income", LIKELY, _say(basis, text), basis=basis, review="unknown")
+
+
 def _dibao_option(f: Facts, region: Region, scheme: dict[str, Any], pass_level: int, basis: str) -> Option:
     fig = _dibao_index().get(region.code)
     m = float(scheme["multiple"])
     if fig is None:
-        return _figure_unknown(scheme, region, f"{region.name}现行的低保标准我们没有核实到")
+        return _bounded_option(f, region, scheme, pass_level, basis)
     src = f"（{fig.source}" + (f"，{fig.effective_from}起" if fig.effective_from else "") + "）" if fig.source else ""
     if fig.kind == "floor":
         floor_line = m * min(fig.urban, fig.rural)

@@ -8,8 +8,12 @@ the citizen reads.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +25,7 @@ from intents.rules import decide
 NOEX: dict[str, Any] = {"special_status": [], "receives_assistance": False, "age": 40, "disabled": False}
 NOGROUP: dict[str, Any] = {"migrant_worker": False, "gender": "male", "unemployed": False}
 CRIM = "criminal.defense"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def hh(per_capita: float, size: int = 1) -> dict[str, Any]:
@@ -167,3 +172,63 @@ def test_not_eligible_result_text_never_mentions_aid_first() -> None:
     facts = {"matter": "housing.lease", "region": "长春", "urgent": ["deadline_within_7_days"]}
     text = render_result(decide(facts), facts)
     assert "第四十四条" not in text and "先提供援助" not in text and "绿色通道" not in text
+
+
+# ---------------------------------------------------------------- §3.3 deciding without the exact figure
+
+BOUND_CASES: list[Case] = [
+    Case("§3.3 / S-SS §四(二): Shishi, 300 a head → below 2× the lowest plausible 低保 → passed",
+         {"matter": "family.support", "region": "石狮", **NOEX, **hh(300)}, "eligible", "passed",
+         says=("630元/人/月，2018-12", "标准线至少1260元")),
+    Case("§3.3 / S-SS §四(二): Shishi, 10,000 a head, no exemption → above 2× the highest 低保 in China → failed",
+         {"matter": "family.support", "region": "石狮", **NOEX, **hh(10000)}, "not_eligible", "failed",
+         says=("1330元/人/月，2021-07", "标准线最多2660元")),
+    Case("§3.3 / S-SS §四(二): Shishi, 1,800 a head → between the bounds → the centre confirms",
+         {"matter": "family.support", "region": "石狮", **NOEX, **hh(1800)}, "likely_eligible", "unknown",
+         says=("以石狮市法律援助中心核定的标准为准",)),
+    Case("§3.3: Shishi, household of 4 with 1,000 in all → passed",
+         {"matter": "labor.contract", "region": "石狮", **NOEX, **hh(250, 4)}, "likely_eligible", "passed"),
+    Case("§3.3: Shishi, 10,000 a head but on 低保 → the exemption decides (LAL 42(2))",
+         {"matter": "family.support", "region": "石狮", **{**NOEX, "receives_assistance": True}, **hh(10000)},
+         "eligible", "exempt"),
+    Case("§3.3: Quanzhou (rule unverified), 300 a head → passed, but only likely",
+         {"matter": "family.support", "region": "泉州", **NOEX, **hh(300)}, "likely_eligible", "passed"),
+    Case("§3.3: Quanzhou, 10,000 a head → failed",
+         {"matter": "family.support", "region": "泉州", **NOEX, **hh(10000)}, "not_eligible", "failed"),
+    Case("§3.3: Dehua uses Quanzhou's bounds (lowest district, 560)",
+         {"matter": "family.support", "region": "德化", **NOEX, **hh(1000)}, "likely_eligible", "passed",
+         says=("560元/人/月",)),
+    Case("§3.3: Xiamen has no lower bound → 300 a head is left to the centre",
+         {"matter": "family.support", "region": "厦门", **NOEX, **hh(300)}, "likely_eligible", "unknown"),
+    Case("§3.3: income 0 in Shishi → passed",
+         {"matter": "family.support", "region": "石狮", **NOEX, "household_size": 3, "household_monthly_income": 0},
+         "eligible", "passed"),
+    Case("§3.3: Shishi, whole income 900 with the size unknown → passed whatever the size",
+         {"matter": "family.support", "region": "石狮", **NOEX, "household_monthly_income": 900}, "eligible", "passed"),
+]
+
+
+@pytest.mark.parametrize("case", BOUND_CASES, ids=[c.rule for c in BOUND_CASES])
+def test_bounds_case(case: Case) -> None:
+    test_case(case)
+
+
+def test_every_bound_has_a_source_and_a_date() -> None:
+    for row in loader.table("dibao_bounds")["bounds"]:
+        for key in ("lower", "upper"):
+            spec = row[key]
+            if spec is None:
+                continue
+            assert spec["dibao_monthly"] > 0 and spec["source"] and spec["source_url"] and spec["date"], (row["region"], key)
+
+
+@pytest.mark.parametrize("income,decision,review", [(300, "eligible", "passed"), (10000, "not_eligible", "failed"),
+                                                     (1800, "likely_eligible", "unknown")])
+def test_cli_shishi_bounds(income: int, decision: str, review: str) -> None:
+    """The command the issue names: ``python -m bot eligibility --json -`` on a Shishi case."""
+    facts = {"matter": "family.support", "region": "石狮", **NOEX, "household_size": 1, "household_monthly_income": income}
+    proc = subprocess.run([sys.executable, "-m", "bot", "eligibility", "--json", "-"], input=json.dumps(facts),
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert (out["decision"], out["hardship_review"]) == (decision, review)
