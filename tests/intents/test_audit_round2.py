@@ -232,3 +232,74 @@ def test_cli_shishi_bounds(income: int, decision: str, review: str) -> None:
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert (out["decision"], out["hardship_review"]) == (decision, review)
+
+
+# ---------------------------------------------------------------- issue 10 §4: two new topics
+
+TOPIC_CASES: list[Case] = [
+    Case("LAL 31: inheritance is not on the national list (Guangdong)",
+         {"matter": "family.inheritance", "region": "广东", "special_status": []}, "not_eligible", "unknown",
+         says=("继承纠纷（分遗产、遗嘱）不在国家列举的援助事项里",)),
+    Case("S-SS §四(一) 婚姻家庭 逐步纳入: inheritance in Shishi → agency judgment, income decides",
+         {"matter": "family.inheritance", "region": "石狮", **NOEX, **hh(300)}, "likely_eligible", "passed"),
+    Case("S-SS §四(一) + §3.3: inheritance in Shishi, 10,000 a head → failed",
+         {"matter": "family.inheritance", "region": "石狮", **NOEX, **hh(10000)}, "not_eligible", "failed"),
+    Case("Jilin list unverified: inheritance in Changchun → agency judgment",
+         {"matter": "family.inheritance", "region": "长春", **NOEX, **NOGROUP, **hh(1000)}, "likely_eligible", "passed"),
+    Case("LAL 42(2): inheritance in Quanzhou, on 低保 → agency judgment, exempt",
+         {"matter": "family.inheritance", "region": "泉州", **{**NOEX, "receives_assistance": True}}, "likely_eligible", "exempt"),
+    Case("LAL 31 / facts §2.4: a debt dispute is not on the national list (Guangdong)",
+         {"matter": "civil.debt", "region": "广东", "special_status": []}, "not_eligible", "unknown",
+         says=("借钱不还、欠款等一般债务纠纷不在国家列举的援助事项里", "人民调解")),
+    Case("Fujian list unverified: debt in Shishi → agency judgment",
+         {"matter": "civil.debt", "region": "石狮", **NOEX, **hh(300)}, "likely_eligible", "passed"),
+    Case("Jilin list unverified: debt in Jilin city, above the line → failed",
+         {"matter": "civil.debt", "region": "吉林市", **NOEX, **NOGROUP, **hh(10000)}, "not_eligible", "failed"),
+    Case("R5: a LAL 32 status does not exempt a debt claim",
+         {"matter": "civil.debt", "region": "长春", **{**NOEX, "special_status": ["abuse_victim"]}, **NOGROUP, **hh(10000)},
+         "not_eligible", "failed"),
+    Case("民法典 188: the debt alternative names the 3-year limit",
+         {"matter": "civil.debt", "region": "广东", "special_status": []}, "not_eligible", "unknown",
+         says=("《民法典》第一百八十八条",)),
+    Case("民法典 1132: the inheritance alternative names mediation or court",
+         {"matter": "family.inheritance", "region": "广东", "special_status": []}, "not_eligible", "unknown",
+         says=("《民法典》第一千一百三十二条",)),
+]
+
+
+@pytest.mark.parametrize("case", TOPIC_CASES, ids=[c.rule for c in TOPIC_CASES])
+def test_new_topic_case(case: Case) -> None:
+    test_case(case)
+
+
+@pytest.mark.parametrize("matter,document", [("family.inheritance", "死亡证明"), ("civil.debt", "借条、欠条")])
+def test_new_topics_have_their_materials(matter: str, document: str) -> None:
+    out = decide({"matter": matter, "region": "长春", **NOEX, **NOGROUP, **hh(1000)})
+    assert any(document in m for m in out["materials"]), out["materials"]
+
+
+@pytest.mark.parametrize("matter", ["family.inheritance", "civil.debt"])
+def test_cli_accepts_the_new_matters(matter: str) -> None:
+    facts = {"matter": matter, "region": "石狮", **NOEX, "household_size": 2, "household_monthly_income": 600}
+    proc = subprocess.run([sys.executable, "-m", "bot", "eligibility", "--json", "-"], input=json.dumps(facts),
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["decision"] == "likely_eligible"
+
+
+@pytest.mark.parametrize("text,code", [
+    ("我爸去世了分遗产", "family.inheritance"), ("遗嘱的事", "family.inheritance"),
+    ("朋友借钱不还", "civil.debt"), ("有借条对方赖账", "civil.debt"), ("老板欠我钱", "labor.wages"),
+])
+def test_questionnaire_understands_the_new_matters(text: str, code: str) -> None:
+    from intents import parsing
+    from intents.questionnaire import load_flow
+    choices = load_flow().questions["matter"].choices
+    result = parsing.parse_matter(text, choices)
+    assert isinstance(result, parsing.Parsed) and result.value == code, result
+
+
+def test_topic_names_are_chinese_for_staff_pages_and_reports() -> None:
+    from knowledge_base.content_files import topic_names
+    names = topic_names()
+    assert names["family.inheritance"] == "继承" and names["civil.debt"] == "借钱不还"
