@@ -550,11 +550,11 @@ def _bounded_option(f: Facts, region: Region, scheme: dict[str, Any], pass_level
     centre = scheme.get("centre") or "当地法律援助中心"
     unknown = f"{region.name}现行的低保标准我们没有核实到"
     if low_line is not None and lower is not None and _classify(pc, low_line) == "passed":
-        text = (f"{scheme['text']}。{unknown}，但不会低于{lower.what}（{_yuan(lower.monthly)}元/人/月，{lower.date}），"
+        text = (f"{scheme['text']}。{unknown}，按已知最低的可能标准计算：{lower.what}（{_yuan(lower.monthly)}元/人/月，{lower.date}），"
                 f"标准线至少{_yuan(low_line)}元；{said}，低于标准线")
         return _known("income", pass_level, _say(basis, text), basis=basis, review="passed")
     if high_line is not None and upper is not None and _classify(pc, high_line) == "failed":
-        text = (f"{scheme['text']}。{unknown}，但不会高于{upper.what}（{_yuan(upper.monthly)}元/人/月，{upper.date}），"
+        text = (f"{scheme['text']}。{unknown}，按已知最高的可能标准计算：{upper.what}（{_yuan(upper.monthly)}元/人/月，{upper.date}），"
                 f"标准线最多{_yuan(high_line)}元；{said}，高于标准线，暂不符合经济困难条件")
         return _known("income", NO, _say(basis, text), basis=basis, review="failed")
     between = (f"在{_yuan(low_line)}元到{_yuan(high_line)}元之间" if low_line is not None and high_line is not None
