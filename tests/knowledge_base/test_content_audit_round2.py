@@ -88,7 +88,7 @@ def test_engine_note_on_overtime_matches_the_faq() -> None:
     assert OVERTIME in loader.section("exemptions", "review_waived")["migrant_pay_injury"]["not_text"]
 
 
-INTERNAL_NOTES = ("据报道", "原文未核", "转引", "转载", "据公开资料", "rep.", "本助手未核实")
+INTERNAL_NOTES = ("据报道", "原文未核", "未核实", "转引", "转述", "转载", "据公开资料", "rep.")
 
 
 def test_citizen_facing_faq_texts_carry_no_internal_notes() -> None:
