@@ -29,7 +29,7 @@ FULL_NOTE = (
 )
 
 APPLY_OFFER = "👉 回复「申请」在线申请并预约。"
-PRIORITY_LINE = "🟢 您可以走绿色通道：优先受理、优先审查、优先指派。"
+PRIORITY_LINE = "🟢 您属于可以优先照顾的人群：可以请求走绿色通道（优先受理、优先审查、优先指派），具体做法以当地法律援助中心的说明为准。"
 PRE_AID_LINE = "⏰ 事情紧急：法律援助机构可以先提供援助，材料以后再补（《法律援助法》第四十四条）。"
 
 # Plain names for the §3 fields, for "还需要知道" when the decision needs more facts.

@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from intents.facts import CRIMINAL_MATTER, Facts, label, parse_facts
 from intents.loader import TableError, cached, optional_table, section, table
-from intents.regions import Region, all_regions, resolve_region
+from intents.regions import Region, all_regions, region_by_code, resolve_region
 
 DECISIONS: tuple[str, ...] = ("eligible", "likely_eligible", "not_eligible", "needs_more_info", "mandatory")
 HARDSHIP_REVIEWS: tuple[str, ...] = ("exempt", "passed", "failed", "unknown")
@@ -370,11 +370,12 @@ def _exemption_options(f: Facts, matter: str, region: Region | None, role: str |
     if intrinsic and not (matter == CRIMINAL_MATTER):
         options.append(_known("exempt", YES, _say(intrinsic["basis"], intrinsic["text"]),
                               basis=intrinsic["basis"], proof=intrinsic.get("proof")))
-    # LAL 32 (R5): fits the matter → certain; otherwise the agency judges.
+    # LAL 32 (R5): each status is tied to its claim. It exempts only when the matter is
+    # the claim it protects; beside an unrelated matter it is only noted (R6–R8 decide).
     ns = ex["not_subject"]
     if f.special_status is None:
-        potential = YES if any(_fits(s, matter, role) for s in ns) else LIKELY
-        options.append(_open("exempt", potential, ("special_status",), "《法律援助法》第三十二条"))
+        if any(_fits(s, matter, role) for s in ns):
+            options.append(_open("exempt", YES, ("special_status",), "《法律援助法》第三十二条"))
     else:
         for s, spec in ns.items():
             if s not in f.special_status:
@@ -383,8 +384,7 @@ def _exemption_options(f: Facts, matter: str, region: Region | None, role: str |
                 options.append(_known("exempt", YES, _say(spec["basis"], spec["text"]),
                                       basis=spec["basis"], proof=spec.get("proof")))
             else:
-                options.append(_known("exempt", LIKELY, _say(spec["basis"], f"{spec['text']}；您这件事是否因此引起，由法律援助机构判断"),
-                                      basis=spec["basis"], proof=spec.get("proof")))
+                notes.append(_say(spec["basis"], f"{spec['text']}；{ex['unrelated']}"))
     rw = ex["review_waived"]
     # LAL 42(3): migrant workers' pay and work-injury claims.
     mp = rw["migrant_pay_injury"]
@@ -490,11 +490,84 @@ def _income_option(f: Facts, region: Region | None) -> Option:
     raise TableError(f"hardship.yaml: scheme {region.hardship}: unknown kind {kind!r}")
 
 
+@dataclass(frozen=True)
+class DibaoBound:
+    """One sourced bound on a region's 低保 standard (dibao_bounds.yaml)."""
+
+    monthly: float
+    what: str
+    date: str | None
+
+
+@cached
+def _bounds_index() -> dict[str, tuple[DibaoBound | None, DibaoBound | None]]:
+    """region code → (lower, upper) bounds on its 低保 standard (facts §3.3)."""
+    data = optional_table("dibao_bounds") or {}
+    out: dict[str, tuple[DibaoBound | None, DibaoBound | None]] = {}
+    for row in data.get("bounds") or []:
+        region = resolve_region(str(row.get("region", "")))
+        if region is None:
+            raise TableError(f"dibao_bounds.yaml: unknown region {row.get('region')!r}")
+        pair: list[DibaoBound | None] = []
+        for key in ("lower", "upper"):
+            spec = row.get(key)
+            value = _positive(spec.get("dibao_monthly")) if isinstance(spec, dict) else None
+            if isinstance(spec, dict) and (value is None or not spec.get("source") or not spec.get("date")):
+                raise TableError(f"dibao_bounds.yaml: {row.get('region')}.{key} needs dibao_monthly, source and date")
+            pair.append(DibaoBound(value, str(spec["what"]), str(spec["date"])) if isinstance(spec, dict) and value else None)
+        lower, upper = pair
+        if lower and upper and lower.monthly > upper.monthly:
+            raise TableError(f"dibao_bounds.yaml: {row.get('region')}: lower above upper")
+        out[region.code] = (lower, upper)
+    return out
+
+
+def _bounds_for(region: Region) -> tuple[DibaoBound | None, DibaoBound | None] | None:
+    """The bounds of the region or of its nearest parent that has them."""
+    index = _bounds_index()
+    code: str | None = region.code
+    while code is not None:
+        if code in index:
+            return index[code]
+        code = region_by_code(code).parent
+    return None
+
+
+def _bounded_option(f: Facts, region: Region, scheme: dict[str, Any], pass_level: int, basis: str) -> Option:
+    """Decide the clear cases from sourced bounds when the local 低保 figure is unknown
+    (facts §3.3): below multiple × lower → passed; above multiple × upper → failed;
+    in between → likely_eligible, the local centre confirms the figure."""
+    bounds = _bounds_for(region)
+    if bounds is None:
+        return _figure_unknown(scheme, region, f"{region.name}现行的低保标准我们没有核实到")
+    lower, upper = bounds
+    m = float(scheme["multiple"])
+    low_line = m * lower.monthly if lower else None
+    high_line = m * upper.monthly if upper else None
+    pc, said = _per_capita(f, lambda x: low_line is not None and _classify(x, low_line) == "passed")
+    if pc is None:
+        return _open("income", pass_level, _household_missing(f), basis)
+    centre = scheme.get("centre") or "当地法律援助中心"
+    unknown = f"{region.name}现行的低保标准我们没有核实到"
+    if low_line is not None and lower is not None and _classify(pc, low_line) == "passed":
+        text = (f"{scheme['text']}。{unknown}，按已知最低的可能标准计算：{lower.what}（{_yuan(lower.monthly)}元/人/月，{lower.date}），"
+                f"标准线至少{_yuan(low_line)}元；{said}，低于标准线")
+        return _known("income", pass_level, _say(basis, text), basis=basis, review="passed")
+    if high_line is not None and upper is not None and _classify(pc, high_line) == "failed":
+        text = (f"{scheme['text']}。{unknown}，按已知最高的可能标准计算：{upper.what}（{_yuan(upper.monthly)}元/人/月，{upper.date}），"
+                f"标准线最多{_yuan(high_line)}元；{said}，高于标准线，暂不符合经济困难条件")
+        return _known("income", NO, _say(basis, text), basis=basis, review="failed")
+    between = (f"在{_yuan(low_line)}元到{_yuan(high_line)}元之间" if low_line is not None and high_line is not None
+               else "不能确定是否低于标准线")
+    text = f"{scheme['text']}。{unknown}；{said}，{between}，以{centre}核定的标准为准"
+    return _known("income", LIKELY, _say(basis, text), basis=basis, review="unknown")
+
+
 def _dibao_option(f: Facts, region: Region, scheme: dict[str, Any], pass_level: int, basis: str) -> Option:
     fig = _dibao_index().get(region.code)
     m = float(scheme["multiple"])
     if fig is None:
-        return _figure_unknown(scheme, region, f"{region.name}现行的低保标准我们没有核实到")
+        return _bounded_option(f, region, scheme, pass_level, basis)
     src = f"（{fig.source}" + (f"，{fig.effective_from}起" if fig.effective_from else "") + "）" if fig.source else ""
     if fig.kind == "floor":
         floor_line = m * min(fig.urban, fig.rural)
@@ -665,7 +738,7 @@ def _order(names: Iterable[str], criminal_defence: bool, matter: str | None = No
     early_for_matter = list((proc.get("matter_early") or {}).get(matter or "", []))
     if early_for_matter:  # e.g. a migrant worker's wage claim: the exemption settles it at once
         order = [n for n in order if n not in early_for_matter]
-        at = order.index("special_status") + 1
+        at = order.index("special_status")  # before special_status: the exemption settles most wage claims
         order[at:at] = early_for_matter
     if criminal_defence:
         early = list(proc.get("criminal_early") or [])
@@ -681,12 +754,9 @@ def _mandatory(f: Facts, role: str | None) -> tuple[Tri, list[str]]:
     cr = table("criminal")
     mand = cr["mandatory"]
     flags = f.criminal_flags
-    reasons = [_say(spec["basis"], spec["text"]) for key, spec in (mand.get("any_role_flags") or {}).items()
-               if flags is not None and key in flags]
-    if reasons:
-        return TRUE, reasons
     if role not in cr["defence_roles"]:
         return FALSE, []
+    reasons: list[str] = []
     minor = _minor(f)
     if minor.value:
         reasons.append(_say(mand["minor"]["basis"], mand["minor"]["text"]))
@@ -819,6 +889,9 @@ def evaluate(facts: Mapping[str, Any] | Facts) -> Evaluation:
                           reasons=[reason], matter=matter, region=region)
     ev = _path(f, matter, region, role, region_note)
     defence = matter == CRIMINAL_MATTER and role in table("criminal")["defence_roles"]
+    if matter == CRIMINAL_MATTER and not defence and f.criminal_flags and set(f.criminal_flags) & set(table("criminal")["mandatory"]["flags"]):
+        note = table("criminal")["flag_not_for_victims"]  # LAL 28 covers only the person subject to it
+        ev.reasons.append(_say(note["basis"], note["text"]))
     if mandatory.value is None:  # R1 not settled yet: ask it first
         ev.missing = _order(mandatory.fields, True)
         ev.decision = "needs_more_info"
@@ -848,12 +921,13 @@ def _priority(f: Facts, ev: Evaluation) -> tuple[bool, list[str]]:
         "urgent": bool(f.urgent),
         "mandatory": ev.decision == "mandatory",
     }
-    reasons = [_say(_local(spec[k]["basis"], ev.region), spec[k]["text"]) for k, on in triggers.items() if on and k in spec]
+    reasons = [_say(_local(spec[k]["basis"], ev.region), _local(spec[k]["text"], ev.region))
+               for k, on in triggers.items() if on and k in spec]
     return any(triggers.values()), reasons
 
 
 def _local(basis: Any, region: Region | None) -> str:
-    """A basis that may differ by place: {shishi: …, jilin: …, default: …}."""
+    """A basis or text that may differ by place: {shishi: …, jilin: …, default: …}."""
     if not isinstance(basis, Mapping):
         return str(basis)
     if region is not None:
@@ -960,8 +1034,8 @@ def _next_steps(f: Facts, ev: Evaluation, pre_aid: bool) -> list[str]:
         steps.append(_step(ns["jilin_workstations"]))
     steps.append(_step(ns["channels"]))
     if f.disabled or _elderly(f).value is True or (ev.region is not None and ev.region.scope_profile == "shishi"):
-        spec = ns["door_to_door"]  # the Shishi plan promises it; elsewhere LAL 45's accessible service
-        steps.append(_step({**spec, "basis": _local(spec["basis"], ev.region)}))
+        spec = ns["door_to_door"]  # the Shishi plan promises it; elsewhere the centre may be asked and decides
+        steps.append(_step({"basis": _local(spec["basis"], ev.region), "text": _local(spec["text"], ev.region)}))
     if ev.matter == CRIMINAL_MATTER and ev.role == "suspect":
         steps.append(_step(ns["detained"]))
     if ev.matter == CRIMINAL_MATTER and ev.role in cr["defence_roles"]:

@@ -129,17 +129,24 @@ def _aware(dt: datetime) -> datetime:
 
 
 @lru_cache(maxsize=1)
-def _priority_texts() -> dict[str, str]:
+def _priority_texts() -> dict[str, tuple[str, ...]]:
+    """Each trigger's texts; a text may differ by place ({shishi: …, jilin: …, default: …})."""
     from intents.loader import section
 
     spec = section("procedure", "priority")
-    return {k: str(v["text"]).strip().rstrip("。；;") for k, v in spec.items() if isinstance(v, dict) and "text" in v}
+    out: dict[str, tuple[str, ...]] = {}
+    for k, v in spec.items():
+        if not isinstance(v, dict) or "text" not in v:
+            continue
+        texts = v["text"].values() if isinstance(v["text"], dict) else [v["text"]]
+        out[k] = tuple(t for t in (str(x).strip().rstrip("。；;") for x in texts) if t)
+    return out
 
 
 def priority_groups(result: dict) -> list[str]:
     """Which green-channel triggers a questionnaire result cites (its reasons quote procedure.yaml)."""
     reasons = " ".join(str(r) for r in (result or {}).get("reasons", []))
-    return [k for k, text in _priority_texts().items() if text and text in reasons]
+    return [k for k, texts in _priority_texts().items() if any(t in reasons for t in texts)]
 
 
 def home_office(region: str | None, offices: tuple[Office, ...] | None = None) -> Office | None:

@@ -260,7 +260,11 @@ def test_reschedule_cancel_and_green_channel_options_in_chat(app, citizen, user_
     assert statuses == ["booked", "cancelled"]
     assert "已取消" in citizen.say("取消预约")
     assert "没有有效的预约" in citizen.say("取消预约")
-    assert "上门受理" in citizen.say("上门")  # a migrant worker's wage claim: green channel
+    door = citizen.say("上门")  # a migrant worker's wage claim: green channel
+    assert "上门受理" in door
+    # issue 12 §2: a home visit is promised only by the Shishi plan (S-SS §四(五)); elsewhere the centre decides
+    assert "狮司〔2020〕15号第四部分第（五）项" in door and "由当地法律援助中心根据情况决定" in door
+    assert "工作人员会打电话和您约上门的时间" not in door
     postal = citizen.say("邮寄")
     # the shipped offices are unverified examples: the citizen is told to confirm the address first
     assert number in postal and "确认" in postal and "12348" in postal

@@ -94,7 +94,7 @@ def test_every_listed_value_has_a_rule() -> None:
     cr = loader.table("criminal")
     known_status = set(ex["not_subject"]) | set(ex["local"]) | set(ex["notes"])
     assert set(allowed_values("special_status")) == known_status
-    flags = set(cr["mandatory"]["flags"]) | set(cr["mandatory"]["any_role_flags"])
+    flags = set(cr["mandatory"]["flags"])
     assert set(allowed_values("criminal_flags")) == flags
     roles = set(cr["defence_roles"]) | set(cr["victim_roles"])
     assert set(allowed_values("criminal_role")) == roles

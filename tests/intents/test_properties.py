@@ -180,3 +180,51 @@ def test_answering_what_is_missing_makes_progress(facts: dict[str, Any]) -> None
 def test_loader_cache_can_be_cleared() -> None:
     loader.clear_cache()
     assert decide({"matter": "family.violence"})["decision"] == "eligible"
+
+
+@SETTINGS
+@given(valid_facts(), st.floats(1, 20, allow_nan=False))
+def test_more_income_never_turns_a_no_into_a_yes(facts: dict[str, Any], factor: float) -> None:
+    facts = {**facts, "household_monthly_income": facts.get("household_monthly_income") or 3000}
+    before = decide(facts)["decision"]
+    richer = {**facts, "household_monthly_income": min(10**7, facts["household_monthly_income"] * factor)}
+    after = decide(richer)["decision"]
+    if before == "not_eligible":
+        assert after not in YES, (facts, richer, after)
+    if after == "eligible":
+        assert before in ("eligible", "mandatory"), (facts, richer, before)
+
+
+# ---------------------------------------------------------------- §3.3 bounds (issue 12 §1)
+
+FUJIAN = sorted({a for r in all_regions() if r.province == "fujian" for a in r.aliases if not a.isascii()})
+DISPUTES = sorted(c for c, spec in loader.section("scope", "matters").items() if spec.get("kind") != "ask_matter"
+                  and c != CRIM)
+RANK = {"not_eligible": 0, "likely_eligible": 1, "eligible": 2}
+REVIEW_RANK = {"failed": 0, "unknown": 1, "passed": 2, "exempt": 3}
+
+
+@SETTINGS
+@given(st.sampled_from(FUJIAN), st.sampled_from(DISPUTES), st.integers(1, 8),
+       st.floats(0, 40000, allow_nan=False), st.floats(0, 40000, allow_nan=False),
+       st.lists(st.sampled_from(["receives_assistance", "migrant_worker", "abuse_victim"]), max_size=1))
+def test_bounds_are_monotonic_in_income(place: str, matter: str, size: int, a: float, b: float, extra: list[str]) -> None:
+    """Where the 低保 figure is unknown (石狮, 泉州, the rest of Fujian), a lower income per
+    person never gets a worse decision or review than a higher one, and an exemption never
+    a worse decision than no exemption."""
+    base: dict[str, Any] = {"matter": matter, "region": place, "special_status": [], "receives_assistance": False,
+                            "age": 40, "disabled": False, "migrant_worker": False, "household_size": size}
+    low, high = sorted((a, b))
+    poorer = decide({**base, "household_monthly_income": low})
+    richer = decide({**base, "household_monthly_income": high})
+    assert poorer["decision"] in RANK and richer["decision"] in RANK, (poorer, richer)
+    assert RANK[poorer["decision"]] >= RANK[richer["decision"]], (place, matter, size, low, high)
+    assert REVIEW_RANK[poorer["hardship_review"]] >= REVIEW_RANK[richer["hardship_review"]], (place, matter, low, high)
+    if extra:
+        key = extra[0]
+        exempted = {**base, "household_monthly_income": high}
+        if key == "abuse_victim":
+            exempted["special_status"] = ["abuse_victim"]
+        else:
+            exempted[key] = True
+        assert RANK[decide(exempted)["decision"]] >= RANK[richer["decision"]], (place, matter, key, high)

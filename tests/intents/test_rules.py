@@ -18,7 +18,7 @@ import yaml
 
 from intents import loader
 from intents.regions import all_regions
-from intents.rules import DECISIONS, HARDSHIP_REVIEWS, OUTPUT_KEYS, _area_key, _wage_index, decide, next_questions
+from intents.rules import DECISIONS, HARDSHIP_REVIEWS, OUTPUT_KEYS, _area_key, _bounds_for, _wage_index, decide, next_questions
 
 # No exemption applies (adult, not disabled, no social assistance, no special status).
 NOEX: dict[str, Any] = {"special_status": [], "receives_assistance": False, "age": 40, "disabled": False}
@@ -59,10 +59,12 @@ CASES: list[Case] = [
          "mandatory", "exempt", True),
     Case("R1 LAL 25(1)(6): trial in absentia", {"matter": CRIM, "criminal_role": "defendant", "criminal_flags": ["absentia_trial"]},
          "mandatory", "exempt", True),
-    Case("R1 LAL 28: compulsory medical, any role", {"matter": CRIM, "criminal_role": "victim", "criminal_flags": ["compulsory_medical"]},
-         "mandatory", "exempt", True),
-    Case("R1 LAL 28: compulsory medical, role unknown", {"matter": CRIM, "criminal_flags": ["compulsory_medical"]},
+    Case("R1 LAL 28 / CPL 304: compulsory medical, the person subject to it", {"matter": CRIM, "criminal_role": "defendant", "criminal_flags": ["compulsory_medical"]},
          "mandatory", "exempt", True, missing=[]),
+    Case("R1 LAL 28 / CPL 304: compulsory medical flag on a victim is not mandatory", {"matter": CRIM, "criminal_role": "victim", "criminal_flags": ["compulsory_medical"], "region": "长春", **NOEX, **NOGROUP, **hh(1000)},
+         "eligible", "passed", missing=[]),
+    Case("R1 LAL 28 / CPL 304: compulsory medical, role unknown → ask the role", {"matter": CRIM, "criminal_flags": ["compulsory_medical"]},
+         "needs_more_info", "unknown", missing=["criminal_role"]),
     Case("R1+R10: mandatory is never pre_aid", {"matter": CRIM, "criminal_role": "suspect", "age": 15, "urgent": ["deadline_within_7_days"]},
          "mandatory", "exempt", True, False),
     Case("R1: the role implies a criminal matter", {"criminal_role": "suspect", "age": 15},
@@ -76,8 +78,8 @@ CASES: list[Case] = [
     # ---------------------------------------------------------------- R2 role unknown
     Case("R2: criminal, role unknown", {"matter": CRIM},
          "needs_more_info", "unknown", missing=["criminal_role"]),
-    Case("R2: role unknown even with a place", {"matter": CRIM, "region": "石狮"},
-         "needs_more_info", "unknown", missing=["criminal_role"]),
+    Case("R2: role unknown even with a place (age is needed whatever the role)", {"matter": CRIM, "region": "石狮"},
+         "needs_more_info", "unknown", missing=["criminal_role", "age"]),
     # ---------------------------------------------------------------- R3 suspect / defendant, hardship path
     Case("R3+LAL 42(2): suspect on social assistance", {"matter": CRIM, "criminal_role": "suspect", "age": 30, "criminal_flags": [], "receives_assistance": True},
          "eligible", "exempt", missing=[]),
@@ -107,9 +109,9 @@ CASES: list[Case] = [
          "eligible", "exempt", missing=[]),
     Case("R5 LAL 32(4): divorce with domestic violence, Changchun", {"matter": "family.divorce", "region": "长春市", "special_status": ["abuse_victim"]},
          "eligible", "exempt"),
-    Case("R5/R6: divorce without abuse is not on the national list", {"matter": "family.divorce", "region": "泉州", "special_status": []},
+    Case("R5/R6 LAL 31: divorce without abuse is not on the national list (Guangdong)", {"matter": "family.divorce", "region": "广东", "special_status": []},
          "not_eligible", "unknown"),
-    Case("R5: divorce in Quanzhou turns only on special_status", {"matter": "family.divorce", "region": "泉州"},
+    Case("R5 LAL 32(4): divorce under the national list turns only on special_status", {"matter": "family.divorce", "region": "广东"},
          "needs_more_info", "unknown", missing=["special_status"]),
     Case("R5 LAL 32(3): state compensation after acquittal", {"matter": "other", "special_status": ["wrongful_conviction"]},
          "eligible", "exempt", missing=[]),
@@ -117,8 +119,8 @@ CASES: list[Case] = [
          "eligible", "exempt"),
     Case("R5 LAL 32(2): good samaritan's injury claim", {"matter": "injury.personal", "region": "泉州", "special_status": ["good_samaritan"]},
          "eligible", "exempt"),
-    Case("R5: a status that does not fit the matter → agency judges", {"matter": "labor.contract", "region": "长春", **{**NOEX, "special_status": ["good_samaritan"]}},
-         "likely_eligible", "exempt"),
+    Case("R5 LAL 32(2): a good samaritan's unrelated labour claim is not exempt", {"matter": "labor.contract", "region": "长春", **{**NOEX, "special_status": ["good_samaritan"]}, **NOGROUP},
+         "needs_more_info", "unknown", missing=["household_size", "household_monthly_income"]),
     Case("R5 LAL 32(4): support claim by an abuse victim", {"matter": "family.support", "special_status": ["abuse_victim"]},
          "eligible", "exempt", missing=[]),
     Case("R5 LAL 32(4): family violence needs nothing else", {"matter": "family.violence"},
@@ -128,13 +130,15 @@ CASES: list[Case] = [
          "not_eligible", "unknown", missing=[]),
     Case("R6: lease not covered in Quanzhou", {"matter": "housing.lease", "region": "泉州"},
          "not_eligible", "unknown"),
-    Case("R6 S-SS §四(一): COVID leases in Shishi → judgment", {"matter": "housing.lease", "region": "石狮"},
-         "likely_eligible", "unknown", missing=[]),
-    Case("R6 S-SS §四(一): land in Shishi → judgment", {"matter": "land", "region": "石狮市"},
+    Case("R6 S-SS §四(一): COVID leases in Shishi → judgment", {"matter": "housing.lease", "region": "石狮", **NOEX, **hh(300)},
+         "likely_eligible", "passed", missing=[]),
+    Case("R6 S-SS §四(一): land in Shishi → judgment", {"matter": "land", "region": "石狮市", **NOEX, **hh(1500)},
          "likely_eligible", "unknown"),
+    Case("R6 S-SS §四(一) + §3.3: a judgment matter in Shishi still asks the income", {"matter": "land", "region": "石狮市", **NOEX},
+         "needs_more_info", "unknown", missing=["household_size", "household_monthly_income"]),
     Case("R6 Jilin: land → judgment, income passes", {"matter": "land", "region": "吉林市", **NOEX, **NOGROUP, **hh(1000)},
          "likely_eligible", "passed"),
-    Case("R6: land not covered in Quanzhou", {"matter": "land", "region": "泉州市"},
+    Case("R6 LAL 31: land not covered under the national list (Guangdong)", {"matter": "land", "region": "广东"},
          "not_eligible", "unknown"),
     Case("R6: personal injury not covered in Guangdong", {"matter": "injury.personal", "region": "广东", "special_status": []},
          "not_eligible", "unknown"),
@@ -142,7 +146,7 @@ CASES: list[Case] = [
          "needs_more_info", "unknown", missing=["special_status"]),
     Case("R6 Jilin: personal injury → judgment", {"matter": "injury.personal", "region": "吉林省", **NOEX, **NOGROUP, **hh(1000)},
          "likely_eligible", "passed"),
-    Case("R6: education → judgment (campus injury)", {"matter": "education", "region": "泉州"},
+    Case("R6: education → judgment (campus injury)", {"matter": "education", "region": "泉州", **NOEX, **hh(1500)},
          "likely_eligible", "unknown", missing=[]),
     Case("R6 LAL 31(7): consumer → injury only, judgment", {"matter": "consumer", "region": "长春", **NOEX, **NOGROUP, **hh(1000)},
          "likely_eligible", "passed"),
@@ -192,18 +196,20 @@ CASES: list[Case] = [
     Case("R7 LAL 42(2): a veteran on 优抚 is exempt", {"matter": "family.support", "region": "长春", "special_status": ["veteran"], "receives_assistance": True},
          "eligible", "exempt", True),
     # ---------------------------------------------------------------- R8 income vs the line
-    Case("R8 S-SS §四(二): Shishi 低保 figure not verified → centre confirms", {"matter": "family.support", "region": "石狮", **NOEX},
+    Case("R8 S-SS §四(二) + §3.3: Shishi between the bounds → centre confirms", {"matter": "family.support", "region": "石狮", **NOEX, **hh(1500)},
          "likely_eligible", "unknown", missing=[]),
-    Case("R8: Shishi, income given, still no figure", {"matter": "family.support", "region": "石狮市", **NOEX, **hh(500, 3)},
+    Case("R8 S-SS §四(二) + §3.3: Shishi, figure unknown, income asked", {"matter": "family.support", "region": "石狮", **NOEX},
+         "needs_more_info", "unknown", missing=["household_size", "household_monthly_income"]),
+    Case("R8 §3.3: Shishi, 500 a head is below 2× the 2018 低保 → passed", {"matter": "family.support", "region": "石狮市", **NOEX, **hh(500, 3)},
+         "eligible", "passed"),
+    Case("R8 §3.3: other Quanzhou districts between the bounds", {"matter": "family.support", "region": "泉州", **NOEX, **hh(1500)},
          "likely_eligible", "unknown"),
-    Case("R8: other Quanzhou districts, figure not verified", {"matter": "family.support", "region": "泉州", **NOEX},
+    Case("R8 §3.3: Jinjiang (Quanzhou district) uses Quanzhou's bounds", {"matter": "family.support", "region": "晋江", **NOEX, **hh(300)},
+         "likely_eligible", "passed"),
+    Case("R8 §3.3: Fujian province fallback, no lower bound", {"matter": "family.support", "region": "福建", **NOEX, **hh(300)},
          "likely_eligible", "unknown"),
-    Case("R8: Jinjiang (Quanzhou district)", {"matter": "family.support", "region": "晋江", **NOEX},
-         "likely_eligible", "unknown"),
-    Case("R8: Fujian province fallback", {"matter": "family.support", "region": "福建", **NOEX},
-         "likely_eligible", "unknown"),
-    Case("R8: Fuzhou", {"matter": "family.support", "region": "福州", **NOEX},
-         "likely_eligible", "unknown"),
+    Case("R8 §3.3: Fuzhou far above the highest plausible line", {"matter": "family.support", "region": "福州", **NOEX, **hh(10000)},
+         "not_eligible", "failed"),
     Case("R8 LAL 34: another province, line not in our data", {"matter": "family.support", "region": "广东", **NOEX},
          "likely_eligible", "unknown", missing=[]),
     Case("R8 Jilin reg. 12: Changchun, clearly below", {"matter": "family.support", "region": "长春", **NOEX, **NOGROUP, **hh(1000, 3)},
@@ -253,7 +259,7 @@ CASES: list[Case] = [
          {"matter": "family.support", "region": "长春", "age": 70, "fixed_income": False},
          "likely_eligible", "exempt", True, missing=[]),
     # ---------------------------------------------------------------- R9 priority
-    Case("R9: veteran", {"matter": "labor.contract", "region": "石狮", "special_status": ["veteran"]},
+    Case("R9: veteran", {"matter": "labor.contract", "region": "石狮", **{**NOEX, "special_status": ["veteran"]}, **hh(1500)},
          "likely_eligible", "unknown", True),
     Case("R9: disabled", {"matter": "housing.lease", "region": "长春", "disabled": True},
          "not_eligible", "unknown", True),
@@ -368,8 +374,8 @@ def test_pre_aid_reason_cites_lal_44() -> None:
 
 
 def test_unknown_figure_reason_names_the_centre() -> None:
-    out = decide({"matter": "family.support", "region": "石狮", **NOEX})
-    assert any("石狮市法律援助中心确认" in r for r in out["reasons"])
+    out = decide({"matter": "family.support", "region": "石狮", **NOEX, **hh(1500)})
+    assert any("以石狮市法律援助中心核定的标准为准" in r for r in out["reasons"])
 
 
 def test_unrecognised_place_reason() -> None:
@@ -396,9 +402,14 @@ def test_every_region_gives_a_decision(region: Any) -> None:
     facts = {"matter": "family.support", "region": region.name, **NOEX, **NOGROUP, **hh(300)}
     out = decide(facts)
     kind = loader.section("hardship", "schemes")[region.hardship]["kind"]
+    scheme = loader.section("hardship", "schemes")[region.hardship]
     if kind == "min_wage":  # Jilin: 300 yuan a head is below every minimum wage
         assert (out["decision"], out["hardship_review"]) == ("eligible", "passed")
-    else:  # no verified figure in the tables: the local centre confirms (never a guess)
+    elif kind == "dibao_multiple" and _bounds_for(region) is not None and _bounds_for(region)[0] is not None:
+        # facts §3.3: below 2× the lowest sourced 低保 bound → passed (likely where the rule is unverified)
+        assert out["hardship_review"] == "passed"
+        assert out["decision"] == ("eligible" if scheme.get("certain") else "likely_eligible")
+    else:  # no verified figure and no lower bound: the local centre confirms (never a guess)
         assert (out["decision"], out["hardship_review"]) == ("likely_eligible", "unknown")
     assert out["missing"] == []
 
@@ -465,8 +476,8 @@ def test_a_current_dibao_figure_is_used(tables_copy: Path) -> None:
     assert decide({**base, **hh(1600, 2)})["decision"] == "likely_eligible"     # on the line
     assert decide({**base, **hh(3000, 2)})["decision"] == "not_eligible"        # far above
     assert decide(base)["missing"] == ["household_size", "household_monthly_income"]
-    quanzhou = decide({"matter": "family.support", "region": "泉州", **NOEX, **hh(100)})
-    assert quanzhou["hardship_review"] == "unknown"  # 石狮's figure is not used for 泉州
+    quanzhou = decide({"matter": "family.support", "region": "泉州", **NOEX, **hh(1500)})
+    assert quanzhou["hardship_review"] == "unknown"  # 石狮's figure (line 1600) is not used for 泉州
 
 
 def test_quanzhou_default_rule_is_only_likely(tables_copy: Path) -> None:
@@ -483,7 +494,7 @@ def test_historical_and_null_figures_are_never_used(tables_copy: Path) -> None:
         {"region": "石狮市", "urban_monthly": None, "rural_monthly": None, "status": "current"},
         {"region": "石狮市", "urban_monthly": 700, "rural_monthly": None, "status": "current"},
     ])
-    out = decide({"matter": "family.support", "region": "石狮", **NOEX, **hh(100)})
+    out = decide({"matter": "family.support", "region": "石狮", **NOEX, **hh(1500)})  # a 630 line would fail it
     assert (out["decision"], out["hardship_review"]) == ("likely_eligible", "unknown")
 
 
@@ -497,8 +508,12 @@ def test_a_guidance_floor_only_proves_a_pass(tables_copy: Path) -> None:
 
 def test_no_dibao_table_at_all(tables_copy: Path) -> None:
     (tables_copy / "dibao.yaml").unlink()
-    out = decide({"matter": "family.support", "region": "石狮", **NOEX, **hh(100)})
+    out = decide({"matter": "family.support", "region": "石狮", **NOEX, **hh(1500)})
     assert (out["decision"], out["hardship_review"]) == ("likely_eligible", "unknown")
+    (tables_copy / "dibao_bounds.yaml").unlink()
+    loader.clear_cache()
+    out = decide({"matter": "family.support", "region": "石狮", **NOEX, **hh(100)})
+    assert (out["decision"], out["hardship_review"]) == ("likely_eligible", "unknown")  # no bounds: never a guess
 
 
 def test_no_minimum_wage_table_means_the_centre_confirms(tables_copy: Path) -> None:
