@@ -49,6 +49,8 @@ def ask_once(session, kb, text: str) -> dict:
         base.update(code=hits[0].code, answer=entry.short_answer if entry else "", question=hits[0].question)
     elif result.status == "clarify":
         base.update(code=hits[0].code, answer=clarify_text(result), question=hits[0].question)
+    elif result.status == "topic":  # a legal question no entry answers: the topic's general answer
+        base.update(code=result.code, faq_id=None, answer=kb.topic_answer(result.code))
     elif result.status == "offtopic":
         base.update(answer=T("offtopic"))
     else:

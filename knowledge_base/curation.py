@@ -26,9 +26,9 @@ from .privacy import mask_personal_data
 from .service import KnowledgeService
 from .triage import Group, Question, group_questions
 
-QUEUE_REASONS = ("unsure", "low_confidence", "unhelpful")
-REASON_NAMES = {"unsure": "答不上", "low_confidence": "没把握（让用户选）", "unhelpful": "用户说没用",
-                "offtopic": "判为无关"}
+QUEUE_REASONS = ("unsure", "topic", "low_confidence", "unhelpful")
+REASON_NAMES = {"unsure": "答不上", "topic": "没有对应条目（给了该类总回答）", "low_confidence": "没把握（让用户选）",
+                "unhelpful": "用户说没用", "offtopic": "判为无关"}
 STATUS_NAMES = {"open": "待处理", "alternative": "已加为问法", "new_entry": "已新建条目", "offtopic": "已标为无关",
                 "dismissed": "已忽略"}
 
