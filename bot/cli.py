@@ -206,7 +206,7 @@ def _kb_import(args) -> int:
         from knowledge_base.curation import run_guard
 
         guard = run_guard(session, _kb(), versions.draft_content(session))
-        print(f"准确率检查：主题判断正确 {guard.before_correct} → {guard.after_correct}（共 {guard.in_domain} 题），"
+        print(f"准确率检查（{guard.dataset}）：主题判断正确 {guard.before_correct} → {guard.after_correct}（共 {guard.in_domain} 题），"
               f"无关问题拒绝 {guard.before_rejected} → {guard.after_rejected}")
         if guard.dropped and not args.yes:
             for c in guard.broken[:30]:

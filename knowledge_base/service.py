@@ -148,7 +148,8 @@ class KnowledgeService:
         except ImportError:  # scikit-learn is a training-time dependency only
             log.warning("scikit-learn is not installed: the topic model is not retrained")
             return None
-        model = train(entries, negatives, seg, self.cache_dir)
+        shipped = self.shipped_model()
+        model = train(entries, negatives, seg, self.cache_dir, temperature=shipped.temperature if shipped else None)
         if path is not None:
             try:
                 model.save(path)
@@ -201,19 +202,27 @@ class KnowledgeService:
         finally:
             self._lock.release()
 
-    def index_for(self, content: "KbContent") -> MatchIndex:
-        """An index over unpublished content (the drafts, an old version), kept for reuse."""
+    def index_for(self, content: "KbContent", retrain: bool = False) -> MatchIndex:
+        """An index over unpublished content (the drafts, an old version), kept for reuse.
+
+        retrain: with the topic model trained on this very content (the accuracy guard
+        before a publish); otherwise the nearest model at hand stands in (the tester).
+        """
         key = content.fingerprint
+        model = self.retrain(content) if retrain else None
         found = self._others.get(key)
-        if found is not None:
+        if found is not None and (model is None or found.topic_model is model):
             return found
         with self._other_lock:
             found = self._others.get(key)
             if found is None:
                 found = self.build(content, stamp="draft")
-                while len(self._others) >= 2:
-                    self._others.pop(next(iter(self._others)))
-                self._others[key] = found
+            if model is not None and found.topic_model is not model:
+                found = dataclasses.replace(found, topic_model=model)
+            self._others.pop(key, None)
+            while len(self._others) >= 2:
+                self._others.pop(next(iter(self._others)))
+            self._others[key] = found
         return found
 
     def predictions(self, index: MatchIndex, key: str, rows: list[dict]) -> list[str]:

@@ -232,7 +232,8 @@ class FeatureCache:
             pass
 
 
-def fit(data: list[tuple[str, str, float]], feats: FeatureCache, digest: str, trained_on: str = "") -> TopicModel:
+def fit(data: list[tuple[str, str, float]], feats: FeatureCache, digest: str, trained_on: str = "",
+        temperature: float | None = None) -> TopicModel:
     """A linear SVM on sublinear TF-IDF rows, then a softmax temperature from held-out folds.
 
     liblinear trains in about a second where multinomial logistic regression took minutes
@@ -266,7 +267,8 @@ def fit(data: list[tuple[str, str, float]], feats: FeatureCache, digest: str, tr
     def model() -> LinearSVC:
         return LinearSVC(C=Hyper.C, class_weight=None, random_state=SEED)
 
-    temperature = _temperature(x, y, sw, model)
+    if temperature is None:  # fitted on held-out folds (3 extra fits); a publish reuses the shipped one
+        temperature = _temperature(x, y, sw, model)
     clf = model().fit(x, y, sample_weight=sw)
     weights = clf.coef_.T.astype(np.float32)
     bias = clf.intercept_.astype(np.float32)
@@ -300,8 +302,12 @@ def _temperature(x, y, sw, model) -> float:
 # ------------------------------------------------------------------ entry points
 
 def train(entries: Sequence[dict], negatives: Sequence[str], segmenter: Segmenter,
-          cache_dir: Path | None = None, use_real: bool = True) -> TopicModel:
-    """A model for this content: the curated phrasings, plus the real corpus when it is there."""
+          cache_dir: Path | None = None, use_real: bool = True, temperature: float | None = None) -> TopicModel:
+    """A model for this content: the curated phrasings, plus the real corpus when it is there.
+
+    temperature: reuse a known one (a publish reuses the shipped model's: one fit, a few
+    seconds) instead of fitting it on held-out folds.
+    """
     from .content_files import load_taxonomy, load_topic_answers
 
     known = set(load_taxonomy()) | set(load_topic_answers())  # a topic with a general answer can be taught
@@ -311,7 +317,8 @@ def train(entries: Sequence[dict], negatives: Sequence[str], segmenter: Segmente
     n_real = len(data) - sum(1 + len(e.get("alternatives", [])) for e in entries) - len(negatives)
     note = (f"{len(entries)} entries, {len(negatives)} off-topic examples, "
             f"{n_real} weakly labelled real questions")
-    return fit(data, FeatureCache(cache_dir, segmenter), content_digest(entries, negatives, segmenter.lexicon), note)
+    return fit(data, FeatureCache(cache_dir, segmenter), content_digest(entries, negatives, segmenter.lexicon), note,
+               temperature)
 
 
 def main(argv: list[str] | None = None) -> int:
