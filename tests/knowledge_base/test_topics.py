@@ -278,3 +278,11 @@ def test_a_publish_retrains_the_topic_model_on_what_is_published(console_app, no
     digest = content_digest([dict(e) for e in content.entries], list(content.offtopic), kb.index_for(content).segmenter.lexicon)
     assert served.digest == digest != kb.shipped_model().digest
     assert (kb.cache_dir / f"topics-{digest}.npz").exists()  # other workers load it instead of training again
+
+
+def test_the_console_tester_explains_a_topic_answer(topic_index):
+    from knowledge_base.explain import explain
+
+    ex = explain("我爸去世了没留遗嘱，老家的房子兄弟姐妹几个怎么分遗产", topic_index)
+    assert ex.status == "topic" and "总回答" in ex.status_name
+    assert ex.topics[0][0] == "family.inheritance" and ex.topics[0][1] > ex.topics[1][1]
