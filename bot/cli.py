@@ -50,7 +50,7 @@ def ask_once(session, kb, text: str) -> dict:
     elif result.status == "clarify":
         base.update(code=hits[0].code, answer=clarify_text(result), question=hits[0].question)
     elif result.status == "topic":  # a legal question no entry answers: the topic's general answer
-        base.update(code=result.code, faq_id=None, answer=kb.topic_answer(result.code))
+        base.update(code=result.code, faq_id=None, score=result.topic_p, answer=kb.topic_answer(result.code))
     elif result.status == "offtopic":
         base.update(answer=T("offtopic"))
     else:
