@@ -49,6 +49,8 @@ def ask_once(session, kb, text: str) -> dict:
         base.update(code=hits[0].code, answer=entry.short_answer if entry else "", question=hits[0].question)
     elif result.status == "clarify":
         base.update(code=hits[0].code, answer=clarify_text(result), question=hits[0].question)
+    elif result.status == "topic":  # a legal question no entry answers: the topic's general answer
+        base.update(code=result.code, faq_id=None, score=result.topic_p, answer=kb.topic_answer(result.code))
     elif result.status == "offtopic":
         base.update(answer=T("offtopic"))
     else:
@@ -204,7 +206,7 @@ def _kb_import(args) -> int:
         from knowledge_base.curation import run_guard
 
         guard = run_guard(session, _kb(), versions.draft_content(session))
-        print(f"准确率检查：主题判断正确 {guard.before_correct} → {guard.after_correct}（共 {guard.in_domain} 题），"
+        print(f"准确率检查（{guard.dataset}）：主题判断正确 {guard.before_correct} → {guard.after_correct}（共 {guard.in_domain} 题），"
               f"无关问题拒绝 {guard.before_rejected} → {guard.after_rejected}")
         if guard.dropped and not args.yes:
             for c in guard.broken[:30]:

@@ -502,6 +502,7 @@ def _from_knowledge_base(ctx: DialogContext, state: dict, inbound: Inbound) -> O
         kb_store.record_unanswered(ctx.session, inbound.text, "low_confidence", inbound.channel,
                                    top.faq_id, top.score)
         return Outbound(clarify_text(result), code=result.code, options=[h.question for h in result.choices])
+    if result.status == "topic": return Outbound(ctx.kb.topic_reply(ctx.session, inbound.text, result, inbound.channel), code=result.code)  # noqa: E501,E701 - legal, no entry fits: the topic's general answer
     if result.status == "offtopic":
         # Not a legal question: say what the bot is for, without any legal content.
         kb_store.record_unanswered(ctx.session, inbound.text, "offtopic", inbound.channel, None, None)

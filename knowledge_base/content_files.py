@@ -5,6 +5,7 @@ not necessarily the people who wrote the loader.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,6 +78,30 @@ def load_offtopic(content_dir: Path = CONTENT_DIR) -> list[str]:
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [str(p).strip() for p in data.get("phrases", []) if str(p).strip()]
+
+
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff1f"
+_FOLD_SPACE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+
+
+@lru_cache(maxsize=4)
+def load_topic_answers(content_dir: Path = CONTENT_DIR) -> dict[str, str]:
+    """Topic code → its general answer (content/topic_answers.yaml), the common tail appended.
+
+    YAML folds a long line into spaces; between two Chinese characters a space is a
+    typo a citizen would see, so it is removed (a space beside 12348 stays).
+    """
+    path = content_dir / "topic_answers.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    tail = _FOLD_SPACE.sub("", str(data.get("tail") or "").strip())
+    out = {}
+    for code, text in (data.get("answers") or {}).items():
+        body = _FOLD_SPACE.sub("", str(text or "").strip())
+        if body:
+            out[str(code)] = f"{body}\n{tail}" if tail else body
+    return out
 
 
 @lru_cache(maxsize=4)

@@ -16,8 +16,8 @@ from .index import OFFTOPIC_CODE, OFFTOPIC_PREFIX, MatchIndex, analyze
 from .match import DEFAULT_THRESHOLDS, Thresholds, match, rank
 from .normalize import normalize
 
-STATUS_NAMES = {"answer": "直接回答", "clarify": "请用户选择", "unsure": "答不上（记入待解答）",
-                "offtopic": "判为无关（不回答法律内容）"}
+STATUS_NAMES = {"answer": "直接回答", "clarify": "请用户选择", "topic": "没有对应条目，给该类总回答（记入待解答）",
+                "unsure": "答不上（记入待解答）", "offtopic": "判为无关（不回答法律内容）"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class Explanation:
     code: str
     candidates: tuple[Candidate, ...]
     thresholds: Thresholds
+    topics: tuple[tuple[str, float], ...] = ()  # the topic model's three likeliest topics (code, P)
 
     @property
     def status_name(self) -> str:
@@ -124,6 +125,10 @@ def explain(text: str, index: MatchIndex, phrasings: Mapping[str, Sequence[str]]
         cands.append(Candidate(i, h.faq_id, h.code, h.question, h.score, h.cosine, h.fuzz, h.matched, wording,
                                shared, h.faq_id in shown, is_off))
     cues = tuple(c for c in seg.lexicon.cues if c in canonical.replace("告诉", ""))
+    topics: tuple[tuple[str, float], ...] = ()
+    if index.topic_model is not None and canonical.strip():
+        post = index.topic_model.posterior(tokens, canonical)
+        topics = tuple((c, round(p, 3)) for c, p in sorted(post.items(), key=lambda cp: -cp[1])[:3])
     return Explanation(text=text, normalized=norm, canonical=canonical, rewrites=tuple(rewrites),
                        tokens=tuple(tokens), cues=cues, status=result.status, code=result.code,
-                       candidates=tuple(cands), thresholds=th)
+                       candidates=tuple(cands), thresholds=th, topics=topics)

@@ -1,6 +1,7 @@
 """The accuracy guard: the development question set, before and after a change.
 
-Publishing runs knowledge_base/eval/dev.jsonl through the published index and through
+Publishing runs the real dev set (knowledge_base/eval/real/, or knowledge_base/eval/dev.jsonl
+when the real text is not on this machine) through the published index and through
 the index of what is about to be published, and compares per topic. A drop anywhere
 (a topic, the overall in-domain accuracy, or off-topic rejection) has to be confirmed,
 and the questions whose answer changed are listed by name. Pure over predictions.
@@ -54,6 +55,7 @@ class GuardReport:
     after_rejected: int
     topics: tuple[TopicRow, ...] = ()
     changed: tuple[ChangedQuestion, ...] = field(default_factory=tuple)
+    dataset: str = ""  # which questions were run (real dev set, or the written one when real text is absent)
 
     @property
     def before_top1(self) -> float:
@@ -80,7 +82,7 @@ class GuardReport:
         """Kept with the version: the figures that were on screen when it was published."""
         return {"in_domain": self.in_domain, "before": self.before_correct, "after": self.after_correct,
                 "offtopic": self.offtopic, "before_rejected": self.before_rejected,
-                "after_rejected": self.after_rejected, "dropped": self.dropped,
+                "after_rejected": self.after_rejected, "dropped": self.dropped, "dataset": self.dataset,
                 "dropped_topics": [t.code for t in self.dropped_topics], "broken": len(self.broken)}
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from .segment import Segmenter
 from .normalize import normalize
+
+if TYPE_CHECKING:
+    from .topic_model import TopicModel
 
 WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.45
@@ -99,6 +102,7 @@ class MatchIndex:
     code_loglik: TopicLikelihoods = field(default_factory=lambda: TopicLikelihoods([], np.zeros((0, 0))))
     stamp: str = ""
     by_id: dict[str, int] = field(default_factory=dict)
+    topic_model: "TopicModel | None" = None  # learned P(topic | message); None = retrieval alone
 
     def __post_init__(self) -> None:
         self.by_id = {e.faq_id: i for i, e in enumerate(self.entries)}
@@ -139,7 +143,7 @@ OFFTOPIC_PREFIX = "offtopic-"
 
 
 def build_index(raw_entries: list[dict], segmenter: Segmenter, stamp: str = "",
-                negatives: Sequence[str] = ()) -> MatchIndex:
+                negatives: Sequence[str] = (), topic_model: "TopicModel | None" = None) -> MatchIndex:
     """raw_entries: dicts with faq_id, code, question, alternatives, short_answer, follow_up.
 
     negatives: off-topic messages (content/offtopic.yaml). They are indexed as entries of
@@ -213,7 +217,7 @@ def build_index(raw_entries: list[dict], segmenter: Segmenter, stamp: str = "",
                       idf=idf, entry_postings=_postings(enumerate(entry_feats), idf), codes=codes,
                       code_postings=_postings(enumerate(code_feats), idf),
                       entry_code=np.asarray([code_idx[e.code] for e in entries], dtype=np.int32),
-                      code_loglik=_topic_likelihoods(code_feats), stamp=stamp)
+                      code_loglik=_topic_likelihoods(code_feats), stamp=stamp, topic_model=topic_model)
 
 
 def _topic_likelihoods(code_feats: list[Counter[str]], alpha: float = 0.1) -> TopicLikelihoods:

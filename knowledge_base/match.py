@@ -16,7 +16,10 @@ from rapidfuzz import fuzz
 from .index import OFFTOPIC_CODE, MatchIndex, analyze, features, query_vector, topic_posterior
 from .normalize import to_simplified_halfwidth
 
-Status = Literal["answer", "clarify", "unsure", "offtopic"]
+# answer: one entry; clarify: a numbered menu of entries that truly compete; topic: a legal
+# question no entry answers, given its topic's general answer; unsure: legal-looking but no
+# topic is clear; offtopic: not a legal question.
+Status = Literal["answer", "clarify", "topic", "unsure", "offtopic"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,16 @@ class Thresholds:
     entry_weight: float = 1.5  # cosine with the whole entry (all its phrasings)
     topic_weight: float = 2.0  # cosine with the whole topic (all its entries)
     bayes_weight: float = 0.05  # naive-Bayes topic posterior, used to order (not to accept) candidates
+    # With the learned topic model (index.topic_model); tuned on the real dev set.
+    prior_weight: float = 0.3   # P(topic) added to an entry's score when choosing and ordering candidates
+    other_reject: float = 0.5   # P(other) at or above: not a legal question
+    other_near_offtopic: float = 0.25  # the bar when the nearest phrasing is an off-topic example
+    other_no_cue: float = 0.35  # the bar when the message has no legal cue word
+    agree_answer: float = 0.1   # retrieval score that answers when the topic model picks the same topic
+    disagree_min: float = 0.05  # below this P(topic) a strong retrieval hit is not trusted either
+    topic_min: float = 0.2      # P(topic) needed to give that topic's general answer
+    compete_p: float = 0.25     # a close entry of another topic competes only if that topic is this likely
+    exact: float = 0.9          # rapidfuzz ratio with a curated phrasing: the curators' word beats the model
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -48,6 +61,7 @@ class Hit:
     cosine: float
     fuzz: float
     matched: str  # the phrasing (canonical form) that matched best
+    prior: float = 0.0  # P(this entry's topic | message) from the topic model (0 without one)
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,8 @@ class MatchResult:
     normalized: str
     canonical: str
     tokens: list[str] = field(default_factory=list)
+    topic: str | None = None   # the topic model's best legal topic (None without a model)
+    topic_p: float = 0.0       # its probability
 
     @property
     def top(self) -> Hit | None:
@@ -65,6 +81,8 @@ class MatchResult:
     @property
     def code(self) -> str:
         """The topic reported to the outside: `other` when nothing matched well enough."""
+        if self.status == "topic":
+            return self.topic or "other"
         return self.hits[0].code if self.hits and self.status in ("answer", "clarify") else "other"
 
     @property
@@ -106,8 +124,9 @@ def _accumulate(qv: dict[str, float], postings, size: int) -> np.ndarray:
     return out
 
 
-def _cosine_scores(text: str, index: MatchIndex) -> tuple[_Scores, str, str, list[str]]:
-    norm, canonical, tokens = analyze(text, index.segmenter)
+def _cosine_scores(text: str, index: MatchIndex,
+                   analysed: tuple[str, str, list[str]] | None = None) -> tuple[_Scores, str, str, list[str]]:
+    norm, canonical, tokens = analysed or analyze(text, index.segmenter)
     qv = query_vector(features(tokens, canonical), index)
     scores = _Scores(_accumulate(qv, index.postings, len(index.doc_texts)),
                      _accumulate(qv, index.entry_postings, len(index.entries)),
@@ -115,14 +134,18 @@ def _cosine_scores(text: str, index: MatchIndex) -> tuple[_Scores, str, str, lis
     return scores, norm, canonical, tokens
 
 
-def _rank(scores: _Scores, canonical: str, index: MatchIndex, th: Thresholds) -> list[Hit]:
+def _rank(scores: _Scores, canonical: str, index: MatchIndex, th: Thresholds,
+          prior: np.ndarray | None = None) -> list[Hit]:
+    """prior: P(topic) per index code; it helps choose the candidates (entries of likely
+    topics first) but is not part of a hit's score, so the thresholds keep their meaning."""
     if not len(index.entries) or not canonical:
         return []
     doc_scores = scores.docs
     best_phrasing = np.maximum.reduceat(doc_scores, index.entry_starts)
     entry_scores = best_phrasing + th.entry_weight * scores.entries + th.topic_weight * scores.topics[index.entry_code]
+    choose = entry_scores if prior is None else entry_scores + th.prior_weight * prior[index.entry_code]
     k = min(th.candidates, len(entry_scores))
-    cand = np.argpartition(-entry_scores, k - 1)[:k]
+    cand = np.argpartition(-choose, k - 1)[:k]
     cand = cand[entry_scores[cand] > 0]
     hits: list[Hit] = []
     n_docs = len(index.doc_texts)
@@ -139,7 +162,8 @@ def _rank(scores: _Scores, canonical: str, index: MatchIndex, th: Thresholds) ->
         score = (th.cosine_weight * blended + (1 - th.cosine_weight) * fz) / top_possible
         entry = index.entries[e]
         hits.append(Hit(entry.faq_id, entry.code, entry.question, round(score, 4), round(cos, 4),
-                        round(fz, 4), index.doc_texts[best_doc]))
+                        round(fz, 4), index.doc_texts[best_doc],
+                        0.0 if prior is None else round(float(prior[index.entry_code[e]]), 4)))
     hits.sort(key=lambda h: h.score, reverse=True)
     if th.code_bonus and hits:
         hits = _topic_support(hits, th.code_bonus)
@@ -156,22 +180,24 @@ def _topic_support(hits: list[Hit], bonus: float) -> list[Hit]:
         seen.add(h.code)
     out = [Hit(h.faq_id, h.code, h.question,
                round((h.score + bonus * second_of_code.get(h.code, 0.0)) / (1 + bonus), 4),
-               h.cosine, h.fuzz, h.matched) for h in hits]
+               h.cosine, h.fuzz, h.matched, h.prior) for h in hits]
     out.sort(key=lambda h: h.score, reverse=True)
     return out
 
 
-def rank(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> tuple[list[Hit], str, str, list[str]]:
+def rank(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS,
+         analysed: tuple[str, str, list[str]] | None = None,
+         prior: np.ndarray | None = None) -> tuple[list[Hit], str, str, list[str]]:
     """All candidate hits, best first, combining the whole message and its last clause."""
-    doc_scores, norm, canonical, tokens = _cosine_scores(text, index)
-    hits = _rank(doc_scores, canonical, index, th)
+    doc_scores, norm, canonical, tokens = _cosine_scores(text, index, analysed)
+    hits = _rank(doc_scores, canonical, index, th, prior)
     tail = _last_clause(text)
     if tail:
         t_scores, _, t_canonical, _ = _cosine_scores(tail, index)
         merged: dict[str, Hit] = {h.faq_id: h for h in hits}
-        for h in _rank(t_scores, t_canonical, index, th):
+        for h in _rank(t_scores, t_canonical, index, th, prior):
             # a little less trust in the tail alone: it lost the story's context
-            h = Hit(h.faq_id, h.code, h.question, round(h.score * 0.95, 4), h.cosine, h.fuzz, h.matched)
+            h = Hit(h.faq_id, h.code, h.question, round(h.score * 0.95, 4), h.cosine, h.fuzz, h.matched, h.prior)
             if h.faq_id not in merged or merged[h.faq_id].score < h.score:
                 merged[h.faq_id] = h
         hits = sorted(merged.values(), key=lambda h: h.score, reverse=True)
@@ -212,6 +238,8 @@ def reorder_by_topic(hits: list[Hit], posterior: dict[str, float], weight: float
 
 
 def match(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> MatchResult:
+    if index.topic_model is not None:
+        return match_with_topics(text, index, th)
     hits, norm, canonical, tokens = rank(text, index, th)
     status, shown = decide_status(hits, th, index.segmenter.lexicon.has_cue(canonical))
     if status in ("answer", "clarify") and th.bayes_weight and index.code_loglik:
@@ -220,3 +248,58 @@ def match(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> 
         shown = reorder_by_topic(shown if status == "clarify" else [h for h in hits if h.code != OFFTOPIC_CODE][:6],
                                  posterior, th.bayes_weight)[:3]
     return MatchResult(status=status, hits=shown, normalized=norm, canonical=canonical, tokens=tokens)
+
+
+def match_with_topics(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THRESHOLDS) -> MatchResult:
+    """Decide with the topic model beside retrieval.
+
+    1. Not legal only when the model says so (P(other) high), with a lower bar when the
+       nearest phrasing is an off-topic example or the message has no legal cue word.
+    2. Otherwise rank entries within the likely topics. When the model and retrieval agree
+       on the topic, a moderate retrieval score is enough to answer; a menu is offered only
+       when an entry of another, also likely, topic scores as well.
+    3. A legal question no entry answers well gets its topic's general answer (`topic`);
+       `unsure` is left for a legal-looking message whose topic is unclear.
+    """
+    model = index.topic_model
+    assert model is not None
+    analysed = analyze(text, index.segmenter)
+    norm, canonical, tokens = analysed
+    if not canonical.strip():
+        return MatchResult(status="unsure", hits=[], normalized=norm, canonical=canonical, tokens=tokens)
+    posterior = model.posterior(tokens, canonical)
+    prior = np.asarray([posterior.get(c, 0.0) for c in index.codes], dtype=np.float32)
+    hits, norm, canonical, tokens = rank(text, index, th, analysed, prior)
+    legal_topics = {c: p for c, p in posterior.items() if c != OFFTOPIC_CODE}
+    topic = max(legal_topics, key=legal_topics.get) if legal_topics else None
+    topic_p = legal_topics.get(topic, 0.0) if topic else 0.0
+    p_other = posterior.get(OFFTOPIC_CODE, 0.0)
+    near_offtopic = bool(hits) and hits[0].code == OFFTOPIC_CODE and hits[0].score >= th.floor
+    has_cue = index.segmenter.lexicon.has_cue(canonical)
+    legal_hits = sorted((h for h in hits if h.code != OFFTOPIC_CODE),
+                        key=lambda h: h.score + th.prior_weight * h.prior, reverse=True)
+
+    def result(status: Status, shown: list[Hit]) -> MatchResult:
+        return MatchResult(status=status, hits=shown, normalized=norm, canonical=canonical, tokens=tokens,
+                           topic=topic, topic_p=round(topic_p, 4))
+
+    if (p_other >= th.other_reject or (near_offtopic and p_other >= th.other_near_offtopic)
+            or (not has_cue and p_other >= th.other_no_cue)):
+        return result("offtopic", legal_hits[:3])
+    exact = [h for h in legal_hits if h.fuzz >= th.exact]
+    if exact:
+        best = max(exact, key=lambda h: h.fuzz)
+        return result("answer", [best, *[h for h in legal_hits if h is not best]][:3])
+    top = legal_hits[0] if legal_hits else None
+    if top is not None:
+        agree = top.code == topic
+        bar = th.agree_answer if agree else th.answer
+        if top.score >= bar and (agree or top.prior >= th.disagree_min):
+            rivals = [h for h in legal_hits[1:3] if h.code != top.code and top.score - h.score <= th.margin
+                      and h.prior >= th.compete_p]
+            return result("clarify", [top, *rivals]) if rivals else result("answer", legal_hits[:3])
+    if topic is not None and topic_p >= th.topic_min:
+        return result("topic", legal_hits[:3])
+    if top is not None and top.score >= th.floor:
+        return result("clarify", legal_hits[:3])
+    return result("unsure", legal_hits[:3])

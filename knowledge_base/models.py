@@ -63,7 +63,7 @@ class UnansweredQuestion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     text: Mapped[str] = mapped_column(Text)
     normalized: Mapped[str] = mapped_column(Text, default="")
-    reason: Mapped[str] = mapped_column(String(32), default="unsure")  # unsure | low_confidence | unhelpful | offtopic
+    reason: Mapped[str] = mapped_column(String(32), default="unsure")  # unsure | topic | low_confidence | unhelpful | offtopic
     best_faq_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     best_score: Mapped[float | None] = mapped_column(nullable=True)
     channel: Mapped[str] = mapped_column(String(16), default="wechat")

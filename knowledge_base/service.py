@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import pickle
 import threading
@@ -25,8 +26,11 @@ if TYPE_CHECKING:
     from .content import KbContent
 from .match import DEFAULT_THRESHOLDS, MatchResult, Thresholds, match
 from .segment import PinyinTable, Segmenter, build_pinyin_table
+from .topic_model import SHIPPED_MODEL, TopicModel
 
-INDEX_FORMAT = 4  # bump when MatchIndex's fields or the features change
+INDEX_FORMAT = 5  # bump when MatchIndex's fields or the features change
+
+log = logging.getLogger(__name__)
 
 
 def load_pinyin_table(cache_dir: Path | None) -> PinyinTable:
@@ -66,6 +70,8 @@ class KnowledgeService:
         self._current: tuple[int, MatchIndex] | None = None  # (version, index): swapped as one reference
         self._others: dict[str, MatchIndex] = {}  # content fingerprint → index (drafts, restore previews)
         self._predictions: dict[str, list[str]] = {}
+        self._models: dict[str, TopicModel] = {}  # content digest → topic model
+        self._shipped: TopicModel | None | bool = False  # False: not read yet
         self._lock = threading.Lock()
         self._other_lock = threading.Lock()
 
@@ -88,12 +94,91 @@ class KnowledgeService:
         return base
 
     def build(self, content: "KbContent", stamp: str = "", disk_cache: bool = False) -> MatchIndex:
-        """An index over any content, with a segmenter of its own lexicon."""
+        """An index over any content, with a segmenter of its own lexicon and its topic model."""
         seg = self._base_for(self._lexicon or content.lexicon.lexicon()).fork()
         entries = [dict(e) for e in content.entries]
         if disk_cache:
-            return self._cached_build(entries, list(content.offtopic), stamp, seg)
-        return build_index(entries, seg, stamp=stamp, negatives=list(content.offtopic))
+            index = self._cached_build(entries, list(content.offtopic), stamp, seg)
+        else:
+            index = build_index(entries, seg, stamp=stamp, negatives=list(content.offtopic))
+        return dataclasses.replace(index, topic_model=self.topic_model_for(entries, list(content.offtopic), seg))
+
+    # ------------------------------------------------------------ topic model
+
+    def shipped_model(self) -> TopicModel | None:
+        """The arrays in the repository (python -m knowledge_base.train), read once."""
+        if self._shipped is False:
+            self._shipped = TopicModel.load(SHIPPED_MODEL)
+            if self._shipped is None:
+                log.warning("no topic model at %s: matching by retrieval alone", SHIPPED_MODEL)
+        return self._shipped or None
+
+    def _model_path(self, digest: str) -> Path | None:
+        return self.cache_dir / f"topics-{digest}.npz" if self.cache_dir else None
+
+    def topic_model_for(self, entries: list[dict], negatives: list[str], seg: Segmenter,
+                        retrain: bool = False) -> TopicModel | None:
+        """The model trained on exactly this content: shipped, cached after a publish, or
+        (retrain=True) trained now. Without one, the shipped model stands in: a few edited
+        phrasings do not change what a topic is about, and the next publish retrains."""
+        from .train import content_digest
+
+        digest = content_digest(entries, negatives, seg.lexicon)
+        found = self._models.get(digest)
+        if found is not None:
+            return found
+        shipped = self.shipped_model()
+        if shipped is not None and shipped.digest == digest:
+            return shipped
+        path = self._model_path(digest)
+        found = TopicModel.load(path) if path is not None and path.exists() else None
+        if found is None and retrain:
+            found = self._train(entries, negatives, seg, path)
+        if found is None:
+            return shipped
+        while len(self._models) >= 3:
+            self._models.pop(next(iter(self._models)))
+        self._models[digest] = found
+        return found
+
+    def _train(self, entries: list[dict], negatives: list[str], seg: Segmenter,
+               path: Path | None) -> TopicModel | None:
+        try:
+            from .train import train
+        except ImportError:  # scikit-learn is a training-time dependency only
+            log.warning("scikit-learn is not installed: the topic model is not retrained")
+            return None
+        shipped = self.shipped_model()
+        model = train(entries, negatives, seg, self.cache_dir, temperature=shipped.temperature if shipped else None)
+        if path is not None:
+            try:
+                model.save(path)
+                _prune(path.parent, keep=4, pattern="topics-*.npz")
+            except OSError:
+                pass
+        return model
+
+    def retrain(self, content: "KbContent") -> TopicModel | None:
+        """Train the topic model for content about to be published (seconds); cached on disk so
+        every worker loads it when the new version goes live."""
+        seg = self._base_for(self._lexicon or content.lexicon.lexicon()).fork()
+        entries = [dict(e) for e in content.entries]
+        return self.topic_model_for(entries, list(content.offtopic), seg, retrain=True)
+
+    def topic_answer(self, code: str) -> str:
+        """A topic's general answer (content/topic_answers.yaml); the scope answer for a code without one."""
+        from .content_files import load_topic_answers
+
+        answers = load_topic_answers()
+        return answers.get(code) or answers.get("eligibility.scope", "")
+
+    def topic_reply(self, session: Session, text: str, result: MatchResult, channel: str) -> str:
+        """What the bot says for status `topic`: the topic's general answer. The question is
+        logged for curators (reason `topic`): it is what a new FAQ entry should answer."""
+        top = result.top
+        store.record_unanswered(session, text, "topic", channel, top.faq_id if top else None,
+                                top.score if top else None)
+        return self.topic_answer(result.code)
 
     def index(self, session: Session) -> MatchIndex:
         """The published index, rebuilt when the version stamp in the database changes."""
@@ -117,19 +202,27 @@ class KnowledgeService:
         finally:
             self._lock.release()
 
-    def index_for(self, content: "KbContent") -> MatchIndex:
-        """An index over unpublished content (the drafts, an old version), kept for reuse."""
+    def index_for(self, content: "KbContent", retrain: bool = False) -> MatchIndex:
+        """An index over unpublished content (the drafts, an old version), kept for reuse.
+
+        retrain: with the topic model trained on this very content (the accuracy guard
+        before a publish); otherwise the nearest model at hand stands in (the tester).
+        """
         key = content.fingerprint
+        model = self.retrain(content) if retrain else None
         found = self._others.get(key)
-        if found is not None:
+        if found is not None and (model is None or found.topic_model is model):
             return found
         with self._other_lock:
             found = self._others.get(key)
             if found is None:
                 found = self.build(content, stamp="draft")
-                while len(self._others) >= 2:
-                    self._others.pop(next(iter(self._others)))
-                self._others[key] = found
+            if model is not None and found.topic_model is not model:
+                found = dataclasses.replace(found, topic_model=model)
+            self._others.pop(key, None)
+            while len(self._others) >= 2:
+                self._others.pop(next(iter(self._others)))
+            self._others[key] = found
         return found
 
     def predictions(self, index: MatchIndex, key: str, rows: list[dict]) -> list[str]:
@@ -161,7 +254,7 @@ class KnowledgeService:
                 with path.open("rb") as fh:
                     saved = pickle.load(fh)
                 seg.restore_learned(saved["latin"])
-                return dataclasses.replace(saved["index"], segmenter=seg, stamp=stamp)
+                return dataclasses.replace(saved["index"], segmenter=seg, stamp=stamp, topic_model=None)
             except Exception:  # noqa: BLE001 - a damaged cache file is rebuilt, never fatal
                 pass
         index = build_index(entries, seg, stamp=stamp, negatives=negatives)
@@ -170,7 +263,8 @@ class KnowledgeService:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(f".{os.getpid()}.tmp")
                 with tmp.open("wb") as fh:
-                    pickle.dump({"index": dataclasses.replace(index, segmenter=None), "latin": seg.learned()}, fh,
+                    pickle.dump({"index": dataclasses.replace(index, segmenter=None, topic_model=None),
+                                 "latin": seg.learned()}, fh,
                                 protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, path)
                 _prune(path.parent, keep=4)
@@ -182,9 +276,9 @@ class KnowledgeService:
         return match(text, self.index(session), self.thresholds)
 
 
-def _prune(folder: Path, keep: int) -> None:
-    """Each publish caches a new index file: keep only the newest few."""
-    files = sorted(folder.glob("index-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _prune(folder: Path, keep: int, pattern: str = "index-*.pkl") -> None:
+    """Each publish caches a new index (and topic model) file: keep only the newest few."""
+    files = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[keep:]:
         try:
             old.unlink()
