@@ -31,7 +31,9 @@ def create_app(test_config: dict | None = None) -> "Flask":
     from flask import Flask, jsonify, render_template, request
 
     from .db import get_database
+    from .logging_config import install_werkzeug_filter
 
+    install_werkzeug_filter()  # no signatures, openids or link tokens in request logs
     app = Flask(__name__)
     app.config.from_mapping(Config().as_flask())
     if test_config:
