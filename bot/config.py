@@ -23,7 +23,10 @@ def _secret_key() -> str:
     try:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            path.write_text(secrets.token_hex(32))
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner only, from the start
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        os.chmod(path, 0o600)  # files made before this rule were 0644
         return path.read_text().strip()
     except OSError:
         return secrets.token_hex(32)

@@ -24,7 +24,7 @@ from .. import applications as apps
 from .. import appointments as appts
 from .. import handover as handover_store
 from .. import notify, workflow
-from ..models import Application, Appointment, ConsoleUser, Handover, aware
+from ..models import Application, Appointment, CaseEvent, ConsoleUser, Handover, aware
 from ..offices import load_offices
 from ..slots import local_now, when_label
 from ..texts import H
@@ -93,7 +93,7 @@ def queue():
         if term:
             like = f"%{term}%"
             q = q.where(or_(Application.number.ilike(like), Application.name.ilike(like),
-                            Application.other_party.ilike(like), Application.phone.like(f"%{term}")))
+                            Application.other_party.ilike(like), *apps.personal_number_match(term)))
         cases = sorted(s.scalars(q.limit(500)),
                        key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at, a.status))
         lawyers = {u.id: u.display_name or u.username for u in users_with_role(s, "lawyer")}
@@ -171,6 +171,27 @@ def add_note(number: str):
         error = apps.add_note(s, app, current_user, request.form.get("text", ""))
     flash(error or "备注已保存。", "error" if error else "info")
     return redirect(url_for("console.case", number=number))
+
+
+@bp.get("/cases/<number>/export")
+@role_required("admin")
+def export_person(number: str):
+    """Everything held about the applicant of a case, as a JSON download (PIPL 45).
+
+    Administrators only; each export is written to the case's audit trail.
+    """
+    import json
+
+    from .. import erasure
+
+    with _db().session() as s:
+        app = _case_or_404(s, number)
+        data = erasure.export_person(s, app.user_id)
+        s.add(CaseEvent(application_id=app.id, actor_id=current_user.id, actor_label=current_user.username,
+                        kind="export", text="导出了申请人的个人信息"))
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return current_app.response_class(body, mimetype="application/json", headers={
+        "Content-Disposition": f"attachment; filename=personal-data-{number}.json"})
 
 
 # ------------------------------------------------------------------ 人工 conversations
