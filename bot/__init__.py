@@ -95,6 +95,10 @@ def create_app(test_config: dict | None = None) -> "Flask":
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    from .security_headers import init_app as init_security_headers
+
+    init_security_headers(app)  # CSP, X-Frame-Options, nosniff, Referrer-Policy on every response
+
     @app.get("/healthz")
     def healthz():
         return {"ok": True}

@@ -106,7 +106,7 @@ def test_csrf_is_required_on_every_console_form(app, client, accounts, user_id):
     number = make_case(app, user_id)
     login(client, accounts["admin"][1])
     posts = [f"/console/cases/{number}/status", f"/console/cases/{number}/notes", "/console/handovers/1/reply",
-             "/console/handovers/1/close", "/console/users", "/console/logout"]
+             "/console/handovers/1/close", "/console/users", "/console/logout", "/console/password"]
     for rule in app.url_map.iter_rules():  # every POST route of the console is in the list above
         if rule.endpoint.split(".")[0] not in ("console", "console_auth"):
             continue  # other console blueprints check their own forms (e.g. tests/knowledge_base)
