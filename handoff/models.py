@@ -20,6 +20,29 @@ from knowledge_base.models import utcnow
 from knowledge_base.orm import Base
 
 
+# Conversations from the web simulator and the terminal chat are tests, not citizens: their
+# user ids carry these prefixes (bot/simulator.py, bot/cli.py), and whatever they file is
+# kept out of the staff queue and the statistics.
+TEST_USER_PREFIXES = ("sim:", "cli:")
+
+
+def is_test_user(user_id: str) -> bool:
+    return user_id.startswith(TEST_USER_PREFIXES)
+
+
+def real_people(user_id_column):
+    """SQL condition: the row belongs to a citizen, not to a simulator or terminal test."""
+    from sqlalchemy import and_
+
+    return and_(*(user_id_column.notlike(f"{p}%") for p in TEST_USER_PREFIXES))
+
+
+def test_users_only(user_id_column):
+    from sqlalchemy import or_
+
+    return or_(*(user_id_column.like(f"{p}%") for p in TEST_USER_PREFIXES))
+
+
 def aware(dt: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes for timezone-aware columns: they were stored as UTC."""
     if dt is not None and dt.tzinfo is None:

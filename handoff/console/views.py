@@ -24,7 +24,8 @@ from .. import applications as apps
 from .. import appointments as appts
 from .. import handover as handover_store
 from .. import notify, workflow
-from ..models import Application, Appointment, CaseEvent, ConsoleUser, Handover, aware
+from ..models import (Application, Appointment, CaseEvent, ConsoleUser, Handover, aware, real_people,
+                      test_users_only)
 from ..offices import load_offices
 from ..slots import local_now, when_label
 from ..texts import H
@@ -81,9 +82,11 @@ def _case_or_404(session: Session, number: str) -> Application:
 def queue():
     status = request.args.get("status", "open")
     priority_only = request.args.get("priority") == "1"
+    simulated = request.args.get("simulated") == "1"  # the simulator's test cases, apart from real ones
     term = request.args.get("q", "").strip()[:64]
     with _db().session() as s:
-        q = _visible_cases()
+        q = _visible_cases().where(test_users_only(Application.user_id) if simulated
+                                   else real_people(Application.user_id))
         if status == "open":
             q = q.where(Application.status.in_(workflow.OPEN_STATUSES))
         elif status in workflow.STATUS_NAMES:
@@ -108,7 +111,8 @@ def queue():
                  "lawyer": lawyers.get(a.lawyer_id or -1, ""), "decision": (a.result or {}).get("decision", "")}
                 for a in cases]
     return render_template("console/queue.html", rows=rows, status=status, priority_only=priority_only, term=term,
-                           statuses=workflow.STATUS_NAMES)
+                           statuses=workflow.STATUS_NAMES, simulated=simulated,
+                           simulator_enabled=bool(current_app.config.get("SIMULATOR_ENABLED")))
 
 
 @bp.get("/cases/<number>")
@@ -199,9 +203,12 @@ def export_person(number: str):
 @bp.get("/handovers")
 @role_required("staff", "admin")
 def handovers():
+    simulated = request.args.get("simulated") == "1"
     with _db().session() as s:
         rows = [{"id": h.id, "status": h.status, "opened": local_now(h.opened_at), "user": h.user_id[-6:]}
-                for h in s.scalars(select(Handover).where(Handover.status.in_(("waiting", "active")))
+                for h in s.scalars(select(Handover).where(Handover.status.in_(("waiting", "active")),
+                                                          test_users_only(Handover.user_id) if simulated
+                                                          else real_people(Handover.user_id))
                                    .order_by(Handover.opened_at))]
     return render_template("console/handovers.html", rows=rows)
 
