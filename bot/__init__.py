@@ -61,6 +61,17 @@ def create_app(test_config: dict | None = None) -> "Flask":
     csrf.exempt(wechat.bp)     # signed by WeChat, not a browser form
     csrf.exempt(simulator.bp)  # JSON API of the test page, no personal data
 
+    @app.before_request
+    def refuse_nul_bytes():
+        """A NUL byte is never valid input, and PostgreSQL answers it with an error (a 500)."""
+        if "\x00" in request.path or any("\x00" in v for v in request.args.values()) or (
+                request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded"
+                and any("\x00" in v for v in request.form.values())):
+            if request.path.startswith(("/wechat", "/simulator/api", "/api/")):
+                return "bad request", 400
+            return render_template("message.html", title="请求有误", message="链接或填写的内容里有无效字符，请检查后再试。"), 400
+        return None
+
     @app.errorhandler(404)
     def not_found(_e):
         if request.path.startswith("/wechat"):

@@ -74,7 +74,7 @@ def app_h5_url() -> Callable[[str, str], str]:
     from handoff.links import make_token
 
     secret = current_app.config["SECRET_KEY"]
-    return lambda page, user_id: _public_url(f"/h5/{page}/{make_token(secret, user_id)}")
+    return lambda page, user_id: _public_url(f"/h5/{page}/{make_token(secret, user_id, page)}")
 
 
 def handle_in_app(inbound: Inbound, on_reply: Callable[[Session, Outbound], None] | None = None) -> Outbound:

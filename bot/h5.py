@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from handoff import applications as apps
 from handoff import appointments as appts
 from handoff.applications import Eligibility
 from handoff.chatflow import booking_failed_text
-from handoff.links import read_token
+from handoff.links import make_token, read_token
 from handoff.slots import day_label, local_now, when_label
 from handoff.texts import H, texts
 from handoff.validate import FIELDS
@@ -32,11 +32,20 @@ def _db():
     return current_app.extensions["fayuan_db"]
 
 
-def _user(token: str) -> str:
-    user = read_token(current_app.config["SECRET_KEY"], token)
+def _user(token: str, page: str) -> str:
+    """The citizen a link was made for, if it was made for this page; else 404."""
+    user = read_token(current_app.config["SECRET_KEY"], token, page)
     if user is None:
         abort(404)
+    g.h5_user = user
     return user
+
+
+@bp.app_template_global()
+def h5_link(page: str) -> str:
+    """A link from one H5 page to another: a token of its own for that page."""
+    endpoint = {"apply": "h5.apply_form", "book": "h5.book_page", "mine": "h5.mine"}[page]
+    return url_for(endpoint, token=make_token(current_app.config["SECRET_KEY"], g.h5_user, page))
 
 
 def _eligibility(session, user_id: str) -> Eligibility | None:
@@ -60,7 +69,7 @@ def _form_view(app, values: dict[str, str] | None = None, errors: dict[str, str]
 
 @bp.get("/apply/<token>")
 def apply_form(token: str):
-    user = _user(token)
+    user = _user(token, "apply")
     with _db().session() as s:
         draft = apps.current_draft(s, user)
         if draft is None:
@@ -78,7 +87,7 @@ def apply_form(token: str):
 
 @bp.post("/apply/<token>/consent")
 def apply_consent(token: str):
-    user = _user(token)
+    user = _user(token, "apply")
     agree = request.form.get("general") == "yes" and request.form.get("sensitive") == "yes"
     with _db().session() as s:
         draft = apps.current_draft(s, user)
@@ -100,7 +109,7 @@ def apply_consent(token: str):
 @bp.post("/apply/<token>/field")
 def apply_field(token: str):
     """Autosave of one field as the citizen leaves it: a closed phone loses nothing."""
-    user = _user(token)
+    user = _user(token, "apply")
     data = request.get_json(silent=True) or {}
     field, value = str(data.get("field", "")), str(data.get("value", ""))[:4000]  # the validator says "too long"; never cut silently
     if field not in FIELDS:
@@ -115,7 +124,7 @@ def apply_field(token: str):
 
 @bp.post("/apply/<token>")
 def apply_submit(token: str):
-    user = _user(token)
+    user = _user(token, "apply")
     values = {f: request.form.get(f, "")[:4000] for f in FIELDS}  # the validator says "too long"; never cut silently
     with _db().session() as s:
         draft = apps.current_draft(s, user)
@@ -163,14 +172,14 @@ def _book_context(s, user: str, office_id: str | None) -> dict[str, Any]:
 
 @bp.get("/book/<token>")
 def book_page(token: str):
-    user = _user(token)
+    user = _user(token, "book")
     with _db().session() as s:
         return render_template("h5/book.html", token=token, **_book_context(s, user, request.args.get("office")))
 
 
 @bp.post("/book/<token>")
 def book_submit(token: str):
-    user = _user(token)
+    user = _user(token, "book")
     office_id = request.form.get("office", "")
     action = request.form.get("action", "book")
     with _db().session() as s:
@@ -196,7 +205,7 @@ def book_submit(token: str):
 
 @bp.get("/mine/<token>")
 def mine(token: str):
-    user = _user(token)
+    user = _user(token, "mine")
     with _db().session() as s:
         cases = [{"number": a.number, "status": STATUS_NAMES.get(a.status, a.status),
                   "submitted": local_now(a.submitted_at or utcnow()), "due": local_now(a.decision_due_at)

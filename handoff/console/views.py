@@ -281,8 +281,11 @@ def users():
                 except UserError as e:
                     flash(str(e), "error")
             elif action == "toggle":
-                u = s.get(ConsoleUser, int(request.form.get("user_id", "0") or 0))
-                if u is not None and u.id != current_user.id:
+                raw_id = request.form.get("user_id", "")
+                u = s.get(ConsoleUser, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
+                if u is None:
+                    flash("没有这个用户。", "error")
+                elif u.id != current_user.id:
                     u.active = not u.active
                     flash("已更新。", "info")
         rows = [(u.id, u.username, u.display_name, ROLE_NAMES[u.role], u.active)

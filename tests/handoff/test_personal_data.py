@@ -142,7 +142,7 @@ def test_no_id_number_in_any_log_line_under_a_forced_database_error(db_url, user
         apps.give_consent(draft, sensitive=True)
     monkeypatch.setattr(apps, "application_number", lambda _app: taken)  # a unique-number clash on submit
     client = app.test_client()
-    token = make_token("test-secret", user_id)
+    token = make_token("test-secret", user_id, "apply")
     form = client.get(f"/h5/apply/{token}").get_data(as_text=True)
     caplog.set_level(logging.DEBUG)
     resp = client.post(f"/h5/apply/{token}", data={
