@@ -68,14 +68,24 @@ def _is_safe_xml(body: bytes | str) -> bool:
     return True
 
 
-def _reply_for(message: WeChatMessage, started: float) -> str | None:
-    """Process the message once; None means answer `success` (nothing, or sent via the outbox)."""
+class ReplayedRequest(Exception):
+    """The (timestamp, nonce) pair was already used for another body."""
+
+
+def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | None:
+    """Process the message once; None means answer `success` (nothing, or sent via the outbox).
+
+    The nonce is recorded and the retry key claimed in one short transaction, committed
+    before the dialog runs so that every other worker sees both at once.
+    """
     inbound = to_inbound(message)
-    if inbound is None:  # an event that needs no answer (bot/wechat_events.py)
-        return None
     db = current_app.extensions["fayuan_db"]
     key = message_key(message)
     with db.session() as s:
+        if not remember_nonce(s, request.args.get("timestamp", ""), request.args.get("nonce", ""), body):
+            raise ReplayedRequest()
+        if inbound is None:  # an event that needs no answer (bot/wechat_events.py)
+            return None
         held = claim(s, key)
     if held.state == "done":
         return held.reply
@@ -128,17 +138,16 @@ def receive() -> Response:
             return Response("bad request", status=400)
     else:
         xml = body
-    with current_app.extensions["fayuan_db"].session() as s:
-        fresh = remember_nonce(s, request.args.get("timestamp", ""), request.args.get("nonce", ""), body)
-    if not fresh:
-        return Response("nonce already used", status=403)
     try:
         message = parse(xml)
     except BadMessage as e:
         log.info("wechat push refused: bad %s", e)
         return Response("bad request", status=400)
     log.info("wechat %s from %s", message.msg_type, pseudonym(message.from_user))
-    text = _reply_for(message, started)
+    try:
+        text = _reply_for(message, started, body)
+    except ReplayedRequest:
+        return Response("nonce already used", status=403)
     if not text:
         return Response("success", mimetype="text/plain")
     reply_xml = TextReply(source=message.to_user, target=message.from_user, content=text).render()

@@ -280,3 +280,34 @@ def test_a_late_answer_is_sent_as_a_customer_service_message(db_url, user_id):
         queued = list(s.scalars(select(Notification).where(Notification.user_id == user_id)))
     assert len(queued) == 1 and queued[0].kind == "chat_reply" and "工资" in queued[0].text
     assert queued[0].status == "pending"
+
+
+# ------------------------------------------------------------------ field fuzz: never a 500
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_junk = st.one_of(st.text(max_size=40), st.sampled_from(["", "abc", "nan", "inf", "-1", "1e309", "0x10", " 12 ",
+                                                         "9" * 30, "１２３", "]]>", "<b>", "\u0000"]))
+_field = st.one_of(st.none(), _junk, st.integers(-10**20, 10**20).map(str))
+
+
+def _cdata(v: str) -> str:
+    return f"<![CDATA[{v}]]>"
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(sender=st.one_of(st.just("ofuzzuser0001"), _junk, st.text(min_size=65, max_size=300)),
+       mtype=st.sampled_from(["text", "voice", "location", "event", "image", "link", "weird", ""]),
+       create_time=_field, msg_id=_field, lat=_field, lon=_field, content=_field, event=_field, key=_field)
+def test_fuzzed_fields_get_200_or_400_never_500(app, sender, mtype, create_time, msg_id, lat, lon, content,
+                                                 event, key):
+    parts = {"ToUserName": _cdata("gh_test"), "FromUserName": _cdata(sender), "MsgType": _cdata(mtype),
+             "CreateTime": create_time, "MsgId": msg_id, "Location_X": lat, "Location_Y": lon,
+             "Content": None if content is None else _cdata(content), "Event": None if event is None else _cdata(event),
+             "EventKey": None if key is None else _cdata(key)}
+    xml = "<xml>" + "".join(f"<{k}>{v}</{k}>" for k, v in parts.items() if v is not None) + "</xml>"
+    resp, _ = WeChat(app.test_client()).post(xml)
+    assert resp.status_code in (200, 400), (resp.status_code, xml)
+    assert "Traceback" not in resp.get_data(as_text=True)
