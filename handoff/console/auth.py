@@ -127,7 +127,8 @@ def authenticate(session: Session, username: str, password: str) -> ConsoleUser 
     password is judged, so parallel guesses are all counted and a guess past the limit
     is refused without being judged. Unknown user, inactive user, locked account and
     wrong password all run exactly one password hash check: the answer time does not
-    tell which accounts exist.
+    tell which accounts exist. The caller's session is committed once on the way (the
+    reservation).
     """
     user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == username.strip()))
     now = utcnow()
@@ -140,6 +141,9 @@ def authenticate(session: Session, username: str, password: str) -> ConsoleUser 
             .values(failed_logins=ConsoleUser.failed_logins + 1)
             .returning(ConsoleUser.failed_logins)
             .execution_options(synchronize_session=False)).scalar()
+        # Commit the reservation now: no row (PostgreSQL) or database (SQLite) lock is held
+        # during the deliberately slow hash, so a flood of guesses cannot stall other writes.
+        session.commit()
     password_ok = check_password_hash(user.password_hash if user is not None else _dummy_hash(), password)
     if user is None or attempt is None:  # unknown, inactive or locked
         return None
