@@ -64,11 +64,15 @@ def create_app(test_config: dict | None = None) -> "Flask":
     @app.before_request
     def refuse_nul_bytes():
         """A NUL byte is never valid input, and PostgreSQL answers it with an error (a 500)."""
-        if "\x00" in request.path or any("\x00" in v for v in request.args.values()) or (
-                request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded"
-                and any("\x00" in v for v in request.form.values())):
-            if request.path.startswith(("/wechat", "/simulator/api", "/api/")):
-                return "bad request", 400
+        body_has_nul = False
+        if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+            body_has_nul = any("\x00" in v for v in request.form.values())
+        elif request.method == "POST" and request.is_json:
+            raw = request.get_data(as_text=True)  # JSON writes NUL as \u0000
+            body_has_nul = "\\u0000" in raw or "\x00" in raw
+        if body_has_nul or "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+            if request.is_json or request.path.startswith(("/wechat", "/simulator/api", "/api/")):
+                return {"error": "内容里有无效字符，请检查后再试。"}, 400
             return render_template("message.html", title="请求有误", message="链接或填写的内容里有无效字符，请检查后再试。"), 400
         return None
 

@@ -135,6 +135,7 @@ def erase_person(session: Session, user_id: str) -> ErasureReport:
 
     Runs in the caller's transaction: all of it happens, or none.
     """
+    session.flush()  # the caller's pending rows (e.g. the dialog's record of 「确认删除」) go too
     tag = f"erased:{secrets.token_hex(6)}"  # detached rows cannot be linked back, nor to each other across runs
     counts: dict[str, int] = {}
     kept = tuple(a.number or "" for a in apps.submitted(session, user_id))

@@ -125,3 +125,8 @@ def test_formula_like_cells_are_exported_as_text(tmp_path):
         assert cells[text].data_type == "s" and cells[text].quotePrefix, text
     back = read_xlsx(data, load_taxonomy())
     assert [e["short_answer"] for e in back.entries[:3]] == payloads[:3]
+
+
+def test_nul_bytes_in_json_bodies_are_400(client):
+    resp = client.post("/simulator/api/send", json={"user": "tester123", "text": "张\x00三"})
+    assert resp.status_code == 400 and "无效字符" in resp.get_json()["error"]

@@ -259,3 +259,15 @@ def test_staff_and_lawyers_cannot_export(app, accounts, user_id):
         c = app.test_client()
         login(c, accounts[role][1])
         assert c.get(f"/console/cases/{number}/export").status_code in (403, 404), role
+
+
+def test_erasure_also_removes_messages_added_in_the_same_transaction(app, user_id):
+    """The dialog records 「确认删除」 itself before calling erase_person in its transaction."""
+    from bot.conversation import ChatMessage, record_message
+    from handoff import erasure
+
+    with app.extensions["fayuan_db"].session() as s:
+        record_message(s, user_id, "in", "我叫王五 电话13900002222")
+        erasure.erase_person(s, user_id)
+    with app.extensions["fayuan_db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(ChatMessage).where(ChatMessage.user_id == user_id)) == 0
