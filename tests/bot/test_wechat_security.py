@@ -311,3 +311,49 @@ def test_fuzzed_fields_get_200_or_400_never_500(app, sender, mtype, create_time,
     resp, _ = WeChat(app.test_client()).post(xml)
     assert resp.status_code in (200, 400), (resp.status_code, xml)
     assert "Traceback" not in resp.get_data(as_text=True)
+
+
+def test_a_worker_killed_mid_message_loses_nothing(db_url, user_id):
+    """A real process claims the message, starts writing, and is killed with SIGKILL; the
+    WeChat retry then takes the claim over and the message is answered exactly once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from bot.retry_claims import LEASE_SECONDS
+
+    root = Path(__file__).resolve().parents[2]
+    msg_id = next_id()
+    worker = subprocess.Popen([sys.executable, "-c", f"""
+import sys, time
+sys.path.insert(0, {str(root)!r})
+from bot.db import get_database
+from bot.conversation import record_message
+from bot.retry_claims import claim
+db = get_database({db_url!r})
+with db.session() as s:
+    assert claim(s, {_key(user_id, msg_id)!r}).state == "owner"
+s = db.sessions()
+record_message(s, {user_id!r}, "in", "half-done work")
+s.flush()
+print("claimed", flush=True)
+time.sleep(120)
+"""], stdout=subprocess.PIPE, text=True, cwd=root)
+    try:
+        assert worker.stdout.readline().strip() == "claimed"
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    time.sleep(LEASE_SECONDS + 0.5)  # WeChat's retry comes 5 s after the first delivery
+    app = make_app(db_url)
+    wx = WeChat(app.test_client())
+    reply = wx.reply_text(*wx.post(text_xml(user_id, "老板拖欠工资怎么办", msg_id)))
+    assert reply and "工资" in reply
+    again = wx.reply_text(*wx.post(text_xml(user_id, "老板拖欠工资怎么办", msg_id)))
+    assert again == reply
+    with app.extensions["fayuan_db"].session() as s:
+        texts = list(s.scalars(select(ChatMessage.text).where(ChatMessage.user_id == user_id,
+                                                               ChatMessage.direction == "in")))
+    assert texts == ["老板拖欠工资怎么办"]
