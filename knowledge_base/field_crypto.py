@@ -14,7 +14,7 @@ Keys come from the environment:
   decrypted and a rotated data key leaves lookups working.
 
 Without them (a laptop, the tests) both are generated once into ``var/data_keys.json``
-with mode 0600, like var/secret_key.
+with mode 0600, like var/secret_key; with FAYUAN_ENV=production they are required.
 
 A *blind index* is HMAC(index key, kind + normalised value): the console can find the
 application with a given full ID number or phone by equality, without the clear value
@@ -105,6 +105,10 @@ def cipher() -> FieldCipher:
                 env_keys, env_index = os.environ.get("FAYUAN_DATA_KEYS", ""), os.environ.get("FAYUAN_INDEX_KEY", "")
                 if env_keys or env_index:
                     _cached = build_cipher(env_keys.split(","), env_index)
+                elif os.environ.get("FAYUAN_ENV", "").strip().lower() == "production":
+                    # Several servers each generating a key file would write rows the others
+                    # cannot read: production must be given its keys.
+                    raise CipherKeyError("FAYUAN_ENV=production: set FAYUAN_DATA_KEYS and FAYUAN_INDEX_KEY")
                 else:
                     _cached = build_cipher(*_local_keys())
     return _cached

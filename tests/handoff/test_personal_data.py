@@ -271,3 +271,19 @@ def test_erasure_also_removes_messages_added_in_the_same_transaction(app, user_i
         erasure.erase_person(s, user_id)
     with app.extensions["fayuan_db"].session() as s:
         assert s.scalar(select(func.count()).select_from(ChatMessage).where(ChatMessage.user_id == user_id)) == 0
+
+
+def test_production_refuses_to_invent_its_own_keys(monkeypatch, tmp_path):
+    from knowledge_base import field_crypto
+
+    monkeypatch.setenv("FAYUAN_ENV", "production")
+    monkeypatch.setenv("FAYUAN_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("FAYUAN_DATA_KEYS", raising=False)
+    monkeypatch.delenv("FAYUAN_INDEX_KEY", raising=False)
+    field_crypto.reset_cipher()
+    try:
+        with pytest.raises(field_crypto.CipherKeyError, match="FAYUAN_DATA_KEYS"):
+            field_crypto.cipher()
+        assert not (tmp_path / "data_keys.json").exists()
+    finally:
+        field_crypto.reset_cipher()
