@@ -132,18 +132,17 @@ def authenticate(session: Session, username: str, password: str) -> ConsoleUser 
     """
     user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == username.strip()))
     now = utcnow()
-    attempt: int | None = None
-    if user is not None and user.active:
-        attempt = session.execute(
-            update(ConsoleUser)
-            .where(ConsoleUser.id == user.id,
-                   or_(ConsoleUser.locked_until.is_(None), ConsoleUser.locked_until <= now))
-            .values(failed_logins=ConsoleUser.failed_logins + 1)
-            .returning(ConsoleUser.failed_logins)
-            .execution_options(synchronize_session=False)).scalar()
-        # Commit the reservation now: no row (PostgreSQL) or database (SQLite) lock is held
-        # during the deliberately slow hash, so a flood of guesses cannot stall other writes.
-        session.commit()
+    # Unknown and inactive users run the same statement on no row (id -1): same round trips.
+    target = user.id if user is not None and user.active else -1
+    attempt: int | None = session.execute(
+        update(ConsoleUser)
+        .where(ConsoleUser.id == target, or_(ConsoleUser.locked_until.is_(None), ConsoleUser.locked_until <= now))
+        .values(failed_logins=ConsoleUser.failed_logins + 1)
+        .returning(ConsoleUser.failed_logins)
+        .execution_options(synchronize_session=False)).scalar()
+    # Commit the reservation now: no row (PostgreSQL) or database (SQLite) lock is held
+    # during the deliberately slow hash, so a flood of guesses cannot stall other writes.
+    session.commit()
     password_ok = check_password_hash(user.password_hash if user is not None else _dummy_hash(), password)
     if user is None or attempt is None:  # unknown, inactive or locked
         return None
