@@ -31,7 +31,9 @@ def create_app(test_config: dict | None = None) -> "Flask":
     from flask import Flask, jsonify, render_template, request
 
     from .db import get_database
+    from .logging_config import install_werkzeug_filter
 
+    install_werkzeug_filter()  # no signatures, openids or link tokens in request logs
     app = Flask(__name__)
     app.config.from_mapping(Config().as_flask())
     if test_config:
@@ -58,6 +60,21 @@ def create_app(test_config: dict | None = None) -> "Flask":
     init_stats(app)  # /console/stats: dashboard and the monthly report
     csrf.exempt(wechat.bp)     # signed by WeChat, not a browser form
     csrf.exempt(simulator.bp)  # JSON API of the test page, no personal data
+
+    @app.before_request
+    def refuse_nul_bytes():
+        """A NUL byte is never valid input, and PostgreSQL answers it with an error (a 500)."""
+        body_has_nul = False
+        if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+            body_has_nul = any("\x00" in v for v in request.form.values())
+        elif request.method == "POST" and request.is_json:
+            raw = request.get_data(as_text=True)  # JSON writes NUL as \u0000
+            body_has_nul = "\\u0000" in raw or "\x00" in raw
+        if body_has_nul or "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+            if request.is_json or request.path.startswith(("/wechat", "/simulator/api", "/api/")):
+                return {"error": "内容里有无效字符，请检查后再试。"}, 400
+            return render_template("message.html", title="请求有误", message="链接或填写的内容里有无效字符，请检查后再试。"), 400
+        return None
 
     @app.errorhandler(404)
     def not_found(_e):
@@ -92,6 +109,10 @@ def create_app(test_config: dict | None = None) -> "Flask":
         if request.path.startswith(("/console", "/h5", "/result")):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+    from .security_headers import init_app as init_security_headers
+
+    init_security_headers(app)  # CSP, X-Frame-Options, nosniff, Referrer-Policy on every response
 
     @app.get("/healthz")
     def healthz():

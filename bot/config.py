@@ -23,10 +23,29 @@ def _secret_key() -> str:
     try:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            path.write_text(secrets.token_hex(32))
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner only, from the start
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        os.chmod(path, 0o600)  # files made before this rule were 0644
         return path.read_text().strip()
     except OSError:
         return secrets.token_hex(32)
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def deployment() -> str:
+    """FAYUAN_ENV, or a guess that errs on the safe side: an account with real WeChat
+    credentials is production unless told otherwise; a bare laptop is development."""
+    env = os.environ.get("FAYUAN_ENV", "").strip().lower()
+    if env in ("production", "development"):
+        return env
+    return "production" if os.environ.get("WECHAT_SECRET") else "development"
 
 
 @dataclass
@@ -41,6 +60,16 @@ class Config:
     WECHAT_TEMPLATE_ID: str = field(default_factory=lambda: os.environ.get("WECHAT_TEMPLATE_ID", ""))
     WECHAT_API_BASE_URL: str = field(default_factory=lambda: os.environ.get("WECHAT_API_BASE_URL", ""))
     MAX_CONTENT_LENGTH: int = 64 * 1024
+    FAYUAN_ENV: str = field(default_factory=deployment)
+    # Safe mode only, unless the operator allows plain/compatible mode (e.g. while switching).
+    WECHAT_ACCEPT_PLAIN: bool = field(default_factory=lambda: _flag("WECHAT_ACCEPT_PLAIN"))
+    # The public simulator writes conversations and cases: development only by default.
+    SIMULATOR_ENABLED: bool = field(default_factory=lambda: _flag("SIMULATOR_ENABLED", deployment() == "development"))
+    # Behind HTTPS the session cookie must never travel in clear (set by default in production).
+    SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _flag("SESSION_COOKIE_SECURE",
+                                                                      deployment() == "production"))
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_HTTPONLY: bool = True
 
     def as_flask(self) -> dict:
         return dict(self.__dict__)

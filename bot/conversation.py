@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, false
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -30,7 +30,12 @@ class Conversation(Base):
 
 
 class ProcessedMessage(Base):
-    """One row per WeChat message key; the reply is kept so a retry gets the same one."""
+    """One row per WeChat message key; the reply is kept so a retry gets the same one.
+
+    The row is a lease (bot/retry_claims.py): `claim_token` names the worker processing
+    the message and `claimed_at` when it started; a retry may take the claim over once
+    the lease has run out (the worker died or is stuck).
+    """
 
     __tablename__ = "processed_message"
 
@@ -38,6 +43,10 @@ class ProcessedMessage(Base):
     reply: Mapped[str | None] = mapped_column(Text, nullable=True)
     done: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The reply goes out as a customer-service message (the passive reply came too late).
+    async_reply: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ChatMessage(Base):
@@ -114,17 +123,3 @@ def record_message(session: Session, user_id: str, direction: str, text: str, ki
     # (the application record holds them for those entitled to see them).
     session.add(ChatMessage(user_id=user_id, direction=direction, text=mask_personal_data(text)[:4000],
                             kind=kind, faq_id=faq_id, code=code))
-
-
-def claim_message(session: Session, key: str) -> ProcessedMessage | None:
-    """Insert the key; return None if we own it now, else the existing row (a retry)."""
-    existing = session.get(ProcessedMessage, key)
-    if existing is not None:
-        return existing
-    try:
-        with session.begin_nested():
-            session.add(ProcessedMessage(key=key, done=False))
-            session.flush()
-    except IntegrityError:
-        return session.scalars(select(ProcessedMessage).where(ProcessedMessage.key == key)).one()
-    return None

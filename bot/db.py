@@ -6,6 +6,7 @@ an empty database is migrated and loaded with the curated content on first use, 
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -17,7 +18,20 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision id. Checked before importing Alembic so the CLI starts
 # fast on a current database; tests assert it equals Alembic's head.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
+
+
+def private_file(path: Path) -> None:
+    """Create (or tighten) a file readable by its owner only: 0600, never world-readable."""
+    if str(path) in ("", ":memory:"):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+    except OSError:  # a read-only or foreign file: SQLite reports the real problem
+        pass
 
 
 class Database:
@@ -26,8 +40,9 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        kwargs: dict = {"future": True}
+            private_file(Path(url.removeprefix("sqlite:///")))
+        # Bound values (names, case facts) never go into an error message or a log line.
+        kwargs: dict = {"future": True, "hide_parameters": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
@@ -21,7 +21,7 @@ from handoff import applications as apps
 from handoff import appointments as appts
 from handoff.applications import Eligibility
 from handoff.chatflow import booking_failed_text
-from handoff.links import read_token
+from handoff.links import make_token, read_token
 from handoff.slots import day_label, local_now, when_label
 from handoff.texts import H, texts
 from handoff.validate import FIELDS
@@ -66,13 +66,21 @@ def _db():
     return current_app.extensions["fayuan_db"]
 
 
-def _user(token: str) -> str:
-    """The citizen a link names; a broken or expired link gets a page saying how to get a new one."""
-    user = read_token(current_app.config["SECRET_KEY"], token)
+def _user(token: str, page: str) -> str:
+    """The citizen a link was made for, if it was made for this page; a broken, expired or
+    borrowed link gets a page saying how to get a new one."""
+    user = read_token(current_app.config["SECRET_KEY"], token, page)
     if user is None:
-        page = render_template("h5/link_broken.html", t=web_texts()["link_broken"])
-        abort(make_response(page, 404))
+        abort(make_response(render_template("h5/link_broken.html", t=web_texts()["link_broken"]), 404))
+    g.h5_user = user
     return user
+
+
+@bp.app_template_global()
+def h5_link(page: str) -> str:
+    """A link from one H5 page to another: a token of its own for that page."""
+    endpoint = {"apply": "h5.apply_form", "book": "h5.book_page", "mine": "h5.mine"}[page]
+    return url_for(endpoint, token=make_token(current_app.config["SECRET_KEY"], g.h5_user, page))
 
 
 def _consent_page(token: str, **extra: Any) -> str:
@@ -103,7 +111,7 @@ def _form_view(app, values: dict[str, str] | None = None, errors: dict[str, str]
 
 @bp.get("/apply/<token>")
 def apply_form(token: str):
-    user = _user(token)
+    user = _user(token, "apply")
     with _db().session() as s:
         draft = apps.current_draft(s, user)
         if draft is None:
@@ -119,7 +127,7 @@ def apply_form(token: str):
 
 @bp.post("/apply/<token>/consent")
 def apply_consent(token: str):
-    user = _user(token)
+    user = _user(token, "apply")
     agree = request.form.get("general") == "yes" and request.form.get("sensitive") == "yes"
     with _db().session() as s:
         draft = apps.current_draft(s, user)
@@ -139,7 +147,7 @@ def apply_consent(token: str):
 @bp.post("/apply/<token>/field")
 def apply_field(token: str):
     """Autosave of one field as the citizen leaves it: a closed phone loses nothing."""
-    user = _user(token)
+    user = _user(token, "apply")
     data = request.get_json(silent=True) or {}
     field, value = str(data.get("field", "")), str(data.get("value", ""))[:4000]  # the validator says "too long"; never cut silently
     if field not in FIELDS:
@@ -154,7 +162,7 @@ def apply_field(token: str):
 
 @bp.post("/apply/<token>")
 def apply_submit(token: str):
-    user = _user(token)
+    user = _user(token, "apply")
     values = {f: request.form.get(f, "")[:4000] for f in FIELDS}  # the validator says "too long"; never cut silently
     with _db().session() as s:
         draft = apps.current_draft(s, user)
@@ -207,7 +215,7 @@ def _book_context(s, user: str, office_id: str | None, day: str | None = None) -
 
 @bp.get("/book/<token>")
 def book_page(token: str):
-    user = _user(token)
+    user = _user(token, "book")
     with _db().session() as s:
         return render_template("h5/book.html", token=token, unverified=web_texts()["office_unverified"],
                                **_book_context(s, user, request.args.get("office"), request.args.get("day")))
@@ -215,7 +223,7 @@ def book_page(token: str):
 
 @bp.post("/book/<token>")
 def book_submit(token: str):
-    user = _user(token)
+    user = _user(token, "book")
     office_id = request.form.get("office", "")
     action = request.form.get("action", "book")
     with _db().session() as s:
@@ -244,7 +252,7 @@ def book_submit(token: str):
 
 @bp.get("/mine/<token>")
 def mine(token: str):
-    user = _user(token)
+    user = _user(token, "mine")
     with _db().session() as s:
         cases = [{"number": a.number, "status": STATUS_NAMES.get(a.status, a.status),
                   "submitted": local_now(a.submitted_at or utcnow()), "due": local_now(a.decision_due_at)

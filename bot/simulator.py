@@ -1,16 +1,28 @@
-"""/simulator: a phone-sized WeChat-like chat that goes through the same dialog."""
+"""/simulator: a phone-sized WeChat-like chat that goes through the same dialog.
+
+Anyone who can open it can talk to the bot and file an application, so it is off in
+production (SIMULATOR_ENABLED, bot/config.py) and answers 404 there. Where it is on, its
+users are "sim:…" and what they file is a test case: kept out of the staff queue and
+the statistics (handoff.models.real_people).
+"""
 from __future__ import annotations
 
 import re
 import uuid
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from .channel import handle_in_app
 from .inbound import Inbound
 
 bp = Blueprint("simulator", __name__)
 _USER_RE = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
+
+
+@bp.before_request
+def only_where_enabled():
+    if not current_app.config.get("SIMULATOR_ENABLED"):
+        abort(404)
 
 
 @bp.get("/simulator")

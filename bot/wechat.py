@@ -1,7 +1,13 @@
 """The WeChat official-account webhook (CONTRACTS §1), on wechatpy.
 
-A tiny edge: verify → decrypt → refuse unsafe XML → parse → dedupe → dialog → render.
-No dialog logic lives here, and no message content is logged.
+A tiny edge: verify → refuse stale or replayed requests → decrypt → refuse unsafe XML →
+parse strictly → claim the retry key → dialog → render. No dialog logic lives here, and
+no message content is logged.
+
+Modes (WeChat's 明文 / 兼容 / 安全): with WECHAT_AES_KEY set only encrypted requests with
+a valid msg_signature are answered, unless WECHAT_ACCEPT_PLAIN is set (plain and
+compatible mode, e.g. during a switch-over). Without an AES key the account runs in plain
+mode. In every mode the timestamp must be fresh and the nonce unused (bot/replay_guard.py).
 """
 from __future__ import annotations
 
@@ -11,30 +17,34 @@ import time
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from flask import Blueprint, Response, current_app, request
-from wechatpy import create_reply, parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from .channel import handle_in_app
-from .conversation import ProcessedMessage, claim_message, pseudonym
-from .inbound import Inbound
+from .conversation import pseudonym
+from .inbound import Outbound
+from .replay_guard import remember_nonce, timestamp_is_fresh
+from .retry_claims import ANSWER_WITHIN_SECONDS, LostClaim, claim, finish
+from .wechat_message import BadMessage, WeChatMessage, message_key, parse, to_inbound
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
-RETRY_WAIT_SECONDS = 4.0
+ASYNC_REPLY_TITLE = "法援助手回复"
 
 
 def _signature_ok() -> bool:
+    """WeChat's signature over (token, timestamp, nonce), and a timestamp of the last minutes."""
     token = current_app.config.get("WECHAT_TOKEN") or ""
     if not token:
         return False
+    timestamp = request.args.get("timestamp", "")
     try:
-        check_signature(token, request.args.get("signature", ""), request.args.get("timestamp", ""),
-                        request.args.get("nonce", ""))
+        check_signature(token, request.args.get("signature", ""), timestamp, request.args.get("nonce", ""))
     except InvalidSignatureException:
         return False
-    return True
+    return timestamp_is_fresh(timestamp, time.time())
 
 
 @bp.get("/wechat")
@@ -58,83 +68,65 @@ def _is_safe_xml(body: bytes | str) -> bool:
     return True
 
 
-def to_inbound(msg) -> Inbound:
-    """wechatpy message → our channel-neutral Inbound."""
-    user = msg.source
-    mtype = msg.type
-    if mtype == "text":
-        return Inbound(user, "wechat", "text", msg.content or "")
-    if mtype == "voice":
-        return Inbound(user, "wechat", "voice", (getattr(msg, "recognition", None) or "").strip())
-    if mtype == "location":
-        return Inbound(user, "wechat", "location", latitude=float(msg.location_x), longitude=float(msg.location_y),
-                       label=getattr(msg, "label", "") or "")
-    if mtype == "event":
-        event = (getattr(msg, "event", "") or "").lower()
-        if event == "subscribe" or event == "subscribe_scan":
-            return Inbound(user, "wechat", "subscribe")
-        if event == "unsubscribe":
-            return Inbound(user, "wechat", "unsubscribe")
-        if event == "click":
-            return Inbound(user, "wechat", "click", event_key=getattr(msg, "key", "") or "")
-        if event == "location_select":
-            loc = getattr(msg, "location_x", None)
-            if loc is not None:
-                return Inbound(user, "wechat", "location", latitude=float(msg.location_x),
-                               longitude=float(msg.location_y))
-            return Inbound(user, "wechat", "location")
-        return Inbound(user, "wechat", "unsubscribe")  # other events (VIEW, LOCATION report…): no reply
-    return Inbound(user, "wechat", "unsupported")
+class ReplayedRequest(Exception):
+    """The (timestamp, nonce) pair was already used for another body."""
 
 
-def message_key(msg) -> str:
-    """MsgId for messages; FromUserName + CreateTime for events (WeChat's own dedupe rule)."""
-    if msg.type != "event" and getattr(msg, "id", 0):
-        return f"msg:{msg.id}"
-    return f"evt:{msg.source}:{int(msg.create_time.timestamp()) if hasattr(msg.create_time, 'timestamp') else msg.create_time}"
+def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | None:
+    """Process the message once; None means answer `success` (nothing, or sent via the outbox).
 
-
-def _reply_for(msg) -> str | None:
-    """Process the message once; a retry of the same key gets the stored reply."""
+    The nonce is recorded and the retry key claimed in one short transaction, committed
+    before the dialog runs so that every other worker sees both at once.
+    """
+    inbound = to_inbound(message)
     db = current_app.extensions["fayuan_db"]
-    key = message_key(msg)
+    key = message_key(message)
     with db.session() as s:
-        existing = claim_message(s, key)
-    if existing is not None:
-        deadline = time.monotonic() + RETRY_WAIT_SECONDS
-        while True:
-            with db.session() as s:
-                row = s.get(ProcessedMessage, key)
-                if row is not None and row.done:
-                    return row.reply
-            if time.monotonic() >= deadline:
-                return None  # still being processed by another worker: WeChat will retry
-            time.sleep(0.1)
+        if not remember_nonce(s, request.args.get("timestamp", ""), request.args.get("nonce", ""), body):
+            raise ReplayedRequest()
+        if inbound is None:  # an event that needs no answer (bot/wechat_events.py)
+            return None
+        held = claim(s, key)
+    if held.state == "done":
+        return held.reply
+    if held.state == "busy":
+        return None  # the worker holding it sends the reply through the outbox
+    via_outbox = False
+
+    def record_reply(session, out: Outbound) -> None:
+        nonlocal via_outbox
+        deadline = float(current_app.config.get("WECHAT_ANSWER_WITHIN_SECONDS", ANSWER_WITHIN_SECONDS))
+        late = time.monotonic() - started > deadline
+        via_outbox = finish(session, key, held.token, out.text, late)
+        if via_outbox:
+            from handoff import notify
+
+            notify.enqueue(session, inbound.user_id, "chat_reply", out.text or "", title=ASYNC_REPLY_TITLE)
+
     try:
-        out = handle_in_app(to_inbound(msg))
-    except Exception:
-        with db.session() as s:  # let a retry try again
-            row = s.get(ProcessedMessage, key)
-            if row is not None:
-                s.delete(row)
-        raise
-    with db.session() as s:
-        row = s.get(ProcessedMessage, key)
-        if row is not None:
-            row.reply = out.text
-            row.done = True
-    return out.text
+        out = handle_in_app(inbound, on_reply=record_reply)
+    except LostClaim:
+        log.warning("wechat message %s from %s was taken over by a retry", message.msg_type,
+                    pseudonym(message.from_user))
+        return None
+    return None if via_outbox else out.text
 
 
 @bp.post("/wechat")
 def receive() -> Response:
+    started = time.monotonic()
     if not _signature_ok():
         return Response("invalid signature", status=403)
     body = request.get_data()  # raises 413 past MAX_CONTENT_LENGTH
     if not body or not _is_safe_xml(body):
         return Response("bad request", status=400)
     encrypted = request.args.get("encrypt_type", "raw").lower() == "aes"
+    cfg = current_app.config
+    if not encrypted and cfg.get("WECHAT_AES_KEY") and not cfg.get("WECHAT_ACCEPT_PLAIN"):
+        return Response("encrypted messages only", status=403)
     if encrypted:
+        if not cfg.get("WECHAT_AES_KEY"):
+            return Response("bad request", status=400)
         try:
             xml = _crypto().decrypt_message(body, request.args.get("msg_signature", ""),
                                             request.args.get("timestamp", ""), request.args.get("nonce", ""))
@@ -147,16 +139,18 @@ def receive() -> Response:
     else:
         xml = body
     try:
-        msg = parse_message(xml)
-    except Exception:  # noqa: BLE001
+        message = parse(xml)
+    except BadMessage as e:
+        log.info("wechat push refused: bad %s", e)
         return Response("bad request", status=400)
-    if not getattr(msg, "source", None):
-        return Response("bad request", status=400)
-    log.info("wechat %s from %s", msg.type, pseudonym(msg.source))
-    text = _reply_for(msg)
+    log.info("wechat %s from %s", message.msg_type, pseudonym(message.from_user))
+    try:
+        text = _reply_for(message, started, body)
+    except ReplayedRequest:
+        return Response("nonce already used", status=403)
     if not text:
         return Response("success", mimetype="text/plain")
-    reply_xml = create_reply(text, msg).render()
+    reply_xml = TextReply(source=message.to_user, target=message.from_user, content=text).render()
     if encrypted:
         reply_xml = _crypto().encrypt_message(reply_xml, request.args.get("nonce", ""),
                                               request.args.get("timestamp", ""))

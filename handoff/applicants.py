@@ -2,8 +2,8 @@
 person who applied twice (a duplicate, or a second matter worth reading together).
 
 Same person = the same ID number, the same phone or the same WeChat account (openid).
-The comparison lives only here: when the ID number and phone are stored encrypted with a
-blind index, switch IDENTITY_COLUMNS to the index columns and nothing else changes.
+The comparison lives only here. ID number and phone are stored encrypted (a different
+ciphertext each time), so they are compared by their blind index (HMAC) columns.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from .models import Application
 
 # Columns whose equal, non-empty values mean "the same applicant".
-IDENTITY_COLUMNS: tuple[str, ...] = ("id_number", "phone", "user_id")
+IDENTITY_COLUMNS: tuple[str, ...] = ("id_number_index", "phone_index", "user_id")
 
 
 def identity_keys(app: Application) -> set[tuple[str, str]]:

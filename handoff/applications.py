@@ -17,10 +17,10 @@ from knowledge_base.models import utcnow
 from knowledge_base.privacy import mask_id, mask_phone
 
 from . import notify, workflow
-from .models import Application, CaseEvent, ConsoleUser
+from .models import Application, CaseEvent, ConsoleUser, blind_index
 from .slots import local_now
 from .texts import H, texts
-from .validate import FIELDS, validate_field
+from .validate import FIELDS, validate_field, validate_id_number, validate_phone
 
 CONSENT_VERSION = "2026-11"
 CITIZEN = "申请人"
@@ -33,6 +33,22 @@ class Eligibility:
     record_id: int | None
     facts: Mapping[str, Any]
     result: Mapping[str, Any]
+
+
+def personal_number_match(term: str) -> list:
+    """Conditions finding applications by a full ID number or phone typed in the search box.
+
+    Both are encrypted at rest, so they are found by their blind index (equality only):
+    a partial number finds nothing, which is also what keeps the index unguessable.
+    """
+    conditions = []
+    id_number, _ = validate_id_number(term)
+    if id_number:
+        conditions.append(Application.id_number_index == blind_index("id_number", str(id_number)))
+    phone, _ = validate_phone(term)
+    if phone:
+        conditions.append(Application.phone_index == blind_index("phone", str(phone)))
+    return conditions
 
 
 def drafts(session: Session, user_id: str) -> list[Application]:
@@ -264,3 +280,20 @@ def add_note(session: Session, app: Application, actor: Any, text: str) -> str |
 def events(session: Session, app: Application) -> list[CaseEvent]:
     return list(session.scalars(select(CaseEvent).where(CaseEvent.application_id == app.id)
                                 .order_by(CaseEvent.created_at, CaseEvent.id)))
+
+
+def reencrypt_personal_data(session: Session) -> int:
+    """After a new data key is put first in FAYUAN_DATA_KEYS: re-encrypt every ID number and
+    phone with it, so the old key can then be removed. Returns the rows rewritten."""
+    from sqlalchemy import text
+
+    from knowledge_base.field_crypto import cipher
+
+    c = cipher()
+    rows = session.execute(text("SELECT id, id_number, phone FROM application "
+                                "WHERE id_number IS NOT NULL OR phone IS NOT NULL")).fetchall()
+    for row in rows:
+        session.execute(text("UPDATE application SET id_number = :idn, phone = :ph WHERE id = :id"),
+                        {"id": row.id, "idn": c.rotate(row.id_number) if row.id_number else row.id_number,
+                         "ph": c.rotate(row.phone) if row.phone else row.phone})
+    return len(rows)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from knowledge_base.privacy import mask_personal_data
 
 from . import labels
-from .models import Handover, aware
+from .models import Handover, aware, real_people, test_users_only
 
 OPEN = ("waiting", "active")
 PREVIEW_CHARS = 60
@@ -75,10 +75,15 @@ class InboxRow:
     since: datetime | None  # waiting since (None: a person answered last)
 
 
-def open_chats(session: Session) -> list[InboxRow]:
-    """Every open 人工 chat, oldest first, with its last message and waiting time (one query each)."""
+def open_chats(session: Session, simulated: bool = False) -> list[InboxRow]:
+    """Every open 人工 chat, oldest first, with its last message and waiting time (one query each).
+
+    Real people's chats by default; `simulated` lists the simulator's test chats instead, so
+    a developer's trial never sits in the staff inbox."""
     table = _messages()
-    handovers = list(session.scalars(select(Handover).where(Handover.status.in_(OPEN)).order_by(Handover.opened_at)))
+    who = test_users_only(Handover.user_id) if simulated else real_people(Handover.user_id)
+    handovers = list(session.scalars(select(Handover).where(Handover.status.in_(OPEN), who)
+                                     .order_by(Handover.opened_at)))
     if not handovers:
         return []
     start = min(aware(h.opened_at) for h in handovers)

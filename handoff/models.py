@@ -13,10 +13,34 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text,
                         UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from knowledge_base.field_crypto import EncryptedText, cipher
 from knowledge_base.models import utcnow
 from knowledge_base.orm import Base
+
+
+# Conversations from the web simulator and the terminal chat are tests, not citizens: their
+# user ids carry these prefixes (bot/simulator.py, bot/cli.py), and whatever they file is
+# kept out of the staff queue and the statistics.
+TEST_USER_PREFIXES = ("sim:", "cli:")
+
+
+def is_test_user(user_id: str) -> bool:
+    return user_id.startswith(TEST_USER_PREFIXES)
+
+
+def real_people(user_id_column):
+    """SQL condition: the row belongs to a citizen, not to a simulator or terminal test."""
+    from sqlalchemy import and_
+
+    return and_(*(user_id_column.notlike(f"{p}%") for p in TEST_USER_PREFIXES))
+
+
+def test_users_only(user_id_column):
+    from sqlalchemy import or_
+
+    return or_(*(user_id_column.like(f"{p}%") for p in TEST_USER_PREFIXES))
 
 
 def aware(dt: datetime | None) -> datetime | None:
@@ -42,6 +66,8 @@ class ConsoleUser(Base):
     # Password guessing: after MAX_FAILED_LOGINS wrong passwords the account waits a while.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Bumped by logout and password change: every session cookie signed before is void.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (CheckConstraint("role IN ('staff', 'lawyer', 'admin')", name="ck_console_user_role"),)
 
@@ -64,8 +90,11 @@ class Application(Base):
     sensitive_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     consent_version: Mapped[str | None] = mapped_column(String(16), nullable=True)
     name: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    id_number: Mapped[str | None] = mapped_column(String(18), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(11), nullable=True)
+    # Encrypted at rest (knowledge_base/field_crypto.py); found by their blind indexes.
+    id_number: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    phone: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    id_number_index: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    phone_index: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     address: Mapped[str | None] = mapped_column(String(200), nullable=True)
     other_party: Mapped[str | None] = mapped_column(String(200), nullable=True)
     account: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -83,6 +112,17 @@ class Application(Base):
     reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    @validates("id_number", "phone")
+    def _keep_blind_index(self, field: str, value: str | None) -> str | None:
+        """Every write of a clear value also writes its blind index (lookups by equality)."""
+        setattr(self, f"{field}_index", blind_index(field, value) if value else None)
+        return value
+
+
+def blind_index(field: str, value: str) -> str:
+    """The lookup key of a full ID number or phone, as stored (normalised by handoff/validate.py)."""
+    return cipher().blind_index(field, value)
 
 
 class SlotCount(Base):

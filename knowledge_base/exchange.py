@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Mapping
 import yaml
 
 from .content import KbContent, LexiconDoc
+from .spreadsheet import neutralise_formulas
 from .validation import FIELD_NAMES, check_entry, check_lexicon
 
 Progress = Callable[[int, int], None]
@@ -225,6 +226,7 @@ def write_xlsx(content: KbContent, taxonomy: Mapping[str, str] | None = None) ->
         hs.cell(row=i + 1, column=4, value=n)
     hs.column_dimensions["D"].width = 80
     out = io.BytesIO()
+    neutralise_formulas(wb)  # an FAQ text starting with = + - @ stays text in Excel
     wb.save(out)
     return out.getvalue()
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from handoff import labels
 from knowledge_base.content_files import load_taxonomy
+from knowledge_base.spreadsheet import neutralise_formulas
 
 from .period import CST, Period, year_to_date
 from .stats import CHANNEL_NAMES, DECISION_LIMIT_DAYS, DECISION_NAMES, PRIORITY_NAMES, Stats, collect
@@ -119,6 +120,7 @@ def build_workbook(m: Stats, y: Stats) -> bytes:
             r.within_limit, r.appointments, yrows[r.office.id].applications if r.office.id in yrows else 0]
            for r in m.offices], (34, 10, 10, 18, 12, 10, 10, 14, 10, 14))
     out = io.BytesIO()
+    neutralise_formulas(wb)  # names and regions typed by people must not run as formulas
     wb.save(out)
     return out.getvalue()
 

@@ -8,6 +8,11 @@ from datetime import date, datetime, time, timedelta, timezone
 CST = timezone(timedelta(hours=8), "CST")
 
 
+# Reports cover the service's own years; 0001-01 or 9999-12 would overflow the UTC
+# conversion (a 500) and mean nothing anyway.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 class MonthError(ValueError):
     pass
 
@@ -57,7 +62,7 @@ def parse_month(text: str, today: date | None = None) -> Period:
         first = today.replace(day=1) - timedelta(days=1)
         return month_period(first.year, first.month)
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-    if not m or not 1 <= int(m.group(2)) <= 12:
+    if not m or not 1 <= int(m.group(2)) <= 12 or not MIN_YEAR <= int(m.group(1)) <= MAX_YEAR:
         raise MonthError(f"月份应写成 2026-10 这样的格式（或 last 表示上个月），收到的是「{text}」")
     return month_period(int(m.group(1)), int(m.group(2)))
 
@@ -70,7 +75,7 @@ def parse_range(start: str | None, end: str | None, default_days: int = 30, toda
         e = date.fromisoformat(end) if end else today
     except ValueError:
         return Period(today - timedelta(days=default_days - 1), today)
-    if e < s or (e - s).days > 3660:
+    if e < s or (e - s).days > 3660 or not (MIN_YEAR <= s.year and e.year <= MAX_YEAR):
         return Period(today - timedelta(days=default_days - 1), today)
     return Period(s, e)
 

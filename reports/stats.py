@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversation import ChatMessage, Conversation, EligibilityRecord
 from handoff import labels
+from handoff.models import real_people
 from handoff.offices import Office, load_offices
 from knowledge_base.models import ServiceFeedback, UnansweredQuestion
 
@@ -229,7 +230,8 @@ def _questions(session: Session, stats: Stats, period: Period) -> None:
 
 def _eligibility(session: Session, stats: Stats, period: Period, rows_by_office: dict[str, OfficeRow]) -> None:
     for rec in session.scalars(select(EligibilityRecord).where(EligibilityRecord.created_at >= period.start_utc,
-                                                               EligibilityRecord.created_at < period.end_utc)):
+                                                               EligibilityRecord.created_at < period.end_utc,
+                                                               real_people(EligibilityRecord.user_id))):
         home = home_office(rec.region)
         if home is not None and home.id in rows_by_office:
             row = rows_by_office[home.id]
@@ -255,7 +257,8 @@ def _handoff(session: Session, stats: Stats, period: Period, rows_by_office: dic
     stats.has_handoff = True
     lo, hi = period.start_utc, period.end_utc
     apps = list(session.scalars(select(Application).where(Application.submitted_at.is_not(None),
-                                                          Application.submitted_at >= lo, Application.submitted_at < hi)))
+                                                          Application.submitted_at >= lo, Application.submitted_at < hi,
+                                                          real_people(Application.user_id))))
     decided_at: dict[int, datetime] = {}
     if apps:
         for app_id, created in session.execute(
@@ -286,7 +289,8 @@ def _handoff(session: Session, stats: Stats, period: Period, rows_by_office: dic
             stats.application_decisions["rejected" if a.status == "rejected" else "accepted"] += 1
         elif a.decision_due_at is not None and _aware(a.decision_due_at) < now:
             stats.overdue_open += 1
-    for b in session.scalars(select(Appointment).where(Appointment.created_at >= lo, Appointment.created_at < hi)):
+    for b in session.scalars(select(Appointment).where(Appointment.created_at >= lo, Appointment.created_at < hi,
+                                                       real_people(Appointment.user_id))):
         if b.office_id in rows_by_office:
             rows_by_office[b.office_id].appointments += 1
         if stats.office is not None and b.office_id != stats.office.id:

@@ -12,7 +12,13 @@ def make_app(url: str, **overrides):
 
     config = {"DATABASE_URL": url, "WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY,
               "WECHAT_APPID": APPID, "SECRET_KEY": "test-secret", "TESTING": True,
-              "PUBLIC_BASE_URL": "https://fayuan.example.cn"}
+              "PUBLIC_BASE_URL": "https://fayuan.example.cn",
+              # Compatible mode, so the many plain-signed test messages are accepted; the
+              # strict safe mode (the production default) is tested in tests/bot/test_wechat_security.py.
+              "WECHAT_ACCEPT_PLAIN": True, "SIMULATOR_ENABLED": True, "SESSION_COOKIE_SECURE": False,
+              # A cold index build on a busy test machine may pass WeChat's 4 s; the late path
+              # (reply through the outbox) is tested on its own with a zero deadline.
+              "WECHAT_ANSWER_WITHIN_SECONDS": 60.0}
     config.update(overrides)
     return create_app(config)
 

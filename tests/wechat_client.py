@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -60,12 +61,14 @@ class WeChat:
     token: str = TOKEN
     safe: bool = False
 
-    def params(self, timestamp: str | None = None, nonce: str = "nonce123") -> dict:
+    def params(self, timestamp: str | None = None, nonce: str | None = None) -> dict:
+        """Fresh signed parameters: WeChat sends a new nonce with every request."""
         ts = timestamp or str(int(time.time()))
+        nonce = nonce or str(secrets.randbelow(10**10))
         return {"signature": signature(self.token, ts, nonce), "timestamp": ts, "nonce": nonce}
 
-    def post(self, xml: str, **overrides):
-        params = self.params()
+    def post(self, xml: str, params: dict | None = None, **overrides):
+        params = dict(params) if params else self.params()
         if self.safe:
             crypto = WeChatCrypto(TOKEN, AES_KEY, APPID)
             envelope = crypto.encrypt_message(xml, params["nonce"], params["timestamp"])

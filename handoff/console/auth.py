@@ -13,9 +13,10 @@ Why it is built this way:
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Callable, Iterable, TypeVar
 from urllib.parse import urlsplit
 
@@ -24,7 +25,7 @@ from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
@@ -54,9 +55,11 @@ class ConsoleIdentity(UserMixin):
     username: str
     display_name: str
     role: str
+    generation: int = 0
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Stored in the session cookie: the user id and the session generation it was made in."""
+        return f"{self.id}:{self.generation}"
 
     @property
     def label(self) -> str:
@@ -108,30 +111,77 @@ MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A real scrypt hash, computed once: checked against for unknown users so that every
+    refusal costs one password check, never zero or two."""
+    return hash_password(secrets.token_hex(16))
+
+
 def authenticate(session: Session, username: str, password: str) -> ConsoleUser | None:
-    """The user when the password is right; None otherwise. Five wrong passwords in a row
-    lock the account for 15 minutes (stored on the row, so every worker enforces it)."""
+    """The user when the password is right; None otherwise.
+
+    Five wrong passwords in a row lock the account for 15 minutes (stored on the row, so
+    every worker enforces it). Each attempt *reserves* its place in the count with one
+    atomic `UPDATE … SET failed_logins = failed_logins + 1 … RETURNING` before the
+    password is judged, so parallel guesses are all counted and a guess past the limit
+    is refused without being judged. Unknown user, inactive user, locked account and
+    wrong password all run exactly one password hash check: the answer time does not
+    tell which accounts exist. The caller's session is committed once on the way (the
+    reservation).
+    """
     user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == username.strip()))
-    if user is None:
-        check_password_hash(hash_password("timing-equaliser"), password)  # same cost for unknown names
-        return None
     now = utcnow()
-    locked = aware(user.locked_until)
-    if locked is not None and locked > now:
+    # Unknown and inactive users run the same statement on no row (id -1): same round trips.
+    target = user.id if user is not None and user.active else -1
+    attempt: int | None = session.execute(
+        update(ConsoleUser)
+        .where(ConsoleUser.id == target, or_(ConsoleUser.locked_until.is_(None), ConsoleUser.locked_until <= now))
+        .values(failed_logins=ConsoleUser.failed_logins + 1)
+        .returning(ConsoleUser.failed_logins)
+        .execution_options(synchronize_session=False)).scalar()
+    # Commit the reservation now: no row (PostgreSQL) or database (SQLite) lock is held
+    # during the deliberately slow hash, so a flood of guesses cannot stall other writes.
+    session.commit()
+    password_ok = check_password_hash(user.password_hash if user is not None else _dummy_hash(), password)
+    if user is None or attempt is None:  # unknown, inactive or locked
         return None
-    if not user.active or not check_password_hash(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
+    if attempt > MAX_FAILED_LOGINS or (not password_ok and attempt >= MAX_FAILED_LOGINS):
+        _set_login_state(session, user.id, failed=0, locked_until=now + timedelta(minutes=LOCK_MINUTES))
         return None
-    user.failed_logins = 0
-    user.locked_until = None
+    if not password_ok:
+        return None
+    _set_login_state(session, user.id, failed=0, locked_until=None)
+    session.refresh(user)
     return user
 
 
+def _set_login_state(session: Session, user_id: int, failed: int, locked_until) -> None:
+    session.execute(update(ConsoleUser).where(ConsoleUser.id == user_id)
+                    .values(failed_logins=failed, locked_until=locked_until)
+                    .execution_options(synchronize_session=False))
+
+
+def revoke_sessions(session: Session, user_id: int) -> None:
+    """Void every session cookie of this user (logout, password change, admin action)."""
+    session.execute(update(ConsoleUser).where(ConsoleUser.id == user_id)
+                    .values(session_generation=ConsoleUser.session_generation + 1)
+                    .execution_options(synchronize_session=False))
+
+
+def change_password(session: Session, user: ConsoleUser, current: str, new: str) -> None:
+    """Check the current password, store the new one, and sign out every session."""
+    if not check_password_hash(user.password_hash, current):
+        raise UserError("当前密码不对。")
+    if len(new) < MIN_PASSWORD:
+        raise UserError(f"新密码至少 {MIN_PASSWORD} 位")
+    user.password_hash = hash_password(new)
+    session.flush()
+    revoke_sessions(session, user.id)
+
+
 def identity(user: ConsoleUser) -> ConsoleIdentity:
-    return ConsoleIdentity(user.id, user.username, user.display_name, user.role)
+    return ConsoleIdentity(user.id, user.username, user.display_name, user.role, user.session_generation or 0)
 
 
 def users_with_role(session: Session, role: str) -> list[ConsoleUser]:
@@ -191,21 +241,44 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    with current_app.extensions["fayuan_db"].session() as s:
+        revoke_sessions(s, current_user.id)  # a copied cookie dies with this one
     logout_user()
     flash("已退出登录。", "info")
     return redirect(url_for("console_auth.login"))
 
 
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password; every session (this one too) is signed out."""
+    if request.method == "POST":
+        try:
+            with current_app.extensions["fayuan_db"].session() as s:
+                user = s.get(ConsoleUser, current_user.id)
+                change_password(s, user, request.form.get("current", "")[:256], request.form.get("new", "")[:256])
+        except UserError as e:
+            flash(str(e), "error")
+        else:
+            logout_user()
+            log.info("console password changed user_id=%s", user.id)
+            flash("密码已修改，请用新密码登录。", "info")
+            return redirect(url_for("console_auth.login"))
+    return render_template("console/password.html", min_length=MIN_PASSWORD)
+
+
 # ------------------------------------------------------------------ wiring
 
-def _load_user(user_id: str) -> ConsoleIdentity | None:
+def _load_user(session_id: str) -> ConsoleIdentity | None:
+    """The signed-in person, re-read on every request; None when the session was revoked."""
+    user_part, _, generation_part = (session_id or "").partition(":")
     try:
-        key = int(user_id)
+        key, generation = int(user_part), int(generation_part)
     except (TypeError, ValueError):
-        return None
+        return None  # also cookies from before session generations: sign in again
     with current_app.extensions["fayuan_db"].session() as s:
         user = s.get(ConsoleUser, key)
-        if user is None or not user.active:
+        if user is None or not user.active or (user.session_generation or 0) != generation:
             return None
         return identity(user)
 
@@ -224,8 +297,13 @@ def guard_console():
 
 def init_auth(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # an elderly citizen may take long over a form
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # Flask's defaults exist (SAMESITE None, SECURE False), so setdefault would change
+    # nothing: bot/config.py sets them; here only an unset value is filled in.
+    if not app.config.get("SESSION_COOKIE_SAMESITE"):
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE"))
     login_manager.init_app(app)
     login_manager.login_view = "console_auth.login"
     login_manager.login_message = "请先登录。"

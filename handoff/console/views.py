@@ -23,7 +23,9 @@ from .. import applicants, inbox, labels, notify, workflow
 from .. import applications as apps
 from .. import appointments as appts
 from .. import handover as handover_store
-from ..models import Application, Appointment, ConsoleUser, Handover, aware
+from .. import notify, workflow
+from ..models import (Application, Appointment, CaseEvent, ConsoleUser, Handover, aware, real_people,
+                      test_users_only)
 from ..offices import load_offices
 from ..slots import local_now, when_label
 from ..texts import H
@@ -75,9 +77,11 @@ def _case_or_404(session: Session, number: str) -> Application:
 def queue():
     status = request.args.get("status", "open")
     priority_only = request.args.get("priority") == "1"
+    simulated = request.args.get("simulated") == "1"  # the simulator's test cases, apart from real ones
     term = request.args.get("q", "").strip()[:64]
     with _db().session() as s:
-        q = _visible_cases()
+        q = _visible_cases().where(test_users_only(Application.user_id) if simulated
+                                   else real_people(Application.user_id))
         if status == "open":
             q = q.where(Application.status.in_(workflow.OPEN_STATUSES))
         elif status in workflow.STATUS_NAMES:
@@ -87,7 +91,7 @@ def queue():
         if term:
             like = f"%{term}%"
             q = q.where(or_(Application.number.ilike(like), Application.name.ilike(like),
-                            Application.other_party.ilike(like), Application.phone.like(f"%{term}")))
+                            Application.other_party.ilike(like), *apps.personal_number_match(term)))
         cases = list(s.scalars(q.order_by(Application.decision_due_at, Application.id).limit(QUEUE_LIMIT + 1)))
         truncated = len(cases) > QUEUE_LIMIT  # sorted in Python (urgency reads JSON): say when some are left out
         cases = cases[:QUEUE_LIMIT]
@@ -109,7 +113,8 @@ def queue():
                  "lawyer": lawyers.get(a.lawyer_id or -1, "")}
                 for a in cases]
     return render_template("console/queue.html", rows=rows, truncated=truncated, limit=QUEUE_LIMIT, status=status,
-                           priority_only=priority_only, term=term, statuses=workflow.STATUS_NAMES)
+                           priority_only=priority_only, term=term, statuses=workflow.STATUS_NAMES, simulated=simulated,
+                           simulator_enabled=bool(current_app.config.get("SIMULATOR_ENABLED")))
 
 
 @bp.get("/cases/<number>")
@@ -198,6 +203,27 @@ def add_note(number: str):
     return redirect(url_for("console.case", number=number))
 
 
+@bp.get("/cases/<number>/export")
+@role_required("admin")
+def export_person(number: str):
+    """Everything held about the applicant of a case, as a JSON download (PIPL 45).
+
+    Administrators only; each export is written to the case's audit trail.
+    """
+    import json
+
+    from .. import erasure
+
+    with _db().session() as s:
+        app = _case_or_404(s, number)
+        data = erasure.export_person(s, app.user_id)
+        s.add(CaseEvent(application_id=app.id, actor_id=current_user.id, actor_label=current_user.username,
+                        kind="export", text="导出了申请人的个人信息"))
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return current_app.response_class(body, mimetype="application/json", headers={
+        "Content-Disposition": f"attachment; filename=personal-data-{number}.json"})
+
+
 # ------------------------------------------------------------------ 人工 conversations
 
 @bp.app_context_processor
@@ -213,13 +239,14 @@ def inbox_badge() -> dict:
 @bp.get("/handovers")
 @role_required("staff", "admin")
 def handovers():
+    simulated = request.args.get("simulated") == "1"
     now = utcnow()
     with _db().session() as s:
         rows = [{"id": r.id, "status": r.status, "opened": local_now(r.opened_at), "user": r.user_tail,
                  "preview": r.preview, "from": labels.vocab("inbox")[f"from_{r.preview_from}"],
                  "last": local_now(r.last_at) if r.last_at else None, "waiting": r.since is not None,
                  "wait": inbox.wait_text(r.since, now)}
-                for r in inbox.open_chats(s)]
+                for r in inbox.open_chats(s, simulated=simulated)]
     return render_template("console/handovers.html", rows=rows)
 
 
@@ -291,8 +318,11 @@ def users():
                 except UserError as e:
                     flash(str(e), "error")
             elif action == "toggle":
-                u = s.get(ConsoleUser, int(request.form.get("user_id", "0") or 0))
-                if u is not None and u.id != current_user.id:
+                raw_id = request.form.get("user_id", "")
+                u = s.get(ConsoleUser, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
+                if u is None:
+                    flash("没有这个用户。", "error")
+                elif u.id != current_user.id:
                     u.active = not u.active
                     flash("已更新。", "info")
         rows = [(u.id, u.username, u.display_name, labels.label("role", u.role), u.active)

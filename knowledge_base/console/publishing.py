@@ -31,6 +31,14 @@ def publish():
                            version=version, stale=stale)
 
 
+def _version_field() -> int:
+    """The version the form was made from; anything but a number is a bad request (400)."""
+    raw = request.form.get("version", "0") or "0"
+    if not raw.isdigit() or len(raw) > 9:
+        abort(400)
+    return int(raw)
+
+
 @bp.post("/publish")
 @role_required(*CURATORS)
 def do_publish():
@@ -94,13 +102,14 @@ def restore(number: int):
             abort(404)
         current = _state_version(s)
         if request.method == "POST":
+            expected = _version_field()  # a bad form is refused before the accuracy check runs
             guard = curation.run_guard(s, svc(), target)
             if guard.dropped and request.form.get("confirm") != "1":
                 flash("恢复后准确率会下降：请核对下面的问题，勾选「我已核对」再恢复。", "error")
                 return redirect(url_for("kb.restore", number=number))
             try:
                 row = versions.restore(s, number, author(), request.form.get("message", "").strip()[:500],
-                                       expected_version=int(request.form.get("version", "0") or 0),
+                                       expected_version=expected,
                                        accuracy=guard.as_json())
             except PublishError as e:
                 flash(str(e), "error")

@@ -38,7 +38,7 @@ def assessed_user(db) -> str:
 
 def _link(page_name: str, user: str) -> str:
     from handoff.links import make_token
-    return f"/h5/{page_name}/{make_token('test-secret', user)}"
+    return f"/h5/{page_name}/{make_token('test-secret', user, page_name)}"
 
 
 def test_h5_application_form_then_booking(page, live_server, assessed_user):

@@ -106,7 +106,8 @@ def test_csrf_is_required_on_every_console_form(app, client, accounts, user_id):
     number = make_case(app, user_id)
     login(client, accounts["admin"][1])
     posts = [f"/console/cases/{number}/status", f"/console/cases/{number}/accept", f"/console/cases/{number}/notes",
-             "/console/handovers/1/reply", "/console/handovers/1/close", "/console/users", "/console/logout"]
+             "/console/handovers/1/reply", "/console/handovers/1/close", "/console/users", "/console/logout",
+             "/console/password"]
     for rule in app.url_map.iter_rules():  # every POST route of the console is in the list above
         if rule.endpoint.split(".")[0] not in ("console", "console_auth"):
             continue  # other console blueprints check their own forms (e.g. tests/knowledge_base)
@@ -123,19 +124,28 @@ def test_csrf_is_required_on_every_console_form(app, client, accounts, user_id):
 def test_csrf_is_required_on_h5_forms(app, client, user_id):
     from handoff.links import make_token
 
-    token = make_token("test-secret", user_id)
-    for path in (f"/h5/apply/{token}", f"/h5/apply/{token}/consent", f"/h5/book/{token}"):
+    apply, book = make_token("test-secret", user_id, "apply"), make_token("test-secret", user_id, "book")
+    for path in (f"/h5/apply/{apply}", f"/h5/apply/{apply}/consent", f"/h5/book/{book}"):
         assert client.post(path, data={"action": "agree"}).status_code == 400, path
-    assert client.post(f"/h5/apply/{token}/field", json={"field": "name", "value": "张三"}).status_code == 400
+    assert client.post(f"/h5/apply/{apply}/field", json={"field": "name", "value": "张三"}).status_code == 400
 
 
 def test_forged_or_expired_h5_links_are_refused(client, user_id):
     from handoff.links import make_token, read_token
 
     assert client.get("/h5/apply/not-a-token").status_code == 404
-    assert client.get(f"/h5/mine/{make_token('other-secret', user_id)}").status_code == 404
-    assert read_token("s", make_token("s", user_id), max_age=-1) is None
-    assert read_token("s", make_token("s", user_id)) == user_id
+    assert client.get(f"/h5/mine/{make_token('other-secret', user_id, 'mine')}").status_code == 404
+    assert read_token("s", make_token("s", user_id, "mine"), "mine", max_age=-1) is None
+    assert read_token("s", make_token("s", user_id, "mine"), "mine") == user_id
+
+
+def test_an_h5_link_opens_only_its_own_page(client, user_id):
+    from handoff.links import make_token
+
+    book = make_token("test-secret", user_id, "book")
+    assert client.get(f"/h5/book/{book}").status_code == 200
+    for other in (f"/h5/apply/{book}", f"/h5/mine/{book}"):
+        assert client.get(other).status_code == 404, other
 
 
 def test_password_guessing_locks_the_account_for_a_while(app, accounts):
