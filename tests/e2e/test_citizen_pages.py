@@ -86,7 +86,7 @@ def _record(db, decision: str = "eligible") -> tuple[str, int]:
 
 def _link(page_name: str, user: str) -> str:
     from handoff.links import make_token
-    return f"/h5/{page_name}/{make_token('test-secret', user)}"
+    return f"/h5/{page_name}/{make_token('test-secret', user, page_name)}"
 
 
 def _result_link(record_id: int) -> str:
