@@ -49,6 +49,7 @@ class Hyper:
     """Chosen on the real dev set (python -m knowledge_base.evaluate), never on the holdout."""
 
     C = 0.5              # inverse regularisation of the linear SVM
+    hand_weight = 1.5    # a hand-labelled real question (eval/real/train_labels.jsonl): the best teacher we have
     real_weight = 1.0    # a weakly labelled real question counts as much as a curated phrasing
     mixed_weight = 0.4   # a mixed category's default label (no rule matched) counts less again
     min_df = 2           # a feature seen once teaches nothing general
@@ -97,19 +98,38 @@ def load_weak_map(label_dir: Path = LABEL_DIR) -> dict[tuple[str, str], str | No
     return out
 
 
+MEASURE_LABEL_FILES = ("dev_labels.jsonl", "holdout_labels.jsonl")  # measures: never taught
+TRAIN_LABEL_FILE = "train_labels.jsonl"                              # hand labels of the training pool
+
+
+def _label_rows(path: Path) -> dict[str, str]:
+    """id → code of a hand-label file (ids only: the source text stays outside the repository)."""
+    out: dict[str, str] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(row, dict) and row.get("id"):
+                out[str(row["id"])] = str(row.get("code") or "")
+    return out
+
+
+def load_hand_labels(label_dir: Path = LABEL_DIR) -> dict[str, str]:
+    """The training pool's hand labels (LABELS.md policy): they replace the weak label of a row."""
+    return _label_rows(label_dir / TRAIN_LABEL_FILE)
+
+
 def excluded_ids(label_dir: Path = LABEL_DIR) -> set[str]:
     """Real questions never trained on: the hand-labelled dev and holdout rows and their
-    near-duplicates (train_exclude.txt), so both sets stay honest measures."""
+    near-duplicates (train_exclude.txt), so both sets stay honest measures. The training
+    pool's own hand labels (train_labels.jsonl) are, of course, not excluded."""
     ids: set[str] = set()
-    for path in sorted(label_dir.glob("*_labels.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(row, dict) and row.get("id"):
-                    ids.add(str(row["id"]))
+    for name in MEASURE_LABEL_FILES:
+        ids.update(_label_rows(label_dir / name))
     near = label_dir / "train_exclude.txt"
     if near.exists():
         for line in near.read_text(encoding="utf-8").splitlines():
@@ -158,7 +178,8 @@ def load_weak_rules(path: Path = WEAK_RULES) -> WeakRules:
 
 def samples(entries: Sequence[dict], negatives: Sequence[str], real_rows: Iterable[dict],
             weak_map: dict[tuple[str, str], str | None], codes_known: set[str],
-            exclude: set[str], rules: WeakRules | None = None) -> list[tuple[str, str, float]]:
+            exclude: set[str], rules: WeakRules | None = None,
+            hand: dict[str, str] | None = None) -> list[tuple[str, str, float]]:
     """(text, code, weight) for every teacher; weak labels only for codes the taxonomy has.
 
     A real question's label is its category's code refined by the citizen's own words
@@ -173,14 +194,19 @@ def samples(entries: Sequence[dict], negatives: Sequence[str], real_rows: Iterab
         for p in [e["question"], *e.get("alternatives", [])]:
             out.append((p, e["code"], 1.0))
     out.extend((t, OTHER, 1.0) for t in negatives)
+    hand = hand or {}
     for r in real_rows:
         key = (str(r.get("source") or ""), str(r.get("source_category") or ""))
-        if key not in weak_map or str(r.get("id")) in exclude:
+        rid = str(r.get("id"))
+        if rid in exclude or (key not in weak_map and rid not in hand):
             continue
         text, title = str(r["text"]), str(r.get("title") or "").strip()
-        weak = weak_map[key]
-        code = rules.code(title + "。" + text, key[1], weak)
-        weight = Hyper.real_weight if weak or code != rules.defaults.get(key[1]) else Hyper.mixed_weight
+        if rid in hand:
+            code, weight = hand[rid], Hyper.hand_weight
+        else:
+            weak = weak_map[key]
+            code = rules.code(title + "。" + text, key[1], weak)
+            weight = Hyper.real_weight if weak or code != rules.defaults.get(key[1]) else Hyper.mixed_weight
         if not code or weight <= 0 or code not in codes_known:
             continue
         out.append((text, code, weight))
@@ -313,10 +339,11 @@ def train(entries: Sequence[dict], negatives: Sequence[str], segmenter: Segmente
     known = set(load_taxonomy()) | set(load_topic_answers())  # a topic with a general answer can be taught
     real = load_real_rows() if use_real else []
     weak = load_weak_map() if real else {}
-    data = samples(entries, negatives, real, weak, known, excluded_ids(), load_weak_rules())
+    hand = load_hand_labels() if real else {}
+    data = samples(entries, negatives, real, weak, known, excluded_ids(), load_weak_rules(), hand)
     n_real = len(data) - sum(1 + len(e.get("alternatives", [])) for e in entries) - len(negatives)
     note = (f"{len(entries)} entries, {len(negatives)} off-topic examples, "
-            f"{n_real} weakly labelled real questions")
+            f"{n_real} real questions ({len(hand)} hand-labelled, the rest weakly)")
     return fit(data, FeatureCache(cache_dir, segmenter), content_digest(entries, negatives, segmenter.lexicon), note,
                temperature)
 
