@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -13,6 +14,8 @@ class FakeWeChatAPI:
         self.custom: list[dict] = []
         self.template: list[dict] = []
         self.fail_users: dict[str, int] = {}  # openid → errcode to answer with
+        self.slow_users: dict[str, float] = {}  # openid → seconds to stay silent before answering
+        self.stalled = threading.Event()        # set while a slow answer is being held back
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,6 +39,9 @@ class FakeWeChatAPI:
                 length = int(self.headers.get("Content-Length") or 0)
                 data = json.loads(self.rfile.read(length) or b"{}")
                 user = data.get("touser", "")
+                if user in api.slow_users:
+                    api.stalled.set()
+                    time.sleep(api.slow_users[user])
                 if user in api.fail_users:
                     return self._json({"errcode": api.fail_users[user], "errmsg": "fake failure"})
                 path = urlsplit(self.path).path

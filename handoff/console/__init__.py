@@ -8,7 +8,9 @@ from .auth import csrf, init_auth, role_required  # noqa: F401 - the reusable pi
 
 def init_app(app: Flask) -> None:
     """Sign-in, CSRF and the case console. Other console blueprints just register theirs."""
+    from .outbox_views import bp as outbox_bp
     from .views import bp
 
     init_auth(app)
     app.register_blueprint(bp)
+    app.register_blueprint(outbox_bp)  # /console/outbox: dead letters and requeue
