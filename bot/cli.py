@@ -281,11 +281,9 @@ def cmd_menu(_args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from . import create_app
-    app = create_app()
-    print(f"法援助手 running: http://{args.host}:{args.port}/simulator", flush=True)
-    app.run(host=args.host, port=args.port, debug=False, threaded=True)
-    return 0
+    from .serve import serve
+    return serve(args.host, args.port, workers=args.workers, threads=args.threads, debug=args.debug,
+                 sender=not args.no_sender)
 
 
 def cmd_init_db(_args) -> int:
@@ -344,22 +342,34 @@ def contact(session, user_id: str):
 
 
 def cmd_outbox(args) -> int:
+    """The sender: once, or in a loop; `serve` starts the loop beside the web server."""
+    import logging
     import time
 
     from handoff.notify import send_pending
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db = _db()
     cfg = outbox_config()
     from handoff.applications import purge_stale_drafts
 
-    while True:
-        counts = send_pending(db.session, cfg, contact, limit=args.limit)
-        with db.session() as s:  # the worker also keeps the consent notice's 30-day promise
-            counts["drafts_purged"] = purge_stale_drafts(s)
-        print(json.dumps(counts), flush=True)
-        if not args.loop:
-            return 0
-        time.sleep(args.interval)
+    last_purge = 0.0
+    try:
+        while True:
+            counts = send_pending(db.session, cfg, contact, limit=args.limit)
+            if time.monotonic() - last_purge > 600:  # the worker also keeps the consent notice's 30-day promise
+                with db.session() as s:
+                    counts["drafts_purged"] = purge_stale_drafts(s)
+                last_purge = time.monotonic()
+            if not args.loop or any(counts.values()):
+                print(json.dumps(counts), flush=True)
+            if not args.loop:
+                return 0
+            if args.parent_pid and os.getppid() != args.parent_pid:
+                return 0  # the server that started us is gone
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -397,6 +407,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="start the web service")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
+    s.add_argument("--workers", type=int, help="gunicorn worker processes (default: 2 per core, 2–8)")
+    s.add_argument("--threads", type=int, default=4, help="threads per worker")
+    s.add_argument("--debug", action="store_true", help="Flask's development server instead of gunicorn")
+    s.add_argument("--no-sender", action="store_true", help="do not start the outbox sender beside the server")
     s.set_defaults(func=cmd_serve)
     u = sub.add_parser("user", help="console accounts")
     u.add_argument("user_command", choices=["add", "list"])
@@ -410,6 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--limit", type=int, default=100)
     o.add_argument("--loop", action="store_true", help="keep sending every --interval seconds")
     o.add_argument("--interval", type=float, default=30.0)
+    o.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # set by `serve`: exit with it
     o.set_defaults(func=cmd_outbox)
     i = sub.add_parser("init-db", help="migrate and seed the database")
     i.set_defaults(func=cmd_init_db)
