@@ -27,7 +27,7 @@ def ask_once(session, kb, text: str) -> dict:
     """The JSON object of CONTRACTS §2 for one question."""
     from intents.detect import command_of, social_intent
 
-    from .dialog import T, clarify_text
+    from .texts import T, clarify_text  # not bot.dialog: ask needs none of the dialog's machinery
 
     base = {"text": text, "code": "other", "faq_id": None, "score": 0.0, "status": "unsure",
             "answer": "", "alternatives": []}
@@ -48,7 +48,8 @@ def ask_once(session, kb, text: str) -> dict:
         entry = get_entry(session, hits[0].faq_id)
         base.update(code=hits[0].code, answer=entry.short_answer if entry else "", question=hits[0].question)
     elif result.status == "clarify":
-        base.update(code=hits[0].code, answer=clarify_text(result), question=hits[0].question)
+        base.update(code=hits[0].code, answer=clarify_text([h.question for h in result.choices]),
+                    question=hits[0].question)
     elif result.status == "offtopic":
         base.update(answer=T("offtopic"))
     else:
