@@ -287,6 +287,35 @@ def cmd_serve(args) -> int:
                  sender=not args.no_sender)
 
 
+def cmd_backup(args) -> int:
+    from pathlib import Path
+
+    from .backup import BackupError, backup, default_output
+
+    url = Config().DATABASE_URL
+    try:
+        out = backup(url, Path(args.output) if args.output else default_output(url, VAR_DIR))
+    except BackupError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from pathlib import Path
+
+    from .backup import BackupError, restore
+
+    try:
+        restore(Config().DATABASE_URL, Path(args.file), force=args.force)
+    except BackupError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    print(f"restored {args.file}")
+    return 0
+
+
 def cmd_init_db(_args) -> int:
     _db()
     print("database ready")
@@ -427,6 +456,13 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--interval", type=float, default=30.0)
     o.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # set by `serve`: exit with it
     o.set_defaults(func=cmd_outbox)
+    b = sub.add_parser("backup", help="copy the database to a file (SQLite online backup, or pg_dump)")
+    b.add_argument("-o", "--output", help="file (default var/backups/fayuan-<time>.sqlite|.dump)")
+    b.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="load a backup into an empty database (DATABASE_URL)")
+    rs.add_argument("file")
+    rs.add_argument("--force", action="store_true", help="overwrite a database that is not empty")
+    rs.set_defaults(func=cmd_restore)
     i = sub.add_parser("init-db", help="migrate and seed the database")
     i.set_defaults(func=cmd_init_db)
     return p
