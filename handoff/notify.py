@@ -120,13 +120,20 @@ class SendConfig:
         return bool(self.appid and self.secret)
 
 
-def make_client(cfg: SendConfig):
-    """wechatpy's client with a timeout on every call, optionally pointed at another API base URL."""
+def make_client(cfg: SendConfig, session_factory: Callable | None = None):
+    """wechatpy's client with a timeout on every call, optionally pointed at another API base
+    URL; with ``session_factory`` its access token is the one shared through the database
+    (handoff/wechat_token.py), so any number of senders use one token and one refresher."""
     from wechatpy import WeChatClient
     from wechatpy.exceptions import WeChatClientException
 
+    from .wechat_token import shared_token
+
     class Client(WeChatClient):
-        def fetch_access_token(self):
+        _used: str | None = None
+        _refreshes = 0
+
+        def _fetch(self) -> tuple[str, int]:
             # wechatpy hard-codes the token URL and calls it without a timeout: follow
             # API_BASE_URL and bound the call like every other one.
             res = self._http.get(f"{self.API_BASE_URL}token", timeout=self.timeout,
@@ -136,9 +143,28 @@ def make_client(cfg: SendConfig):
             result = res.json()
             if result.get("errcode"):
                 raise WeChatClientException(result["errcode"], result.get("errmsg"), client=self)
-            self.session.set(self.access_token_key, result["access_token"], result.get("expires_in", 7200))
-            self.expires_at = int(utcnow().timestamp()) + int(result.get("expires_in", 7200))
-            return result
+            return result["access_token"], int(result.get("expires_in", 7200))
+
+        @property
+        def access_token(self):
+            if session_factory is None:
+                return super().access_token
+            self._used = shared_token(session_factory, self.appid, self._fetch)
+            return self._used
+
+        def fetch_access_token(self):
+            """Called by wechatpy when WeChat rejects the token (40001, 42001): refresh it."""
+            if session_factory is None:
+                token, expires_in = self._fetch()
+                self.session.set(self.access_token_key, token, expires_in)
+                self.expires_at = int(utcnow().timestamp()) + expires_in
+                return {"access_token": token, "expires_in": expires_in}
+            self._refreshes += 1
+            if self._refreshes > 3:  # WeChat keeps refusing fresh tokens: fail this delivery, retry later
+                raise WeChatClientException(40001, "access token refused again after refreshing", client=self)
+            self._used = shared_token(session_factory, self.appid, self._fetch, rejected=self._used)
+            self.session.set(self.access_token_key, self._used, 7200)  # wechatpy retries with this one
+            return {"access_token": self._used}
 
     client = Client(cfg.appid, cfg.secret, timeout=cfg.timeout)
     if cfg.api_base_url:
@@ -254,7 +280,7 @@ def send_pending(session_factory: Callable, cfg: SendConfig, contact: Callable, 
             _finish(session_factory, nid, attempts, **_failure(nid, attempts, "sender stopped mid-delivery", now))
             counts["dead"] += 1
             continue
-        client = client or make_client(cfg)
+        client = client or make_client(cfg, session_factory)
         try:
             via = deliver(client, cfg, row, last_inbound, now)
         except Exception as e:  # noqa: BLE001 - any failure is retried, then given up

@@ -16,6 +16,7 @@ class FakeWeChatAPI:
         self.fail_users: dict[str, int] = {}  # openid → errcode to answer with
         self.slow_users: dict[str, float] = {}  # openid → seconds to stay silent before answering
         self.stalled = threading.Event()        # set while a slow answer is being held back
+        self.token_fetches = 0                  # each fetch issues a new token, as WeChat does
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -32,7 +33,8 @@ class FakeWeChatAPI:
 
             def do_GET(self) -> None:  # noqa: N802
                 if urlsplit(self.path).path.endswith("/token"):
-                    return self._json({"access_token": "fake-token", "expires_in": 7200})
+                    api.token_fetches += 1
+                    return self._json({"access_token": f"fake-token-{api.token_fetches}", "expires_in": 7200})
                 return self._json({"errcode": 40001, "errmsg": "unknown"})
 
             def do_POST(self) -> None:  # noqa: N802

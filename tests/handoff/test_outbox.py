@@ -199,3 +199,39 @@ def test_the_handover_page_says_queued_until_the_reply_is_really_sent(app, db, a
     sent = staff.get(f"/console/handovers/{hid}").get_data(as_text=True)
     assert re.search(r'工作人员 · <span class="delivery">已发送</span>', sent)
     assert api.texts_to(user_id) == ["您好，请问欠了多少钱？"]
+
+
+def test_every_sender_round_and_process_shares_one_access_token(db, api, cfg, user_id):
+    from handoff.notify import send_pending
+    from handoff.wechat_token import WeChatAccessToken, shared_token
+
+    with db.session() as s:  # other tests' token for this appid: start from none
+        s.query(WeChatAccessToken).delete()
+    for i in range(3):  # three rounds, each with a fresh client, as a looping sender makes them
+        queue(db, user_id, f"第{i + 1}条通知")
+        send_pending(db.session, cfg, recent_contact(), limit=10_000)
+    assert api.texts_to(user_id) == ["第1条通知", "第2条通知", "第3条通知"]
+    assert api.token_fetches == 1
+
+    fetched = []
+
+    def slow_fetch():
+        fetched.append(1)
+        threading.Event().wait(0.5)  # hold the row lock while "WeChat" answers
+        return "token-after-expiry", 7200
+
+    later = utcnow_plus(hours=3)  # the stored token has expired for everyone
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(shared_token(db.session, cfg.appid, slow_fetch, now=later)))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert got == ["token-after-expiry"] * 4 and len(fetched) == 1  # one refresher; the others read its token
+
+
+def utcnow_plus(**delta):
+    from knowledge_base.models import utcnow
+
+    return utcnow() + timedelta(**delta)
