@@ -67,7 +67,11 @@ class Postgres:
             shutil.chown(folder, "postgres")
 
     def run(self, tool: str, *args: str) -> None:
-        subprocess.run([*self.as_postgres, str(self.bin / tool), *args], check=True, capture_output=True)
+        # Output to a file, never a pipe: the server inherits pg_ctl's stdout and would keep
+        # a pipe open forever (subprocess.run would wait for its end).
+        with (self.dir / f"{tool}.out").open("a") as out:
+            subprocess.run([*self.as_postgres, str(self.bin / tool), *args], check=True, stdout=out,
+                           stderr=subprocess.STDOUT)
 
     def start(self) -> None:
         if not (self.dir / "data").exists():
@@ -77,7 +81,8 @@ class Postgres:
 
     def restart(self) -> float:
         t0 = time.perf_counter()
-        self.run("pg_ctl", "-D", str(self.dir / "data"), "-m", "fast", "-w", "restart", "-o",
+        self.run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "server.log"), "-m", "fast", "-w",
+                 "restart", "-o",
                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=300")
         return time.perf_counter() - t0
 
@@ -267,8 +272,10 @@ def run_load(args, url: str, proc: subprocess.Popen, pg: Postgres, db_url: str, 
                 os.kill(pids[0], signal.SIGKILL)
                 fault_note[0] = f"SIGKILL worker {pids[0]} after {done[0]} messages"
         elif args.restart_pg:
+            at = done[0]
+            fault_note[0] = f"PostgreSQL restart began after {at} messages (still restarting at the end)"
             took = pg.restart()
-            fault_note[0] = f"PostgreSQL restarted after {done[0]} messages (down ~{took:.1f} s)"
+            fault_note[0] = f"PostgreSQL restarted after {at} messages (pg_ctl restart took {took:.1f} s)"
 
     chaos = threading.Thread(target=fault, daemon=True)
     if args.kill_worker or args.restart_pg:
@@ -278,6 +285,8 @@ def run_load(args, url: str, proc: subprocess.Popen, pg: Postgres, db_url: str, 
         for mine in pool.map(citizen, users):
             outcomes.extend(mine)
     wall = time.perf_counter() - t0
+    if chaos.is_alive():
+        chaos.join(120)
     time.sleep(1)
     ins, pushes = server_counts(db_url, users)
 
