@@ -85,6 +85,13 @@ def serve(host: str, port: int, workers: int | None = None, threads: int = 4, de
           sender: bool = True) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    if not debug:
+        try:
+            import gunicorn  # noqa: F401
+        except ImportError:
+            print("gunicorn is not installed: .venv/bin/pip install -r requirements.txt "
+                  "(or run the development server with --debug)", file=sys.stderr)
+            return 2
     from . import create_app
     from .warmup import warm
 
