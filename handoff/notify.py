@@ -49,6 +49,10 @@ LEASE = timedelta(seconds=120)
 # Without WeChat credentials a WeChat citizen's notice waits this long before being looked at again.
 NO_CREDENTIALS_WAIT = timedelta(minutes=5)
 SIMULATOR_CHANNEL = "simulator"
+# A notice's life: pending → sending (claimed, leased) → sent | failed (→ sending again
+# after the backoff) | dead (after MAX_ATTEMPTS; requeue → pending); cancelled (a moved or
+# cancelled appointment's reminder) and skipped (a channel with no push) end it unsent.
+STATUSES = ("pending", "sending", "sent", "failed", "dead", "cancelled", "skipped")
 WAITING = ("pending", "failed", "sending")   # not yet delivered, not given up: 「排队中」
 
 
@@ -204,8 +208,8 @@ def deliver(client, cfg: SendConfig, row: Notification, last_inbound_at: datetim
     return "template"
 
 
-def claim_due(session: Session, now: datetime, limit: int) -> list[int]:
-    """Mark up to ``limit`` due rows ``sending`` for this sender and return their ids.
+def claim_due(session: Session, now: datetime, limit: int) -> list[tuple[int, int]]:
+    """Mark up to ``limit`` due rows ``sending`` for this sender: their (id, attempt number).
 
     One statement, committed by the caller at once: on PostgreSQL the inner SELECT skips
     rows another sender holds (SKIP LOCKED); on SQLite the single UPDATE is atomic under

@@ -14,7 +14,7 @@ deliveries in all. Reported:
 Modes: ``--kill-worker`` kills one gunicorn worker with SIGKILL halfway through;
 ``--restart-pg`` restarts PostgreSQL (fast shutdown) halfway through.
 
-    .venv/bin/python scripts/loadtest.py [--users 100] [--messages 20] [--workers 2]
+    .venv/bin/python scripts/loadtest.py [--users 100] [--messages 20] [--workers 2] [--think 0]
         [--kill-worker | --restart-pg]
 
 Needs Debian's PostgreSQL server binaries (/usr/lib/postgresql/*/bin); prints numbers.
@@ -211,6 +211,8 @@ def main() -> int:
     ap.add_argument("--users", type=int, default=100)
     ap.add_argument("--messages", type=int, default=20)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean pause (s) between one citizen's messages; 0 = back to back (saturation)")
     fault = ap.add_mutually_exclusive_group()
     fault.add_argument("--kill-worker", action="store_true", help="SIGKILL one gunicorn worker halfway through")
     fault.add_argument("--restart-pg", action="store_true", help="restart PostgreSQL halfway through")
@@ -255,9 +257,14 @@ def run_load(args, url: str, proc: subprocess.Popen, pg: Postgres, db_url: str, 
     outcomes: list[Outcome] = []
 
     def citizen(user: str) -> list[Outcome]:
+        import random
+
         http = requests.Session()
         mine = []
+        pause = random.Random(user)
         for n in range(args.messages):
+            if args.think:
+                time.sleep(pause.uniform(0, 2 * args.think))
             mine.append(platform.send(http, user, n, QUESTIONS[(n + hash(user)) % len(QUESTIONS)]))
             with done_lock:
                 done[0] += 1
@@ -310,8 +317,10 @@ def run_load(args, url: str, proc: subprocess.Popen, pg: Postgres, db_url: str, 
         return lat[min(len(lat) - 1, int(round(q / 100 * (len(lat) - 1))))] if lat else float("nan")
 
     mode = "--kill-worker" if args.kill_worker else "--restart-pg" if args.restart_pg else "no fault"
-    print(f"loadtest ({mode}): {args.users} users × {args.messages} messages = {total}, gunicorn {args.workers} "
-          f"workers on PostgreSQL, {wall:.1f} s ({total / wall:.1f} msg/s), load avg {os.getloadavg()[0]:.1f}")
+    pace = f"think {args.think:g} s" if args.think else "back to back"
+    print(f"loadtest ({mode}, {pace}): {args.users} users × {args.messages} messages = {total}, gunicorn "
+          f"{args.workers} workers on PostgreSQL, {wall:.1f} s ({total / wall:.1f} msg/s), "
+          f"load avg {os.getloadavg()[0]:.1f}")
     print(f"  fault: {fault_note[0]}")
     print(f"  replied passively: {len(replied)}; 'success' without reply: {sum(o.empty_success for o in outcomes)}; "
           f"all 3 deliveries failed: {sum(1 for o in outcomes if not o.replied and not o.empty_success)}")

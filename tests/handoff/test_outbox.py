@@ -235,3 +235,11 @@ def utcnow_plus(**delta):
     from knowledge_base.models import utcnow
 
     return utcnow() + timedelta(**delta)
+
+
+def test_every_notice_status_has_a_word_for_staff():
+    from handoff.notify import STATUS_LABELS, STATUSES, WAITING, status_label
+
+    assert set(STATUS_LABELS) == set(STATUSES) and set(WAITING) <= set(STATUSES)
+    assert {status_label(s) for s in WAITING} == {"排队中"}
+    assert (status_label("sent"), status_label("dead")) == ("已发送", "发送失败")
