@@ -105,5 +105,9 @@ def serve(host: str, port: int, workers: int | None = None, threads: int = 4, de
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False, threaded=True)
         return 0
+    from .db import _databases
+
+    for db in _databases.values():  # the master never serves: close what the warm-up opened
+        db.engine.dispose()
     run_gunicorn(app, gunicorn_options(host, port, workers or default_workers(), threads))
     return 0
