@@ -27,7 +27,7 @@ def ask_once(session, kb, text: str) -> dict:
     """The JSON object of CONTRACTS §2 for one question."""
     from intents.detect import command_of, social_intent
 
-    from .dialog import T, clarify_text
+    from .texts import T, clarify_text  # not bot.dialog: ask needs none of the dialog's machinery
 
     base = {"text": text, "code": "other", "faq_id": None, "score": 0.0, "status": "unsure",
             "answer": "", "alternatives": []}
@@ -48,7 +48,8 @@ def ask_once(session, kb, text: str) -> dict:
         entry = get_entry(session, hits[0].faq_id)
         base.update(code=hits[0].code, answer=entry.short_answer if entry else "", question=hits[0].question)
     elif result.status == "clarify":
-        base.update(code=hits[0].code, answer=clarify_text(result), question=hits[0].question)
+        base.update(code=hits[0].code, answer=clarify_text([h.question for h in result.choices]),
+                    question=hits[0].question)
     elif result.status == "topic":  # a legal question no entry answers: the topic's general answer
         base.update(code=result.code, faq_id=None, score=result.topic_p, answer=kb.topic_answer(result.code))
     elif result.status == "offtopic":
@@ -283,10 +284,37 @@ def cmd_menu(_args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from . import create_app
-    app = create_app()
-    print(f"法援助手 running: http://{args.host}:{args.port}/simulator", flush=True)
-    app.run(host=args.host, port=args.port, debug=False, threaded=True)
+    from .serve import serve
+    return serve(args.host, args.port, workers=args.workers, threads=args.threads, debug=args.debug,
+                 sender=not args.no_sender)
+
+
+def cmd_backup(args) -> int:
+    from pathlib import Path
+
+    from .backup import BackupError, backup, default_output
+
+    url = Config().DATABASE_URL
+    try:
+        out = backup(url, Path(args.output) if args.output else default_output(url, VAR_DIR))
+    except BackupError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from pathlib import Path
+
+    from .backup import BackupError, restore
+
+    try:
+        restore(Config().DATABASE_URL, Path(args.file), force=args.force)
+    except BackupError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    print(f"restored {args.file}")
     return 0
 
 
@@ -346,22 +374,34 @@ def contact(session, user_id: str):
 
 
 def cmd_outbox(args) -> int:
+    """The sender: once, or in a loop; `serve` starts the loop beside the web server."""
+    import logging
     import time
 
     from handoff.notify import send_pending
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db = _db()
     cfg = outbox_config()
     from handoff.applications import purge_stale_drafts
 
-    while True:
-        counts = send_pending(db.session, cfg, contact, limit=args.limit)
-        with db.session() as s:  # the worker also keeps the consent notice's 30-day promise
-            counts["drafts_purged"] = purge_stale_drafts(s)
-        print(json.dumps(counts), flush=True)
-        if not args.loop:
-            return 0
-        time.sleep(args.interval)
+    last_purge = 0.0
+    try:
+        while True:
+            counts = send_pending(db.session, cfg, contact, limit=args.limit)
+            if time.monotonic() - last_purge > 600:  # the worker also keeps the consent notice's 30-day promise
+                with db.session() as s:
+                    counts["drafts_purged"] = purge_stale_drafts(s)
+                last_purge = time.monotonic()
+            if not args.loop or any(counts.values()):
+                print(json.dumps(counts), flush=True)
+            if not args.loop:
+                return 0
+            if args.parent_pid and os.getppid() != args.parent_pid:
+                return 0  # the server that started us is gone
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -399,6 +439,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="start the web service")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
+    s.add_argument("--workers", type=int, help="gunicorn worker processes (default: 2 per core, 2–8)")
+    s.add_argument("--threads", type=int, default=4, help="threads per worker")
+    s.add_argument("--debug", action="store_true", help="Flask's development server instead of gunicorn")
+    s.add_argument("--no-sender", action="store_true", help="do not start the outbox sender beside the server")
     s.set_defaults(func=cmd_serve)
     u = sub.add_parser("user", help="console accounts")
     u.add_argument("user_command", choices=["add", "list"])
@@ -412,7 +456,15 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--limit", type=int, default=100)
     o.add_argument("--loop", action="store_true", help="keep sending every --interval seconds")
     o.add_argument("--interval", type=float, default=30.0)
+    o.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # set by `serve`: exit with it
     o.set_defaults(func=cmd_outbox)
+    b = sub.add_parser("backup", help="copy the database to a file (SQLite online backup, or pg_dump)")
+    b.add_argument("-o", "--output", help="file (default var/backups/fayuan-<time>.sqlite|.dump)")
+    b.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="load a backup into an empty database (DATABASE_URL)")
+    rs.add_argument("file")
+    rs.add_argument("--force", action="store_true", help="overwrite a database that is not empty")
+    rs.set_defaults(func=cmd_restore)
     i = sub.add_parser("init-db", help="migrate and seed the database")
     i.set_defaults(func=cmd_init_db)
     return p

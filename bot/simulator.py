@@ -4,6 +4,11 @@ Anyone who can open it can talk to the bot and file an application, so it is off
 production (SIMULATOR_ENABLED, bot/config.py) and answers 404 there. Where it is on, its
 users are "sim:…" and what they file is a test case: kept out of the staff queue and
 the statistics (handoff.models.real_people).
+
+Besides the replies, the page shows what a citizen would receive later — staff replies,
+status notices, booking reminders — as the outbox sender delivers them: it polls
+/simulator/api/inbox, which lists the simulator user's notices marked sent with
+``sent_via='simulator'`` (handoff/notify.py).
 """
 from __future__ import annotations
 
@@ -28,6 +33,25 @@ def only_where_enabled():
 @bp.get("/simulator")
 def page():
     return render_template("simulator.html")
+
+
+@bp.get("/simulator/api/inbox")
+def inbox():
+    """Notices delivered to this simulator user after notice ``after`` (oldest first)."""
+    from sqlalchemy import select
+
+    from handoff.models import Notification
+
+    user = request.args.get("user", "")
+    after = request.args.get("after", "0")
+    if not _USER_RE.match(user) or not after.isdigit() or len(after) > 12:
+        return jsonify(error="参数不对"), 400
+    with current_app.extensions["fayuan_db"].session() as s:
+        rows = s.scalars(select(Notification).where(
+            Notification.user_id == f"sim:{user}", Notification.sent_via == "simulator",
+            Notification.status == "sent", Notification.id > int(after)).order_by(Notification.id).limit(50))
+        messages = [{"id": n.id, "kind": n.kind, "title": n.title, "text": n.text} for n in rows]
+    return jsonify(messages=messages)
 
 
 @bp.post("/simulator/api/send")

@@ -10,7 +10,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import zhconv
+from .fastimport import import_without_pkg_resources
+
+zhconv = import_without_pkg_resources("zhconv")
 
 # Fillers that carry no meaning for matching. Longest first so 麻烦问一下 wins over 问一下.
 FILLERS: tuple[str, ...] = tuple(sorted({

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-import jieba
-
+from .fastimport import import_without_pkg_resources
 from .lexicon import Lexicon
+
+jieba = import_without_pkg_resources("jieba")
 
 jieba.setLogLevel(logging.WARNING)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -13,6 +14,9 @@ class FakeWeChatAPI:
         self.custom: list[dict] = []
         self.template: list[dict] = []
         self.fail_users: dict[str, int] = {}  # openid → errcode to answer with
+        self.slow_users: dict[str, float] = {}  # openid → seconds to stay silent before answering
+        self.stalled = threading.Event()        # set while a slow answer is being held back
+        self.token_fetches = 0                  # each fetch issues a new token, as WeChat does
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -29,13 +33,17 @@ class FakeWeChatAPI:
 
             def do_GET(self) -> None:  # noqa: N802
                 if urlsplit(self.path).path.endswith("/token"):
-                    return self._json({"access_token": "fake-token", "expires_in": 7200})
+                    api.token_fetches += 1
+                    return self._json({"access_token": f"fake-token-{api.token_fetches}", "expires_in": 7200})
                 return self._json({"errcode": 40001, "errmsg": "unknown"})
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 data = json.loads(self.rfile.read(length) or b"{}")
                 user = data.get("touser", "")
+                if user in api.slow_users:
+                    api.stalled.set()
+                    time.sleep(api.slow_users[user])
                 if user in api.fail_users:
                     return self._json({"errcode": api.fail_users[user], "errmsg": "fake failure"})
                 path = urlsplit(self.path).path

@@ -11,6 +11,7 @@ from knowledge_base.orm import Base
 
 try:  # handoff tables, once they exist
     import handoff.models  # noqa: F401
+    import handoff.wechat_token  # noqa: F401
 except ImportError:
     pass
 

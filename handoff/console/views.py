@@ -150,10 +150,12 @@ def case(number: str):
                       for r in _transcript(s, app.user_id,
                                            until=app.submitted_at if current_user.role == "lawyer" else None)]
         lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]
+        notices = [{"when": local_now(n.created_at), "title": n.title or n.kind, "state": notify.status_label(n.status)}
+                   for n in notify.for_user(s, app.user_id) if not n.ref.startswith("FY-") or n.ref == app.number]
     return render_template("console/case.html", case=view, events=events, bookings=bookings, transcript=transcript,
                            buttons=buttons, lawyers=lawyers, one_action=one_action,
                            one_action_label=workflow.ACCEPT_AND_ASSIGN_LABEL,
-                           steps=workflow.steps_for(app.status, labels.case_steps()))
+                           steps=workflow.steps_for(app.status, labels.case_steps()), notices=notices)
 
 
 @bp.post("/cases/<number>/status")
@@ -170,7 +172,7 @@ def change_status(number: str):
     if error:
         flash(error, "error")
     else:
-        flash(f"已改为「{workflow.STATUS_NAMES.get(to, to)}」，已通知申请人。", "info")
+        flash(f"已改为「{workflow.STATUS_NAMES.get(to, to)}」，给申请人的通知已排队。", "info")
     if current_user.role == "lawyer" and not error and to == "closed":
         return redirect(url_for("console.queue"))
     return redirect(url_for("console.case", number=number))
@@ -264,6 +266,12 @@ def handover(hid: int):
         h = _handover_or_404(s, hid)
         transcript = [{"dir": r.direction, "kind": r.kind, "text": r.text, "when": local_now(r.created_at)}
                       for r in _transcript(s, h.user_id)]
+        # Each staff message was queued with its notice in one transaction: pair them in order,
+        # so the page says 「排队中」 until the sender really delivered it.
+        states = iter([notify.status_label(n.status) for n in notify.for_user(s, h.user_id, ("staff_reply",))])
+        for m in transcript:
+            if m["kind"] == "staff":
+                m["delivery"] = next(states, "")
         cases = [(a.number, workflow.STATUS_NAMES[a.status]) for a in apps.submitted(s, h.user_id)]
         view = {"id": h.id, "status": h.status, "opened": local_now(h.opened_at)}
     return render_template("console/handover.html", h=view, transcript=transcript[-200:], cases=cases)
@@ -286,7 +294,7 @@ def handover_reply(hid: int):
             s.execute(Base.metadata.tables["chat_message"].insert().values(
                 user_id=h.user_id, direction="out", kind="staff", text=text, created_at=utcnow()))
             notify.enqueue(s, h.user_id, "staff_reply", text, title="工作人员回复")
-            flash("已发送（通过客服消息）。", "info")
+            flash("已排队，发出后这里显示「已发送」（通过公众号客服消息）。", "info")
     return redirect(url_for("console.handover", hid=hid))
 
 
