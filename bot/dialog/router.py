@@ -29,13 +29,14 @@ from knowledge_base.match import MatchResult
 from knowledge_base.privacy import mask_personal_data
 from knowledge_base.service import KnowledgeService
 
-from . import conversation as conv_store
-from .inbound import Inbound, Outbound
-from .menu import text_for_key
-from .replies import fit, numbered
+from .. import conversation as conv_store
+from .state import ConversationState
+from ..inbound import Inbound, Outbound
+from ..menu import text_for_key
+from ..replies import fit, numbered
 
 log = logging.getLogger(__name__)
-TEXTS_FILE = Path(__file__).resolve().parent / "texts.yaml"
+TEXTS_FILE = Path(__file__).resolve().parent.parent / "texts.yaml"
 
 
 @lru_cache(maxsize=1)
@@ -131,8 +132,8 @@ def start_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound, prefi
     said = " ".join(t for t in (state.get("last_question"), inbound.text) if t)
     for key, value in facts_from_text(said, facts.get("matter")).items():
         facts.setdefault(key, value)
-    if state.get("region") and "region" not in facts:
-        facts["region"] = state["region"]
+    if (state.get("case") or {}).get("region") and "region" not in facts:
+        facts["region"] = state["case"]["region"]
     step = q.start(facts)
     return _after_step(ctx, state, inbound, step)
 
@@ -143,7 +144,7 @@ def _after_step(ctx: DialogContext, state: dict, inbound: Inbound, step) -> Outb
         result = step.result or {}
         facts = dict((step.state or {}).get("facts", {}))
         if facts.get("region"):
-            state["region"] = facts["region"]
+            state.setdefault("case", {})["region"] = facts["region"]
         record = conv_store.EligibilityRecord(
             user_id=inbound.user_id, matter=facts.get("matter"), region=facts.get("region"),
             decision=result.get("decision", "needs_more_info"), priority=bool(result.get("priority")),
@@ -152,7 +153,7 @@ def _after_step(ctx: DialogContext, state: dict, inbound: Inbound, step) -> Outb
         ctx.session.flush()
         state["pending"] = {"type": "after_result", "decision": result.get("decision")}
         state["last_result"] = record.id
-        from .result_view import bubble
+        from ..result_view import bubble
 
         link = ctx.result_url(record.id) if ctx.result_url else None
         return Outbound(bubble(result, facts, link))
@@ -192,11 +193,11 @@ def continue_questionnaire(ctx: DialogContext, state: dict, inbound: Inbound) ->
 
 def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     conv = conv_store.load_conversation(ctx.session, inbound.user_id, inbound.channel)
-    state = copy.deepcopy(conv.state or {})  # nested dicts are edited in place: never alias the loaded row
+    state = ConversationState.from_dict(conv.state).to_dict()  # a fresh copy: never alias the loaded row
     # A questionnaire left for more than a day is put aside and offered again.
     stale_offer = conv_store.is_stale(conv) and bool(state.get("q"))
     if stale_offer:
-        state["q_paused"] = state.pop("q")
+        state["paused"] = [{"mode": "questionnaire", "q": state.pop("q")}]
         state.pop("pending", None)
     if inbound.kind in ("text", "voice", "click"):
         said = inbound.text or inbound.event_key
@@ -208,7 +209,7 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     if stale_offer and out.text and "q" not in state and "pending" not in state:
         state["pending"] = {"type": "resume_stale"}
         out.text = f"{out.text}\n\n{T('resume_offer')}"
-    conv_store.save_state(conv, state)
+    conv_store.save_state(conv, ConversationState.from_dict(state).to_dict())
     conv.last_inbound_at = conv_store.utcnow()
     if out.text:
         conv_store.record_message(ctx.session, inbound.user_id, "out", out.text, "text", out.faq_id, out.code)
@@ -395,25 +396,25 @@ def _handle_text(ctx: DialogContext, state: dict, inbound: Inbound) -> Outbound:
         state["pending"] = {"type": "menu"}
         return Outbound(T("help"))
     if command == "restart":
-        region = state.get("region")
+        case = state.get("case") or {}
         state.clear()
-        if region:
-            state["region"] = region
+        if case.get("region"):
+            state["case"] = {"region": case["region"]}
         state["pending"] = {"type": "menu"}
         return Outbound(f"{T('restart')}\n{T('welcome')}")
     handed = _handoff_text(ctx, state, inbound, text, command)
     if handed is not None:
         return handed
-    if command == "exit" and (state.get("q") or state.get("q_paused")):
+    if command == "exit" and (state.get("q") or state.get("paused")):
         state.pop("q", None)
-        state.pop("q_paused", None)
+        state.pop("paused", None)
         state.pop("pending", None)
         return Outbound(T("exit_questionnaire"))
 
     # What the conversation is waiting for.
     if pending.get("type") in ("resume", "resume_stale"):
         state.pop("pending", None)
-        paused = state.pop("q_paused", None) or state.get("q")
+        paused = (state.pop("paused", None) or [{}])[-1].get("q") or state.get("q")
         if paused and (detect.choice_number(text, 1) == 1 or detect.is_yes(text)):
             state["q"] = paused
             q = _questionnaire()
