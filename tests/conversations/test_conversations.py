@@ -1,0 +1,63 @@
+"""The scripted-conversation suite: every conversation in tests/conversations/*.yaml,
+played through the real webhook on SQLite and PostgreSQL (the `app` fixture), one test
+per conversation id. A failure prints the whole conversation with the bot's replies and
+its state after each turn, so the reader sees where the thread was lost.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from conversation_runner import (DEAD_ENDS, Player, ScriptError, TODAY, _check_fact, _conversation,
+                                 load_all, resolve)
+
+CONVERSATIONS = load_all()
+PATTERNS = ("facts", "decision", "booking", "acts", "followup", "high_stakes", "crisis", "handover_privacy")
+
+
+@pytest.fixture(scope="module")
+def player(app):
+    return Player(app)
+
+
+@pytest.mark.parametrize("conv", CONVERSATIONS, ids=[c.id for c in CONVERSATIONS])
+def test_conversation(player, conv):
+    result = player.play(conv)
+    if not result.passed:
+        pytest.fail("\n".join(result.failures) + "\n\n" + result.explain(), pytrace=False)
+
+
+def test_the_suite_covers_every_pattern_evenly():
+    counts = Counter(c.pattern for c in CONVERSATIONS)
+    assert len(CONVERSATIONS) >= 60
+    assert set(counts) == set(PATTERNS), counts
+    assert min(counts.values()) >= 6, counts
+
+
+def test_placeholders_resolve_against_the_frozen_date():
+    assert TODAY.isoformat() == "2026-12-10"
+    assert resolve("{today+1}") == "2026-12-11"
+    assert resolve("{md:today+6}上午") == "12月16号上午"
+    assert resolve(["{today-2}"]) == ["2026-12-08"]
+
+
+def test_fact_checks_fail_when_the_fact_differs():
+    assert _check_fact("region", "石狮市", "石狮市") == []
+    assert _check_fact("region", "石狮市", "泉州市")
+    assert _check_fact("migrant_worker", True, 1)          # a bool is not a number
+    assert _check_fact("amounts", [20000], [5000, 20000.0]) == []
+    assert _check_fact("amounts", [20000], [5000])
+    assert _check_fact("evidence", ["工牌"], ["有工牌"]) == []
+    assert _check_fact("age", None, 16)
+
+
+def test_a_script_with_an_unknown_check_is_refused():
+    with pytest.raises(ScriptError):
+        _conversation({"id": "x", "turns": [{"say": "你好", "mdoe": "idle"}]}, "facts", "x.yaml")
+    with pytest.raises(ScriptError):
+        _conversation({"id": "x", "turns": [{"say": "你好", "voice": "你好"}]}, "facts", "x.yaml")
+
+
+def test_dead_end_markers_are_the_issue_s_list():
+    assert DEAD_ENDS == ("没有把握", "不在我能帮忙", "请回复上面列出的数字")
