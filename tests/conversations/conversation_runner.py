@@ -47,7 +47,7 @@ PROJECT_PACKAGES = ("bot", "handoff", "intents", "knowledge_base", "reports")
 TURN_INPUTS = ("say", "voice", "event")
 TURN_META = ("carries", "note")
 CHECKS = ("mode", "pending", "case", "decision", "rows", "appointment", "must", "must_not",
-          "max_len", "no_link", "silent", "unanswered_new", "stored_must_not", "fresh", "paused")
+          "max_len", "no_link", "silent", "unanswered_new", "stored_must_not", "fresh", "paused", "not_asked")
 CARRIES = ("fact", "followup", "act", "question", "decision", "booking", "crisis", "data", "event")
 
 _msg_ids = itertools.count(int(time.time() * 1000) + 9_000_000)
@@ -384,7 +384,7 @@ def _check_fresh(c: dict, text: str, earlier: list[TurnResult]) -> list[str]:
 
 
 def _check_state(c: dict, snap: Any, snap_error: str | None) -> list[str]:
-    wanted = [k for k in ("mode", "pending", "case", "decision", "paused") if k in c]
+    wanted = [k for k in ("mode", "pending", "case", "decision", "paused", "not_asked") if k in c]
     if not wanted:
         return []
     if snap is None:
@@ -400,6 +400,9 @@ def _check_state(c: dict, snap: Any, snap_error: str | None) -> list[str]:
         fails.append(f"paused modes are {getattr(snap, 'paused', ())!r}, expected {c['paused']!r} among them")
     for key, want in (c.get("case") or {}).items():
         fails.extend(_check_fact(key, want, (snap.case or {}).get(key)))
+    for known in c.get("not_asked") or []:   # the case file has it: asking again is a wasted question
+        if snap.pending in (f"question:{known}", f"field:{known}"):
+            fails.append(f"asks for {known!r} again though it was already said")
     return fails
 
 
