@@ -41,6 +41,8 @@ CASES = [
     ("九点三刻", When(None, time(9, 45), "morning")),
     ("14:30", When(None, time(14, 30), "afternoon")),
     ("上午", When(None, None, "morning")),
+    ("昨天上午", When(date(2026, 12, 1), None, "morning")),
+    ("前天", When(date(2026, 11, 30))),
     ("晚上七点", When(None, time(19, 0), "evening")),
 ]
 
