@@ -181,9 +181,16 @@ class TurnResult:
 
     @property
     def asked(self) -> bool:
-        """The reply asked the citizen something (a question mark or a pending prompt)."""
-        pending = getattr(self.snapshot, "pending", None)
-        return bool(pending) or bool(self.reply and ("？" in self.reply or "?" in self.reply))
+        """The reply asked the citizen for something the decision needs: a questionnaire
+        question, the place, a choice, or a plain question. An offer (「回复「1」…」) and the
+        feedback prompt are not questions about the case."""
+        pending = getattr(self.snapshot, "pending", None) or ""
+        if pending.startswith("question:") or pending in ("place", "choice"):
+            return True
+        if pending:
+            return False
+        lines = [ln for ln in (self.reply or "").splitlines() if "有用" not in ln]
+        return any("？" in ln or "?" in ln for ln in lines)
 
 
 @dataclass
