@@ -47,7 +47,8 @@ PROJECT_PACKAGES = ("bot", "handoff", "intents", "knowledge_base", "reports")
 TURN_INPUTS = ("say", "voice", "event")
 TURN_META = ("carries", "note")
 CHECKS = ("mode", "pending", "case", "decision", "rows", "appointment", "must", "must_not",
-          "max_len", "no_link", "silent", "unanswered_new", "stored_must_not", "fresh", "paused", "not_asked")
+          "max_len", "no_link", "silent", "unanswered_new", "stored_must_not", "fresh", "paused", "not_asked",
+          "stored_must")
 CARRIES = ("fact", "followup", "act", "question", "decision", "booking", "crisis", "data", "event")
 
 _msg_ids = itertools.count(int(time.time() * 1000) + 9_000_000)
@@ -350,6 +351,11 @@ class Player:
             added = self._unanswered_count() - unanswered_before
             if added != c["unanswered_new"]:
                 fails.append(f"unanswered queue: {added} new row(s), expected {c['unanswered_new']}")
+        if c.get("stored_must"):   # kept for the staff and lawyer who read the conversation
+            transcript = self._stored_texts(user, 10**9)
+            for needed in c["stored_must"]:
+                if not any(needed in t for t in transcript):
+                    fails.append(f"{needed!r} is not in the stored conversation")
         if c.get("stored_must_not"):
             stored = self._stored_texts(user, 0 if "unanswered_new" not in c else unanswered_before)
             for secret in c["stored_must_not"]:
@@ -477,6 +483,11 @@ class Summary:
         return statistics.median(self.questions_to_decision) if self.questions_to_decision else None
 
 
+def expects_decision(conv: Conversation) -> bool:
+    """The conversation is written to end in an eligibility decision (not just `decision: null`)."""
+    return any(t.checks.get("decision") for t in conv.turns)
+
+
 def summarise(results: list[ConversationResult]) -> Summary:
     dead, counted, questions = [], 0, []
     for res in results:
@@ -485,7 +496,7 @@ def summarise(results: list[ConversationResult]) -> Summary:
                 counted += 1
                 if r.dead_end:
                     dead.append((res.conversation.id, r.turn.index, r.turn.text, (r.reply or "<无回复>")[:60]))
-        if any("decision" in t.checks for t in res.conversation.turns):
+        if expects_decision(res.conversation):
             q = res.questions_to_decision()
             if q is not None:
                 questions.append(q)

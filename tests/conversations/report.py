@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent.parent), str(HERE.parent), str(HERE)]
 
-from conversation_runner import ConversationResult, Player, load_all, summarise  # noqa: E402
+from conversation_runner import ConversationResult, Player, expects_decision, load_all, summarise  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {cid} #{turn} 「{said}」 → {reply.splitlines()[0] if reply else ''}")
     median = s.median_questions
     reached = len(s.questions_to_decision)
-    wanting = sum(1 for r in results if any("decision" in t.checks for t in r.conversation.turns))
+    wanting = sum(1 for r in results if expects_decision(r.conversation))
     print(f"Median questions to a decision: {median if median is not None else 'n/a'} "
           f"({reached} of {wanting} conversations that expect a decision reached one)")
     failing = [r for r in results if not r.passed]
