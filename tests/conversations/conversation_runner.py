@@ -40,6 +40,8 @@ TODAY = NOW_UTC.astimezone(CST).date()
 # Replies that leave a citizen with nowhere to go. Never acceptable to a message that
 # carries a fact or a follow-up question (turns marked `carries: fact` / `followup`).
 DEAD_ENDS = ("没有把握", "不在我能帮忙", "请回复上面列出的数字")
+# The matcher's "did you mean" menu (bot/texts.yaml: clarify_head).
+CLARIFY_MENU = "您想问的是"
 # The dialog's apology when a handler raised (bot/texts.yaml: error): never an expected reply.
 ERROR_REPLY = "系统出了点问题"
 DEFAULT_MAX_LEN = 300   # the issue aims at ~200 characters a bubble; 300 leaves room for a list
@@ -374,6 +376,8 @@ def _check_text(turn: Turn, c: dict, text: str) -> list[str]:
     forbidden = list(c.get("must_not") or []) + [ERROR_REPLY]
     if turn.carries in ("fact", "followup"):
         forbidden += [d for d in DEAD_ENDS if d not in forbidden]
+    if turn.carries == "followup" and CLARIFY_MENU not in forbidden:
+        forbidden.append(CLARIFY_MENU)   # a follow-up is resolved in the topic, not sent back as a menu
     for needle in forbidden:
         if needle in text:
             fails.append(f"reply contains {needle!r}")

@@ -61,3 +61,15 @@ def test_a_script_with_an_unknown_check_is_refused():
 
 def test_dead_end_markers_are_the_issue_s_list():
     assert DEAD_ENDS == ("没有把握", "不在我能帮忙", "请回复上面列出的数字")
+
+
+def test_a_fact_or_follow_up_never_gets_a_dead_end_or_a_menu():
+    from conversation_runner import Turn, _check_text
+
+    fact = Turn(1, "say", "安徽合肥", "fact", {})
+    follow = Turn(2, "say", "要带啥东西", "followup", {})
+    assert _check_text(fact, {}, "好的，记下了：安徽合肥。") == []
+    assert _check_text(fact, {}, "抱歉，这个问题我还没有把握回答。")
+    assert _check_text(follow, {}, "您想问的是：\n1. 申请要带哪些材料？")
+    assert _check_text(follow, {"max_len": 10}, "身份证、工资条、银行流水、考勤记录")
+    assert _check_text(fact, {}, "请拨打12348咨询。\n请拨打12348咨询。")   # a line said twice
