@@ -209,13 +209,15 @@ def _latest_case(ctx: FlowContext) -> Application | None:
     return found[0] if found else None
 
 
-def start_book(ctx: FlowContext, state: dict, reschedule: bool = False, wish: str | None = None) -> str:
-    """「预约」 or booking asked for by meaning; `wish` is what they said about when (「下礼拜二上午」).
+def start_book(ctx: FlowContext, state: dict, reschedule: bool = False, wish: str | None = None,
+               text: str | None = None) -> str:
+    """「预约」 or booking asked for by meaning; `wish` (or `text`, the message that asked) is what
+    they said about when (「下礼拜二上午能去吗」) — a text naming no date or time is ignored.
 
     The form itself lives in handoff/bookflow.py: office from the case file, dates and times
     as people say them, consent, name and phone, confirmation with the materials list.
     """
-    return bookflow.start(ctx, state, reschedule=reschedule, wish=wish)
+    return bookflow.start(ctx, state, reschedule=reschedule, wish=wish or text)
 
 
 def _book_step(ctx: FlowContext, state: dict, text: str) -> str | None:

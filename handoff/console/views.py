@@ -43,23 +43,36 @@ def _db():
 _PERSONAL_LINK = re.compile(r"https?://\S*/h5/\S+")
 
 
-def _transcript(session: Session, user_id: str, until: datetime | None = None) -> list:
+COMPLAINT_CODE = "service.complaint"  # the FAQ topic of complaints about staff or lawyers
+
+
+def _transcript(session: Session, user_id: str, for_lawyer: bool = False) -> list:
     """The chat as the console reads it (bot/ owns the table; read through the shared metadata).
 
     The citizen's own signed links (application, booking) are hidden: whoever holds one
-    acts as the citizen. ``until`` limits a lawyer to the intake conversation: later
-    messages may be about other matters, or complaints about that very lawyer (PIPL 6:
-    the minimum necessary).
+    acts as the citizen. A lawyer sees the whole conversation, also what the citizen wrote
+    after submitting (「别给我打电话，我老公会听到」 must reach the person who would call),
+    except complaints about staff or lawyers: the message the bot answered with the
+    complaints topic is shown as a placeholder — complaints go to staff, not to the person
+    complained about (PIPL 6: the minimum necessary).
     """
     from knowledge_base.orm import Base
 
     table = Base.metadata.tables["chat_message"]
-    q = select(table.c.direction, table.c.kind, table.c.text, table.c.created_at).where(table.c.user_id == user_id)
-    if until is not None:
-        q = q.where(table.c.created_at <= until)
-    rows = session.execute(q.order_by(table.c.id))
+    q = select(table.c.direction, table.c.kind, table.c.text, table.c.code, table.c.created_at) \
+        .where(table.c.user_id == user_id)
+    rows = list(session.execute(q.order_by(table.c.id)))
+    hidden = set()
+    if for_lawyer:
+        for i, r in enumerate(rows):
+            if r.direction == "out" and r.code == COMPLAINT_CODE:
+                hidden.add(i)
+                if i > 0 and rows[i - 1].direction == "in":
+                    hidden.add(i - 1)
     return [SimpleNamespace(direction=r.direction, kind=r.kind, created_at=r.created_at,
-                            text=_PERSONAL_LINK.sub("［本人专用链接，已隐藏］", r.text or "")) for r in rows]
+                            text=("［对服务的意见，已转工作人员处理］" if i in hidden
+                                  else _PERSONAL_LINK.sub("［本人专用链接，已隐藏］", r.text or "")))
+            for i, r in enumerate(rows)]
 
 
 def _visible_cases():
@@ -135,9 +148,10 @@ def case(number: str):
                      "status": b.status} for b in s.scalars(select(Appointment).where(
                          or_(Appointment.application_id == app.id, Appointment.user_id == app.user_id))
                          .order_by(Appointment.starts_at))]
-        transcript = [{"dir": r.direction, "text": r.text, "when": local_now(r.created_at)}
-                      for r in _transcript(s, app.user_id,
-                                           until=app.submitted_at if current_user.role == "lawyer" else None)]
+        submitted_at = aware(app.submitted_at) if app.submitted_at else None
+        transcript = [{"dir": r.direction, "text": r.text, "when": local_now(r.created_at),
+                       "after": bool(submitted_at and aware(r.created_at) > submitted_at)}
+                      for r in _transcript(s, app.user_id, for_lawyer=current_user.role == "lawyer")]
         lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]
     return render_template("console/case.html", case=view, events=events, bookings=bookings, transcript=transcript,
                            buttons=buttons, lawyers=lawyers)
