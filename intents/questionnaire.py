@@ -739,3 +739,21 @@ def answer(state: dict[str, Any], text: str) -> Step:
 def facts_of(state: Mapping[str, Any]) -> dict[str, Any]:
     """The facts collected so far (for the application form and the records)."""
     return _load(state)["facts"]
+
+
+def add_facts(state: Mapping[str, Any], facts: Mapping[str, Any]) -> Step:
+    """Facts the citizen stated in another way than the current question asked
+    (「我是外地来打工的」 while asked for the place): kept, and the next missing field
+    asked — so the questionnaire asks only what the case file still lacks. A fact
+    already answered is replaced (a correction); invalid values are dropped."""
+    st = _load(state)
+    for fname, value in facts.items():
+        if fname == "region" and isinstance(value, str):
+            value = parsing.resolve_place(value) or value
+        if not _valid_prefill(fname, value):
+            continue
+        if st["facts"].get(fname) == value:
+            continue
+        st["history"] = [h for h in st["history"] if h.get("field") != fname]
+        st["history"].append({"field": fname, "value": copy.deepcopy(value), "source": "extracted"})
+    return _advance(st)
