@@ -41,10 +41,12 @@ if TYPE_CHECKING:  # chatflow imports this module; the context type is only for 
 
 MAX_CHOICES = 6
 _CLEAN = re.compile(r"[\s\W_]+", re.UNICODE)
-_QUESTION = re.compile(r"[?？吗呢么]|什么|怎么|咋|哪|多少|几|能不能|可不可以|是不是|有没有|要不要|为啥|为什么")
+_QUESTION = re.compile(r"[?？吗呢么嘛]|什么|啥|怎么|咋|哪|多少|几|能不能|可不可以|是不是|有没有|要不要|为什么|需要|要带")
 _NAME_INTRO = re.compile(r"^(?:我叫|我是|叫|姓名[:：]?|名字[:：]?|名字叫|本人)")
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,6}$")
 _PHONE_IN_TEXT = re.compile(r"(?<![0-9])1[0-9](?:[ \-]?[0-9]){9}(?![0-9])")
+_OTHER_OFFICE = ("换地方", "换个地方", "换一个地方", "换中心", "换一个中心", "换个中心", "其他地方", "别的地方", "换一个",
+                 "去工作站", "工作站")
 STEPS = ("office", "far", "day", "time", "consent", "field:name", "field:phone", "confirm")
 
 
@@ -55,12 +57,21 @@ def _latest_case(ctx: "FlowContext") -> Application | None:
     return found[0] if found else None
 
 
-def _priority(ctx: "FlowContext") -> bool:
+def _priority(ctx: "FlowContext", state: dict | None = None) -> bool:
+    """Green channel (same-day slots, held-back places): the application's or pre-check's
+    verdict, else what the case file already says (facts R9: migrant worker, disabled,
+    veteran, 60 or older, under 18, urgent)."""
     case = _latest_case(ctx) or apps.current_draft(ctx.session, ctx.user_id)
     if case is not None:
         return bool(case.priority)
     elig = ctx.eligibility()
-    return bool(elig and elig.result.get("priority"))
+    if elig is not None and "priority" in (elig.result or {}):
+        return bool(elig.result["priority"])
+    facts = {**((elig.facts or {}) if elig is not None else {}), **((state or {}).get("case") or {})}
+    age = facts.get("age")
+    return bool(facts.get("migrant_worker") or facts.get("disabled") or facts.get("urgent")
+                or "veteran" in (facts.get("special_status") or [])
+                or (isinstance(age, (int, float)) and (age >= 60 or age < 18)))
 
 
 def case_region(ctx: "FlowContext", state: dict) -> str | None:
@@ -134,7 +145,7 @@ def _clean(text: str) -> str:
 
 def _is_yes(text: str) -> bool:
     return detect.choice_number(text, 1) == 1 or detect.is_yes(text) or _clean(text) in (
-        "同意", "确认", "确定", "没问题", "就这个", "就这样", "对", "可以的", "行的")
+        "同意", "确认", "确定", "没问题", "就这个", "就这样", "对", "可以的", "行的", "中", "成", "妥", "好嘞", "同意的")
 
 
 def _is_no(text: str) -> bool:
@@ -164,28 +175,57 @@ def _out_of_range(text: str, count: int) -> str | None:
 
 # ------------------------------------------------------------------ entry
 
+def _place_in(text: str | None) -> str | None:
+    """A place named in the booking request itself (「去石狮法律援助中心」) wins over the case file."""
+    if not text:
+        return None
+    from intents.regions import resolve_region
+
+    found = resolve_region(text)
+    return found.name if found is not None else None
+
+
 def start(ctx: "FlowContext", state: dict, reschedule: bool = False, wish: str | None = None) -> str:
     """「预约」 (or booking asked for by meaning): the office from the case file, then the time."""
     current = appts.active_appointment(ctx.session, ctx.user_id)
     if current is not None and not reschedule:
         office = appts.office_by_id(current.office_id)
         return H("already_booked", when=when_label(current.starts_at), office=office.name if office else "")
-    found = offices_for(case_region(ctx, state))
+    found = offices_for(_place_in(wish) or case_region(ctx, state))
     flow: dict[str, Any] = {"name": "book", "replaces": current.id if (current is not None and reschedule) else None}
     if wish and parse_when(wish, _now(ctx)) is not None:
         flow["wish"] = wish
     state["flow"] = flow
     head = H("reschedule_head", when=when_label(current.starts_at)) if (current and reschedule) else ""
     if not found.offices:
-        flow["step"] = "far"
-        return "\n".join(x for x in [head, H("book_far", place=found.place)] if x)
-    if found.place and len(found.offices) == 1:
-        office = found.offices[0]
-        lead = H("book_office_for_place", place=found.place, office=office.name)
-        if found.nearby:
-            lead = H("book_office_nearby", place=found.place, nearby=found.nearby, office=office.name)
-        return "\n".join(x for x in [head, lead, _office_chosen(ctx, state, office)] if x)
-    return "\n".join(x for x in [head, _office_list(ctx, state, found)] if x)
+        return "\n".join(x for x in [head, _far(state, found.place)] if x)
+    return "\n".join(x for x in [head, _offer_offices(ctx, state, found)] if x)
+
+
+def _far(state: dict, place: str | None) -> str:
+    """No office of ours near the citizen: say so, and give the way to their own centre.
+
+    The form ends here (nothing is pending): the next message is the dialog's again.
+    """
+    state.pop("flow", None)
+    said = re.sub(r"^(?:我|俺|我们|人)?(?:在|是|住)", "", str((state.get("case") or {}).get("place") or "")) or place
+    cities = "、".join(dict.fromkeys(o.region.rstrip("市省") for o in appts.bookable_offices()))
+    return H("book_far", place=said, cities=cities)
+
+
+def _offer_offices(ctx: "FlowContext", state: dict, found: Offices) -> str:
+    """The citizen's 法律援助中心 proposed at once (a workstation offered as another option); else a list."""
+    centers = [o for o in found.offices if o.kind == "center"]
+    if not found.place or not centers:
+        return _office_list(ctx, state, found)
+    office = centers[0]
+    others = [o for o in found.offices if o is not office]
+    state["flow"]["alternatives"] = [o.id for o in others]
+    lead = H("book_office_for_place", place=found.place, office=office.name)
+    if found.nearby:
+        lead = H("book_office_nearby", place=found.place, nearby=found.nearby, office=office.name)
+    tail = H("book_other_offices", names="、".join(o.name for o in others)) if others else ""
+    return "\n".join(x for x in [lead, tail, _office_chosen(ctx, state, office)] if x)
 
 
 def _office_list(ctx: "FlowContext", state: dict, found: Offices) -> str:
@@ -213,18 +253,18 @@ def _office_chosen(ctx: "FlowContext", state: dict, office: Office) -> str:
 
 # ------------------------------------------------------------------ days and times
 
-def _free(ctx: "FlowContext", office: Office) -> list[tuple[Slot, int]]:
-    return appts.available(ctx.session, office, _priority(ctx))
+def _free(ctx: "FlowContext", office: Office, state: dict | None = None) -> list[tuple[Slot, int]]:
+    return appts.available(ctx.session, office, _priority(ctx, state))
 
 
 def _days_text(ctx: "FlowContext", state: dict, office: Office, head: str = "") -> str:
-    free = _free(ctx, office)
+    free = _free(ctx, office, state)
     by_day: dict[date, int] = {}
     for slot, left in free:
         by_day[slot.starts_at.date()] = by_day.get(slot.starts_at.date(), 0) + left
     flow = state["flow"]
     if not by_day:
-        flow.update(step="far", office=office.id)
+        state.pop("flow", None)
         return "\n".join(x for x in [head, H("no_slots", days=load_policy().days_ahead, office=office.name)] if x)
     days = sorted(by_day)[:MAX_CHOICES + 1]
     flow.update(step="day", office=office.id, days=[d.isoformat() for d in days])
@@ -235,7 +275,7 @@ def _days_text(ctx: "FlowContext", state: dict, office: Office, head: str = "") 
 
 
 def _times_text(ctx: "FlowContext", state: dict, office: Office, day: date, when: When | None = None) -> str:
-    free = [(s, left) for s, left in _free(ctx, office) if s.starts_at.date() == day
+    free = [(s, left) for s, left in _free(ctx, office, state) if s.starts_at.date() == day
             and (when is None or when.fits(s.starts_at.time()))]
     if not free:
         return _days_text(ctx, state, office)
@@ -245,18 +285,22 @@ def _times_text(ctx: "FlowContext", state: dict, office: Office, day: date, when
                       _numbered([f"{s.starts_at:%H:%M}（剩 {left}）" for s, left in free]), H("book_back_hint")])
 
 
-def _nearest(ctx: "FlowContext", state: dict, office: Office, head: str, around: datetime | None = None) -> str:
+def _nearest(ctx: "FlowContext", state: dict, office: Office, head: str, around: datetime | None = None,
+             day: date | None = None) -> str:
     """A refusal: why, the opening hours, and the nearest free slots to pick by number."""
-    free = _free(ctx, office)
+    free = _free(ctx, office, state)
     if around is not None:
         free = sorted(free, key=lambda a: abs((a[0].starts_at - around).total_seconds()))
     picks = sorted(free[:3], key=lambda a: a[0].starts_at)
     hours = H("book_hours", office=office.name, hours=office.hours_text())
     if not picks:
-        state["flow"].update(step="far")
+        state.pop("flow", None)
         return "\n".join([head, hours, H("no_slots", days=load_policy().days_ahead, office=office.name)])
     state["flow"].update(step="time", times=[s.starts_at.isoformat() for s, _ in picks])
-    state["flow"].pop("day", None)
+    if day is not None:  # 「那就两点半」 after a refusal still means the day they asked for
+        state["flow"]["day"] = day.isoformat()
+    else:
+        state["flow"].pop("day", None)
     return "\n".join([head, hours, H("book_nearest"),
                       _numbered([f"{when_label(s.starts_at)}（剩 {left}）" for s, left in picks]), H("book_say_when")])
 
@@ -270,7 +314,7 @@ def _wish(ctx: "FlowContext", state: dict, office: Office, when: When | None) ->
     day = when.day
     if day is None and flow.get("day"):
         day = date.fromisoformat(flow["day"])
-    free = _free(ctx, office)
+    free = _free(ctx, office, state)
     if day is None:  # 「下午三点」 with no day: the first day that has it
         fitting = [s for s, _ in free if when.fits(s.starts_at.time())]
         if not fitting:
@@ -292,16 +336,17 @@ def _wish(ctx: "FlowContext", state: dict, office: Office, when: When | None) ->
         step = timedelta(minutes=policy.slot_minutes)
         slot = next((s for s in that_day if s.starts_at <= moment < s.starts_at + step), None)  # type: ignore[operator]
         if slot is None:
-            return _nearest(ctx, state, office, H("book_out_of_hours", when=said), around=moment)
+            return _nearest(ctx, state, office, H("book_out_of_hours", when=said), around=moment, day=day)
         if not any(s.starts_at == slot.starts_at for s, _ in free):
-            return _nearest(ctx, state, office, H("book_slot_taken", when=when_label(slot.starts_at)), around=moment)
+            return _nearest(ctx, state, office, H("book_slot_taken", when=when_label(slot.starts_at)), around=moment,
+                            day=day)
         return _slot_chosen(ctx, state, office, slot.starts_at)
     if when.part and not any(when.fits(s.starts_at.time()) for s in that_day):
         return _nearest(ctx, state, office, H("book_out_of_hours", when=said),
-                        around=datetime.combine(day, datetime.min.time()))
+                        around=datetime.combine(day, datetime.min.time()), day=day)
     if not any(s.starts_at.date() == day and when.fits(s.starts_at.time()) for s, _ in free):
         return _nearest(ctx, state, office, H("book_day_full", when=said),
-                        around=datetime.combine(day, datetime.min.time()))
+                        around=datetime.combine(day, datetime.min.time()), day=day)
     return _times_text(ctx, state, office, day, when)
 
 
@@ -371,7 +416,7 @@ def _book_now(ctx: "FlowContext", state: dict, office: Office) -> str:
     starts_at = datetime.fromisoformat(flow["chosen"])
     case = _latest_case(ctx)
     contact = flow.get("contact") or {}
-    result = appts.book(ctx.session, ctx.user_id, office.id, starts_at, _priority(ctx),
+    result = appts.book(ctx.session, ctx.user_id, office.id, starts_at, _priority(ctx, state),
                         application_id=case.id if case else None, replaces=flow.get("replaces"),
                         contact_name=contact.get("name"), contact_phone=contact.get("phone"))
     if not result.ok:
@@ -383,15 +428,70 @@ def _book_now(ctx: "FlowContext", state: dict, office: Office) -> str:
             state.pop("flow", None)
         return booking_failed_text(result)
     state.pop("flow", None)
+    return _done_text(ctx, office, starts_at)
+
+
+DONE_LIMIT = 300  # one bubble, read on a phone (issue 9: economy)
+
+
+def _done_text(ctx: "FlowContext", office: Office, starts_at: datetime) -> str:
+    """Date, time, address and what to bring — the whole list when it fits, else the first items
+    and where the complete list is (the citizen's page, or the window)."""
     items = _materials(ctx)
-    return H("book_done", office=office.name, when=when_label(starts_at), address=office.address,
-             phone=office.phone, materials=_numbered(items))
+    values = dict(office=office.name, when=when_label(starts_at), address=office.address, phone=office.phone)
+    full = H("book_done", materials=_numbered(items), **values)
+    if len(full) <= DONE_LIMIT:
+        return full
+    link = ctx.mine_url(ctx.user_id) if ctx.mine_url else None
+
+    def more(count: int) -> str:
+        return H("book_more_materials_link", link=link, count=count) if link else H("book_more_materials", count=count)
+
+    for keep in range(len(items) - 1, 0, -1):
+        text = H("book_done", materials=f"{_numbered(items[:keep])}\n{more(len(items) - keep)}", **values)
+        if len(text) <= DONE_LIMIT:
+            return text
+    return H("book_done", materials=f"{_numbered(items[:1])}\n{more(len(items) - 1)}", **values)
 
 
 # ------------------------------------------------------------------ one message
 
+_ASK_MATERIALS = re.compile(r"材料|带什么|带啥|要带|带哪些|准备什么|准备啥|准备哪些|拿什么|拿啥|证件")
+_ASK_HOURS = re.compile(r"几点|开门|关门|上班|下班|营业|开放时间|办公时间|午休|中午休息")
+_ASK_WHERE = re.compile(r"地址|在哪|怎么走|怎么去|位置|坐几路|哪条路")
+
+
+def _form_question(ctx: "FlowContext", state: dict, office: Office, text: str) -> str | None:
+    """What the form knows for sure about this booking — materials, hours, address — answered in place."""
+    clean = _clean(text)
+    if not clean or len(clean) > 30:
+        return None
+    hint = resume_hint(state) or ""
+    if _ASK_MATERIALS.search(clean):
+        return "\n".join([H("book_materials_head"), _numbered(_materials(ctx)), hint])
+    if _ASK_WHERE.search(clean):
+        return "\n".join([H("book_address", office=office.name, address=office.address, phone=office.phone), hint])
+    if _ASK_HOURS.search(clean):
+        return "\n".join([H("book_hours", office=office.name, hours=office.hours_text()), hint])
+    return None
+
+
 def step(ctx: "FlowContext", state: dict, text: str) -> str | None:
-    """The next reply of the booking form, or None when the text is not for the form (see module doc)."""
+    """The next reply of the booking form, or None when the text is not for the form (see module doc).
+
+    Questions about this booking that the form can answer for sure (materials, opening
+    hours, address) are answered here, with a line that brings the citizen back.
+    """
+    reply = _step(ctx, state, text)
+    flow = state.get("flow") or {}
+    if reply is None and flow.get("office"):
+        office = appts.office_by_id(flow["office"])
+        if office is not None:
+            return _form_question(ctx, state, office, text)
+    return reply
+
+
+def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
     flow = state["flow"]
     name = flow.get("step")
     command = detect.command_of(text)
@@ -405,6 +505,9 @@ def step(ctx: "FlowContext", state: dict, text: str) -> str | None:
     if name == "office" or office is None:
         return _office_step(ctx, state, text)
     when = _when_said(ctx, text)
+    if name in ("day", "time", "consent", "confirm") and _clean(text) in _OTHER_OFFICE and flow.get("alternatives"):
+        ids = [office.id, *flow["alternatives"]]
+        return _office_list(ctx, state, Offices([o for i in ids if (o := appts.office_by_id(i))]))
     if name == "day":
         if back:
             return start(ctx, state, reschedule=bool(flow.get("replaces")))
@@ -462,12 +565,8 @@ def _office_step(ctx: "FlowContext", state: dict, text: str) -> str | None:
     if place:
         found = offices_for(place)
         if not found.offices:
-            flow["step"] = "far"
-            return H("book_far", place=place)
-        if len(found.offices) == 1:
-            return "\n".join([H("book_office_for_place", place=place, office=found.offices[0].name),
-                              _office_chosen(ctx, state, found.offices[0])])
-        return _office_list(ctx, state, found)
+            return _far(state, place)
+        return _offer_offices(ctx, state, found)
     wish = _when_said(ctx, text)
     if wish is not None:
         flow["wish"] = text

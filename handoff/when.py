@@ -189,6 +189,8 @@ def parse_time(text: str, part: Part | None = None) -> time | None:
         return None
     if part in ("afternoon", "evening") and hour < 12:
         hour += 12
+    elif part == "noon" and 1 <= hour <= 3:
+        hour += 12  # 「中午一点」 is 13:00
     elif part is None and 1 <= hour <= 6:
         hour += 12  # 「两点」: nobody books 2 a.m.
     if hour >= 24:

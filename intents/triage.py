@@ -78,7 +78,8 @@ _AGE_RE = re.compile(rf"(?<![0-9满到十])(?P<n>{_NUM})(?:周)?岁|(?:才|只�
 _MINOR_RE = re.compile(r"未成年|没成年|未满(?:18|十八)|不满(?:18|十八)|不到(?:18|十八)|还没满(?:18|十八)|初中|初一|初二|初三|小学|中学生")
 
 _DAYS_RE = re.compile(r"(?:还有|只剩下?|还剩下?|就剩下?|剩下?|不到|没几|就)(?P<n>[0-9]{1,2}|[一二两三四五六七八九十]|几|一两|两三|三四|三五)(?:个)?(?:天|日)")
-_LEGAL_TIME = re.compile(r"仲裁|起诉|上诉|期限|时效|开庭|截止|到期|过期|复议|申诉|判决|立案|期满|届满|诉讼|答辩|举证|执行")
+_LEGAL_TIME = re.compile(r"仲裁|起诉|上诉|期限|时效|开庭|截止|到期|过期|复议|申诉|判决|立案|期满|届满|诉讼|答辩|举证|执行"
+                         r"|满一年|满1年|到一年|够一年")
 _DAY_WORD = (r"(?:今天|今儿|明天|明儿|后天|大后天|这两天|过两天|马上|眼看|这周[一二三四五六日天末]?|本周[一二三四五六日天]?"
              r"|下周[一二三四五六日天]|下礼拜[一二三四五六日天]|下星期[一二三四五六日天]|周[一二三四五六日天]"
              r"|礼拜[一二三四五六日天]|星期[一二三四五六日天])")
@@ -135,9 +136,12 @@ def _violence(clean: str) -> Triage:
     return Triage("violence", reply, {"special_status": ["abuse_victim"]}, crisis=True)
 
 
+_KIN_AGE_RE = re.compile(r"(?:弟弟|弟|哥哥|哥|儿子|女儿|闺女|孩子|娃|侄子|外甥|孙子|妹妹|妹)(?:今年|才|只有)?(?P<n>[0-9]{1,2})(?![0-9])")
+
+
 def accused_age(clean: str) -> int | None:
-    """「我儿子16岁」「孩子才十六」 → 16; None when no age is said."""
-    m = _AGE_RE.search(clean)
+    """「我儿子16岁」「孩子才十六」「我弟17 被批捕了」 → the age; None when no age is said."""
+    m = _AGE_RE.search(clean) or _KIN_AGE_RE.search(clean)
     if m is None:
         return None
     n = m.group("n") or m.group("m")
@@ -194,7 +198,7 @@ def _deadline(clean: str) -> bool:
         n = m.group("n")
         days = int(n) if n.isdigit() else _CN_NUM.get(n, 3)
         before = clean[max(0, m.start() - 3):m.start()]
-        if days <= 7 and _LEGAL_TIME.search(clean) and not re.search(r"没有|没|不是", before):
+        if days <= 7 and _LEGAL_TIME.search(clean) and not re.search(r"(?:没有|没|不是)$", before):
             return True
     for m in _DUE_RE.finditer(clean):
         before = clean[max(0, m.start() - 3):m.start()]
@@ -213,7 +217,8 @@ def _today_step(clean: str, case: Mapping[str, Any]) -> str:
     """The one thing the citizen can do themself today, by the kind of deadline."""
     steps = texts()["deadline_today"]
     matter = str(case.get("matter") or "")
-    if "仲裁" in clean or (matter.startswith("labor") and "开庭" not in clean and "上诉" not in clean):
+    labour = matter.startswith("labor") or re.search(r"工资|工钱|离职|辞退|开除|工伤|加班费|社保|劳动", clean)
+    if "仲裁" in clean or (labour and "开庭" not in clean and "上诉" not in clean):
         return steps["arbitration"]
     if "上诉" in clean:
         return steps["appeal"]

@@ -115,7 +115,8 @@ def test_a_question_in_the_middle_is_not_met_with_pick_a_number(app, citizen, us
     citizen.say("泉州")
     before = _flow(app, user_id)
     answer = citizen.say("要带什么材料")
-    assert "请回复上面列出的数字" not in (answer or "")
+    assert "请回复上面列出的数字" not in answer
+    assert "身份证" in answer and answer.endswith("（预约还没完成：回复数字选日期，或直接说想哪天。）")
     assert _flow(app, user_id)["step"] == before["step"] == "day"  # the form waits
     times = citizen.say("1")
     assert _flow(app, user_id)["step"] == "time" and ":" in times
@@ -135,10 +136,17 @@ def test_refusing_consent_leaves_a_way_to_book(app, citizen, user_id):
 def test_far_from_every_office_gets_12348_and_a_way_out(app, citizen, user_id):
     citizen.say("预约")
     far = citizen.say("我在安徽合肥")
-    assert "我们这里没有您那里" in far and "12348" in far and "当地" in far
-    assert _flow(app, user_id)["step"] == "far"
-    listed = citizen.say("1")  # still book one of ours
-    assert "石狮市法律援助中心" in listed and _flow(app, user_id)["step"] == "office"
+    assert "我们这里没有您那里" in far and "12348" in far and "当地" in far and "石狮、泉州、吉林、长春" in far
+    assert _flow(app, user_id) == {}  # nothing left pending: the next message is the dialog's
+
+
+def test_a_centre_is_proposed_with_the_workstation_as_another_option(app, citizen, user_id):
+    citizen.say("预约")
+    days = citizen.say("石狮")
+    assert "给您约在石狮市法律援助中心" in days and "回复「换地方」" in days and _flow(app, user_id)["step"] == "day"
+    listed = citizen.say("换地方")
+    assert "石狮市法律援助中心（石狮市）" in listed and _flow(app, user_id)["step"] == "office"
+    assert len(_flow(app, user_id)["offices"]) == 2
 
 
 def _ctx(session, user_id):
@@ -151,6 +159,7 @@ def _ctx(session, user_id):
     ("晋江市", "晋江市我们没有可以预约的中心，离您近的是泉州市的泉州市法律援助中心"),
     ("泉州市", f"给您约在{QUANZHOU}"),
     ("合肥市", "我们这里没有您那里（合肥市）的法律援助中心"),
+    ("石狮市", "给您约在石狮市法律援助中心"),
 ])
 def test_the_office_comes_from_the_case_file(app, user_id, region, expected):
     from handoff import chatflow
@@ -159,7 +168,7 @@ def test_the_office_comes_from_the_case_file(app, user_id, region, expected):
         state = {"case": {"region": region}}
         reply = chatflow.start_book(_ctx(s, user_id), state)
         assert expected in reply
-        assert state["flow"]["step"] == ("far" if region == "合肥市" else "day")
+        assert state.get("flow", {}).get("step") == (None if region == "合肥市" else "day")
 
 
 def test_a_wish_said_with_the_booking_request_is_kept(app, user_id):
@@ -172,5 +181,29 @@ def test_a_wish_said_with_the_booking_request_is_kept(app, user_id):
         assert state["flow"]["step"] == "time" and "14:30" in reply and "09:00" not in reply
         assert all(t.startswith(day.isoformat()) for t in state["flow"]["times"])
         assert chatflow.book_resume_hint(state) == "（预约还没完成：回复数字选时间，或直接说几点。）"
-        assert chatflow.continue_flow(_ctx(s, user_id), state, "你们中午休息吗") is None
+        hours = chatflow.continue_flow(_ctx(s, user_id), state, "你们中午休息吗")
+        assert "周一至周五 08:00-12:00、14:30-17:30" in hours and hours.endswith("或直接说几点。）")
+        assert chatflow.continue_flow(_ctx(s, user_id), state, "离婚了孩子归谁") is None  # not the form's
         assert state["flow"]["step"] == "time"
+
+
+def test_a_long_materials_list_keeps_the_confirmation_to_one_short_bubble(app, user_id):
+    from handoff import chatflow
+    from handoff.applications import Eligibility
+    from handoff.chatflow import FlowContext
+
+    items = [f"第{i}样材料：和这件事有关的证明文件" for i in range(1, 11)]
+    elig = Eligibility(None, {"region": "泉州市"}, {"decision": "eligible", "priority": False, "materials": items})
+    day = _open_weekday(4)
+    with app.extensions["fayuan_db"].session() as s:
+        ctx = FlowContext(s, user_id, eligibility=lambda: elig)
+        state: dict = {}
+        assert "姓名和手机号" in chatflow.start_book(ctx, state, text=f"{_said(day)}上午十一点")
+        for said in ("同意", "林小红", "13959871234"):
+            chatflow.continue_flow(ctx, state, said)
+        done = chatflow.continue_flow(ctx, state, "确认")
+        assert "预约成功" in done and len(done) <= 300
+        assert items[0] in done and items[-1] not in done and "还有" in done and "工作人员会一次告诉您全部" in done
+        assert "flow" not in state
+        row = s.scalars(select(Appointment).where(Appointment.user_id == user_id)).one()
+        assert (row.contact_name, row.starts_at.hour) == ("林小红", 11)
