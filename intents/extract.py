@@ -15,7 +15,12 @@ from knowledge_base.normalize import convert_numerals, to_simplified_halfwidth
 from .parsing import resolve_place
 from .special_paths import detect_kinds
 
-_MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员")
+_MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来")
+_NOT_MIGRANT = re.compile(r"不是农民工|不是民工|本地的|本地人|城里户口|城镇户口|不是外地")
+_FLAGS = (("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|眼睛看不见|瞎|听不见")),
+          ("mental_illness", re.compile(r"精神病|精神疾病|精神分裂|精神不正常|脑子有病|智力残疾|智障")))
+_TAKEN_ANY = re.compile(r"被抓|抓走|抓了|拘留|刑拘|逮捕|批捕|看守所|关进去|进去了|带走|押走")
+_VICTIM = re.compile(r"(?:打人|撞人|伤人|骗子|对方)的?(?:已经)?被(?:抓|拘|逮捕)|被人打|被.{0,4}打伤|受害")
 _OWN_AGE = re.compile(r"(?:我|俺|本人)(?:今年|已经|都)?(\d{1,3})(?:岁|了|周岁)|今年(\d{1,3})(?:岁|了)")
 _RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子|哥哥|姐姐)(?:今年|才|刚|还不到|不到)?(\d{1,2})(?:岁|周岁)")
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
@@ -44,8 +49,15 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
     place = place_in(clean)
     if place:
         facts["region"] = place
-    if _MIGRANT.search(clean) and (matter in (None, "labor.wages", "labor.injury")):
+    if _NOT_MIGRANT.search(clean):
+        facts["migrant_worker"] = False
+    elif _MIGRANT.search(clean) and (matter in (None, "labor.wages", "labor.injury")):
         facts["migrant_worker"] = True
+    if _TAKEN_ANY.search(clean) and not _VICTIM.search(clean):
+        flags = [name for name, rx in _FLAGS if rx.search(clean)]
+        if flags:
+            facts["criminal_flags"] = flags
+            facts.setdefault("criminal_role", "suspect")
     kinds = detect_kinds(clean)
     if "violence" in kinds and (matter is None or matter.startswith("family.")):
         facts["special_status"] = ["abuse_victim"]
@@ -73,11 +85,12 @@ _DATE_RE = re.compile(r"(?:(?P<y>20[0-9]{2})年)?(?P<m>1[0-2]|0?[1-9])月(?P<d>3
 EVIDENCE_WORDS: tuple[str, ...] = (
     "微信转账记录", "微信转账", "转账记录", "聊天记录", "微信聊天", "银行流水", "工资条", "工资单", "工牌", "工作证",
     "考勤记录", "考勤", "打卡记录", "劳动合同", "合同", "欠条", "借条", "收条", "录音", "录像", "视频", "照片",
-    "证人", "工友", "病历", "诊断证明", "伤情鉴定", "验伤", "报警回执", "报警记录", "出警记录", "判决书", "调解书",
+    "证人", "工友", "辞退通知", "解除通知", "解除劳动合同通知", "社保记录", "微信记录", "短信", "病历", "诊断证明", "伤情鉴定", "验伤", "报警回执", "报警记录", "出警记录", "判决书", "调解书",
     "仲裁书", "结婚证", "离婚证", "出生证明", "户口本", "发票", "收据", "交通事故认定书", "工伤认定书",
 )
-_HOUSEHOLD_RE = re.compile(r"(?:一家|家里|家中|全家|我家)?(?P<n>[0-9]{1,2}|[一二两三四五六七八九十])(?:口人|口|个人)(?!工资)"
-                           r"|一家(?P<m>[二两三四五六七八九十])口")
+_HOUSEHOLD_RE = re.compile(r"(?:一家|家里|家中|全家|我家)?(?P<n>[0-9]{1,2}|[一二两三四五六七八九十俩仨])(?:口人|口|个人)(?!工资)"
+                           r"|一家(?P<m>[二两三四五六七八九十])口"
+                           r"|(?:家里|家中|家)[^，。,]{0,8}?(?P<k>[0-9]|[一二两三四五六七八九十俩仨])(?:个)?人")
 _INCOME_CUE = re.compile(r"收入|挣|赚|工资加起来|一共|家里.*(?:月|年)|口人|口.*月|低保")
 _CORRECTION_RE = re.compile(r"^(?:不对[，,]?\s*)?(?:不是|不在)(?P<old>[^，,。\s]{1,12})[，,。\s]*(?:是|在|而是|应该是|我是说)(?P<new>.+)$"
                             r"|^(?:不对|说错了|我说错了|更正一下|更正)[，,。\s]*(?:是|应该是)?(?P<new2>.+)$"
@@ -162,7 +175,7 @@ def household_in(text: str) -> dict[str, Any]:
     m = _HOUSEHOLD_RE.search(clean)
     rest = clean
     if m:
-        token = m.group("n") or m.group("m")
+        token = (m.group("n") or m.group("m") or m.group("k")).replace("俩", "两").replace("仨", "三")
         value = int(token) if token.isdigit() else int(_cn_number(token) or 0)
         if 1 <= value <= 30:
             facts["household_size"] = value

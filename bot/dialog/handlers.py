@@ -227,6 +227,17 @@ _NOTICE_KINDS = {"violence": ("violence",), "deadline": ("urgent",), "preservati
                  "administrative_detention": ("detained",)}
 
 
+def _with_rule(text: str, result: dict) -> str:
+    """The triage reply, plus the decision's rule when the reply does not already cite it."""
+    from .decision import _head, _plain
+
+    cites = [_plain(_head(str(r))) for r in result.get("reasons") or []]
+    missing = [c for c in cites if c and c not in text][:2]
+    if not missing or result.get("decision") not in ("mandatory", "eligible"):
+        return text
+    return f"{text}\n依据：{'；'.join(missing)}"
+
+
 def triaged(turn: Turn) -> bool:
     """An urgent or high-stakes situation not yet answered in this conversation."""
     t = turn.triage
@@ -244,6 +255,12 @@ def triage_reply(turn: Turn) -> Outbound:
     if t.facts.get("matter"):
         turn.case["topic"] = t.facts["matter"]
     text = t.reply
+    if turn.mode in ("idle", "crisis"):
+        step = _r().new_decision(turn)
+        if step is not None:  # the words decide (a minor taken by the police: mandatory defence)
+            _r().record_decision(turn, step)
+            turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
+            text = _with_rule(text, step.result or {})
     if turn.mode == "questionnaire":
         # The urgent reply first, then the questionnaire goes on (its own notice of the same kind is not repeated).
         shown = turn.st["q"].setdefault("notices", [])
@@ -490,6 +507,11 @@ def carries_only_facts(turn: Turn) -> bool:
 def acknowledge_facts(turn: Turn) -> Outbound:
     """「好的，记下了：合肥，外地来打工」 and the next useful step."""
     ack = memory.ack_line(turn.learned) or T("noted")
+    step = _r().new_decision(turn)
+    if step is not None:  # the case file now decides: that is the next useful step
+        text = _r().record_decision(turn, step)
+        turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
+        return Outbound(f"{ack}\n{text}")
     return Outbound(f"{ack}\n{_next_step(turn)}")
 
 

@@ -21,8 +21,9 @@ SECTION3 = ("region", "matter", "age", "disabled", "fixed_income", "migrant_work
             "criminal_role", "criminal_flags", "urgent")
 LISTS = ("amounts", "dates", "evidence")
 
-_NO_FIXED_INCOME = re.compile(r"没(?:有)?(?:退休金|养老金|固定收入|工作|收入)|靠种地|种地为生|打零工|无业|失业")
+_NO_FIXED_INCOME = re.compile(r"没(?:有)?(?:别的|啥|什么|任何)?(?:退休金|养老金|固定收入|工作|收入)|靠种地|种地为生|打零工|无业|失业")
 _HAS_FIXED_INCOME = re.compile(r"有退休金|有养老金|拿退休金|领退休金|有固定工资")
+_WORK_INJURY = re.compile(r"(?:工地|厂里|车间|干活|上班|工作时)[^，。]{0,8}(?:摔|伤|压|砸|断|烫|割)|工伤")
 _DISABLED = re.compile(r"残疾证|残疾人|是残疾")
 
 
@@ -42,8 +43,12 @@ def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
     """Everything this message states, in case-file names."""
     facts: dict[str, Any] = {}
     matter = _matter(text)
-    if matter:
+    if matter is None and _WORK_INJURY.search(text):
+        matter = "labor.injury"
+    if matter and matter != "other":
         facts["topic"] = matter
+    else:
+        matter = None
     facts.update(extract.facts_from_text(text, matter or topic))
     facts.update(extract.household_in(text))
     if _NO_FIXED_INCOME.search(text):
@@ -52,6 +57,8 @@ def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
         facts["fixed_income"] = True
     if _DISABLED.search(text) and not re.search(r"不是残疾|没有残疾", text):
         facts["disabled"] = True
+    if facts.get("criminal_role") == "suspect" and not matter and not topic:
+        facts["topic"] = "criminal.defense"
     amounts = [a for a in extract.amounts_in(text) if a != facts.get("household_monthly_income")]
     if amounts:
         facts["amounts"] = amounts
@@ -141,3 +148,11 @@ def only_facts(text: str, learned: Mapping[str, Any]) -> bool:
 
     informative = {k for k in learned if k not in ("topic", "matter")}
     return bool(informative) and not looks_like_question(text)
+
+
+_MATTER_PREFIXES = ("labor.", "family.", "injury.", "criminal.", "consumer", "education", "land", "housing.")
+
+
+def is_matter(code: str | None) -> bool:
+    """A legal matter (欠薪, 离婚 …) rather than a question about the service itself."""
+    return bool(code) and str(code).startswith(_MATTER_PREFIXES)

@@ -166,8 +166,53 @@ def start_questionnaire(turn) -> Outbound:
         last = kb_store.get_entry(turn.ctx.session, st["last_faq"])
         if last is not None:
             facts["matter"] = last.code  # the questionnaire drops codes that are not matters
-    step = _questionnaire().start(facts)
+    step = _questionnaire().start(facts, offer_urgency=False)
     return _after_step(turn, step)
+
+
+def decision_from_case(turn):
+    """The questionnaire's finished step when the case file alone decides (else None)."""
+    facts = memory.questionnaire_facts(turn.case)
+    if not facts.get("matter"):
+        return None
+    step = _questionnaire().start(facts, offer_urgency=False)
+    if step.done and (step.result or {}).get("decision") not in (None, "needs_more_info"):
+        return step
+    return None
+
+
+def record_decision(turn, step) -> str:
+    """Keep the decision (a row for statistics and the result page) and return its bubble."""
+    result = step.result or {}
+    facts = dict((step.state or {}).get("facts", {}))
+    for key in memory.SECTION3:
+        if facts.get(key) is not None:
+            turn.case[key] = facts[key]
+    record = conv_store.EligibilityRecord(
+        user_id=turn.inbound.user_id, matter=facts.get("matter"), region=facts.get("region"),
+        decision=result.get("decision", "needs_more_info"), priority=bool(result.get("priority")),
+        questions=int(getattr(step, "question_count", 0) or 0), facts=facts, result=result)
+    turn.ctx.session.add(record)
+    turn.ctx.session.flush()
+    turn.st["decision"] = result.get("decision")
+    turn.st["last_result"] = record.id
+    turn.st["decided_on"] = _decision_key(turn.case)
+    from .decision import decision_bubble
+
+    link = turn.ctx.result_url(record.id) if turn.ctx.result_url else None
+    return decision_bubble(result, facts, link, shown=turn.st.setdefault("notices", []))
+
+
+def _decision_key(case: dict) -> str:
+    import json
+    return json.dumps(memory.questionnaire_facts(case), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def new_decision(turn):
+    """A decision the case file reaches now and that was not given on these same facts before."""
+    if turn.st.get("decided_on") == _decision_key(turn.case):
+        return None
+    return decision_from_case(turn)
 
 
 def _after_step(turn, step, lead: str | None = None) -> Outbound:
@@ -175,22 +220,7 @@ def _after_step(turn, step, lead: str | None = None) -> Outbound:
     if step.done:
         st.pop("q", None)
         result = step.result or {}
-        facts = dict((step.state or {}).get("facts", {}))
-        for key in memory.SECTION3:
-            if facts.get(key) is not None:
-                turn.case[key] = facts[key]
-        record = conv_store.EligibilityRecord(
-            user_id=turn.inbound.user_id, matter=facts.get("matter"), region=facts.get("region"),
-            decision=result.get("decision", "needs_more_info"), priority=bool(result.get("priority")),
-            questions=int(getattr(step, "question_count", 0) or 0), facts=facts, result=result)
-        turn.ctx.session.add(record)
-        turn.ctx.session.flush()
-        st["decision"] = result.get("decision")
-        st["last_result"] = record.id
-        from .decision import decision_bubble
-
-        link = turn.ctx.result_url(record.id) if turn.ctx.result_url else None
-        text = decision_bubble(result, facts, link, shown=st.setdefault("notices", []))
+        text = record_decision(turn, step)
         offer = _leave_questionnaire(turn)
         st["pending"] = {"type": "after_result", "decision": result.get("decision")}
         if offer:
@@ -403,7 +433,11 @@ def _answer(ctx: DialogContext, state: dict, faq_id: str, question: str | None =
     state["pending"] = pending
     state["last_faq"] = faq_id
     if entry is not None and entry.code:
-        state.setdefault("case", {})["topic"] = entry.code
+        case = state.setdefault("case", {})
+        if memory.is_matter(entry.code):
+            case["topic"] = case["matter"] = entry.code
+        elif not case.get("topic") and entry.code != "other":
+            case["topic"] = entry.code
     if question is not None:
         state["last_question"] = mask_personal_data(question)[:500]
     return Outbound(text, faq_id=faq_id, code=entry.code if entry else None)

@@ -25,7 +25,7 @@ STATE_VERSION = 2
 
 # The keys of the JSON form, each a field of ConversationState.
 _KEYS = ("version", "mode", "pending", "case", "paused", "q", "flow", "human", "notices",
-         "decision", "last_faq", "last_question", "last_result", "last_route", "said")
+         "decision", "decided_on", "last_faq", "last_question", "last_result", "last_route", "said")
 
 
 @dataclass
@@ -41,6 +41,7 @@ class ConversationState:
     human: int | None = None                   # the open handover's id (mode human)
     notices: list[str] = field(default_factory=list)  # notices already shown once in this conversation
     decision: str | None = None                # the latest eligibility decision
+    decided_on: str | None = None              # the case facts it was given on (not repeated for the same facts)
     last_faq: str | None = None
     last_question: str | None = None
     last_result: int | None = None
