@@ -30,6 +30,7 @@ VIOLENCE = [
     ("我老公天天打我", "default"), ("他喝了酒就打我 我怕他报复", "retaliation"), ("我好怕他回来", "default"),
     ("老公打我，我带着孩子躲在外面", "children"), ("被他打了，怕他发现我在问这个", "found_out"),
     ("孩子被他爸打了", "children"),
+    ("他喝多了又动手了我带着孩子跑出来了现在在我妈家不知道该咋办", "children"), ("他把我锁在屋里打", "default"),
 ]
 QUIET = [
     "没有被抓", "儿子没有被抓，是被叫去问话", "我儿子没被抓", "会不会被抓", "我怕儿子被抓", "不急",
@@ -37,6 +38,7 @@ QUIET = [
     "上次开庭是昨天", "明天开庭吗", "儿子被打了", "女儿在学校被同学打了", "老板拖欠工资怎么办",
     "仲裁不急，还有半年", "离婚要多久", "我没有家暴", "小偷被抓了", "打人的被抓了，我的医药费谁赔",
     "离职快满一年了", "工资没给 还有三十天就满一年", "我弟17岁 在工地打工",
+    "我女儿被人打伤了 打人的已经被抓了 我们能请法律援助吗", "他没有动手", "喝多了就睡觉",
 ]
 
 
@@ -111,7 +113,7 @@ def test_violence_is_a_crisis_with_safety_first_and_no_links(text, fear):
     assert texts()["violence_fear"][fear] in t.reply
     assert not re.search(r"https?://|回复「", t.reply)
     assert "有用吗" not in t.reply
-    assert t.facts == {"special_status": ["abuse_victim"]}
+    assert t.facts == {"matter": "family.violence", "special_status": ["abuse_victim"]}
 
 
 @pytest.mark.parametrize("text", QUIET)
