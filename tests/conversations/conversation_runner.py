@@ -52,7 +52,7 @@ TURN_INPUTS = ("say", "voice", "event")
 TURN_META = ("carries", "note")
 CHECKS = ("mode", "pending", "case", "decision", "rows", "appointment", "must", "must_not",
           "max_len", "no_link", "silent", "unanswered_new", "stored_must_not", "fresh", "paused", "not_asked",
-          "stored_must")
+          "stored_must", "must_match")
 CARRIES = ("fact", "followup", "act", "question", "decision", "booking", "crisis", "data", "event")
 
 _msg_ids = itertools.count(int(time.time() * 1000) + 9_000_000)
@@ -373,11 +373,15 @@ def _check_text(turn: Turn, c: dict, text: str) -> list[str]:
     for needle in c.get("must") or []:
         if needle not in text:
             fails.append(f"reply lacks {needle!r}")
+    for pattern in c.get("must_match") or []:   # a kind of fact with many spellings, e.g. an hour
+        if not re.search(pattern, text):
+            fails.append(f"reply has nothing matching {pattern!r}")
     forbidden = list(c.get("must_not") or []) + [ERROR_REPLY]
     if turn.carries in ("fact", "followup"):
         forbidden += [d for d in DEAD_ENDS if d not in forbidden]
-    if turn.carries == "followup" and CLARIFY_MENU not in forbidden:
-        forbidden.append(CLARIFY_MENU)   # a follow-up is resolved in the topic, not sent back as a menu
+    if turn.carries in ("fact", "followup") and CLARIFY_MENU not in forbidden:
+        # a fact is noted and a follow-up resolved in the topic, neither is sent back as a menu
+        forbidden.append(CLARIFY_MENU)
     for needle in forbidden:
         if needle in text:
             fails.append(f"reply contains {needle!r}")
