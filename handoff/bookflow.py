@@ -12,7 +12,7 @@ answers it as it would anywhere, and may append `resume_hint(state)` so the form
 resumes where it was; the flow state is left untouched.
 
 State is the JSON dict `state["flow"]` (handoff/chatflow.py's convention):
-{"name": "book", "step": office|far|day|time|consent|field:name|field:phone|confirm,
+{"name": "book", "step": one of STEPS,
  "offices": [ids], "office": id, "days": [iso], "times": [iso], "chosen": iso,
  "replaces": appointment id, "wish": text, "contact": {"name", "phone"}, "consented": bool}
 """
@@ -45,9 +45,12 @@ _QUESTION = re.compile(r"[?？吗呢么嘛]|什么|啥|怎么|咋|哪|多少|几
 _NAME_INTRO = re.compile(r"^(?:我叫|我是|叫|姓名[:：]?|名字[:：]?|名字叫|本人)")
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,6}$")
 _PHONE_IN_TEXT = re.compile(r"(?<![0-9])1[0-9](?:[ \-]?[0-9]){9}(?![0-9])")
+_ANY_TIME = re.compile(r"^(?:最早的?|越快越好|越早越好|尽快|尽早|随便|都行|都可以|哪天都行|什么时候都行|几点都行|最近的|最快的)"
+                       r"(?:吧|的|就行|都行|呗|啊)?$")
 _OTHER_OFFICE = ("换地方", "换个地方", "换一个地方", "换中心", "换一个中心", "换个中心", "其他地方", "别的地方", "换一个",
                  "去工作站", "工作站")
-STEPS = ("office", "far", "day", "time", "consent", "field:name", "field:phone", "confirm")
+# The form's steps, in order; tests/handoff/test_booking_chat.py walks every one.
+STEPS = ("office", "day", "time", "consent", "field:name", "field:phone", "confirm")
 
 
 # ------------------------------------------------------------------ the case file
@@ -500,14 +503,17 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
         return H("book_exit")
     back = command == "back" or text.strip() == "0"
     office = appts.office_by_id(flow.get("office", "")) if flow.get("office") else None
-    if name == "far":
-        return _far_step(ctx, state, office, text)
     if name == "office" or office is None:
         return _office_step(ctx, state, text)
     when = _when_said(ctx, text)
     if name in ("day", "time", "consent", "confirm") and _clean(text) in _OTHER_OFFICE and flow.get("alternatives"):
         ids = [office.id, *flow["alternatives"]]
         return _office_list(ctx, state, Offices([o for i in ids if (o := appts.office_by_id(i))]))
+    if name in ("day", "time") and _ANY_TIME.search(_clean(text)):
+        day = date.fromisoformat(flow["day"]) if name == "time" and flow.get("day") else None
+        first = next((sl for sl, _ in _free(ctx, office, state) if day is None or sl.starts_at.date() == day), None)
+        if first is not None:
+            return _slot_chosen(ctx, state, office, first.starts_at)
     if name == "day":
         if back:
             return start(ctx, state, reschedule=bool(flow.get("replaces")))
@@ -575,22 +581,12 @@ def _office_step(ctx: "FlowContext", state: dict, text: str) -> str | None:
     return _out_of_range(text, len(ids))
 
 
-def _far_step(ctx: "FlowContext", state: dict, office: Office | None, text: str) -> str | None:
-    """No office near the citizen (or no free time): 12348 and the local centre; or book one of ours anyway."""
-    if _is_yes(text):
-        return _office_list(ctx, state, Offices(appts.bookable_offices()))
-    if _is_no(text):
-        state.pop("flow", None)
-        return H("book_far_bye")
-    return None
-
-
 def resume_hint(state: dict) -> str | None:
     """One line that brings the citizen back to the open booking form after another answer."""
     flow = state.get("flow") or {}
     if flow.get("name") != "book":
         return None
-    key = {"office": "resume_office", "far": "resume_far", "day": "resume_day", "time": "resume_time",
+    key = {"office": "resume_office", "day": "resume_day", "time": "resume_time",
            "consent": "resume_consent", "field:name": "resume_name", "field:phone": "resume_phone",
            "confirm": "resume_confirm"}.get(str(flow.get("step")))
     return H(f"book_resume.{key}") if key else None

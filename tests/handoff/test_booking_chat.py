@@ -207,3 +207,29 @@ def test_a_long_materials_list_keeps_the_confirmation_to_one_short_bubble(app, u
         assert "flow" not in state
         row = s.scalars(select(Appointment).where(Appointment.user_id == user_id)).one()
         assert (row.contact_name, row.starts_at.hour) == ("林小红", 11)
+
+
+def test_the_earliest_will_do(app, citizen, user_id):
+    citizen.say("预约")
+    citizen.say("泉州")
+    first_day = _flow(app, user_id)["days"][0]
+    consent = citizen.say("越快越好")
+    chosen = _flow(app, user_id)["chosen"]
+    assert "姓名和手机号" in consent and chosen.startswith(first_day)
+
+
+def test_every_step_of_the_form_is_reached_and_has_a_resume_line(app, user_id):
+    from handoff import bookflow, chatflow
+
+    visited = []
+    with app.extensions["fayuan_db"].session() as s:
+        ctx = _ctx(s, user_id)
+        state: dict = {}
+        chatflow.start_book(ctx, state)
+        visited.append(state["flow"]["step"])
+        for said in ("泉州", "1", "1", "同意", "王秀英", "13812345678"):
+            chatflow.continue_flow(ctx, state, said)
+            visited.append(state["flow"]["step"])
+    assert visited == list(bookflow.STEPS)
+    for step in bookflow.STEPS:
+        assert bookflow.resume_hint({"flow": {"name": "book", "step": step}}).startswith("（预约还没完成")
