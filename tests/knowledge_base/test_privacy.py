@@ -77,3 +77,23 @@ def test_the_unanswered_queue_never_takes_personal_data(app):
     with app.extensions["fayuan_db"].session() as s:
         rows = s.scalars(select(UnansweredQuestion.text).where(UnansweredQuestion.channel == channel)).all()
     assert rows == ["我电话138****5678 老板跑路了工钱咋要"]
+
+
+def test_personal_data_typed_in_the_chat_is_masked_and_not_queued(app, client, user_id):
+    from sqlalchemy import func
+
+    from bot.conversation import ChatMessage
+    from knowledge_base.models import UnansweredQuestion
+    from wechat_client import Citizen
+
+    db = app.extensions["fayuan_db"]
+    with db.session() as s:
+        before = s.scalar(select(func.count()).select_from(UnansweredQuestion))
+    citizen = Citizen(client, user_id)
+    for said in ("王秀英 身份证 35058119900101123X 电话 13812345678", "我叫张桂兰电话1390431567"):
+        citizen.say(said)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(UnansweredQuestion)) == before
+        stored = s.scalars(select(ChatMessage.text).where(ChatMessage.user_id == user_id,
+                                                          ChatMessage.direction == "in")).all()
+    assert stored == ["王** 身份证 3505**********123X 电话 138****5678", "我叫张**电话********67"]
