@@ -397,13 +397,21 @@ def _check_text(turn: Turn, c: dict, text: str) -> list[str]:
     return fails
 
 
+FRESH_SIMILARITY = 85  # rapidfuzz ratio: a notice reworded by a word or two is still the same notice
+
+
 def _check_fresh(c: dict, text: str, earlier: list[TurnResult]) -> list[str]:
-    """`fresh: true`: no line of 15+ characters said in an earlier reply is said again."""
+    """`fresh: true`: no line of 15+ characters said in an earlier reply is said again,
+    word for word or nearly (the issue: the safety banner repeated on consecutive turns)."""
     if not c.get("fresh"):
         return []
-    said = {ln.strip() for r in earlier for ln in (r.reply or "").splitlines() if len(ln.strip()) >= 15}
-    again = [ln.strip() for ln in text.splitlines() if ln.strip() in said]
-    return [f"repeats an earlier line: {again[0]!r}"] if again else []
+    from rapidfuzz import fuzz
+
+    said = [ln.strip() for r in earlier for ln in (r.reply or "").splitlines() if len(ln.strip()) >= 15]
+    for line in (ln.strip() for ln in text.splitlines()):
+        if len(line) >= 15 and any(fuzz.ratio(line, old) >= FRESH_SIMILARITY for old in said):
+            return [f"repeats an earlier line: {line!r}"]
+    return []
 
 
 def _check_state(c: dict, snap: Any, snap_error: str | None) -> list[str]:

@@ -73,3 +73,14 @@ def test_a_fact_or_follow_up_never_gets_a_dead_end_or_a_menu():
     assert _check_text(follow, {}, "您想问的是：\n1. 申请要带哪些材料？")
     assert _check_text(follow, {"max_len": 10}, "身份证、工资条、银行流水、考勤记录")
     assert _check_text(fact, {}, "请拨打12348咨询。\n请拨打12348咨询。")   # a line said twice
+
+
+def test_fresh_catches_a_notice_repeated_nearly_word_for_word():
+    from conversation_runner import Turn, TurnResult, _check_fresh
+
+    banner = "您的安全最要紧：有危险马上打 110；想找人说说或要法律上的帮助，可以打 12338（妇联）或 12348。"
+    earlier = [TurnResult(Turn(1, "say", "我怕他看到我手机", "crisis", {}), banner, None)]
+    again = "好的。您的安全最要紧：有危险马上打 110；想找人说说或要法律帮助，可以打 12338（妇联）或 12348。"
+    assert _check_fresh({"fresh": True}, again, earlier)
+    assert _check_fresh({"fresh": True}, "聊完可以把和我的聊天记录删掉。", earlier) == []
+    assert _check_fresh({}, again, earlier) == []
