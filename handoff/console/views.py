@@ -75,6 +75,21 @@ def _transcript(session: Session, user_id: str, for_lawyer: bool = False) -> lis
             for i, r in enumerate(rows)]
 
 
+def _last_inbound(session: Session, user_ids: list[str]) -> dict:
+    """When each citizen last wrote to us: one grouped query for the whole queue."""
+    from sqlalchemy import func
+
+    from knowledge_base.orm import Base
+
+    if not user_ids:
+        return {}
+    table = Base.metadata.tables["chat_message"]
+    rows = session.execute(select(table.c.user_id, func.max(table.c.created_at))
+                           .where(table.c.user_id.in_(set(user_ids)), table.c.direction == "in")
+                           .group_by(table.c.user_id))
+    return {user_id: last for user_id, last in rows}
+
+
 def _visible_cases():
     q = select(Application).where(Application.status != "draft")
     if current_user.role == "lawyer":
@@ -110,6 +125,7 @@ def queue():
         cases = sorted(s.scalars(q.limit(500)),
                        key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at, a.status))
         lawyers = {u.id: u.display_name or u.username for u in users_with_role(s, "lawyer")}
+        last_said = _last_inbound(s, [a.user_id for a in cases])
         now = utcnow()
         rows = [{"number": a.number, "name": a.name, "phone": mask_phone(a.phone or ""),
                  "id_number": mask_id(a.id_number or ""), "matter": a.matter or "", "region": a.region or "",
@@ -118,7 +134,9 @@ def queue():
                  "due": local_now(a.decision_due_at) if a.decision_due_at else None,
                  "overdue": bool(a.decision_due_at and a.status in ("submitted", "under_review")
                                  and aware(a.decision_due_at) < now),
-                 "lawyer": lawyers.get(a.lawyer_id or -1, ""), "decision": (a.result or {}).get("decision", "")}
+                 "lawyer": lawyers.get(a.lawyer_id or -1, ""), "decision": (a.result or {}).get("decision", ""),
+                 "wrote_after": bool(a.submitted_at and a.user_id in last_said
+                                     and aware(last_said[a.user_id]) > aware(a.submitted_at))}
                 for a in cases]
     return render_template("console/queue.html", rows=rows, status=status, priority_only=priority_only, term=term,
                            statuses=workflow.STATUS_NAMES)

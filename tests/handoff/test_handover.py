@@ -85,9 +85,16 @@ def test_the_lawyer_sees_what_was_written_after_submitting_but_not_a_complaint(a
                           faq_id="service-complaint-01", created_at=later))
         case = s.scalars(select(Application).where(Application.number == number)).one()
         case.lawyer_id = accounts["lawyer"][0]
+    quiet = make_case(app, user_id + "q")  # a citizen who wrote nothing after submitting
+    with db.session() as s:
+        s.scalars(select(Application).where(Application.number == quiet)).one().lawyer_id = accounts["lawyer"][0]
 
     lawyer = app.test_client()
     login(lawyer, accounts["lawyer"][1])
+    queue = lawyer.get("/console/").get_data(as_text=True)
+    row = queue.split(f">{number}</a>", 1)[1].split("</tr>", 1)[0]
+    assert "提交后有留言" in row  # flagged in the queue, before anyone opens the case
+    assert "提交后有留言" not in queue.split(f">{quiet}</a>", 1)[1].split("</tr>", 1)[0]
     page = lawyer.get(f"/console/cases/{number}").get_data(as_text=True)
     box = page.split('id="after-submit"', 1)[1].split("</div>", 1)[0]
     assert plea in box  # the plea is put in front of the person who would call
