@@ -80,26 +80,27 @@ class Conversation:
     pattern: str
     file: str
     turns: list[Turn]
+    now_utc: datetime = NOW_UTC   # a conversation may be set at another moment (`now:` in the file)
 
 
-def resolve(value: Any) -> Any:
+def resolve(value: Any, today: date = TODAY) -> Any:
     """Fill {today}, {today+N}, {today-N} (ISO date), {md:today+N} (12月16号, as citizens type
     it) and {cn:today+N} (12月16日, as the bot writes it) in strings."""
     if isinstance(value, str):
-        return _PLACEHOLDER.sub(_fill, value)
+        return _PLACEHOLDER.sub(lambda m: _fill(m, today), value)
     if isinstance(value, list):
-        return [resolve(v) for v in value]
+        return [resolve(v, today) for v in value]
     if isinstance(value, dict):
-        return {k: resolve(v) for k, v in value.items()}
+        return {k: resolve(v, today) for k, v in value.items()}
     return value
 
 
 _PLACEHOLDER = re.compile(r"\{(md:|cn:)?today(?:([+-])(\d+))?\}")
 
 
-def _fill(m: re.Match[str]) -> str:
+def _fill(m: re.Match[str], today: date) -> str:
     offset = int(m.group(3) or 0) * (-1 if m.group(2) == "-" else 1)
-    day = TODAY + timedelta(days=offset)
+    day = today + timedelta(days=offset)
     if m.group(1) == "md:":
         return f"{day.month}月{day.day}号"
     if m.group(1) == "cn:":
@@ -126,6 +127,13 @@ def _conversation(raw: dict, pattern: str, file: str) -> Conversation:
     cid = raw.get("id")
     if not isinstance(cid, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", cid):
         raise ScriptError(f"{file}: bad conversation id {cid!r}")
+    now_utc = NOW_UTC
+    if raw.get("now"):   # local China time, e.g. "2026-12-12 21:00" (a Saturday night)
+        try:
+            now_utc = datetime.fromisoformat(str(raw["now"])).replace(tzinfo=CST).astimezone(timezone.utc)
+        except ValueError as exc:
+            raise ScriptError(f"{file} {cid}: now must be 'YYYY-MM-DD HH:MM' China time") from exc
+    today = now_utc.astimezone(CST).date()
     turns = []
     for i, t in enumerate(raw.get("turns") or [], 1):
         inputs = [k for k in TURN_INPUTS if k in t]
@@ -136,11 +144,11 @@ def _conversation(raw: dict, pattern: str, file: str) -> Conversation:
             raise ScriptError(f"{file} {cid} turn {i}: unknown keys {sorted(unknown)}")
         if t.get("carries") not in (None, *CARRIES):
             raise ScriptError(f"{file} {cid} turn {i}: carries must be one of {CARRIES}")
-        checks = {k: resolve(v) for k, v in t.items() if k in CHECKS}
-        turns.append(Turn(i, inputs[0], resolve(str(t[inputs[0]])), t.get("carries"), checks))
+        checks = {k: resolve(v, today) for k, v in t.items() if k in CHECKS}
+        turns.append(Turn(i, inputs[0], resolve(str(t[inputs[0]]), today), t.get("carries"), checks))
     if not turns:
         raise ScriptError(f"{file} {cid}: no turns")
-    return Conversation(cid, str(raw.get("title") or cid), pattern, file, turns)
+    return Conversation(cid, str(raw.get("title") or cid), pattern, file, turns, now_utc)
 
 
 # ------------------------------------------------------------------ the clock
@@ -251,7 +259,7 @@ class Player:
 
         user = "oconv" + uuid.uuid4().hex[:16]
         results = []
-        with frozen_clock():
+        with frozen_clock(conv.now_utc):
             for turn in conv.turns:
                 before = self._unanswered_count()
                 reply, error = self._send(user, turn)

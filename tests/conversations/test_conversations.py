@@ -84,3 +84,10 @@ def test_fresh_catches_a_notice_repeated_nearly_word_for_word():
     assert _check_fresh({"fresh": True}, again, earlier)
     assert _check_fresh({"fresh": True}, "聊完可以把和我的聊天记录删掉。", earlier) == []
     assert _check_fresh({}, again, earlier) == []
+
+
+def test_a_conversation_can_be_set_at_another_moment():
+    conv = _conversation({"id": "x", "now": "2026-12-12 21:00", "turns": [{"say": "{md:today+1}", "mode": "idle"}]},
+                         "handover_privacy", "x.yaml")
+    assert conv.now_utc.isoformat() == "2026-12-12T13:00:00+00:00"
+    assert conv.turns[0].text == "12月13号"
