@@ -340,6 +340,8 @@ def _wish(ctx: "FlowContext", state: dict, office: Office, when: When | None) ->
         slot = next((s for s in that_day if s.starts_at <= moment < s.starts_at + step), None)  # type: ignore[operator]
         if slot is None:
             return _nearest(ctx, state, office, H("book_out_of_hours", when=said), around=moment, day=day)
+        if day == now.date() and not _priority(ctx, state):
+            return _nearest(ctx, state, office, H("book_today_green_only"))
         if not any(s.starts_at == slot.starts_at for s, _ in free):
             return _nearest(ctx, state, office, H("book_slot_taken", when=when_label(slot.starts_at)), around=moment,
                             day=day)
@@ -347,6 +349,8 @@ def _wish(ctx: "FlowContext", state: dict, office: Office, when: When | None) ->
     if when.part and not any(when.fits(s.starts_at.time()) for s in that_day):
         return _nearest(ctx, state, office, H("book_out_of_hours", when=said),
                         around=datetime.combine(day, datetime.min.time()), day=day)
+    if day == now.date() and not _priority(ctx, state):
+        return _nearest(ctx, state, office, H("book_today_green_only"))
     if not any(s.starts_at.date() == day and when.fits(s.starts_at.time()) for s, _ in free):
         return _nearest(ctx, state, office, H("book_day_full", when=said),
                         around=datetime.combine(day, datetime.min.time()), day=day)
@@ -536,6 +540,8 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
             return _wish(ctx, state, office, when)
         return _out_of_range(text, len(times))
     if name == "consent":
+        if when is not None and (when.day or when.at):  # 「改成下午三点」: another time first
+            return _wish(ctx, state, office, when)
         if _is_yes(text):
             flow["consented"] = True
             flow["step"] = "field:name"

@@ -233,3 +233,27 @@ def test_every_step_of_the_form_is_reached_and_has_a_resume_line(app, user_id):
     assert visited == list(bookflow.STEPS)
     for step in bookflow.STEPS:
         assert bookflow.resume_hint({"flow": {"name": "book", "step": step}}).startswith("（预约还没完成")
+
+
+def test_same_day_is_for_the_green_channel_and_a_time_can_be_changed_at_consent(app, user_id, monkeypatch):
+    from datetime import datetime, timezone
+
+    from handoff import chatflow
+
+    wednesday_10am = datetime(2026, 12, 9, 2, 0, tzinfo=timezone.utc)  # 10:00 in China
+    for module in ("handoff.bookflow", "handoff.appointments"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: wednesday_10am)
+    with app.extensions["fayuan_db"].session() as s:
+        ctx, state = _ctx(s, user_id), {"case": {"region": "泉州市"}}
+        chatflow.start_book(ctx, state)
+        today = chatflow.continue_flow(ctx, state, "今天下午")
+        assert "当天的号只留给" in today and state["flow"]["step"] == "time"
+        assert all(not t.startswith("2026-12-09") for t in state["flow"]["times"])
+        chatflow.continue_flow(ctx, state, "1")
+        assert state["flow"]["step"] == "consent"
+        again = chatflow.continue_flow(ctx, state, "改成12月11号下午三点")
+        assert "15:00" in again and state["flow"]["chosen"] == "2026-12-11T15:00:00"
+        green = {"case": {"region": "泉州市", "migrant_worker": True}}  # the case file says green channel
+        chatflow.start_book(ctx, green)
+        assert "姓名和手机号" in chatflow.continue_flow(ctx, green, "今天下午三点")
+        assert green["flow"]["chosen"] == "2026-12-09T15:00:00"

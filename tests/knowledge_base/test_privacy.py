@@ -94,6 +94,6 @@ def test_personal_data_typed_in_the_chat_is_masked_and_not_queued(app, client, u
         citizen.say(said)
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(UnansweredQuestion)) == before
-        stored = s.scalars(select(ChatMessage.text).where(ChatMessage.user_id == user_id,
-                                                          ChatMessage.direction == "in")).all()
+        stored = s.scalars(select(ChatMessage.text).where(ChatMessage.user_id == user_id, ChatMessage.direction == "in")
+                           .order_by(ChatMessage.id)).all()
     assert stored == ["王** 身份证 3505**********123X 电话 138****5678", "我叫张**电话********67"]
