@@ -27,8 +27,8 @@ from .special_paths import detect_kinds
 
 TEXTS_FILE = Path(__file__).resolve().parent / "triage.yaml"
 
-Kind = Literal["criminal_family", "criminal_minor", "administrative_detention", "deadline", "preservation",
-               "violence"]
+Kind = Literal["criminal_family", "criminal_minor", "criminal_mandatory", "administrative_detention", "deadline",
+               "preservation", "violence"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,13 @@ _DENIED = re.compile(r"(?:没有|没|不是|未|并未|没让)被?$")
 _NOT_NOW = re.compile(r"不会|会不会|会被|怕|担心|万一|如果|要是|可能|以免|避免|防止|是否")
 # The gap may cross one comma when the next clause only drops the subject:
 # 「我家娃十五岁，被派出所带走了」 — but not 「儿子被打了，打人的被抓了」.
+# A clause with its subject left out, after a relative was named: 「我哥有精神病 …，被警察带走了」.
+_TAKEN_BY_POLICE_RE = re.compile(rf"(?:^|[，,。；;])(?:昨天|前天|今天|刚才|刚刚|后来|结果|现在|已经)?(?:被|让|叫)"
+                                 rf"(?:警察|公安|派出所|民警|检察院|公安局)[^，,。；;]{{0,4}}?{_TAKEN}")
+_FAMILY_RE = re.compile(_FAMILY)
+_FLAGS = (("mental_illness", re.compile(r"精神病|精神疾病|精神分裂|精神不正常|精神有问题|躁狂|抑郁症发作|犯病")),
+          ("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|瞎子|看不见|听不见|不会说话|说不了话")),
+          ("life_or_death_sentence", re.compile(r"死刑|无期|判死|枪毙|杀了人|出了人命|命案")))
 _CRIMINAL_RE = re.compile(rf"{_FAMILY}(?P<gap>[^，。！？,.!?；;]{{0,10}}?"
                           rf"|[^，。！？,.!?；;]{{0,10}}[，,](?:昨天|前天|今天|刚才|刚刚)?(?:被|让|叫)[^，。！？,.!?；;]{{0,5}}?)"
                           rf"{_TAKEN}")
@@ -93,11 +100,14 @@ _CALM_RE = re.compile(r"不急|不着急|没那么急|还早|时间还(?:多|长
 _PRESERVE_RE = re.compile(
     r"(?:正在|在|已经开始|开始|准备|打算|要|马上|明天|今天|后天|这两天|偷偷|赶紧|急着|忙着)(?:就|要|在)?[^，。！？,.!?]{0,4}?"
     r"(?:转移财产|转移资产|转移存款|转移房产|转财产|过户|把房子卖|卖房|卖车|把钱转走|转走|藏钱|跑路|跑了|出国)"
-    r"|转移财产|转移资产|要跑路|准备跑路")
+    r"|转移财产|转移资产|要跑路|准备跑路"
+    r"|(?:正在|在|偷偷|赶紧|准备|开始|这两天|已经)[^，。！？,.!?]{0,3}把(?:存款|钱|财产|房子|房产|车|股份|工资卡)[^，。！？,.!?]{0,8}?"
+    r"(?:转|卖|过户|藏|取走|提走)")
 _PRESERVE_DENIAL = re.compile(r"(?:没有|没|不会|不是|怕|担心|万一|如果|要是|会不会|能不能)[^，。！？,.!?]{0,3}(?:转移|过户|卖|跑|转走)")
 _PROCEDURE_Q = re.compile(r"过户(?:要|需要)?(?:什么|哪些|多少|怎么|咋)|怎么过户|过户手续|过户费")
 
-_FEAR = (("children", re.compile(r"孩子|娃")), ("found_out", re.compile(r"怕他(?:知道|发现|看到)|被他发现|偷偷|他会看")),
+_FEAR = (("children", re.compile(r"孩子|娃")),
+         ("found_out", re.compile(r"怕他(?:知道|发现|看到|看)|被他(?:发现|看到)|偷偷|他会看|看我手机|翻我手机|查我手机")),
          ("retaliation", re.compile(r"报复|更狠|打得更|杀|弄死|不敢报警|报警也没用")))
 
 
@@ -125,7 +135,8 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
 
 # Beyond intents/special_paths.py's words: how people who are being hurt at home say it.
 _VIOLENCE_MORE = re.compile(r"(?:喝多|喝醉|喝了酒|喝完酒)了?(?:又|就)?(?:动手|打人|打我|打俺)|又动手了|对我动手|动手打"
-                            r"|锁在屋里|把我锁|关在屋里打|带着孩子(?:跑|逃|躲)出来|(?:踹|扇|抽|拽)(?:我|俺)")
+                            r"|锁在屋里|把我锁|关在屋里打|带着孩子(?:跑|逃|躲)出来|(?:踹|扇|抽|拽)(?:我|俺)"
+                            r"|(?:他|她|老公|男人|丈夫)又?大(?:我|俺)了|头都(?:破|被打破)了|头破血流|打得(?:我)?.{0,2}(?:住院|骨折|流血)")
 
 
 def _more_violence(clean: str) -> bool:
@@ -152,6 +163,15 @@ def _violence(clean: str) -> Triage:
 _KIN_AGE_RE = re.compile(r"(?:弟弟|弟|哥哥|哥|儿子|女儿|闺女|孩子|娃|侄子|外甥|孙子|妹妹|妹)(?:今年|才|只有)?(?P<n>[0-9]{1,2})(?![0-9])")
 
 
+def fear_answer(text: str) -> str | None:
+    """In crisis mode, a later message about fear (「我怕他看到我手机」) gets its own short answer."""
+    clean = _clean(text)
+    key = next((k for k, pattern in _FEAR if pattern.search(clean)), None)
+    if key is None and not re.search(r"怕|不敢|担心", clean):
+        return None
+    return "\n".join([texts()["violence_fear"][key or "default"], texts()["violence_fear_tail"]])
+
+
 def accused_age(clean: str) -> int | None:
     """「我儿子16岁」「孩子才十六」「我弟17 被批捕了」 → the age; None when no age is said."""
     m = _AGE_RE.search(clean) or _KIN_AGE_RE.search(clean)
@@ -171,6 +191,9 @@ def accused_age(clean: str) -> int | None:
 
 
 def _taken(clean: str) -> bool:
+    for m in _TAKEN_BY_POLICE_RE.finditer(clean):
+        if _FAMILY_RE.search(clean[:m.start()]) and not _NOT_NOW.search(clean[max(0, m.start() - 4):m.end()]):
+            return True
     for m in _CRIMINAL_RE.finditer(clean):
         before = clean[max(0, m.start() - 4):m.start()]
         gap = m.group("gap")
@@ -195,6 +218,11 @@ def _criminal(clean: str, case: Mapping[str, Any]) -> Triage | None:
     facts: dict[str, Any] = {"matter": "criminal.defense", "criminal_role": "suspect"}
     if age is not None:
         facts["age"] = age
+    flags = [name for name, pattern in _FLAGS if pattern.search(clean)]
+    if flags and not minor and (taken or known_suspect):
+        facts["criminal_flags"] = flags
+        why = texts()["criminal_mandatory_why"][flags[0]]
+        return Triage("criminal_mandatory", texts()["criminal_mandatory"].format(**why), facts)
     if minor:
         if age is None:
             facts["accused_under_18"] = True

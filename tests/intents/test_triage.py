@@ -25,12 +25,14 @@ DEADLINE = [
     ("判决书说十五日内上诉 现在只剩3天了", "appeal"),
     ("去年12月13号离职的 工资一直没给 还有三天就满一年了", "arbitration"),
 ]
-PRESERVATION = ["明天就过户", "他正在转移财产", "老板要跑路了 工资还没给", "对方准备把房子卖了", "前夫偷偷把钱转走"]
+PRESERVATION = ["明天就过户", "他正在转移财产", "老板要跑路了 工资还没给", "对方准备把房子卖了", "前夫偷偷把钱转走",
+                "离婚官司还没打完 他这两天正在把存款往他妈卡上转"]
 VIOLENCE = [
     ("我老公天天打我", "default"), ("他喝了酒就打我 我怕他报复", "retaliation"), ("我好怕他回来", "default"),
     ("老公打我，我带着孩子躲在外面", "children"), ("被他打了，怕他发现我在问这个", "found_out"),
     ("孩子被他爸打了", "children"),
     ("他喝多了又动手了我带着孩子跑出来了现在在我妈家不知道该咋办", "children"), ("他把我锁在屋里打", "default"),
+    ("他又大我了 头都破了", "default"),
 ]
 QUIET = [
     "没有被抓", "儿子没有被抓，是被叫去问话", "我儿子没被抓", "会不会被抓", "我怕儿子被抓", "不急",
@@ -69,6 +71,26 @@ def test_the_age_said_later_turns_a_family_case_into_mandatory_defence():
     assert assess("他才16岁", {}) is None  # an age alone, without a criminal case, is not urgent
     t = assess("儿子被派出所带走了", {"criminal_role": "suspect", "age": 15})
     assert t.kind == "criminal_minor" and t.facts["age"] == 15
+
+
+@pytest.mark.parametrize("text,flag", [
+    ("我哥有精神病 犯病的时候把人打了 被警察带走了", "mental_illness"),
+    ("我弟是聋哑人，被公安抓了", "blind_deaf_mute"),
+    ("我儿子被抓了，说是出了人命，可能判死刑", "life_or_death_sentence"),
+])
+def test_an_accused_adult_who_must_get_a_lawyer(text, flag):
+    t = assess(text, {})
+    assert t is not None and t.kind == "criminal_mandatory", text
+    assert t.facts["criminal_flags"] == [flag] and t.facts["criminal_role"] == "suspect"
+    assert "必须" in t.reply and "第二十五条" in t.reply and "不看家里经济条件" in t.reply and "12348" in t.reply
+
+
+def test_a_later_fear_in_a_crisis_gets_its_own_answer():
+    from intents.triage import fear_answer
+
+    assert "删掉通话记录" in fear_answer("我怕他看到我手机") and "12338" in fear_answer("我怕他看到我手机")
+    assert "先保证你们的安全" in fear_answer("孩子怎么办 我好怕")
+    assert fear_answer("要带啥证据") is None
 
 
 def test_administrative_detention_is_not_a_criminal_case():
