@@ -120,6 +120,10 @@ def _status(status: str) -> str:
     return STATUS_NAMES.get(status, status)
 
 
+# How people confirm the application summary (besides a plain yes).
+_SUBMIT_WORDS = ("确认提交", "提交申请", "确认无误", "没问题提交", "对的提交", "可以提交", "提交吧", "就这样提交")
+
+
 def _apply_step(ctx: FlowContext, state: dict, text: str) -> str:
     flow = state["flow"]
     step = flow.get("step", "")
@@ -161,7 +165,7 @@ def _apply_step(ctx: FlowContext, state: dict, text: str) -> str:
             flow["step"] = "edit"
             names = texts()["field_names"]
             return f"{H('edit_choose')}\n{_numbered([names[f] for f in FIELDS])}"
-        if _is_yes(text):
+        if _is_yes(text) or _CLEAN.sub("", text) in _SUBMIT_WORDS:
             return _submit(ctx, state, draft)
         return _review(state, draft)
     if step == "edit":

@@ -50,7 +50,8 @@ def _clean(text: str) -> str:
 
 
 # 「我要人工服务」「找真人」「人工人工」: asking for a person, however worded.
-_ASK_FOR_PERSON = re.compile(r"(?:找|要|转|叫|换)(?:个)?(?:人工|真人|活人|工作人员|客服)|^人工|人工服务|人工客服|^真人")
+_ASK_FOR_PERSON = re.compile(r"(?:找|要|转|叫|换|跟|和|同)(?:个)?(?:人工|真人|活人|工作人员|客服)|^人工|人工服务|人工客服|^真人")
+_APPLY_NOW = re.compile(r"^(?:我|俺)?(?:要|想|现在就|现在|就)?(?:要|想)?(?:在网上|网上|线上|在线|现在就在网上)?申请(?:法律援助|援助|一下)?(?:吧)?$")
 
 # "where is MY application" in a short message: the citizen's own status, not an FAQ.
 _MY_PROGRESS = re.compile(r"^(我的|我|俺的|俺)?(申请|案子|案件)(办|批|审)?(到哪|到哪了|到哪一步|到哪一步了|怎么样了|咋样了|批了没|批下来没|有结果没|进度)")
@@ -64,8 +65,10 @@ def command_of(text: str) -> str | None:
             return name
     if len(clean) <= 14 and _MY_PROGRESS.search(clean):
         return "progress"
-    if len(clean) <= 12 and _ASK_FOR_PERSON.search(clean):
+    if len(clean) <= 20 and _ASK_FOR_PERSON.search(clean):
         return "human"
+    if _APPLY_NOW.match(clean):
+        return "apply"
     return None
 
 
@@ -113,6 +116,7 @@ def doubts_us(text: str) -> bool:
 _ASKS_FOR_AID = re.compile(
     r"(?:你们|政府|法援|法律援助)?(?:管不管|管吗|能管吗|管不|给不给管|帮不帮|能不能帮|能帮我吗|可以帮我吗|帮我打官司"
     r"|能帮忙吗|帮忙打|帮我打|帮俺打|给办|给俺办|给我办|能办不|能办吗|中不中|行不行啊)"
+    r"|请不起律师|雇不起律师|没钱请律师|请不起|找不起律师"
     r"|免费(?:的)?(?:律师|打官司|请律师|帮打官司)|(?:找|请|申请)(?:个)?免费"
     r"|(?:我|俺|这|这个|这种|我这|我这种|这样)(?:情况|事|事儿|种情况|样)?(?:能|可以|可不可以|能不能|符不符合|够不够)"
     r"(?:申请|办|算|够|符合|享受|给|找)(?:吗|不|么|法律援助|援助|条件|免费)?"
@@ -135,7 +139,8 @@ def asks_for_aid(text: str) -> bool:
 
 # Booking by meaning: a visit, a number, a time at the centre.
 _WANTS_BOOKING = re.compile(
-    r"排(?:个|一个)?号|挂(?:个)?号|预约|约(?:个|一个)?时间|约个律师|约律师|当面(?:说|谈|咨询|聊|问)|面谈|面对面"
+    r"(?:想|要|我)约(?:个|一下)?(?:[0-9一二三四五六七八九十]+(?:月|号|日)|明天|后天|下周|下礼拜|下星期|这周|周|星期|礼拜|时间|去|过去)"
+    r"|排(?:个|一个)?号|挂(?:个)?号|预约|约(?:个|一个)?时间|约个律师|约律师|当面(?:说|谈|咨询|聊|问)|面谈|面对面"
     r"|(?:去|到|上)(?:你们|您们|中心|法援中心|窗口|法律援助中心)(?:那|那里|那边|这)?(?:咨询|说|谈|办|问)?"
     r"(?:一下|下)?(?:吗|行吗|可以吗|能行吗)?$|(?:什么时候|哪天|几点)(?:能|可以)?(?:去|过去|来)"
     r"|(?:明天|后天|大后天|下周|下礼拜|下星期|这周|周[一二三四五六日天]|礼拜[一二三四五六天]|星期[一二三四五六日天])"

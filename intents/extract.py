@@ -27,17 +27,18 @@ _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
 _DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了")
 
 
-_ORIGIN_RE = re.compile(r"(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
+_ORIGIN_RE = re.compile(r"([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
 
 
 def place_in(text: str) -> str | None:
     """Where the matter is handled: the place named, leaving out where the person comes
     from (「我在晋江上班 河南来的」 → 晋江市)."""
-    place = resolve_place(text)
-    if place:
-        return place
     without_origin = _ORIGIN_RE.sub(" ", text)
-    return resolve_place(without_origin) if without_origin != text else None
+    if without_origin != text:
+        found = resolve_place(without_origin)
+        if found:
+            return found
+    return resolve_place(text)
 
 
 def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
@@ -53,7 +54,9 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
         facts["migrant_worker"] = False
     elif _MIGRANT.search(clean) and (matter in (None, "labor.wages", "labor.injury")):
         facts["migrant_worker"] = True
-    if _TAKEN_ANY.search(clean) and not _VICTIM.search(clean):
+    if _TAKEN_ANY.search(clean) and _VICTIM.search(clean):
+        facts["criminal_role"] = "victim"
+    elif _TAKEN_ANY.search(clean) and not _VICTIM.search(clean):
         flags = [name for name, rx in _FLAGS if rx.search(clean)]
         if flags:
             facts["criminal_flags"] = flags
@@ -92,7 +95,8 @@ _HOUSEHOLD_RE = re.compile(r"(?:一家|家里|家中|全家|我家)?(?P<n>[0-9]{
                            r"|一家(?P<m>[二两三四五六七八九十])口"
                            r"|(?:家里|家中|家)[^，。,]{0,8}?(?P<k>[0-9]|[一二两三四五六七八九十俩仨])(?:个)?人")
 _INCOME_CUE = re.compile(r"收入|挣|赚|工资加起来|一共|家里.*(?:月|年)|口人|口.*月|低保")
-_CORRECTION_RE = re.compile(r"^(?:不对[，,]?\s*)?(?:不是|不在)(?P<old>[^，,。\s]{1,12})[，,。\s]*(?:是|在|而是|应该是|我是说)(?P<new>.+)$"
+_CORRECTION_RE = re.compile(r"^不是[，,\s]+(?:我是说|我说的是|是|应该是)(?P<new4>.+)$"
+                            r"|^(?:不对[，,]?\s*)?(?:不是|不在)(?P<old>[^，,。\s]{1,12})[，,。\s]*(?:是|在|而是|应该是|我是说)(?P<new>.+)$"
                             r"|^(?:不对|说错了|我说错了|更正一下|更正)[，,。\s]*(?:是|应该是)?(?P<new2>.+)$"
                             r"|^我是说(?P<new3>.+)$")
 
@@ -192,4 +196,4 @@ def correction_in(text: str) -> str | None:
     m = _CORRECTION_RE.match((text or "").strip())
     if not m:
         return None
-    return (m.group("new") or m.group("new2") or m.group("new3") or "").strip() or None
+    return (m.group("new") or m.group("new2") or m.group("new3") or m.group("new4") or "").strip() or None

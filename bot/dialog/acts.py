@@ -31,6 +31,10 @@ _DATA = re.compile(r"^(?:尾号|手机号?|电话|号码|身份证号?|我叫|�
 _ORDINAL = re.compile(r"^第?([0-9]|[一二两三四五六七八九])(?:个|项|条|种|号)?(?:吧|呗|啊)?$")
 
 
+_ACK_RE = re.compile(r"^(?:好|好的|嗯|哦|噢|行)?(?:我|俺)?(?:知道|明白|晓得|懂)了?(?:谢谢)?$")
+_NO_THANKS = re.compile(r"^(?:不用|不要|不需要|不了|暂时不用|先不用)(?:了)?(?:谢谢|谢了|多谢)?(?:你|您)?$")
+
+
 @dataclass(frozen=True)
 class Act:
     kind: ActKind
@@ -70,8 +74,10 @@ def classify(text: str, options: Sequence[str] = ()) -> Act | None:
     n = _choice(clean, options)
     if n is not None:
         return Act("choice", n)
-    if clean in _ACK:
+    if clean in _ACK or _ACK_RE.match(clean):
         return Act("ack")
+    if _NO_THANKS.match(clean):
+        return Act("no")
     if _THANKS.match(clean) and len(clean) <= 10:
         return Act("thanks")
     if clean in _YES:

@@ -16,7 +16,7 @@ from ..replies import fit
 
 _EXEMPT = re.compile(r"免予核查|免于核查|免予审查|免于审查|无需审查|不审查经济")
 _CAVEAT = "具体标准以当地法律援助中心确认为准。"
-LIMIT = 360
+LIMIT = 280
 
 
 def _plain(sentence: str) -> str:
@@ -57,7 +57,11 @@ def decision_bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: s
                     shown: list[str] | None = None) -> str:
     """Decision, the rule, the figure, the caveat once, the next step, the link."""
     shown = shown if shown is not None else []
-    lines = [headline(result), SHORT_NOTE, *key_lines(result, shown)]
+    lines = [headline(result)]
+    if "prelim_note" not in shown:  # 「初步评估」 said once per conversation
+        lines.append(SHORT_NOTE)
+        shown.append("prelim_note")
+    lines.extend(key_lines(result, shown))
     if result.get("decision") == "mandatory":
         lines.extend(f"· {step}" for step in list(result.get("next_steps") or [])[:1])
     if result.get("decision") in ("needs_more_info",) and result.get("missing"):
@@ -74,7 +78,7 @@ def decision_bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: s
             lines.append("您还可以：" + "".join(f"\n{i}. {a}" for i, a in enumerate(alts, 1)))
     materials = list(result.get("materials") or [])
     if materials and result.get("decision") != "not_eligible":
-        lines.append(f"申请时要带齐的材料共{len(materials)}项，回复「详细」看清单。")
+        lines.append(f"要带齐的材料共{len(materials)}项，回复「详细」看。")
     cites = list(dict.fromkeys(_head(str(r)) for r in result.get("reasons") or []))
     if cites:
         lines.append("依据：" + "；".join(_plain(c) for c in cites[:2]))
@@ -89,9 +93,14 @@ def decision_bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: s
     text = "\n".join(lines)
     if len(text) <= LIMIT:
         return text
-    # Too long: keep the decision, the why and the link; drop the citations line first.
-    lines = [l for l in lines if not l.startswith("依据：")]
-    return fit("\n".join(lines), link, LIMIT)
+    # Too long: keep the decision, the why and the link; drop the citations, then the note.
+    for droppable in (lambda l: l.startswith("依据："), lambda l: l == SHORT_NOTE,
+                      lambda l: l.startswith("最低工资标准") or "标准为" in l):
+        if len(text) <= LIMIT:
+            break
+        lines = [l for l in lines if not droppable(l)]
+        text = "\n".join(lines)
+    return text if len(text) <= LIMIT else fit(text, link, LIMIT)
 
 
 def materials_text(result: Mapping[str, Any], link: str | None) -> str:

@@ -87,9 +87,11 @@ DIALOG: dict[str, Mode] = {
             Route("crisis_ack", h.is_ack_or_thanks, h.crisis_ack),
             Route("crisis_precheck", h.asks_for_aid, h.precheck, ("questionnaire",)),
             Route("crisis_book", h.wants_booking, h.to_book, ("book",)),
+            Route("crisis_apply", h.wants_apply, h.to_apply, ("apply", "questionnaire")),
+            Route("crisis_follow_up", h.is_follow_up, h.follow_up),
             Route("crisis_facts", h.carries_only_facts, h.acknowledge_facts),
         ),
-        catch_all=Route("crisis_answer", h.always, h.from_knowledge_base),
+        catch_all=Route("crisis_answer", h.always, h.crisis_answer),
         timeout=timedelta(days=2), on_timeout=h.crisis_expired),
     "questionnaire": Mode(
         routes=(

@@ -381,6 +381,13 @@ def wants_detail(turn: Turn) -> bool:
 def detail(turn: Turn) -> Outbound:
     if turn.pending.get("type") == "after_result" and turn.st.get("last_result"):
         return _r().result_materials(turn)
+    if turn.pending.get("type") == "materials":
+        from . import followups
+        from intents.rules import decide
+
+        items = [str(m) for m in decide(followups._facts(turn)).get("materials") or []]
+        turn.st.pop("pending", None)
+        return Outbound(_r().fit("申请时请一次带齐：\n" + _r().numbered(items)))
     faq_id = turn.st.get("last_faq")
     if not faq_id:
         return Outbound(T("detail_nothing"))
@@ -404,6 +411,9 @@ def asks_for_aid(turn: Turn) -> bool:
 
 def precheck(turn: Turn) -> Outbound:
     """The pre-check, filled from the case file: asks only what is still missing."""
+    again = _r().decision_again(turn)
+    if again is not None:  # asked again on the same facts: the same decision, said briefly
+        return Outbound(again)
     enter(turn, "questionnaire")
     return _r().start_questionnaire(turn)
 
@@ -566,10 +576,26 @@ def social(turn: Turn) -> Outbound:
 
 
 def is_follow_up(turn: Turn) -> bool:
-    return bool(turn.case.get("topic")) and detect.is_follow_up(turn.text)
+    from . import followups
+
+    if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
+        return False  # the message names its own matter: a new question, not a follow-up
+    kind = followups.kind_of(turn.text)
+    if kind in ("objection", "duration", "cost", "identity"):
+        return True
+    return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
+        kind is not None or detect.is_follow_up(turn.text))
 
 
 def follow_up(turn: Turn) -> Outbound:
+    from . import followups
+
+    kind = followups.kind_of(turn.text)
+    text = followups.answer(turn, kind) if kind else None
+    if text is not None:
+        if not turn.case.get("topic") and kind in followups.SERVICE_TOPIC:
+            turn.case["topic"] = followups.SERVICE_TOPIC[kind]
+        return Outbound(text, code=turn.case.get("topic"))
     return _r().answer_in_topic(turn)
 
 
@@ -606,6 +632,14 @@ def is_ack_or_thanks(turn: Turn) -> bool:
 
 def crisis_ack(turn: Turn) -> Outbound:
     return Outbound(T("crisis_ack"))
+
+
+def crisis_answer(turn: Turn) -> Outbound:
+    """In a crisis only a confident answer is given; otherwise safety and what we can do — never a menu."""
+    result = _r().ask_kb(turn.ctx, turn.text)
+    if result.status == "answer" and result.top is not None:
+        return _r()._answer(turn.ctx, turn.st, result.top.faq_id, turn.text)
+    return Outbound(T("crisis_fallback"))
 
 
 # ================================================================ questionnaire

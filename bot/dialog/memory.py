@@ -23,7 +23,13 @@ LISTS = ("amounts", "dates", "evidence")
 
 _NO_FIXED_INCOME = re.compile(r"没(?:有)?(?:别的|啥|什么|任何)?(?:退休金|养老金|固定收入|工作|收入)|靠种地|种地为生|打零工|无业|失业")
 _HAS_FIXED_INCOME = re.compile(r"有退休金|有养老金|拿退休金|领退休金|有固定工资")
-_WORK_INJURY = re.compile(r"(?:工地|厂里|车间|干活|上班|工作时)[^，。]{0,8}(?:摔|伤|压|砸|断|烫|割)|工伤")
+# Matters said in everyday words the questionnaire's matter choices do not list.
+_MATTER_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("family.violence", re.compile(r"(?:老公|丈夫|男人|对象|老头子|儿子|他)(?:天天|又|经常|老是|总是|一喝酒就|喝多了就?)?(?:打我|打俺|大我|动手|打人)")),
+    ("labor.injury", re.compile(r"(?:工地|厂里|车间|干活|上班|工作时)[^，。]{0,8}(?:摔|伤|压|砸|断|烫|割)|工伤")),
+    ("labor.wages", re.compile(r"老板.{0,4}欠|包工头.{0,4}(?:欠|跑)|欠.{0,6}(?:工资|工钱|工姿|薪水)|工钱|讨薪|不给工资")),
+    ("family.support", re.compile(r"不养(?:他|她|我|俺|老人)|赡养|抚养费|养老钱|不给生活费")),
+)
 _DISABLED = re.compile(r"残疾证|残疾人|是残疾")
 
 
@@ -43,8 +49,8 @@ def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
     """Everything this message states, in case-file names."""
     facts: dict[str, Any] = {}
     matter = _matter(text)
-    if matter is None and _WORK_INJURY.search(text):
-        matter = "labor.injury"
+    if matter is None:
+        matter = next((code for code, rx in _MATTER_CUES if rx.search(text)), None)
     if matter and matter != "other":
         facts["topic"] = matter
     else:

@@ -24,9 +24,10 @@ from handoff.applications import Eligibility
 from handoff.offices import describe, nearest
 from handoff.texts import H
 from intents import detect
+from intents.parsing import looks_like_question
 from knowledge_base import store as kb_store
 from knowledge_base.match import MatchResult
-from knowledge_base.privacy import looks_like_personal_data, mask_personal_data
+from knowledge_base.privacy import contains_personal_numbers, looks_like_personal_data, mask_personal_data
 from knowledge_base.service import KnowledgeService
 
 from .. import conversation as conv_store
@@ -208,6 +209,30 @@ def _decision_key(case: dict) -> str:
     return json.dumps(memory.questionnaire_facts(case), sort_keys=True, ensure_ascii=False, default=str)
 
 
+_VERDICTS = {"eligible": "按您说的情况，可以申请法律援助", "likely_eligible": "按您说的情况，很可能可以申请法律援助",
+             "mandatory": "这种情况国家应当指派律师，不用看经济条件", "not_eligible": "按您说的情况，暂时不符合法律援助条件"}
+
+
+def decision_again(turn) -> str | None:
+    """The decision already given on these same facts, said again in one line (not the whole bubble)."""
+    decision = turn.st.get("decision")
+    if decision not in _VERDICTS or turn.st.get("decided_on") != _decision_key(turn.case):
+        return None
+    record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st.get("last_result") or -1)
+    result = (record.result or {}) if record else {}
+    from .decision import _head, _plain
+
+    cites = "；".join(dict.fromkeys(_plain(_head(str(r))) for r in (result.get("reasons") or [])[:2])) or "见上面的结果"
+    from .decision import key_lines
+
+    why = "".join(key_lines(result, ["local_caveat"]))  # one line: the figure again, not the earlier lines
+    if why:
+        cites = f"{cites}。{why.rstrip('。')}"
+    action = "想申请回复「申请」，想约时间当面谈回复「预约」。" if decision != "not_eligible" else "还可以拨打 12348 免费咨询。"
+    turn.st["pending"] = {"type": "after_result", "decision": decision}
+    return T("decision_again").format(verdict=_VERDICTS[decision], cites=cites, action=action)
+
+
 def new_decision(turn):
     """A decision the case file reaches now and that was not given on these same facts before."""
     if turn.st.get("decided_on") == _decision_key(turn.case):
@@ -309,16 +334,24 @@ def _understand(turn) -> None:
     turn.command = detect.command_of(text)
     in_form = turn.mode in ("apply", "book") or (turn.mode == "questionnaire")
     turn.act = classify(text, list((turn.st.get("pending") or {}).get("options") or []))
-    if turn.act is None and not in_form and looks_like_personal_data(text):
-        turn.act = Act("data")
+    if turn.act is None and not in_form and (looks_like_personal_data(text) or (
+            contains_personal_numbers(text) and (not looks_like_question(text) or _little_besides_numbers(text)))):
+        turn.act = Act("data")  # personal data typed outside a form: never a question, never searched
     if turn.mode in ("apply", "book") and str((turn.st.get("flow") or {}).get("step", "")).startswith("field:"):
         return  # a form field's answer (a name, a phone) is the form's, not the case file's
     if turn.act is not None and turn.act.kind == "data":
         return
+    turn.st["_topic_before"] = turn.case.get("topic")
     case, learned = memory.update_case(turn.case, text)
     turn.st["case"] = case
     turn.learned = learned
     turn.triage = _triage(text, case)
+
+
+def _little_besides_numbers(text: str) -> bool:
+    """「我妹妹电话158… 你们能联系她吗」: the number is the point, not a question for the FAQ."""
+    rest = re.sub(r"[0-9Xx*\-\s，。,.?？!！]+", "", text)
+    return len(rest) <= 12
 
 
 def _triage(text: str, case: dict) -> Any:
@@ -486,8 +519,12 @@ def answer_in_topic(turn) -> Outbound:
         name = _safe_topic_name(topic)
         within = ask_kb(turn.ctx, f"{name} {turn.text}")
         top = within.top
-        if top is not None and within.status in ("answer", "clarify") and top.code == topic:
+        if top is not None and within.status in ("answer", "clarify", "topic") and top.code == topic:
             return _answer(turn.ctx, turn.st, top.faq_id, turn.text)
+        alone = ask_kb(turn.ctx, turn.text)
+        in_topic = [h for h in alone.hits[:3] if h.code == topic]
+        if alone.status == "clarify" and in_topic:
+            return _answer(turn.ctx, turn.st, in_topic[0].faq_id, turn.text)
     return _from_knowledge_base(turn)
 
 
@@ -497,6 +534,10 @@ def _from_knowledge_base(turn) -> Outbound:
     top = result.top
     if result.status == "answer" and top is not None:
         return _answer(ctx, state, top.faq_id, turn.text)
+    topic = turn.case.get("topic")
+    in_topic = [h for h in result.hits[:3] if topic and h.code == topic]
+    if result.status == "clarify" and in_topic:
+        return _answer(ctx, state, in_topic[0].faq_id, turn.text)  # the topic under discussion decides
     if result.status == "clarify" and top is not None:
         state["pending"] = {"type": "choose", "faq_ids": [h.faq_id for h in result.choices],
                             "options": [h.question for h in result.choices]}
@@ -507,7 +548,7 @@ def _from_knowledge_base(turn) -> Outbound:
         code = getattr(result, "topic", None) or (top.code if top else None) or turn.case.get("topic")
         if code:
             return _topic_reply(turn, code)
-    if result.status == "offtopic" and not turn.case.get("topic"):
+    if result.status == "offtopic" and not turn.case.get("topic") and not state.get("last_route"):
         kb_store.record_unanswered(ctx.session, turn.text, "offtopic", inbound.channel, None, None)
         state.pop("pending", None)
         return Outbound(T("offtopic"), code="other")

@@ -25,7 +25,7 @@ STATE_VERSION = 2
 
 # The keys of the JSON form, each a field of ConversationState.
 _KEYS = ("version", "mode", "pending", "case", "paused", "q", "flow", "human", "notices",
-         "decision", "decided_on", "last_faq", "last_question", "last_result", "last_route", "said")
+         "decision", "decided_on", "last_faq", "last_question", "last_result", "last_route", "last_followup")
 
 
 @dataclass
@@ -46,7 +46,7 @@ class ConversationState:
     last_question: str | None = None
     last_result: int | None = None
     last_route: str | None = None              # the handler that produced the last reply (tests, diagram)
-    said: list[str] = field(default_factory=list)  # short hashes of recent replies' lines (no repeats)
+    last_followup: str | None = None           # the kind of the last follow-up answered (「几天」 after an objection)
     version: int = STATE_VERSION
 
     # ------------------------------------------------------------ JSON form

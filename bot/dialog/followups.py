@@ -1,0 +1,139 @@
+"""Short follow-up questions answered within the topic just discussed.
+
+Why: 「要带啥东西」「多久能有结果」「在哪儿办」「这个结果我不认」 only make sense after
+an answer; matched from scratch they were refused or misread. The common ones have a
+fixed, grounded answer (legal-aid-facts.md: LAL 43 decision in 7 days, LAL 49 objection
+to the justice bureau in 5 days, LAL 2/20 free of charge) or come from the rules engine
+(the matter's materials, the offices of the place in the case file). Anything else is
+matched first within the topic, then across the knowledge base (router.answer_in_topic).
+Pure guard (`kind_of`), small handlers.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from intents.parsing import compact
+
+KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("self_apply", re.compile(r"(?:要|得|需要)?(?:我们|我|俺们|俺|家属|家里)自己(?:去)?申请|要我们申请|是不是要.{0,4}申请")),
+    ("objection", re.compile(r"不认|不服|不批|没批|不给批|拒了|被拒|不同意这个|不接受|不满意这个结果")),
+    ("duration", re.compile(r"多久|几天|多长时间|什么时候(?:有|出|给)|啥时候(?:有|出|给)|多少天")),
+    ("cost", re.compile(r"(?<!鉴定)(?:花钱|收费|要钱|交钱|收钱|给钱|掏钱|费用)(?!.*鉴定)")),
+    ("identity", re.compile(r"实名|真名|身份证")),
+    ("materials", re.compile(r"带(?:啥|什么|哪些|些啥)|(?:要|准备|需要)(?:啥|什么|哪些)(?:材料|东西|证件|证据)?$|材料|证据")),
+    ("where", re.compile(r"在哪|哪里办|去哪|哪儿办|地址|怎么去|找谁办")),
+    ("what_now", re.compile(r"(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能")),
+)
+
+
+# A follow-up asked first, with no topic yet, is about the service itself.
+SERVICE_TOPIC = {"cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
+                 "identity": "legal_aid.apply"}
+
+
+def kind_of(text: str) -> str | None:
+    clean = compact(text)
+    if not clean or len(clean) > 16:
+        return None
+    for kind, rx in KINDS:
+        m = rx.search(clean)
+        if m is None:
+            continue
+        if kind == "what_now" and len(clean) - len(m.group(0)) > 4:
+            continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我咋办」 a follow-up
+        return kind
+    return None
+
+
+def answer(turn: Any, kind: str) -> str | None:
+    """The follow-up's answer, or None to let the topic-first matcher try."""
+    from .router import T
+
+    last = turn.st.get("last_followup")
+    turn.st["last_followup"] = kind
+    if kind == "self_apply":
+        return T("followup_mandatory_notify") if turn.st.get("decision") == "mandatory" else T("followup_self_apply")
+    if kind == "objection":
+        return T("followup_objection")
+    if kind == "duration":
+        return T("followup_objection_duration") if last == "objection" else T("followup_duration")
+    if kind == "cost":
+        return T("followup_cost")
+    if kind == "identity":
+        return T("followup_identity")
+    if kind == "materials":
+        return _materials(turn)
+    if kind == "where":
+        return _where(turn)
+    if kind == "what_now":
+        return _what_now(turn)
+    return None
+
+
+def _facts(turn: Any) -> dict[str, Any]:
+    from .memory import is_matter, questionnaire_facts
+
+    facts = questionnaire_facts(turn.case)
+    if not is_matter(facts.get("matter")):
+        facts.pop("matter", None)
+    return facts
+
+
+def _materials(turn: Any) -> str | None:
+    from intents.rules import decide
+
+    from .router import T, _safe_topic_name
+
+    facts = _facts(turn)
+    if not facts.get("matter"):
+        return None
+    try:
+        items = [str(m) for m in decide(facts).get("materials") or []]
+    except Exception:
+        return None
+    if not items:
+        return None
+    head = T("followup_materials_head").format(topic=_safe_topic_name(facts["matter"]), count=len(items))
+    usual = [i for i in items if not i.startswith("代别人申请")]
+    if "证据" in turn.text:  # evidence asked for: the matter's own papers first, the ID after
+        usual = [i for i in usual if not i.startswith("申请人的居民身份证")] + [i for i in usual if i.startswith("申请人的居民身份证")]
+    shown = usual[:5]
+    body = "\n".join(f"{n}. {re.split(r'[（(]', m)[0]}" for n, m in enumerate(shown, 1))
+    if len(items) > len(shown):
+        turn.st["pending"] = {"type": "materials", "faq_id": None}
+        turn.st["materials_full"] = items
+        return f"{head}\n{body}\n{T('followup_materials_more')}"
+    return f"{head}\n{body}"
+
+
+def _where(turn: Any) -> str:
+    from handoff.offices import in_region
+
+    from .router import T
+
+    region = turn.case.get("region")
+    found = in_region(region) if region else []
+    if not found:
+        return T("followup_where_unknown")
+    office = found[0]
+    lines = [T("followup_where_head").format(place=region), office.name]
+    if getattr(office, "address", None):
+        lines.append(f"地址：{office.address}")
+    if getattr(office, "phone", None):
+        lines.append(f"电话：{office.phone}")
+    return "\n".join(lines)
+
+
+def _what_now(turn: Any) -> str | None:
+    from .router import T
+
+    if not turn.st.get("last_result"):
+        return T("followup_what_now_general")
+    from .. import conversation as conv_store
+
+    record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"])
+    steps = [str(s) for s in ((record.result or {}).get("next_steps") or [])] if record else []
+    if not steps:
+        return None
+    return T("followup_what_now") + "".join(f"\n· {s}" for s in steps[:2])
