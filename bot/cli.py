@@ -362,6 +362,14 @@ def cmd_outbox(args) -> int:
         time.sleep(args.interval)
 
 
+def cmd_dialog_graph(args: argparse.Namespace) -> int:
+    """The diagram is generated from bot/dialog/graph.py, so it always shows the running graph."""
+    from .dialog.mermaid import write
+
+    print(write())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="法援助手 command line")
     sub = p.add_subparsers(dest="command", required=True)
@@ -411,6 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--loop", action="store_true", help="keep sending every --interval seconds")
     o.add_argument("--interval", type=float, default=30.0)
     o.set_defaults(func=cmd_outbox)
+    g = sub.add_parser("dialog-graph", help="regenerate docs/DIALOG.md from the dialogue literal")
+    g.set_defaults(func=cmd_dialog_graph)
     i = sub.add_parser("init-db", help="migrate and seed the database")
     i.set_defaults(func=cmd_init_db)
     return p

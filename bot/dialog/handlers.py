@@ -487,10 +487,13 @@ def form_command(turn: Turn) -> bool:
 
 
 def do_form_command(turn: Turn) -> Outbound:
-    mode = turn.mode
+    """The form is left (an application draft stays saved), then the command is done."""
+    if chatflow.handoff_command(turn.text) == "reschedule":
+        return do_case_command(turn)
+    offer = leave(turn)
     out = do_case_command(turn)
-    if not turn.st.get("flow") and turn.mode == mode:
-        turn.st["mode"] = "idle"
+    if offer and out.text:
+        out.text = f"{out.text}\n\n{offer}"
     return out
 
 

@@ -296,10 +296,8 @@ def answer_mid_form(turn) -> Outbound:
 
 def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     from .graph import DIALOG, dispatch
-    from .handlers import KNOWN_KINDS, Turn
+    from .handlers import Turn
 
-    if inbound.kind not in KNOWN_KINDS:
-        return Outbound(None)  # an event that is not the citizen speaking: nothing changes
     conv = conv_store.load_conversation(ctx.session, inbound.user_id, inbound.channel)
     st = ConversationState.from_dict(conv.state).to_dict()  # a fresh copy: never alias the loaded row
     if inbound.kind == "click":
@@ -312,11 +310,13 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     turn = Turn(ctx=ctx, st=st, inbound=inbound, text=text)
     notice = None
     spec = DIALOG.get(turn.mode)
-    if spec and spec.timeout and conv_store.is_stale(conv, within=spec.timeout) and inbound.kind in ("text", "voice"):
+    if spec and spec.timeout and inbound.kind in ("text", "voice") and conv_store.is_stale(conv, within=spec.timeout):
         notice = spec.on_timeout(turn)
     if text and inbound.kind in ("text", "voice"):
         _understand(turn)
     out = dispatch(turn)
+    if turn.route and turn.route.endswith(".ignored_event"):
+        return out  # an event that is not the citizen speaking (TEMPLATESENDJOBFINISH …): nothing changes
     out.text = shape(turn, out.text, notice)
     final = ConversationState.from_dict({**turn.st, "last_route": turn.route})
     conv_store.save_state(conv, final.to_dict())
