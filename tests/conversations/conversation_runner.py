@@ -253,12 +253,14 @@ class Player:
         self.client = app.test_client()
         self.wx = WeChat(self.client)
         self.db = app.extensions["fayuan_db"]
+        self._queue_at_start = 0
 
     def play(self, conv: Conversation) -> ConversationResult:
         import uuid
 
         user = "oconv" + uuid.uuid4().hex[:16]
         results = []
+        self._queue_at_start = self._unanswered_count()   # rows this conversation may have added follow
         with frozen_clock(conv.now_utc):
             for turn in conv.turns:
                 before = self._unanswered_count()
@@ -369,7 +371,7 @@ class Player:
                 if not any(needed in t for t in transcript):
                     fails.append(f"{needed!r} is not in the stored conversation")
         if c.get("stored_must_not"):
-            stored = self._stored_texts(user, 0 if "unanswered_new" not in c else unanswered_before)
+            stored = self._stored_texts(user, self._queue_at_start)
             for secret in c["stored_must_not"]:
                 if any(secret in t for t in stored):
                     fails.append(f"{secret!r} is stored in clear text (transcript, state or unanswered queue)")

@@ -17,8 +17,13 @@ PATTERNS = ("facts", "decision", "booking", "acts", "followup", "high_stakes", "
 
 
 @pytest.fixture(scope="module")
-def player(app):
-    return Player(app)
+def player(new_db_url):
+    """The real app on a database of its own (same backend as `app`): the conversations book
+    slots at a frozen date, and must neither take places other tests count on nor find
+    places other tests took."""
+    from app_factory import make_app
+
+    return Player(make_app(new_db_url()))
 
 
 @pytest.mark.parametrize("conv", CONVERSATIONS, ids=[c.id for c in CONVERSATIONS])
