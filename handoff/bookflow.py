@@ -94,6 +94,7 @@ class Offices:
     offices: list[Office]
     place: str | None = None      # the citizen's place, when known
     nearby: str | None = None     # the larger place whose offices we offer (晋江 → 泉州市)
+    choose: bool = False          # a whole province (「吉林」): the citizen picks the city's office
 
 
 def offices_for(region: str | None) -> Offices:
@@ -101,12 +102,15 @@ def offices_for(region: str | None) -> Offices:
     bookable = appts.bookable_offices()
     if not region:
         return Offices(bookable)
-    local = [o for o in in_region(region) if o.capacity_per_slot > 0]
-    if local:
-        return Offices(local, region)
     from intents.regions import region_by_code, resolve_region
 
     found = resolve_region(region)
+    if found is not None and found.level == "province":
+        short = found.name.rstrip("省市")
+        return Offices([o for o in bookable if o.province.rstrip("省市") == short], region, choose=True)
+    local = [o for o in in_region(region) if o.capacity_per_slot > 0]
+    if local:
+        return Offices(local, region)
     if found is not None and found.parent:
         parent = region_by_code(found.parent).name
         near = [o for o in in_region(parent) if o.capacity_per_slot > 0]
@@ -219,7 +223,7 @@ def _far(state: dict, place: str | None) -> str:
 def _offer_offices(ctx: "FlowContext", state: dict, found: Offices) -> str:
     """The citizen's 法律援助中心 proposed at once (a workstation offered as another option); else a list."""
     centers = [o for o in found.offices if o.kind == "center"]
-    if not found.place or not centers:
+    if not found.place or not centers or found.choose:
         return _office_list(ctx, state, found)
     office = centers[0]
     others = [o for o in found.offices if o is not office]

@@ -160,6 +160,7 @@ def _ctx(session, user_id):
     ("泉州市", f"给您约在{QUANZHOU}"),
     ("合肥市", "我们这里没有您那里（合肥市）的法律援助中心"),
     ("石狮市", "给您约在石狮市法律援助中心"),
+    ("吉林省", "请选择去哪个法律援助机构"),  # a whole province: the citizen picks the city
 ])
 def test_the_office_comes_from_the_case_file(app, user_id, region, expected):
     from handoff import chatflow
@@ -168,7 +169,8 @@ def test_the_office_comes_from_the_case_file(app, user_id, region, expected):
         state = {"case": {"region": region}}
         reply = chatflow.start_book(_ctx(s, user_id), state)
         assert expected in reply
-        assert state.get("flow", {}).get("step") == (None if region == "合肥市" else "day")
+        expected_step = {"合肥市": None, "吉林省": "office"}.get(region, "day")
+        assert state.get("flow", {}).get("step") == expected_step
 
 
 def test_a_wish_said_with_the_booking_request_is_kept(app, user_id):
