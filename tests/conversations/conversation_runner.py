@@ -389,8 +389,10 @@ def _check_text(turn: Turn, c: dict, text: str) -> list[str]:
     forbidden = list(c.get("must_not") or []) + [ERROR_REPLY]
     if turn.carries in ("fact", "followup"):
         forbidden += [d for d in DEAD_ENDS if d not in forbidden]
-    if turn.carries in ("fact", "followup") and CLARIFY_MENU not in forbidden:
-        # a fact is noted and a follow-up resolved in the topic, neither is sent back as a menu
+    menu_is_a_miss = turn.carries in ("fact", "followup") or (turn.carries == "question" and c.get("must"))
+    if menu_is_a_miss and CLARIFY_MENU not in forbidden:
+        # a fact is noted, a follow-up resolved in the topic, a clear question answered (its
+        # `must` names the answer): none is sent back as a "did you mean" menu
         forbidden.append(CLARIFY_MENU)
     for needle in forbidden:
         if needle in text:
