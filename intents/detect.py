@@ -51,7 +51,7 @@ def _clean(text: str) -> str:
 
 # 「我要人工服务」「找真人」「人工人工」: asking for a person, however worded.
 _ASK_FOR_PERSON = re.compile(r"(?:找|要|转|叫|换|跟|和|同)(?:个)?(?:人工|真人|活人|工作人员|客服)|^人工|人工服务|人工客服|^真人")
-_APPLY_NOW = re.compile(r"^(?:我|俺)?(?:要|想|现在就|现在|就)?(?:要|想)?(?:在网上|网上|线上|在线|现在就在网上)?申请(?:法律援助|援助|一下)?(?:吧)?$")
+_APPLY_NOW = re.compile(r"^(?:行|好|好的|嗯|那|那就|就)*(?:我|俺)?(?:要|想|现在就|现在|就)?(?:要|想)?(?:在网上|网上|线上|在线|现在就在网上)?申请(?:法律援助|援助|一下)?(?:吧)?$")
 
 # "where is MY application" in a short message: the citizen's own status, not an FAQ.
 _MY_PROGRESS = re.compile(r"^(我的|我|俺的|俺)?(申请|案子|案件)(办|批|审)?(到哪|到哪了|到哪一步|到哪一步了|怎么样了|咋样了|批了没|批下来没|有结果没|进度)")

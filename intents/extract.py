@@ -27,7 +27,7 @@ _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
 _DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了")
 
 
-_ORIGIN_RE = re.compile(r"([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
+_ORIGIN_RE = re.compile(r"(?:是|从)[\u4e00-\u9fa5]{2,3}?(?=来)|([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
 
 
 def place_in(text: str) -> str | None:
@@ -184,6 +184,7 @@ def household_in(text: str) -> dict[str, Any]:
         if 1 <= value <= 30:
             facts["household_size"] = value
             rest = clean[:m.start()] + " " + clean[m.end():]
+    rest = re.sub(r"(?:就|只有|只)?(?:我|俺)一个(?:人)?|一个人|一个挣钱|一人挣钱", " ", rest)
     if ("household_size" in facts or _INCOME_CUE.search(clean)) and re.search(r"[0-9千万百]", rest):
         money = parse_money(re.sub(r"一家|家里|全家|收入|挣|赚|我们|俺们", " ", rest))
         if isinstance(money, Parsed) and isinstance(money.value, (int, float)) and money.value > 0:
@@ -196,4 +197,7 @@ def correction_in(text: str) -> str | None:
     m = _CORRECTION_RE.match((text or "").strip())
     if not m:
         return None
+    fixed = (m.group("new") or m.group("new2") or m.group("new3") or m.group("new4") or "")
+    fixed = re.sub(r"不是[^，,。\s]+", " ", fixed).strip()  # 「是工伤 不是欠工资」: the denied part is no fact
+    return fixed or None
     return (m.group("new") or m.group("new2") or m.group("new3") or m.group("new4") or "").strip() or None

@@ -16,7 +16,7 @@ from ..replies import fit
 
 _EXEMPT = re.compile(r"免予核查|免于核查|免予审查|免于审查|无需审查|不审查经济")
 _CAVEAT = "具体标准以当地法律援助中心确认为准。"
-LIMIT = 280
+LIMIT = 270
 
 
 def _plain(sentence: str) -> str:

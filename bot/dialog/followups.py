@@ -16,6 +16,9 @@ from typing import Any
 from intents.parsing import compact
 
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("in_person", re.compile(r"本人去|亲自去|要本人|自己去一趟|走不开|去不了|没法去|来不了|腿脚不好")),
+    ("who_lawyer", re.compile(r"律师.{0,6}(?:谁找|谁给找|你们找|给找|自己找|谁派|指派)|谁给(?:我)?找律师")),
+    ("means_test", re.compile(r"穷不穷|看收入|查收入|看经济|经济条件|看家里条件|查家里")),
     ("self_apply", re.compile(r"(?:要|得|需要)?(?:我们|我|俺们|俺|家属|家里)自己(?:去)?申请|要我们申请|是不是要.{0,4}申请")),
     ("objection", re.compile(r"不认|不服|不批|没批|不给批|拒了|被拒|不同意这个|不接受|不满意这个结果")),
     ("duration", re.compile(r"多久|几天|多长时间|什么时候(?:有|出|给)|啥时候(?:有|出|给)|多少天")),
@@ -28,7 +31,8 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 # A follow-up asked first, with no topic yet, is about the service itself.
-SERVICE_TOPIC = {"cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
+SERVICE_TOPIC = {"in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
+                 "what_now": "legal_aid.apply", "cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
                  "identity": "legal_aid.apply"}
 
 
@@ -52,6 +56,8 @@ def answer(turn: Any, kind: str) -> str | None:
 
     last = turn.st.get("last_followup")
     turn.st["last_followup"] = kind
+    if kind in ("in_person", "who_lawyer", "means_test"):
+        return T(f"followup_{kind}")
     if kind == "self_apply":
         return T("followup_mandatory_notify") if turn.st.get("decision") == "mandatory" else T("followup_self_apply")
     if kind == "objection":

@@ -71,6 +71,7 @@ _CONVERSATION: tuple[Route, ...] = (
     Route("apply", h.wants_apply, h.to_apply, ("apply", "questionnaire")),
     Route("case_command", h.case_command, h.do_case_command, ("book",)),
     Route("offices", h.asks_offices, h.offices),
+    Route("no_contact", h.asks_not_to_be_contacted, h.note_no_contact),
     Route("facts_only", h.carries_only_facts, h.acknowledge_facts),
     Route("act_without_prompt", h.bare_act, h.answer_bare_act),
     Route("social", h.is_social, h.social),
@@ -84,6 +85,7 @@ DIALOG: dict[str, Mode] = {
         timeout=timedelta(days=1), on_timeout=h.idle_expired),
     "crisis": Mode(
         routes=(
+            Route("crisis_no_contact", h.asks_not_to_be_contacted, h.note_no_contact),
             Route("crisis_ack", h.is_ack_or_thanks, h.crisis_ack),
             Route("crisis_precheck", h.asks_for_aid, h.precheck, ("questionnaire",)),
             Route("crisis_book", h.wants_booking, h.to_book, ("book",)),

@@ -584,7 +584,7 @@ def is_follow_up(turn: Turn) -> bool:
     if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
         return False  # the message names its own matter: a new question, not a follow-up
     kind = followups.kind_of(turn.text)
-    if kind in ("objection", "duration", "cost", "identity"):
+    if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
@@ -637,12 +637,36 @@ def crisis_ack(turn: Turn) -> Outbound:
     return Outbound(T("crisis_ack"))
 
 
+_FEAR = re.compile(r"怕|害怕|看到|发现|知道了?怎么办|找过来|找到我")
+
+
 def crisis_answer(turn: Turn) -> Outbound:
     """In a crisis only a confident answer is given; otherwise safety and what we can do — never a menu."""
     result = _r().ask_kb(turn.ctx, turn.text)
     if result.status == "answer" and result.top is not None:
         return _r()._answer(turn.ctx, turn.st, result.top.faq_id, turn.text)
-    return Outbound(T("crisis_fallback"))
+    return Outbound(T("crisis_fear") if _FEAR.search(turn.text) else T("crisis_fallback"))
+
+
+_NO_CALLS = re.compile(r"(?:别|不要|千万别|千万不要|不能)(?:给我|跟我|给俺)?(?:打电话|打我电话|来电话|联系我|上门|寄东西)")
+
+
+def asks_not_to_be_contacted(turn: Turn) -> bool:
+    return bool(_NO_CALLS.search(turn.text))
+
+
+def note_no_contact(turn: Turn) -> Outbound:
+    """「千万别给我打电话」: kept on the case for the staff and lawyer who would call."""
+    from handoff import applications as apps
+    from handoff.models import CaseEvent
+    from knowledge_base.privacy import mask_personal_data
+
+    cases = apps.submitted(turn.ctx.session, turn.inbound.user_id)
+    if cases:
+        turn.ctx.session.add(CaseEvent(application_id=cases[0].id, actor_label=apps.CITIZEN, kind="note",
+                                       text=f"市民留言：{mask_personal_data(turn.text)[:300]}"))
+        return Outbound(T("no_contact_noted_case"))
+    return Outbound(T("no_contact_noted"))
 
 
 # ================================================================ questionnaire
