@@ -91,7 +91,7 @@ EVIDENCE_WORDS: tuple[str, ...] = (
     "证人", "工友", "辞退通知", "解除通知", "解除劳动合同通知", "社保记录", "微信记录", "短信", "病历", "诊断证明", "伤情鉴定", "验伤", "报警回执", "报警记录", "出警记录", "判决书", "调解书",
     "仲裁书", "结婚证", "离婚证", "出生证明", "户口本", "发票", "收据", "交通事故认定书", "工伤认定书",
 )
-_HOUSEHOLD_RE = re.compile(r"(?:一家|家里|家中|全家|我家)?(?P<n>[0-9]{1,2}|[一二两三四五六七八九十俩仨])(?:口人|口|个人)(?!工资)"
+_HOUSEHOLD_RE = re.compile(r"(?:一家|家里|家中|全家|我家)?(?P<n>[0-9]{1,2}|[一二两三四五六七八九十俩仨])(?:口人|口)(?!工资)"
                            r"|一家(?P<m>[二两三四五六七八九十])口"
                            r"|(?:家里|家中|家)[^，。,]{0,8}?(?P<k>[0-9]|[一二两三四五六七八九十俩仨])(?:个)?人")
 _INCOME_CUE = re.compile(r"收入|挣|赚|工资加起来|一共|家里.*(?:月|年)|口人|口.*月|低保")
@@ -185,7 +185,8 @@ def household_in(text: str) -> dict[str, Any]:
             facts["household_size"] = value
             rest = clean[:m.start()] + " " + clean[m.end():]
     rest = re.sub(r"(?:就|只有|只)?(?:我|俺)一个(?:人)?|一个人|一个挣钱|一人挣钱", " ", rest)
-    if ("household_size" in facts or _INCOME_CUE.search(clean)) and re.search(r"[0-9千万百]", rest):
+    owed = re.search(r"欠|赔|借|花了|医药费", clean) and not _INCOME_CUE.search(clean)
+    if ("household_size" in facts or _INCOME_CUE.search(clean)) and not owed and re.search(r"[0-9千万百]", rest):
         money = parse_money(re.sub(r"一家|家里|全家|收入|挣|赚|我们|俺们", " ", rest))
         if isinstance(money, Parsed) and isinstance(money.value, (int, float)) and money.value > 0:
             facts["household_monthly_income"] = int(money.value)

@@ -61,6 +61,8 @@ def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
         facts["fixed_income"] = False
     elif _HAS_FIXED_INCOME.search(text):
         facts["fixed_income"] = True
+    if re.search(r"低保|特困|五保", text) and not re.search(r"不是低保|没有低保|没低保|不吃低保", text):
+        facts["receives_assistance"] = True
     if _DISABLED.search(text) and not re.search(r"不是残疾|没有残疾", text):
         facts["disabled"] = True
     if facts.get("criminal_role") == "suspect" and not matter and not topic:
