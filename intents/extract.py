@@ -27,7 +27,7 @@ _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
 _DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了")
 
 
-_ORIGIN_RE = re.compile(r"(?:是|从)[\u4e00-\u9fa5]{2,3}?(?=来)|([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
+_ORIGIN_RE = re.compile(r"(?:是|从)[\u4e00-\u9fa5]{2,3}?(?=来)|[\u4e00-\u9fa5]{2,3}?(?:过来|来)(?=打工|干活|上班|务工)|([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
 
 
 def place_in(text: str) -> str | None:
@@ -35,9 +35,7 @@ def place_in(text: str) -> str | None:
     from (「我在晋江上班 河南来的」 → 晋江市)."""
     without_origin = _ORIGIN_RE.sub(" ", text)
     if without_origin != text:
-        found = resolve_place(without_origin)
-        if found:
-            return found
+        return resolve_place(without_origin)  # the only place named may be where they come from
     return resolve_place(text)
 
 
@@ -93,7 +91,7 @@ EVIDENCE_WORDS: tuple[str, ...] = (
 )
 _HOUSEHOLD_RE = re.compile(r"(?:一家|家里|家中|全家|我家)?(?P<n>[0-9]{1,2}|[一二两三四五六七八九十俩仨])(?:口人|口)(?!工资)"
                            r"|一家(?P<m>[二两三四五六七八九十])口"
-                           r"|(?:家里|家中|家)[^，。,]{0,8}?(?P<k>[0-9]|[一二两三四五六七八九十俩仨])(?:个)?人")
+                           r"|(?:家里|家中|家|屋头|屋里|屋里头)[^，。,]{0,8}?(?P<k>[0-9]|[一二两三四五六七八九十俩仨])(?:个)?人")
 _INCOME_CUE = re.compile(r"收入|挣|赚|工资加起来|一共|家里.*(?:月|年)|口人|口.*月|低保")
 _CORRECTION_RE = re.compile(r"^不是[，,\s]+(?:我是说|我说的是|是|应该是)(?P<new4>.+)$"
                             r"|^(?:不对[，,]?\s*)?(?:不是|不在)(?P<old>[^，,。\s]{1,12})[，,。\s]*(?:是|在|而是|应该是|我是说)(?P<new>.+)$"

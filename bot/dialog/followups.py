@@ -16,6 +16,7 @@ from typing import Any
 from intents.parsing import compact
 
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("lawyer_bad", re.compile(r"律师.{0,6}(?:不好好|不负责|不办事|不尽责|不管|不理|不回|糊弄|敷衍)|(?:换|更换)(?:个)?律师")),
     ("in_person", re.compile(r"本人去|亲自去|要本人|自己去一趟|走不开|去不了|没法去|来不了|腿脚不好")),
     ("who_lawyer", re.compile(r"律师.{0,6}(?:谁找|谁给找|你们找|给找|自己找|谁派|指派)|谁给(?:我)?找律师")),
     ("means_test", re.compile(r"穷不穷|看收入|查收入|看经济|经济条件|看家里条件|查家里")),
@@ -31,7 +32,7 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 # A follow-up asked first, with no topic yet, is about the service itself.
-SERVICE_TOPIC = {"in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
+SERVICE_TOPIC = {"lawyer_bad": "service.complaint", "in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
                  "what_now": "legal_aid.apply", "cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
                  "identity": "legal_aid.apply"}
 
@@ -56,7 +57,7 @@ def answer(turn: Any, kind: str) -> str | None:
 
     last = turn.st.get("last_followup")
     turn.st["last_followup"] = kind
-    if kind in ("in_person", "who_lawyer", "means_test"):
+    if kind in ("in_person", "who_lawyer", "means_test", "lawyer_bad"):
         return T(f"followup_{kind}")
     if kind == "self_apply":
         return T("followup_mandatory_notify") if turn.st.get("decision") == "mandatory" else T("followup_self_apply")

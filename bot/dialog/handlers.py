@@ -584,7 +584,8 @@ def is_follow_up(turn: Turn) -> bool:
     if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
         return False  # the message names its own matter: a new question, not a follow-up
     kind = followups.kind_of(turn.text)
-    if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test"):
+    if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
+                "lawyer_bad"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
