@@ -16,9 +16,10 @@ from typing import Any
 from intents.parsing import compact
 
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("fees", re.compile(r"鉴定费|诉讼费|公证费|打官司的钱|官司费")),
     ("lawyer_bad", re.compile(r"律师.{0,6}(?:不好好|不负责|不办事|不尽责|不管|不理|不回|糊弄|敷衍)|(?:换|更换)(?:个)?律师")),
     ("in_person", re.compile(r"本人去|亲自去|要本人|自己去一趟|走不开|去不了|没法去|来不了|腿脚不好")),
-    ("who_lawyer", re.compile(r"律师.{0,6}(?:谁找|谁给找|你们找|给找|自己找|谁派|指派)|谁给(?:我)?找律师")),
+    ("who_lawyer", re.compile(r"律师.{0,6}(?:谁找|谁给找|你们找|给找|自己找|谁派|指派)|谁给(?:我)?找律师|律师.{0,3}谁(?:给)?(?:派|安排|找)")),
     ("means_test", re.compile(r"穷不穷|看收入|查收入|看经济|经济条件|看家里条件|查家里")),
     ("self_apply", re.compile(r"(?:要|得|需要)?(?:我们|我|俺们|俺|家属|家里)自己(?:去)?申请|要我们申请|是不是要.{0,4}申请")),
     ("objection", re.compile(r"不认|不服|不批|没批|不给批|拒了|被拒|不同意这个|不接受|不满意这个结果")),
@@ -32,7 +33,7 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 # A follow-up asked first, with no topic yet, is about the service itself.
-SERVICE_TOPIC = {"lawyer_bad": "service.complaint", "in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
+SERVICE_TOPIC = {"fees": "legal_aid.about", "lawyer_bad": "service.complaint", "in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
                  "what_now": "legal_aid.apply", "cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
                  "identity": "legal_aid.apply"}
 
@@ -57,7 +58,7 @@ def answer(turn: Any, kind: str) -> str | None:
 
     last = turn.st.get("last_followup")
     turn.st["last_followup"] = kind
-    if kind in ("in_person", "who_lawyer", "means_test", "lawyer_bad"):
+    if kind in ("in_person", "who_lawyer", "means_test", "lawyer_bad", "fees"):
         return T(f"followup_{kind}")
     if kind == "self_apply":
         return T("followup_mandatory_notify") if turn.st.get("decision") == "mandatory" else T("followup_self_apply")

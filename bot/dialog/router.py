@@ -253,6 +253,12 @@ def _after_step(turn, step, lead: str | None = None) -> Outbound:
         return Outbound("\n".join(x for x in (lead, text) if x))
     st["q"] = step.state
     st["mode"] = "questionnaire"
+    # Notices already shown in this conversation (by triage) are not repeated by the questionnaire.
+    from .handlers import _NOTICE_KINDS
+
+    shown = st["q"].setdefault("notices", [])
+    for kind in st.get("notices") or []:
+        shown.extend(k for k in _NOTICE_KINDS.get(kind, ()) if k not in shown)
     return Outbound("\n".join(x for x in (lead, step.text) if x))
 
 
