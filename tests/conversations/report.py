@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     median = s.median_questions
     reached = len(s.questions_to_decision)
     wanting = sum(1 for r in results if expects_decision(r.conversation))
-    print(f"Median questions to a decision: {median if median is not None else 'n/a'} "
+    spread = (f", max {max(s.questions_to_decision)}, {sum(1 for q in s.questions_to_decision if q > 5)} above 5"
+              if s.questions_to_decision else "")
+    print(f"Median questions to a decision: {median if median is not None else 'n/a'}{spread} "
           f"({reached} of {wanting} conversations that expect a decision reached one)")
     failing = [r for r in results if not r.passed]
     if failing:
