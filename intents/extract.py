@@ -118,7 +118,8 @@ def amounts_in(text: str) -> list[float]:
             continue  # a number that identifies someone is not money (and is masked elsewhere)
         if not unit and _NOT_MONEY_AFTER.match(after):
             continue
-        moneyish = bool(unit) or bool(scale) or bool(re.search(r"[千万]", token)) or (token.isdigit() and int(token) >= 100
+        paid = re.search(r"(?:一天|每天|日薪|一个月|每个月|月薪|工资|工钱)(?:给|是|挣|拿)?\s*$", clean[:m.start()])
+        moneyish = bool(paid) or bool(unit) or bool(scale) or bool(re.search(r"[千万]", token)) or (token.isdigit() and int(token) >= 100
                                                                                        and not re.match(r"^\s*(?:年|号|日)", after))
         if not moneyish:
             continue

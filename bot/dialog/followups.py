@@ -16,9 +16,10 @@ from typing import Any
 from intents.parsing import compact
 
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hours", re.compile(r"几点(?:上班|下班|开门|关门)|什么时候(?:上班|下班|开门)|上班时间|办公时间|周末(?:上班|开门)|有人在吗")),
     ("fees", re.compile(r"鉴定费|诉讼费|公证费|打官司的钱|官司费")),
     ("lawyer_bad", re.compile(r"律师.{0,6}(?:不好好|不负责|不办事|不尽责|不管|不理|不回|糊弄|敷衍)|(?:换|更换)(?:个)?律师")),
-    ("in_person", re.compile(r"本人去|亲自去|要本人|自己去一趟|走不开|去不了|没法去|来不了|腿脚不好")),
+    ("in_person", re.compile(r"不去现场|网上办|在线办|线上办|网上申请|本人去|亲自去|要本人|自己去一趟|走不开|去不了|没法去|来不了|腿脚不好")),
     ("who_lawyer", re.compile(r"律师.{0,6}(?:谁找|谁给找|你们找|给找|自己找|谁派|指派)|谁给(?:我)?找律师|律师.{0,3}谁(?:给)?(?:派|安排|找)")),
     ("means_test", re.compile(r"穷不穷|看收入|查收入|看经济|经济条件|看家里条件|查家里")),
     ("self_apply", re.compile(r"(?:要|得|需要)?(?:我们|我|俺们|俺|家属|家里)自己(?:去)?申请|要我们申请|是不是要.{0,4}申请")),
@@ -33,7 +34,7 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 # A follow-up asked first, with no topic yet, is about the service itself.
-SERVICE_TOPIC = {"fees": "legal_aid.about", "lawyer_bad": "service.complaint", "in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
+SERVICE_TOPIC = {"hours": "service.hotline", "fees": "legal_aid.about", "lawyer_bad": "service.complaint", "in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
                  "what_now": "legal_aid.apply", "cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
                  "identity": "legal_aid.apply"}
 
@@ -58,6 +59,8 @@ def answer(turn: Any, kind: str) -> str | None:
 
     last = turn.st.get("last_followup")
     turn.st["last_followup"] = kind
+    if kind == "hours":
+        return _hours(turn)
     if kind in ("in_person", "who_lawyer", "means_test", "lawyer_bad", "fees"):
         return T(f"followup_{kind}")
     if kind == "self_apply":
@@ -107,12 +110,21 @@ def _materials(turn: Any) -> str | None:
     if "证据" in turn.text:  # evidence asked for: the matter's own papers first, the ID after
         usual = [i for i in usual if not i.startswith("申请人的居民身份证")] + [i for i in usual if i.startswith("申请人的居民身份证")]
     shown = usual[:5]
-    body = "\n".join(f"{n}. {re.split(r'[（(]', m)[0]}" for n, m in enumerate(shown, 1))
+    body = "\n".join(f"{n}. {_short(m)}" for n, m in enumerate(shown, 1))
     if len(items) > len(shown):
         turn.st["pending"] = {"type": "materials", "faq_id": None}
         turn.st["materials_full"] = items
         return f"{head}\n{body}\n{T('followup_materials_more')}"
     return f"{head}\n{body}"
+
+
+def _short(item: str) -> str:
+    """An item without its long remarks, but with its examples (「（如报警回执、伤情照片…）」)."""
+    head = re.split(r"[（(]", item)[0]
+    examples = re.search(r"（如[^）]*）", item)
+    if examples and len(head) + len(examples.group(0)) <= 48:
+        return head + examples.group(0)
+    return head
 
 
 def _where(turn: Any) -> str:
@@ -145,3 +157,15 @@ def _what_now(turn: Any) -> str | None:
     if not steps:
         return None
     return T("followup_what_now") + "".join(f"\n· {s}" for s in steps[:2])
+
+
+def _hours(turn: Any) -> str:
+    """Opening hours of the centre of the case's place (the handover module knows them)."""
+    from handoff import handover
+
+    from .handlers import _local_now
+    from .router import T
+
+    answer = getattr(handover, "answer_while_held", None)
+    said = answer(turn.text, _local_now(), turn.case.get("region")) if answer else None
+    return said or T("followup_hours")

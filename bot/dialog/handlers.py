@@ -585,7 +585,7 @@ def is_follow_up(turn: Turn) -> bool:
         return False  # the message names its own matter: a new question, not a follow-up
     kind = followups.kind_of(turn.text)
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
-                "lawyer_bad", "fees"):
+                "lawyer_bad", "fees", "hours"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))

@@ -56,6 +56,10 @@ def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
     else:
         matter = None
     facts.update(extract.facts_from_text(text, matter or topic))
+    if "migrant_worker" not in facts:  # the case file keeps it whatever the matter (the rules decide if it counts)
+        said = extract.facts_from_text(text, None).get("migrant_worker")
+        if said is not None:
+            facts["migrant_worker"] = said
     facts.update(extract.household_in(text))
     if _NO_FIXED_INCOME.search(text):
         facts["fixed_income"] = False

@@ -432,7 +432,9 @@ def _start_apply(turn) -> Outbound:
         return Outbound(text)
     turn.st["mode"] = "questionnaire"
     out = start_questionnaire(turn)
-    out.text = f"{H('apply_no_result')}\n\n{out.text}"
+    intro = _questionnaire().flow().intro
+    body = (out.text or "").replace(f"{intro}\n\n", "", 1)  # 「apply_no_result」 already says why we ask
+    out.text = f"{H('apply_no_result')}\n\n{body}"
     return out
 
 
