@@ -21,7 +21,7 @@ LIMIT = 270
 
 def _plain(sentence: str) -> str:
     """A sentence without its bracketed sources (the result page keeps them)."""
-    return re.sub(r"（[^）]*）|\([^)]*\)", "", sentence).strip()
+    return re.sub(r"（[^）]{5,}）|\([^)]{5,}\)", "", sentence).strip()
 
 
 def _head(reason: str) -> str:
@@ -33,9 +33,18 @@ def _body(reason: str) -> str:
     return reason.split("：", 1)[1] if "：" in reason else reason
 
 
-def key_lines(result: Mapping[str, Any], shown: list[str]) -> list[str]:
+def key_lines(result: Mapping[str, Any], shown: list[str], facts: Mapping[str, Any] | None = None) -> list[str]:
     """The one or two lines that say why: an exemption, or the standard and the per-person figure."""
     lines: list[str] = []
+    reasons_text = "".join(str(r) for r in result.get("reasons") or [])
+    size, income = (facts or {}).get("household_size"), (facts or {}).get("household_monthly_income")
+    if "人均" not in reasons_text and isinstance(size, int) and size > 0 and isinstance(income, (int, float)) \
+            and not _EXEMPT.search(reasons_text):
+        # Income mattered but the rule gave no figure: the arithmetic from what was said.
+        lines.append(f"按您说的，家里{size}口人、每月收入{income:g}元，人均约{income / size:.0f}元。")
+        if "local_caveat" not in shown:
+            lines.append(_CAVEAT)
+            shown.append("local_caveat")
     for reason in [str(r) for r in result.get("reasons") or []]:
         body = _body(reason)
         if _EXEMPT.search(body):
@@ -61,7 +70,7 @@ def decision_bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: s
     if "prelim_note" not in shown:  # 「初步评估」 said once per conversation
         lines.append(SHORT_NOTE)
         shown.append("prelim_note")
-    lines.extend(key_lines(result, shown))
+    lines.extend(key_lines(result, shown, facts))
     if result.get("decision") == "mandatory":
         lines.extend(f"· {step}" for step in list(result.get("next_steps") or [])[:1])
     if result.get("decision") in ("needs_more_info",) and result.get("missing"):

@@ -28,6 +28,7 @@ _MATTER_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("family.violence", re.compile(r"(?:老公|丈夫|男人|对象|老头子|儿子|他)(?:天天|又|经常|老是|总是|一喝酒就|喝多了就?)?(?:打我|打俺|大我|动手|打人)")),
     ("labor.injury", re.compile(r"(?:工地|厂里|车间|干活|上班|工作时)[^，。]{0,8}(?:摔|伤|压|砸|断|烫|割)|工伤")),
     ("labor.wages", re.compile(r"老板.{0,4}欠|包工头.{0,4}(?:欠|跑)|欠.{0,6}(?:工资|工钱|工姿|薪水)|工钱|讨薪|不给工资")),
+    ("injury.traffic", re.compile(r"撞(?:了|俺|我|伤)|被车撞|车祸|交通事故|撞俺|撞我")),
     ("family.support", re.compile(r"不养(?:他|她|我|俺|老人)|赡养|抚养费|养老钱|不给生活费")),
 )
 _DISABLED = re.compile(r"残疾证|残疾人|是残疾")
