@@ -51,6 +51,7 @@ def _clean(text: str) -> str:
 
 # 「我要人工服务」「找真人」「人工人工」: asking for a person, however worded.
 _ASK_FOR_PERSON = re.compile(r"(?:找|要|转|叫|换|跟|和|同)(?:个)?(?:人工|真人|活人|工作人员|客服)|^人工|人工服务|人工客服|^真人")
+_EXIT_WORDS = re.compile(r"^(?:算了|不了|不用了|那就)?(?:先)?(?:不约了|不预约了|不问了|不申请了|不办了|不弄了|不填了|不测了)(?:吧|啊)?$")
 _APPLY_NOW = re.compile(r"^(?:行|好|好的|嗯|那|那就|就)*(?:我|俺)?(?:要|想|现在就|现在|就)?(?:要|想)?(?:在网上|网上|线上|在线|现在就在网上)?申请(?:法律援助|援助|一下)?(?:吧)?$")
 
 # "where is MY application" in a short message: the citizen's own status, not an FAQ.
@@ -65,6 +66,8 @@ def command_of(text: str) -> str | None:
             return name
     if len(clean) <= 14 and _MY_PROGRESS.search(clean):
         return "progress"
+    if _EXIT_WORDS.match(clean):
+        return "exit"
     if len(clean) <= 20 and _ASK_FOR_PERSON.search(clean):
         return "human"
     if _APPLY_NOW.match(clean):
@@ -146,7 +149,8 @@ _WANTS_BOOKING = re.compile(
     r"|(?:去|到|上)(?:你们|您们|中心|法援中心|窗口|法律援助中心)(?:那|那里|那边|这)?(?:咨询|说|谈|办|问)?"
     r"(?:一下|下)?(?:吗|行吗|可以吗|能行吗)?$|(?:什么时候|哪天|几点)(?:能|可以)?(?:去|过去|来)"
     r"|(?:明天|后天|大后天|下周|下礼拜|下星期|这周|周[一二三四五六日天]|礼拜[一二三四五六天]|星期[一二三四五六日天])"
-    r"[^，。?？]{0,6}(?:能|可以)?(?:去|过去|过来|来)(?:你们那|你们那儿|中心|一趟)?(?:吗|不|么|行吗|行不|可以吗|中不)"
+    r"[^，。?？]{0,8}(?:能|可以|想)?(?:去|过去|过来|来)"
+    r"(?:[^，。?？]{0,10}(?:你们|法援|法律援助|中心|窗口|咨询)|(?:一趟)?(?:吗|不|么|行吗|行不|可以吗|中不))"
     r"|(?:礼拜|星期|周)[一二三四五六日天](?:上午|下午|头午|早上)?(?:行不|行吗|可以吗|中不)")
 
 

@@ -16,9 +16,8 @@ from intents import detect
 from intents.parsing import compact, looks_like_question
 
 from ..inbound import Inbound, Outbound
-from ..menu import text_for_key
 from . import memory
-from .acts import Act, classify
+from .acts import Act
 
 
 @dataclass
@@ -201,6 +200,9 @@ def _local_now():
 
 
 def asks_exit(turn: Turn) -> bool:
+    """「退出」「算了 不约了」; outside a form 「不约了」 is the booking's own cancel word."""
+    if turn.mode in ("idle", "crisis") and chatflow.handoff_command(turn.text) is not None:
+        return False
     return turn.command == "exit"
 
 
@@ -773,10 +775,7 @@ def held_silence(turn: Turn) -> Outbound:
     if handover_store.current(turn.ctx.session, turn.inbound.user_id) is None:  # staff closed it
         turn.st.pop("human", None)
         turn.st["mode"] = "idle"
-        from .graph import DIALOG, dispatch  # noqa: F401 - the message is the bot's again
+        from .graph import dispatch  # the message is the bot's again
         return dispatch(turn)
     return Outbound(_r()._danger_notice(turn.inbound))
 
-
-def click_text(inbound: Inbound) -> str | None:
-    return text_for_key(inbound.event_key)
