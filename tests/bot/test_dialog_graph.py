@@ -155,3 +155,23 @@ def test_an_ignored_event_changes_nothing(app):
 
 def test_the_diagram_in_docs_is_generated_from_the_literal():
     assert DOC.read_text(encoding="utf-8") == document(), "run: python -m bot dialog-graph"
+
+
+def test_a_form_left_for_days_times_out_and_is_offered_again(app):
+    from datetime import timedelta
+
+    from bot.conversation import Conversation
+    from knowledge_base.models import utcnow
+
+    w = Walker(app)
+    w.say("能不能给我排个号")
+    assert w.mode == "book"
+    db = app.extensions["fayuan_db"]
+    with db.session() as s:
+        s.get(Conversation, w.user).updated_at = utcnow() - timedelta(days=2)
+    reply = w.say("你好")
+    assert w.mode == "idle" and "上次的预约还没约好" in reply
+    with db.session() as s:
+        assert inspect_conversation(s, w.user).paused == ("book",)
+    w.say("继续")
+    assert w.mode == "book"
