@@ -225,12 +225,11 @@ def decision_again(turn) -> str | None:
     cites = "；".join(dict.fromkeys(_plain(_head(str(r))) for r in (result.get("reasons") or [])[:2])) or "见上面的结果"
     from .decision import key_lines
 
-    why = "".join(key_lines(result, ["local_caveat"]))  # one line: the figure again, not the earlier lines
-    if why:
-        cites = f"{cites}。{why.rstrip('。')}"
+    why = "".join(key_lines(result, ["local_caveat"], memory.questionnaire_facts(turn.case)))
+    reason = f"：{why}" if why else f"（依据：{cites}）。"  # one line: the figure again, not the earlier lines
     action = "想申请回复「申请」，想约时间当面谈回复「预约」。" if decision != "not_eligible" else "还可以拨打 12348 免费咨询。"
     turn.st["pending"] = {"type": "after_result", "decision": decision}
-    return T("decision_again").format(verdict=_VERDICTS[decision], cites=cites, action=action)
+    return T("decision_again").format(verdict=_VERDICTS[decision], reason=reason, action=action)
 
 
 def new_decision(turn):
