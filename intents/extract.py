@@ -22,9 +22,13 @@ _FLAGS = (("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|眼睛看
 _TAKEN_ANY = re.compile(r"被抓|抓走|抓了|拘留|刑拘|逮捕|批捕|看守所|关进去|进去了|带走|押走")
 _VICTIM = re.compile(r"(?:打人|撞人|伤人|骗子|对方)的?(?:已经)?被(?:抓|拘|逮捕)|被人打|被.{0,4}打伤|受害")
 _OWN_AGE = re.compile(r"(?:我|俺|本人)(?:今年|已经|都)?(\d{1,3})(?:岁|了|周岁)|今年(\d{1,3})(?:岁|了)")
-_RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子|哥哥|姐姐)(?:今年|才|刚|还不到|不到)?(\d{1,2})(?:岁|周岁)")
+_RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子|哥哥|姐姐)(?:今年|才|刚|还不到|不到)?(\d{1,2})(?:岁|周岁)"
+                           r"|(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子)(?:今年|才|刚满|刚|还不到|不到)(\d{1,2})(?![0-9万千百块元])")
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
-_DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了")
+_DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了|带走|派出所|传唤|公安局")
+# A relative who hurt someone and the police are involved: the relative is the accused.
+ACCUSED_RELATIVE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|哥哥|老公|丈夫|侄子|孙子)[^。]{0,20}(?:把[^，。]{0,6}(?:打伤|打了|捅|砍|撞)|打了人|伤了人|打伤了人)"
+                              r"[^。]{0,20}(?:警察|派出所|公安)")
 
 
 _ORIGIN_RE = re.compile(r"(?:是|从)[\u4e00-\u9fa5]{2,3}?(?=来)|[\u4e00-\u9fa5]{2,3}?(?:过来|来)(?=打工|干活|上班|务工)|([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
@@ -66,9 +70,9 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
         facts["urgent"] = ["preservation_needed"] if _PRESERVE.search(clean) else ["deadline_within_7_days"]
     if matter == "criminal.defense":
         m = _RELATIVE_AGE.search(clean)
-        if m and _DETAINED_ROLE.search(clean):
+        if m and _DETAINED_ROLE.search(clean) and not _VICTIM.search(clean):
             facts["criminal_role"] = "suspect"
-            facts["age"] = int(m.group(1))
+            facts["age"] = int(m.group(1) or m.group(2))
     else:
         m = _OWN_AGE.search(clean)
         if m:

@@ -50,6 +50,8 @@ def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
     """Everything this message states, in case-file names."""
     facts: dict[str, Any] = {}
     matter = _matter(text)
+    if extract.ACCUSED_RELATIVE.search(extract.convert_numerals(text)):
+        matter = "criminal.defense"  # 「儿子把同学打伤了 警察叫他去派出所」: the son is the accused
     if matter is None:
         matter = next((code for code, rx in _MATTER_CUES if rx.search(text)), None)
     if matter and matter != "other":
