@@ -404,6 +404,14 @@ def cmd_outbox(args) -> int:
         return 0
 
 
+def cmd_dialog_graph(args: argparse.Namespace) -> int:
+    """The diagram is generated from bot/dialog/graph.py, so it always shows the running graph."""
+    from .dialog.mermaid import write
+
+    print(write())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="法援助手 command line")
     sub = p.add_subparsers(dest="command", required=True)
@@ -465,6 +473,8 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("file")
     rs.add_argument("--force", action="store_true", help="overwrite a database that is not empty")
     rs.set_defaults(func=cmd_restore)
+    g = sub.add_parser("dialog-graph", help="regenerate docs/DIALOG.md from the dialogue literal")
+    g.set_defaults(func=cmd_dialog_graph)
     i = sub.add_parser("init-db", help="migrate and seed the database")
     i.set_defaults(func=cmd_init_db)
     return p

@@ -106,10 +106,11 @@ def load_conversation(session: Session, user_id: str, channel: str) -> Conversat
     return conv
 
 
-def is_stale(conv: Conversation, now: datetime | None = None) -> bool:
+def is_stale(conv: Conversation, now: datetime | None = None, within: timedelta = STATE_TTL) -> bool:
+    """Whether the conversation was left alone for longer than ``within`` (a mode's timeout)."""
     now = now or utcnow()
     updated = _aware(conv.updated_at)
-    return updated is not None and now - updated > STATE_TTL
+    return updated is not None and now - updated > within
 
 
 def save_state(conv: Conversation, state: dict) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision id. Checked before importing Alembic so the CLI starts
 # fast on a current database; tests assert it equals Alembic's head.
-SCHEMA_REVISION = "0006t"
+SCHEMA_REVISION = "0006_booking_contact"
 
 
 def private_file(path: Path) -> None:

@@ -30,3 +30,6 @@ class Outbound:
     faq_id: str | None = None
     code: str | None = None
     options: list[str] = field(default_factory=list)
+    # How the transcript files the reply: "text", or "topic" for a topic's general answer
+    # (a legal question no entry answers), which the statistics count on their own.
+    kind: str = "text"

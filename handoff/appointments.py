@@ -103,8 +103,13 @@ def active_appointment(session: Session, user_id: str) -> Appointment | None:
 
 def book(session: Session, user_id: str, office_id: str, starts_at: datetime, priority: bool,
          application_id: int | None = None, replaces: int | None = None, now: datetime | None = None,
-         policy: Policy | None = None, holidays: frozenset[date] | None = None) -> Booking:
-    """Take one place, or explain why not with the next free slots. `replaces` moves an appointment."""
+         policy: Policy | None = None, holidays: frozenset[date] | None = None,
+         contact_name: str | None = None, contact_phone: str | None = None) -> Booking:
+    """Take one place, or explain why not with the next free slots. `replaces` moves an appointment.
+
+    contact_name/contact_phone: given in the chat with consent when there is no application
+    to take them from, so the office knows who is coming and can call if plans change.
+    """
     office = office_by_id(office_id)
     policy = policy or load_policy()
     holidays = holidays if holidays is not None else load_holidays()
@@ -127,7 +132,7 @@ def book(session: Session, user_id: str, office_id: str, starts_at: datetime, pr
         if old is not None and old.user_id == user_id and old.status == "booked":
             cancel(session, old)
     appt = Appointment(user_id=user_id, application_id=application_id, office_id=office.id, starts_at=starts_at,
-                       status="booked", mode="window")
+                       status="booked", mode="window", contact_name=contact_name, contact_phone=contact_phone)
     session.add(appt)
     session.flush()
     remind_at = reminder_time(starts_at, local_now(now), policy)

@@ -1,4 +1,4 @@
-"""The handoff in the chat: application step by step, booking by numbered options,
+"""The handoff in the chat: application step by step, booking (the form is handoff/bookflow.py),
 progress, door-to-door / postal acceptance, withdrawal of consent.
 
 State is one small dict in the conversation row (`state["flow"]`), so any worker can
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Callable
 
 from sqlalchemy.orm import Session
@@ -19,9 +18,9 @@ from knowledge_base.models import utcnow
 
 from . import applications as apps
 from . import appointments as appts
+from . import bookflow
 from .models import Application, CaseEvent
-from .offices import Office
-from .slots import day_label, local_now, when_label
+from .slots import local_now, when_label
 from .texts import H, texts
 from .validate import FIELDS
 
@@ -121,6 +120,10 @@ def _status(status: str) -> str:
     return STATUS_NAMES.get(status, status)
 
 
+# How people confirm the application summary (besides a plain yes).
+_SUBMIT_WORDS = ("确认提交", "提交申请", "确认无误", "没问题提交", "对的提交", "可以提交", "提交吧", "就这样提交")
+
+
 def _apply_step(ctx: FlowContext, state: dict, text: str) -> str:
     flow = state["flow"]
     step = flow.get("step", "")
@@ -162,7 +165,7 @@ def _apply_step(ctx: FlowContext, state: dict, text: str) -> str:
             flow["step"] = "edit"
             names = texts()["field_names"]
             return f"{H('edit_choose')}\n{_numbered([names[f] for f in FIELDS])}"
-        if _is_yes(text):
+        if _is_yes(text) or _CLEAN.sub("", text) in _SUBMIT_WORDS:
             return _submit(ctx, state, draft)
         return _review(state, draft)
     if step == "edit":
@@ -210,107 +213,25 @@ def _latest_case(ctx: FlowContext) -> Application | None:
     return found[0] if found else None
 
 
-def _priority(ctx: FlowContext) -> bool:
-    case = _latest_case(ctx) or apps.current_draft(ctx.session, ctx.user_id)
-    if case is not None:
-        return bool(case.priority)
-    elig = ctx.eligibility()
-    return bool(elig and elig.result.get("priority"))
+def start_book(ctx: FlowContext, state: dict, reschedule: bool = False, wish: str | None = None,
+               text: str | None = None) -> str:
+    """「预约」 or booking asked for by meaning; `wish` (or `text`, the message that asked) is what
+    they said about when (「下礼拜二上午能去吗」) — a text naming no date or time is ignored.
+
+    The form itself lives in handoff/bookflow.py: office from the case file, dates and times
+    as people say them, consent, name and phone, confirmation with the materials list.
+    """
+    return bookflow.start(ctx, state, reschedule=reschedule, wish=wish or text)
 
 
-def _region(ctx: FlowContext) -> str | None:
-    case = _latest_case(ctx)
-    if case is not None and case.region:
-        return case.region
-    elig = ctx.eligibility()
-    return elig.facts.get("region") if elig else None
+def _book_step(ctx: FlowContext, state: dict, text: str) -> str | None:
+    """None: the text is not for the booking form (see bookflow's module doc)."""
+    return bookflow.step(ctx, state, text)
 
 
-def start_book(ctx: FlowContext, state: dict, reschedule: bool = False) -> str:
-    current = appts.active_appointment(ctx.session, ctx.user_id)
-    if current is not None and not reschedule:
-        office = appts.office_by_id(current.office_id)
-        return H("already_booked", when=when_label(current.starts_at), office=office.name if office else "")
-    offices = appts.bookable_offices(_region(ctx))[:6]
-    if not offices:
-        return H("no_offices")
-    state["flow"] = {"name": "book", "step": "office", "offices": [o.id for o in offices],
-                     "replaces": current.id if (current is not None and reschedule) else None}
-    head = H("reschedule_head", when=when_label(current.starts_at)) if (current and reschedule) else ""
-    lines = [head, H("book_choose_office"), _numbered([f"{o.name}（{o.region}）" for o in offices])]
-    if ctx.book_url:
-        lines.append(H("book_web_hint", link=ctx.book_url(ctx.user_id)))
-    return "\n".join(x for x in lines if x)
-
-
-def _days_text(ctx: FlowContext, state: dict, office: Office) -> str:
-    free = appts.available(ctx.session, office, _priority(ctx))
-    by_day: dict[date, int] = {}
-    for slot, left in free:
-        by_day[slot.starts_at.date()] = by_day.get(slot.starts_at.date(), 0) + left
-    if not by_day:
-        state["flow"]["step"] = "office"
-        return H("no_slots", days=7, office=office.name)
-    days = sorted(by_day)
-    state["flow"].update(step="day", office=office.id, days=[d.isoformat() for d in days])
-    return "\n".join([H("book_choose_day"), _numbered([f"{day_label(d)}（剩 {by_day[d]} 个名额）" for d in days]),
-                      H("book_back_hint")])
-
-
-def _times_text(ctx: FlowContext, state: dict, office: Office, day: date) -> str:
-    free = [(s, left) for s, left in appts.available(ctx.session, office, _priority(ctx)) if s.starts_at.date() == day]
-    if not free:
-        return _days_text(ctx, state, office)
-    state["flow"].update(step="time", times=[s.starts_at.isoformat() for s, _ in free])
-    return "\n".join([H("book_choose_time", day=day_label(day)),
-                      _numbered([f"{s.starts_at:%H:%M}（{left}）" for s, left in free]), H("book_back_hint")])
-
-
-def _book_step(ctx: FlowContext, state: dict, text: str) -> str:
-    flow = state["flow"]
-    step = flow.get("step")
-    if detect.command_of(text) == "exit":
-        state.pop("flow", None)
-        return H("book_exit")
-    office = appts.office_by_id(flow.get("office", "")) if flow.get("office") else None
-    back = detect.command_of(text) == "back" or text.strip() == "0"
-    if step == "office":
-        ids = flow.get("offices", [])
-        n = detect.choice_number(text, len(ids))
-        chosen = appts.office_by_id(ids[n - 1]) if n else None
-        if chosen is None:
-            return H("choice_invalid")
-        return _days_text(ctx, state, chosen)
-    if office is None:
-        state.pop("flow", None)
-        return start_book(ctx, state)
-    if step == "day":
-        if back:
-            return start_book(ctx, state, reschedule=bool(flow.get("replaces")))
-        days = flow.get("days", [])
-        n = detect.choice_number(text, len(days))
-        if n is None:
-            return H("choice_invalid")
-        return _times_text(ctx, state, office, date.fromisoformat(days[n - 1]))
-    if step == "time":
-        if back:
-            return _days_text(ctx, state, office)
-        times = flow.get("times", [])
-        n = detect.choice_number(text, len(times))
-        if n is None:
-            return H("choice_invalid")
-        flow.update(step="confirm", chosen=times[n - 1])
-        return H("book_confirm", office=office.name, when=when_label(datetime.fromisoformat(times[n - 1])),
-                 address=office.address)
-    if step == "confirm":
-        if _is_no(text) or back:
-            return _days_text(ctx, state, office)
-        if not _is_yes(text):
-            return H("book_confirm", office=office.name, when=when_label(datetime.fromisoformat(flow["chosen"])),
-                     address=office.address)
-        return _confirm(ctx, state, office, datetime.fromisoformat(flow["chosen"]))
-    state.pop("flow", None)
-    return H("book_exit")
+def book_resume_hint(state: dict) -> str | None:
+    """A line that brings the citizen back to an open booking form after the dialog answered something else."""
+    return bookflow.resume_hint(state)
 
 
 def booking_failed_text(result: appts.Booking) -> str:
@@ -319,21 +240,6 @@ def booking_failed_text(result: appts.Booking) -> str:
         return H("slot_full_none") if result.reason == "full" else H("slot_not_bookable")
     head = H("slot_full") if result.reason == "full" else H("slot_not_bookable")
     return f"{head}\n{_numbered([f'{when_label(s.starts_at)}（剩 {left}）' for s, left in result.alternatives])}"
-
-
-def _confirm(ctx: FlowContext, state: dict, office: Office, starts_at: datetime) -> str:
-    flow = state["flow"]
-    case = _latest_case(ctx)
-    result = appts.book(ctx.session, ctx.user_id, office.id, starts_at, _priority(ctx),
-                        application_id=case.id if case else None, replaces=flow.get("replaces"))
-    if not result.ok:
-        if result.alternatives:
-            flow.update(step="time", times=[s.starts_at.isoformat() for s, _ in result.alternatives])
-        else:
-            state.pop("flow", None)
-        return booking_failed_text(result)
-    state.pop("flow", None)
-    return H("book_done", office=office.name, when=when_label(starts_at), address=office.address, phone=office.phone)
 
 
 def cancel_booking(ctx: FlowContext, state: dict) -> str:
@@ -404,6 +310,12 @@ def withdraw_consent(ctx: FlowContext, state: dict) -> str:
 
 
 def continue_flow(ctx: FlowContext, state: dict, text: str) -> str | None:
+    """The open form's reply to this message.
+
+    None means "not mine": no form is open, or the booking form could not read the text
+    as one of its options or values (a question, a remark). The dialog then answers it as
+    anywhere else, and may add `book_resume_hint(state)`; the form state is unchanged.
+    """
     flow = state.get("flow") or {}
     if flow.get("name") == "apply":
         return _apply_step(ctx, state, text)

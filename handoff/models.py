@@ -156,6 +156,9 @@ class Appointment(Base):
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=False))  # office local time
     status: Mapped[str] = mapped_column(String(16), default="booked")  # booked | cancelled | done | no_show
     mode: Mapped[str] = mapped_column(String(16), default="window")  # window | door_to_door | postal
+    # Given in the chat with consent when no application holds them (PIPL 13, 17).
+    contact_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    contact_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 

@@ -50,7 +50,10 @@ def _clean(text: str) -> str:
 
 
 # 「我要人工服务」「找真人」「人工人工」: asking for a person, however worded.
-_ASK_FOR_PERSON = re.compile(r"(?:找|要|转|叫|换)(?:个)?(?:人工|真人|活人|工作人员|客服)|^人工|人工服务|人工客服|^真人")
+_ASK_FOR_PERSON = re.compile(r"(?:找|要|转|叫|换|跟|和|同)(?:个)?(?:人工|真人|活人|工作人员|客服)|^人工|人工服务|人工客服|^真人"
+                             r"|让(?:你们)?(?:的)?(?:工作人员|人工|真人|客服)|(?:工作人员|真人|人工)(?:跟|和|给)我(?:说|聊|打)")
+_EXIT_WORDS = re.compile(r"^(?:算了|不了|不用了|那就)?(?:先)?(?:不约了|不预约了|不问了|不申请了|不办了|不弄了|不填了|不测了)(?:吧|啊)?$")
+_APPLY_NOW = re.compile(r"^(?:行|好|好的|嗯|那|那就|就)*(?:我|俺)?(?:要|想|现在就|现在|就)?(?:要|想)?(?:在网上|网上|线上|在线|现在就在网上)?申请(?:法律援助|援助|一下)?(?:吧)?$")
 
 # "where is MY application" in a short message: the citizen's own status, not an FAQ.
 _MY_PROGRESS = re.compile(r"^(我的|我|俺的|俺)?(申请|案子|案件)(办|批|审)?(到哪|到哪了|到哪一步|到哪一步了|怎么样了|咋样了|批了没|批下来没|有结果没|进度)")
@@ -64,8 +67,12 @@ def command_of(text: str) -> str | None:
             return name
     if len(clean) <= 14 and _MY_PROGRESS.search(clean):
         return "progress"
-    if len(clean) <= 12 and _ASK_FOR_PERSON.search(clean):
+    if _EXIT_WORDS.match(clean):
+        return "exit"
+    if len(clean) <= 20 and _ASK_FOR_PERSON.search(clean):
         return "human"
+    if _APPLY_NOW.match(clean):
+        return "apply"
     return None
 
 
@@ -105,3 +112,65 @@ def doubts_us(text: str) -> bool:
     """「你们是骗子吧」: a short message doubting the service itself."""
     clean = _clean(text)
     return len(clean) <= 16 and bool(TRUST.search(clean))
+
+
+# ------------------------------------------------------------------ intents by meaning, not by keyword
+
+# "Can I get legal aid?" in the ways people ask it: one intent, one door (the pre-check).
+_ASKS_FOR_AID = re.compile(
+    r"(?:你们|政府|法援|法律援助)?(?:管不管|管吗|能管吗|管不|给不给管|帮不帮|能不能帮|能帮我吗|可以帮我吗|帮我打官司"
+    r"|能帮忙吗|能帮忙不|帮不帮忙|帮忙不|帮忙打|帮我打|帮俺打|给办|给俺办|给我办|能办不|能办吗|中不中|行不行啊)"
+    r"|请不起律师|雇不起律师|没钱请律师|请不起|找不起律师"
+    r"|免费(?:的)?(?:律师|打官司|请律师|帮打官司|帮忙|帮我|帮俺|办)|(?:能|可以)?找你们(?:帮忙|帮|办|打官司)|派(?:个)?律师"
+    r"|(?:找|请|申请)(?:个)?免费"
+    r"|(?:我|俺|这|这个|这种|我这|我这种|这样)(?:情况|事|事儿|种情况|样)?(?:能|可以|可不可以|能不能|符不符合|够不够)"
+    r"(?:申请|办|算|够|符合|享受|给|找)(?:吗|不|么|法律援助|援助|条件|免费)?"
+    r"|能(?:不能)?申请(?:法律援助|援助)?(?:吗|不|么)?$|能申请不|(?:我|俺)?(?:符合|够)(?:条件|资格)(?:吗|不|么)"
+    r"|(?:能|可以)(?:获得|得到|拿到|享受)(?:法律)?援助|有没有(?:资格|条件)")
+_NOT_AID = re.compile(r"怎么申请|去哪|哪里申请|要带|材料|多久|流程|步骤")
+
+
+def asks_for_aid(text: str) -> bool:
+    """「这种情况你们管不管」「能找免费律师不」「我这个能申请吗」 → the eligibility pre-check."""
+    clean = _clean(text)
+    if not clean or len(clean) > 40:
+        return False
+    if command_of(text) == "eligibility":
+        return True
+    if _NOT_AID.search(clean) and not re.search(r"能不能|能申请|可以申请|符合|管不管", clean):
+        return False
+    return bool(_ASKS_FOR_AID.search(clean))
+
+
+# Booking by meaning: a visit, a number, a time at the centre.
+_WANTS_BOOKING = re.compile(
+    r"(?:想|要|我)约(?:个|一下)?(?:[0-9一二三四五六七八九十]+(?:月|号|日)|明天|后天|下周|下礼拜|下星期|这周|周|星期|礼拜|时间|去|过去)"
+    r"|当面.{0,5}(?:咨询|说|谈|聊|问)|(?:今天|明天|后天|大后天|上午|下午|头午|晌午)[^，。]{0,4}(?:过去|过来|去)(?:咨询|一趟|找你们|办)"
+    r"|排(?:个|一个)?号|挂(?:个)?号|预约|约(?:个|一个)?时间|约个律师|约律师|当面(?:说|谈|咨询|聊|问)|面谈|面对面"
+    r"|(?:去|到|上)(?:你们|您们|中心|法援中心|窗口|法律援助中心)(?:那|那里|那边|这)?(?:咨询|说|谈|办|问)?"
+    r"(?:一下|下)?(?:吗|行吗|可以吗|能行吗)?$|(?:什么时候|哪天|几点)(?:能|可以)?(?:去|过去|来)"
+    r"|(?:明天|后天|大后天|下周|下礼拜|下星期|这周|周[一二三四五六日天]|礼拜[一二三四五六天]|星期[一二三四五六日天])"
+    r"[^，。?？]{0,8}(?:能|可以|想)?(?:去|过去|过来|来)"
+    r"(?:[^，。?？]{0,10}(?:你们|法援|法律援助|中心|窗口|咨询)|(?:一趟)?(?:吗|不|么|行吗|行不|可以吗|中不))"
+    r"|(?:礼拜|星期|周)[一二三四五六日天](?:上午|下午|头午|早上)?(?:行不|行吗|可以吗|中不)")
+
+
+def wants_booking(text: str) -> bool:
+    """「能不能给我排个号」「我想去你们那当面说」「下礼拜二上午能去吗」 → book mode."""
+    clean = _clean(text)
+    if not clean or len(clean) > 40 or "取消" in clean:
+        return False
+    return bool(_WANTS_BOOKING.search(clean))
+
+
+# Short questions that only make sense within the topic just discussed.
+_FOLLOW_UP = re.compile(
+    r"带(?:啥|什么|哪些)|要(?:啥|什么|哪些)(?:材料|东西|证件)|材料|多久|多长时间|几天|什么时候(?:有|出|能)|在哪|哪里办|去哪"
+    r"|怎么去|地址|不认|不服|不同意这个|不满意|复议|要实名|实名|要钱吗|收费|花钱|多少钱|费用|要多少|怎么办理|咋办|然后呢"
+    r"|下一步|接下来|要本人|本人去|代办|能代|委托|电话多少|打哪个电话|多少号")
+
+
+def is_follow_up(text: str) -> bool:
+    """A short question right after an answer (「要带啥东西」「多久能有结果」「要实名吗」)."""
+    clean = _clean(text)
+    return 0 < len(clean) <= 14 and bool(_FOLLOW_UP.search(clean))

@@ -15,11 +15,32 @@ from knowledge_base.normalize import convert_numerals, to_simplified_halfwidth
 from .parsing import resolve_place
 from .special_paths import detect_kinds
 
-_MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员")
+_MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来")
+_NOT_MIGRANT = re.compile(r"不是农民工|不是民工|本地的|本地人|城里户口|城镇户口|不是外地")
+_FLAGS = (("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|眼睛看不见|瞎|听不见")),
+          ("mental_illness", re.compile(r"精神病|精神疾病|精神分裂|精神不正常|脑子有病|智力残疾|智障")))
+_TAKEN_ANY = re.compile(r"被抓|抓走|抓了|拘留|刑拘|逮捕|批捕|看守所|关进去|进去了|带走|押走")
+_VICTIM = re.compile(r"(?:打人|撞人|伤人|骗子|对方)的?(?:已经)?被(?:抓|拘|逮捕)|被人打|被.{0,4}打伤|受害")
 _OWN_AGE = re.compile(r"(?:我|俺|本人)(?:今年|已经|都)?(\d{1,3})(?:岁|了|周岁)|今年(\d{1,3})(?:岁|了)")
-_RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子|哥哥|姐姐)(?:今年|才|刚|还不到|不到)?(\d{1,2})(?:岁|周岁)")
+_RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子|哥哥|姐姐)(?:今年|才|刚|还不到|不到)?(\d{1,2})(?:岁|周岁)"
+                           r"|(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子)(?:今年|才|刚满|刚|还不到|不到)(\d{1,2})(?![0-9万千百块元])")
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
-_DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了")
+_DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了|带走|派出所|传唤|公安局")
+# A relative who hurt someone and the police are involved: the relative is the accused.
+ACCUSED_RELATIVE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|哥哥|老公|丈夫|侄子|孙子)[^。]{0,20}(?:把[^，。]{0,6}(?:打伤|打了|捅|砍|撞)|打了人|伤了人|打伤了人)"
+                              r"[^。]{0,20}(?:警察|派出所|公安)")
+
+
+_ORIGIN_RE = re.compile(r"(?:是|从)[\u4e00-\u9fa5]{2,3}?(?=来)|[\u4e00-\u9fa5]{2,3}?(?:过来|来)(?=打工|干活|上班|务工)|([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
+
+
+def place_in(text: str) -> str | None:
+    """Where the matter is handled: the place named, leaving out where the person comes
+    from (「我在晋江上班 河南来的」 → 晋江市)."""
+    without_origin = _ORIGIN_RE.sub(" ", text)
+    if without_origin != text:
+        return resolve_place(without_origin)  # the only place named may be where they come from
+    return resolve_place(text)
 
 
 def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
@@ -28,11 +49,20 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
         return {}
     clean = convert_numerals(to_simplified_halfwidth(text))
     facts: dict[str, Any] = {}
-    place = resolve_place(clean)
+    place = place_in(clean)
     if place:
         facts["region"] = place
-    if _MIGRANT.search(clean) and (matter in (None, "labor.wages", "labor.injury")):
+    if _NOT_MIGRANT.search(clean):
+        facts["migrant_worker"] = False
+    elif _MIGRANT.search(clean) and (matter in (None, "labor.wages", "labor.injury")):
         facts["migrant_worker"] = True
+    if _TAKEN_ANY.search(clean) and _VICTIM.search(clean):
+        facts["criminal_role"] = "victim"
+    elif _TAKEN_ANY.search(clean) and not _VICTIM.search(clean):
+        flags = [name for name, rx in _FLAGS if rx.search(clean)]
+        if flags:
+            facts["criminal_flags"] = flags
+            facts.setdefault("criminal_role", "suspect")
     kinds = detect_kinds(clean)
     if "violence" in kinds and (matter is None or matter.startswith("family.")):
         facts["special_status"] = ["abuse_victim"]
@@ -40,9 +70,9 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
         facts["urgent"] = ["preservation_needed"] if _PRESERVE.search(clean) else ["deadline_within_7_days"]
     if matter == "criminal.defense":
         m = _RELATIVE_AGE.search(clean)
-        if m and _DETAINED_ROLE.search(clean):
+        if m and _DETAINED_ROLE.search(clean) and not _VICTIM.search(clean):
             facts["criminal_role"] = "suspect"
-            facts["age"] = int(m.group(1))
+            facts["age"] = int(m.group(1) or m.group(2))
     else:
         m = _OWN_AGE.search(clean)
         if m:
@@ -50,3 +80,128 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
             if 0 < age < 120:
                 facts["age"] = age
     return facts
+
+
+# ------------------------------------------------------------------ beyond §3: what the case file keeps
+
+_AMOUNT_RE = re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十百千万点]+)(?P<scale>万|千|k|w)?(?P<unit>元|块钱?|块)?")
+_NOT_MONEY_AFTER = re.compile(r"^(?:个|口|人|岁|天|年|月|号|日|次|遍|层|楼|小时|点钟|点|分|周|星期|礼拜|公里|里|斤|岁|孩子|娃)")
+_DATE_RE = re.compile(r"(?:(?P<y>20[0-9]{2})年)?(?P<m>1[0-2]|0?[1-9])月(?P<d>3[01]|[12][0-9]|0?[1-9])(?:日|号)")
+EVIDENCE_WORDS: tuple[str, ...] = (
+    "微信转账记录", "微信转账", "转账记录", "聊天记录", "微信聊天", "银行流水", "工资条", "工资单", "工牌", "工作证",
+    "考勤记录", "考勤", "打卡记录", "劳动合同", "合同", "欠条", "借条", "收条", "录音", "录像", "视频", "照片",
+    "记工本", "记工单", "工资表", "门禁卡", "工作服", "证人", "工友", "辞退通知", "解除通知", "解除劳动合同通知", "社保记录", "微信记录", "短信", "病历", "诊断证明", "伤情鉴定", "验伤", "报警回执", "报警记录", "出警记录", "判决书", "调解书",
+    "仲裁书", "结婚证", "离婚证", "出生证明", "户口本", "发票", "收据", "交通事故认定书", "工伤认定书",
+)
+_HOUSEHOLD_RE = re.compile(r"(?:一家|家里|家中|全家|我家)?(?P<n>[0-9]{1,2}|[一二两三四五六七八九十俩仨])(?:口人|口)(?!工资)"
+                           r"|一家(?P<m>[二两三四五六七八九十])口"
+                           r"|(?:家里|家中|家|屋头|屋里|屋里头)[^，。,]{0,8}?(?P<k>[0-9]|[一二两三四五六七八九十俩仨])(?:个)?人")
+_INCOME_CUE = re.compile(r"收入|挣|赚|工资加起来|一共|家里.*(?:月|年)|口人|口.*月|低保")
+_CORRECTION_RE = re.compile(r"^不是[，,\s]+(?:我是说|我说的是|是|应该是)(?P<new4>.+)$"
+                            r"|^(?:不对[，,]?\s*)?(?:不是|不在)(?P<old>[^，,。\s]{1,12})[，,。\s]*(?:是|在|而是|应该是|我是说)(?P<new>.+)$"
+                            r"|^(?:不对|说错了|我说错了|更正一下|更正)[，,。\s]*(?:是|应该是)?(?P<new2>.+)$"
+                            r"|^我是说(?P<new3>.+)$")
+
+
+def _cn_number(token: str) -> float | None:
+    from .parsing import _token_to_number  # the questionnaire's own number reader
+    return _token_to_number(token)
+
+
+def amounts_in(text: str) -> list[float]:
+    """Sums of money stated: 「一个月五千 欠了两万」 → [5000, 20000]. Only numbers that
+    are clearly money (a 元/块 unit, or 千/万 in the figure); 「三个月」 is no amount."""
+    clean = to_simplified_halfwidth(text or "").replace(",", "")
+    out: list[float] = []
+    for m in _AMOUNT_RE.finditer(clean):
+        token, scale, unit = m.group("n"), m.group("scale"), m.group("unit")
+        if not re.search(r"[0-9一二两三四五六七八九十]", token):
+            continue
+        after = clean[m.end():]
+        if re.search(r"(?:尾号|号码|电话|手机|身份证|卡号|编号|房间|门牌)[是为:：]?\s*$", clean[:m.start()]):
+            continue  # a number that identifies someone is not money (and is masked elsewhere)
+        if not unit and _NOT_MONEY_AFTER.match(after):
+            continue
+        paid = re.search(r"(?:一天|每天|日薪|一个月|每个月|月薪|工资|工钱)(?:给|是|挣|拿)?\s*$", clean[:m.start()])
+        moneyish = bool(paid) or bool(unit) or bool(scale) or bool(re.search(r"[千万]", token)) or (token.isdigit() and int(token) >= 100
+                                                                                       and not re.match(r"^\s*(?:年|号|日)", after))
+        if not moneyish:
+            continue
+        value = _cn_number(token + ({"k": "千", "w": "万"}.get(scale or "", scale or "")))
+        if value is None and scale:
+            base = _cn_number(token)
+            value = base * (10000 if scale in ("万", "w") else 1000) if base is not None else None
+        if value is not None and 0 < value < 100_000_000 and value not in out:
+            out.append(float(value))
+    return out
+
+
+def dates_in(text: str, today: "date | None" = None) -> list[str]:
+    """Calendar dates stated (「3月5号」「2025年12月18日」) as ISO strings; a date without a
+    year is taken in the current year."""
+    from datetime import date as _date
+
+    today = today or _date.today()
+    out: list[str] = []
+    for m in _DATE_RE.finditer(convert_numerals(to_simplified_halfwidth(text or ""))):
+        try:
+            d = _date(int(m.group("y") or today.year), int(m.group("m")), int(m.group("d")))
+        except ValueError:
+            continue
+        if d.isoformat() not in out:
+            out.append(d.isoformat())
+    return out
+
+
+def evidence_in(text: str) -> list[str]:
+    """Evidence the citizen says they have: 「有工牌 还有微信转账记录」 → [工牌, 微信转账记录]."""
+    clean = to_simplified_halfwidth(text or "")
+    if re.search(r"(?:没有|没|无)(?:任何)?(?:证据|合同)", clean) and not re.search(r"有(?!没)", clean.replace("没有", "")):
+        return []
+    found: list[str] = []
+    taken = [False] * len(clean)
+    for word in sorted(EVIDENCE_WORDS, key=len, reverse=True):
+        start = clean.find(word)
+        while start >= 0:
+            if not any(taken[start:start + len(word)]):
+                before = clean[max(0, start - 3):start]
+                if not re.search(r"没有|没签|没|无", before):
+                    found.append((start, word))  # type: ignore[arg-type]
+                for i in range(start, start + len(word)):
+                    taken[i] = True
+            start = clean.find(word, start + 1)
+    return [w for _, w in sorted(found)]  # type: ignore[misc]
+
+
+def household_in(text: str) -> dict[str, Any]:
+    """Household size and monthly income from 「家里四口人 一个月三千出头」."""
+    from .parsing import Parsed, parse_money
+
+    clean = convert_numerals(to_simplified_halfwidth(text or ""))
+    facts: dict[str, Any] = {}
+    m = _HOUSEHOLD_RE.search(clean)
+    rest = clean
+    if m:
+        token = (m.group("n") or m.group("m") or m.group("k")).replace("俩", "两").replace("仨", "三")
+        value = int(token) if token.isdigit() else int(_cn_number(token) or 0)
+        if 1 <= value <= 30:
+            facts["household_size"] = value
+            rest = clean[:m.start()] + " " + clean[m.end():]
+    rest = re.sub(r"(?:就|只有|只)?(?:我|俺)一个(?:人)?|一个人|一个挣钱|一人挣钱", " ", rest)
+    owed = re.search(r"欠|赔|借|花了|医药费", clean) and not _INCOME_CUE.search(clean)
+    if ("household_size" in facts or _INCOME_CUE.search(clean)) and not owed and re.search(r"[0-9千万百]", rest):
+        money = parse_money(re.sub(r"一家|家里|全家|收入|挣|赚|我们|俺们", " ", rest))
+        if isinstance(money, Parsed) and isinstance(money.value, (int, float)) and money.value > 0:
+            facts["household_monthly_income"] = int(money.value)
+    return facts
+
+
+def correction_in(text: str) -> str | None:
+    """The corrected part of 「不是合肥，是芜湖」 / 「我是说…」 (None when not a correction)."""
+    m = _CORRECTION_RE.match((text or "").strip())
+    if not m:
+        return None
+    fixed = (m.group("new") or m.group("new2") or m.group("new3") or m.group("new4") or "")
+    fixed = re.sub(r"不是[^，,。\s]+", " ", fixed).strip()  # 「是工伤 不是欠工资」: the denied part is no fact
+    return fixed or None
+    return (m.group("new") or m.group("new2") or m.group("new3") or m.group("new4") or "").strip() or None

@@ -443,9 +443,12 @@ def _next_field(state: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[st
     questions = flow().questions
     if state.get("urgent_first") and "urgent" not in facts and "urgent" not in skipped:
         return "urgent", False
+    needed = set(result.get("missing") or [])
     for f in _wanted(facts, result):
         if f not in questions or f in skipped:
             continue
+        if f == "urgent" and state.get("no_urgency_offer") and f not in needed:
+            continue  # the dialog's triage catches urgency from the words; do not ask it after the decision
         if f not in facts:
             return f, False
         if questions[f].refine and not _refined(state, f):
@@ -565,7 +568,7 @@ def _valid_prefill(fname: str, value: Any) -> bool:
 # --------------------------------------------------------------------------- public API
 
 
-def start(prefill: dict[str, Any] | None = None) -> Step:
+def start(prefill: dict[str, Any] | None = None, offer_urgency: bool = True) -> Step:
     """Begin a questionnaire.
 
     ``prefill`` holds facts already known from the conversation, e.g.
@@ -576,6 +579,8 @@ def start(prefill: dict[str, Any] | None = None) -> Step:
     Returns the first question, or the result when the prefill already decides.
     """
     state = _new_state()
+    if not offer_urgency:
+        state["no_urgency_offer"] = True
     for fname, value in (prefill or {}).items():
         if fname == "matter" and value == _URGENT_CODE:
             state["urgent_first"] = True
@@ -739,3 +744,21 @@ def answer(state: dict[str, Any], text: str) -> Step:
 def facts_of(state: Mapping[str, Any]) -> dict[str, Any]:
     """The facts collected so far (for the application form and the records)."""
     return _load(state)["facts"]
+
+
+def add_facts(state: Mapping[str, Any], facts: Mapping[str, Any]) -> Step:
+    """Facts the citizen stated in another way than the current question asked
+    (「我是外地来打工的」 while asked for the place): kept, and the next missing field
+    asked — so the questionnaire asks only what the case file still lacks. A fact
+    already answered is replaced (a correction); invalid values are dropped."""
+    st = _load(state)
+    for fname, value in facts.items():
+        if fname == "region" and isinstance(value, str):
+            value = parsing.resolve_place(value) or value
+        if not _valid_prefill(fname, value):
+            continue
+        if st["facts"].get(fname) == value:
+            continue
+        st["history"] = [h for h in st["history"] if h.get("field") != fname]
+        st["history"].append({"field": fname, "value": copy.deepcopy(value), "source": "extracted"})
+    return _advance(st)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from .models import FaqEntry, KbState, UnansweredQuestion, utcnow
 from .normalize import display_clean, normalize
-from .privacy import mask_personal_data
+from .privacy import looks_like_personal_data, mask_personal_data
 
 
 def seed_if_empty(session: Session) -> int:
@@ -85,7 +85,13 @@ def export_lines(session: Session) -> Iterator[str]:
 
 def record_unanswered(session: Session, text: str, reason: str, channel: str,
                       best_faq_id: str | None = None, best_score: float | None = None) -> None:
-    """Keep what citizens asked that we could not answer, with ID/phone numbers masked."""
+    """Keep what citizens asked that we could not answer, with ID/phone numbers masked.
+
+    A message that carries only personal data (a phone, an ID, a name beside them) is
+    not a question: it never enters the queue staff read, masked or not.
+    """
+    if looks_like_personal_data(text):
+        return
     clean = mask_personal_data(display_clean(text))[:1000]
     session.add(UnansweredQuestion(text=clean, normalized=mask_personal_data(normalize(text))[:1000],
                                    reason=reason, channel=channel, best_faq_id=best_faq_id,

@@ -32,6 +32,7 @@ def summary_rows(m: Stats, y: Stats) -> list[tuple[str, object, object]]:
         ("已解答", m.answered, y.answered),
         ("解答率", _pct(m.answer_rate), _pct(y.answer_rate)),
         ("请用户选择后未选", m.clarify, y.clarify),
+        ("按主题作一般性解答（已记入待补充）", m.topic, y.topic),
         ("未能解答（已记入待解答）", m.unsure, y.unsure),
         ("未解答率", _pct(m.unanswered_rate), _pct(y.unanswered_rate)),
         ("无关消息", m.offtopic, y.offtopic),

@@ -4,6 +4,8 @@ Questions are counted from the transcript (every bot reply carries the topic cod
 for an answer, the entry) and the unanswered log (which says unsure or off-topic):
     answered  — the bot answered from an entry (directly, or after the citizen picked
                 from a numbered list: that pick is the same question, not a new one)
+    topic     — a legal question no entry answers: the bot gave its topic's general answer
+                (recorded for staff as a question a new entry should answer)
     clarify   — the bot offered a numbered list and the citizen did not pick
     unsure    — the bot could not answer (recorded for staff)
     offtopic  — not a legal question
@@ -55,6 +57,7 @@ class Stats:
     per_day: dict[date, int] = field(default_factory=dict)
     answered: int = 0
     clarify: int = 0
+    topic: int = 0
     unsure: int = 0
     offtopic: int = 0
     by_topic: Counter = field(default_factory=Counter)          # code → questions (answered + clarify)
@@ -80,11 +83,11 @@ class Stats:
 
     @property
     def questions(self) -> int:
-        return self.answered + self.clarify + self.unsure + self.offtopic
+        return self.answered + self.clarify + self.topic + self.unsure + self.offtopic
 
     @property
     def legal_questions(self) -> int:
-        return self.answered + self.clarify + self.unsure
+        return self.answered + self.clarify + self.topic + self.unsure
 
     def share(self, n: int, of: int) -> float | None:
         return n / of if of else None
@@ -171,8 +174,8 @@ def _in_office(region: str | None, office: Office | None) -> bool:
 def _questions(session: Session, stats: Stats, period: Period) -> None:
     lo, hi = period.start_utc, period.end_utc
     rows = session.execute(select(ChatMessage.id, ChatMessage.user_id, ChatMessage.faq_id, ChatMessage.code,
-                                  ChatMessage.created_at)
-                           .where(ChatMessage.direction == "out", ChatMessage.kind == "text",
+                                  ChatMessage.kind, ChatMessage.created_at)
+                           .where(ChatMessage.direction == "out", ChatMessage.kind.in_(("text", "topic", "menu")),
                                   ChatMessage.code.is_not(None), ChatMessage.created_at >= lo,
                                   ChatMessage.created_at < hi)).all()
     users = {r.user_id for r in rows}
@@ -188,12 +191,17 @@ def _questions(session: Session, stats: Stats, period: Period) -> None:
         if r.code == "other":
             last_clarify[r.user_id] = False
             continue  # unsure / off-topic: counted from the unanswered log below
-        if r.faq_id is None:  # a numbered list
-            stats.clarify += 1
+        if r.faq_id is None and r.kind == "text":
+            continue  # an acknowledgement, a question back, a pre-check reply: not a question's outcome
+        if r.faq_id is None:  # a numbered list (menu), or a topic's general answer (topic)
+            if r.kind == "topic":
+                stats.topic += 1
+            else:
+                stats.clarify += 1
             stats.by_topic[r.code] += 1
             stats.by_channel[ch] += 1
             stats.per_day[local_day(_aware(r.created_at))] = stats.per_day.get(local_day(_aware(r.created_at)), 0) + 1
-            last_clarify[r.user_id] = True
+            last_clarify[r.user_id] = r.kind != "topic"
             continue
         if last_clarify[r.user_id]:  # the citizen picked from the list: the same question, now answered
             stats.clarify -= 1

@@ -38,7 +38,7 @@ def dashboard():
     days = period.days
     figures = {
         "per_day": charts.columns([f"{d:%m-%d}" for d in days], [st.per_day.get(d, 0) for d in days], "每日咨询量"),
-        "outcomes": charts.stacked([("已解答", st.answered), ("待用户选择", st.clarify), ("未能解答", st.unsure),
+        "outcomes": charts.stacked([("已解答", st.answered), ("待用户选择", st.clarify), ("主题一般解答", st.topic), ("未能解答", st.unsure),
                                     ("无关消息", st.offtopic)], "咨询结果"),
         "topics": charts.bars([(labels.topic(c), n) for c, n in st.by_topic.most_common(10)], "热门主题"),
         "channels": charts.bars([(CHANNEL_NAMES.get(c, c), n) for c, n in st.by_channel.most_common()], "渠道"),

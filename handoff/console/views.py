@@ -23,7 +23,6 @@ from .. import applicants, inbox, labels, notify, workflow
 from .. import applications as apps
 from .. import appointments as appts
 from .. import handover as handover_store
-from .. import notify, workflow
 from ..models import (Application, Appointment, CaseEvent, ConsoleUser, Handover, aware, real_people,
                       test_users_only)
 from ..offices import load_offices
@@ -39,23 +38,51 @@ def _db():
     return current_app.extensions["fayuan_db"]
 
 
-def _transcript(session: Session, user_id: str, until: datetime | None = None) -> list:
+COMPLAINT_CODE = "service.complaint"  # the FAQ topic of complaints about staff or lawyers
+
+
+def _transcript(session: Session, user_id: str, for_lawyer: bool = False) -> list:
     """The chat as the console reads it (bot/ owns the table; read through the shared metadata).
 
     The citizen's own signed links (application, booking) are hidden: whoever holds one
-    acts as the citizen. ``until`` limits a lawyer to the intake conversation: later
-    messages may be about other matters, or complaints about that very lawyer (PIPL 6:
-    the minimum necessary).
+    acts as the citizen. A lawyer sees the whole conversation, also what the citizen wrote
+    after submitting (「别给我打电话，我老公会听到」 must reach the person who would call),
+    except complaints about staff or lawyers: the message the bot answered with the
+    complaints topic is shown as a placeholder — complaints go to staff, not to the person
+    complained about (PIPL 6: the minimum necessary).
     """
     from knowledge_base.orm import Base
 
     table = Base.metadata.tables["chat_message"]
-    q = select(table.c.direction, table.c.kind, table.c.text, table.c.created_at).where(table.c.user_id == user_id)
-    if until is not None:
-        q = q.where(table.c.created_at <= until)
-    rows = session.execute(q.order_by(table.c.id))
+    q = select(table.c.direction, table.c.kind, table.c.text, table.c.code, table.c.created_at) \
+        .where(table.c.user_id == user_id)
+    rows = list(session.execute(q.order_by(table.c.id)))
+    hidden = set()
+    if for_lawyer:
+        for i, r in enumerate(rows):
+            if r.direction == "out" and r.code == COMPLAINT_CODE:
+                hidden.add(i)
+                if i > 0 and rows[i - 1].direction == "in":
+                    hidden.add(i - 1)
     return [SimpleNamespace(direction=r.direction, kind=r.kind, created_at=r.created_at,
-                            text=inbox.hide_personal_links(r.text)) for r in rows]
+                            text=("［对服务的意见，已转工作人员处理］" if i in hidden
+                                  else inbox.hide_personal_links(r.text or "")))
+            for i, r in enumerate(rows)]
+
+
+def _last_inbound(session: Session, user_ids: list[str]) -> dict:
+    """When each citizen last wrote to us: one grouped query for the whole queue."""
+    from sqlalchemy import func
+
+    from knowledge_base.orm import Base
+
+    if not user_ids:
+        return {}
+    table = Base.metadata.tables["chat_message"]
+    rows = session.execute(select(table.c.user_id, func.max(table.c.created_at))
+                           .where(table.c.user_id.in_(set(user_ids)), table.c.direction == "in")
+                           .group_by(table.c.user_id))
+    return {user_id: last for user_id, last in rows}
 
 
 def _visible_cases():
@@ -100,6 +127,7 @@ def queue():
                                                    urgent=bool(urgent[a.id])))
         same = applicants.other_cases(s, cases, _visible_cases())
         lawyers = {u.id: u.display_name or u.username for u in users_with_role(s, "lawyer")}
+        last_said = _last_inbound(s, [a.user_id for a in cases])
         now = utcnow()
         rows = [{"number": a.number, "name": a.name, "phone": mask_phone(a.phone or ""),
                  "id_number": mask_id(a.id_number or ""), "matter": a.matter or "", "region": a.region or "",
@@ -110,7 +138,9 @@ def queue():
                  "due": local_now(a.decision_due_at) if a.decision_due_at else None,
                  "overdue": bool(a.decision_due_at and a.status in workflow.UNDECIDED
                                  and aware(a.decision_due_at) < now),
-                 "lawyer": lawyers.get(a.lawyer_id or -1, "")}
+                 "lawyer": lawyers.get(a.lawyer_id or -1, ""),
+                 "wrote_after": bool(a.submitted_at and a.user_id in last_said
+                                     and aware(last_said[a.user_id]) > aware(a.submitted_at))}
                 for a in cases]
     return render_template("console/queue.html", rows=rows, truncated=truncated, limit=QUEUE_LIMIT, status=status,
                            priority_only=priority_only, term=term, statuses=workflow.STATUS_NAMES, simulated=simulated,
@@ -146,9 +176,10 @@ def case(number: str):
                      "status": b.status} for b in s.scalars(select(Appointment).where(
                          or_(Appointment.application_id == app.id, Appointment.user_id == app.user_id))
                          .order_by(Appointment.starts_at))]
-        transcript = [{"dir": r.direction, "text": r.text, "when": local_now(r.created_at)}
-                      for r in _transcript(s, app.user_id,
-                                           until=app.submitted_at if current_user.role == "lawyer" else None)]
+        submitted_at = aware(app.submitted_at) if app.submitted_at else None
+        transcript = [{"dir": r.direction, "text": r.text, "when": local_now(r.created_at),
+                       "after": bool(submitted_at and aware(r.created_at) > submitted_at)}
+                      for r in _transcript(s, app.user_id, for_lawyer=current_user.role == "lawyer")]
         lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]
         notices = [{"when": local_now(n.created_at), "title": n.title or n.kind, "state": notify.status_label(n.status)}
                    for n in notify.for_user(s, app.user_id) if not n.ref.startswith("FY-") or n.ref == app.number]

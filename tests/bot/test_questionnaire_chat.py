@@ -29,10 +29,12 @@ def test_migrant_worker_owed_wages_in_shishi(app, citizen, user_id):
     if "急不急" in reply:
         reply = citizen.say("没有")
     assert "符合法律援助条件" in reply
-    assert "身份证" in reply and "带齐" in reply
-    assert "第四十二条" in reply or "四十二" in reply
+    assert "第四十二条" in reply
     link = re.search(r"https?://\S+/result/\S+", reply)
     assert link
+    # Issue 9 (economy): the materials list is one 「详细」 away, not in the decision bubble.
+    assert "带齐" in reply and "身份证" not in reply
+    assert "身份证" in citizen.say("详细")
     with app.extensions["fayuan_db"].session() as s:
         record = s.scalars(select(EligibilityRecord).where(EligibilityRecord.user_id == user_id)).one()
         assert record.decision == "eligible" and record.priority
@@ -57,9 +59,9 @@ def test_a_question_typed_mid_questionnaire_is_answered_then_resumed(citizen):
     citizen.say("工伤")
     asked = citizen.say("石狮")
     interrupted = citizen.say("工伤认定要去哪里申请")
-    assert "人社" in interrupted and "继续刚才的评估" in interrupted
-    resumed = citizen.say("1")
-    assert "农民工" in asked and "农民工" in resumed
+    # Issue 9: the question is answered and the form goes on by itself (the question asked again).
+    assert "人社" in interrupted and "农民工" in interrupted.split("接着刚才的问题")[1]
+    assert "农民工" in asked
 
 
 def test_back_returns_to_the_previous_question(citizen):

@@ -1,0 +1,88 @@
+"""Dialogue acts: short replies that answer the bot, not questions for the FAQ.
+
+Why: 「同意」 answered a divorce FAQ, 「对」 did not pick from the menu just shown and
+「尾号5678」 was matched against the knowledge base. An act is recognised first and
+resolved against what the last reply asked for (the pending prompt); with nothing
+pending it still gets a sensible reply — never a search. Pure: text in, Act out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+from intents import detect
+from intents.extract import correction_in
+from intents.parsing import compact
+
+ActKind = Literal["yes", "no", "choice", "correction", "ack", "thanks", "detail", "resume", "data"]
+
+_YES = {"是", "是的", "是啊", "对", "对的", "对啊", "对呀", "没错", "好", "好的", "好啊", "嗯", "嗯嗯", "恩", "要", "要的", "需要",
+        "行", "可以", "ok", "yes", "y", "确定", "确认", "同意", "我同意", "愿意", "可以的", "行的", "中", "得行", "来吧", "开始",
+        "提交", "没问题", "好吧", "那好", "嗯好", "嗯是的", "对对", "对对对", "是是", "好好"}
+_NO = {"不", "不是", "不要", "不用", "不用了", "不需要", "不同意", "我不同意", "否", "拒绝", "不行", "不愿意", "没有", "没", "不对",
+       "不了", "不想", "算了吧", "先不要", "先不用", "暂时不用", "不可以"}
+_ACK = {"哦", "哦哦", "噢", "哦好的", "噢好的", "好的好的", "知道了", "明白了", "明白", "收到", "懂了", "了解", "了解了", "行吧",
+        "晓得了", "好嘞", "好滴", "ok了", "嗯知道了", "哦知道了", "这样啊", "原来如此", "哦这样", "好的知道了"}
+_THANKS = re.compile(r"^(?:好的|嗯|哦)?(?:谢谢|多谢|感谢|谢了|谢啦|辛苦了|麻烦你了|非常感谢|太感谢)")
+_DETAIL = {"详细", "详情", "详细说说", "详细点", "展开", "全文", "看全文", "更多", "详细的", "具体说说", "说详细点"}
+_RESUME = {"继续", "接着", "继续评估", "接着来", "继续吧", "继续刚才的", "接着刚才的", "回到刚才"}
+_DATA = re.compile(r"^(?:尾号|手机号?|电话|号码|身份证号?|我叫|姓名)?[：:是为]?\s*[0-9Xx*\-\s]{4,}$")
+_ORDINAL = re.compile(r"^第?([0-9]|[一二两三四五六七八九])(?:个|项|条|种|号)?(?:吧|呗|啊)?$")
+
+
+_ACK_RE = re.compile(r"^(?:好|好的|嗯|哦|噢|行)?(?:我|俺)?(?:知道|明白|晓得|懂)了?(?:谢谢)?$")
+_NO_THANKS = re.compile(r"^(?:不用|不要|不需要|不了|暂时不用|先不用)(?:了)?(?:谢谢|谢了|多谢)?(?:你|您)?$"
+                        r"|^(?:先|暂时|现在)不(?:申请|办|弄|用|约|预约)了?(?:我|俺)?(?:再想想|考虑考虑|想一想|回头再说)?$")
+
+
+@dataclass(frozen=True)
+class Act:
+    kind: ActKind
+    value: int | str | None = None
+
+
+def _choice(clean: str, options: Sequence[str]) -> int | None:
+    n = detect.choice_number(clean, max(len(options), 9))
+    if n is None:
+        m = _ORDINAL.match(clean)
+        if m:
+            n = detect.choice_number(m.group(1), max(len(options), 9))
+    if n is not None:
+        return n
+    if options and 2 <= len(clean) <= 12:  # the words of an option: 「欠工资的那个」
+        words = clean.removesuffix("那个").removesuffix("的")
+        hits = [i for i, opt in enumerate(options, 1) if words and words in compact(opt)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def classify(text: str, options: Sequence[str] = ()) -> Act | None:
+    """The act a short message performs, or None when it is content (a question, facts)."""
+    clean = compact(text).lower()
+    if not clean:
+        return None
+    fixed = correction_in(text)
+    if fixed:
+        return Act("correction", fixed)
+    if clean in _DETAIL:
+        return Act("detail")
+    if clean in _RESUME:
+        return Act("resume")
+    if _DATA.match(clean):
+        return Act("data")
+    n = _choice(clean, options)
+    if n is not None:
+        return Act("choice", n)
+    if clean in _ACK or _ACK_RE.match(clean):
+        return Act("ack")
+    if _NO_THANKS.match(clean):
+        return Act("no")
+    if _THANKS.match(clean) and len(clean) <= 10:
+        return Act("thanks")
+    if clean in _YES:
+        return Act("yes")
+    if clean in _NO:
+        return Act("no")
+    return None

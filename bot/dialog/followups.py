@@ -1,0 +1,171 @@
+"""Short follow-up questions answered within the topic just discussed.
+
+Why: 「要带啥东西」「多久能有结果」「在哪儿办」「这个结果我不认」 only make sense after
+an answer; matched from scratch they were refused or misread. The common ones have a
+fixed, grounded answer (legal-aid-facts.md: LAL 43 decision in 7 days, LAL 49 objection
+to the justice bureau in 5 days, LAL 2/20 free of charge) or come from the rules engine
+(the matter's materials, the offices of the place in the case file). Anything else is
+matched first within the topic, then across the knowledge base (router.answer_in_topic).
+Pure guard (`kind_of`), small handlers.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from intents.parsing import compact
+
+KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hours", re.compile(r"几点(?:上班|下班|开门|关门)|什么时候(?:上班|下班|开门)|上班时间|办公时间|周末(?:上班|开门)|有人在吗")),
+    ("fees", re.compile(r"鉴定费|诉讼费|公证费|打官司的钱|官司费")),
+    ("lawyer_bad", re.compile(r"律师.{0,6}(?:不好好|不负责|不办事|不尽责|不管|不理|不回|糊弄|敷衍)|(?:换|更换)(?:个)?律师")),
+    ("in_person", re.compile(r"不去现场|网上办|在线办|线上办|网上申请|本人去|亲自去|要本人|自己去一趟|走不开|去不了|没法去|来不了|腿脚不好")),
+    ("who_lawyer", re.compile(r"律师.{0,6}(?:谁找|谁给找|你们找|给找|自己找|谁派|指派)|谁给(?:我)?找律师|律师.{0,3}谁(?:给)?(?:派|安排|找)")),
+    ("means_test", re.compile(r"穷不穷|看收入|查收入|看经济|经济条件|看家里条件|查家里")),
+    ("self_apply", re.compile(r"(?:要|得|需要)?(?:我们|我|俺们|俺|家属|家里)自己(?:去)?申请|要我们申请|是不是要.{0,4}申请")),
+    ("objection", re.compile(r"不认|不服|不批|没批|不给批|拒了|被拒|不同意这个|不接受|不满意这个结果")),
+    ("duration", re.compile(r"多久|几天|多长时间|什么时候(?:有|出|给)|啥时候(?:有|出|给)|多少天")),
+    ("cost", re.compile(r"(?<!鉴定)(?:花钱|收费|要钱|交钱|收钱|给钱|掏钱|费用)(?!.*鉴定)")),
+    ("identity", re.compile(r"实名|真名|身份证")),
+    ("materials", re.compile(r"带(?:啥|什么|哪些|些啥)|(?:要|准备|需要)(?:啥|什么|哪些)(?:材料|东西|证件|证据)?$|材料|证据")),
+    ("where", re.compile(r"在哪|哪里办|去哪|哪儿办|地址|怎么去|找谁办")),
+    ("what_now", re.compile(r"(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能")),
+)
+
+
+# A follow-up asked first, with no topic yet, is about the service itself.
+SERVICE_TOPIC = {"hours": "service.hotline", "fees": "legal_aid.about", "lawyer_bad": "service.complaint", "in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
+                 "what_now": "legal_aid.apply", "cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
+                 "identity": "legal_aid.apply"}
+
+
+def kind_of(text: str) -> str | None:
+    clean = compact(text)
+    if not clean or len(clean) > 16:
+        return None
+    for kind, rx in KINDS:
+        m = rx.search(clean)
+        if m is None:
+            continue
+        if kind == "what_now" and len(clean) - len(m.group(0)) > 4:
+            continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我咋办」 a follow-up
+        return kind
+    return None
+
+
+def answer(turn: Any, kind: str) -> str | None:
+    """The follow-up's answer, or None to let the topic-first matcher try."""
+    from .router import T
+
+    last = turn.st.get("last_followup")
+    turn.st["last_followup"] = kind
+    if kind == "hours":
+        return _hours(turn)
+    if kind in ("in_person", "who_lawyer", "means_test", "lawyer_bad", "fees"):
+        return T(f"followup_{kind}")
+    if kind == "self_apply":
+        return T("followup_mandatory_notify") if turn.st.get("decision") == "mandatory" else T("followup_self_apply")
+    if kind == "objection":
+        return T("followup_objection")
+    if kind == "duration":
+        return T("followup_objection_duration") if last == "objection" else T("followup_duration")
+    if kind == "cost":
+        return T("followup_cost")
+    if kind == "identity":
+        return T("followup_identity")
+    if kind == "materials":
+        return _materials(turn)
+    if kind == "where":
+        return _where(turn)
+    if kind == "what_now":
+        return _what_now(turn)
+    return None
+
+
+def _facts(turn: Any) -> dict[str, Any]:
+    from .memory import is_matter, questionnaire_facts
+
+    facts = questionnaire_facts(turn.case)
+    if not is_matter(facts.get("matter")):
+        facts.pop("matter", None)
+    return facts
+
+
+def _materials(turn: Any) -> str | None:
+    from intents.rules import decide
+
+    from .router import T, _safe_topic_name
+
+    facts = _facts(turn)
+    if not facts.get("matter"):
+        return None
+    try:
+        items = [str(m) for m in decide(facts).get("materials") or []]
+    except Exception:
+        return None
+    if not items:
+        return None
+    head = T("followup_materials_head").format(topic=_safe_topic_name(facts["matter"]), count=len(items))
+    usual = [i for i in items if not i.startswith("代别人申请")]
+    if "证据" in turn.text:  # evidence asked for: the matter's own papers first, the ID after
+        usual = [i for i in usual if not i.startswith("申请人的居民身份证")] + [i for i in usual if i.startswith("申请人的居民身份证")]
+    shown = usual[:5]
+    body = "\n".join(f"{n}. {_short(m)}" for n, m in enumerate(shown, 1))
+    if len(items) > len(shown):
+        turn.st["pending"] = {"type": "materials", "faq_id": None}
+        turn.st["materials_full"] = items
+        return f"{head}\n{body}\n{T('followup_materials_more')}"
+    return f"{head}\n{body}"
+
+
+def _short(item: str) -> str:
+    """An item without its long remarks, but with its examples (「（如报警回执、伤情照片…）」)."""
+    head = re.split(r"[（(]", item)[0]
+    examples = re.search(r"（如[^）]*）", item)
+    if examples and len(head) + len(examples.group(0)) <= 48:
+        return head + examples.group(0)
+    return head
+
+
+def _where(turn: Any) -> str:
+    from handoff.offices import in_region
+
+    from .router import T
+
+    region = turn.case.get("region")
+    found = in_region(region) if region else []
+    if not found:
+        return T("followup_where_unknown")
+    office = found[0]
+    lines = [T("followup_where_head").format(place=region), office.name]
+    if getattr(office, "address", None):
+        lines.append(f"地址：{office.address}")
+    if getattr(office, "phone", None):
+        lines.append(f"电话：{office.phone}")
+    return "\n".join(lines)
+
+
+def _what_now(turn: Any) -> str | None:
+    from .router import T
+
+    if not turn.st.get("last_result"):
+        return T("followup_what_now_general")
+    from .. import conversation as conv_store
+
+    record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"])
+    steps = [str(s) for s in ((record.result or {}).get("next_steps") or [])] if record else []
+    if not steps:
+        return None
+    return T("followup_what_now") + "".join(f"\n· {s}" for s in steps[:2])
+
+
+def _hours(turn: Any) -> str:
+    """Opening hours of the centre of the case's place (the handover module knows them)."""
+    from handoff import handover
+
+    from .handlers import _local_now
+    from .router import T
+
+    answer = getattr(handover, "answer_while_held", None)
+    said = answer(turn.text, _local_now(), turn.case.get("region")) if answer else None
+    return said or T("followup_hours")

@@ -1,0 +1,781 @@
+"""Guards and handlers of the declared dialogue (graph.py holds the literal that orders them).
+
+A guard is a small predicate on the Turn; a handler edits the conversation's JSON state
+(``turn.st``) and returns the reply. Handlers that start a mode go through ``enter`` so
+the mode that was active is paused explicitly and offered again later.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from handoff import chatflow
+from handoff import handover as handover_store
+from intents import detect
+from intents.parsing import compact, looks_like_question
+
+from ..inbound import Inbound, Outbound
+from . import memory
+from .acts import Act
+
+
+@dataclass
+class Turn:
+    """One message being handled: the context, the state being edited, what the text is."""
+
+    ctx: Any                      # DialogContext (not imported: router imports this module)
+    st: dict[str, Any]            # ConversationState.to_dict(), edited in place
+    inbound: Inbound
+    text: str = ""
+    command: str | None = None
+    act: Act | None = None
+    learned: dict[str, Any] = field(default_factory=dict)
+    triage: Any = None            # intents.triage.Triage | None
+    route: str | None = None
+
+    @property
+    def mode(self) -> str:
+        return self.st.get("mode") or "idle"
+
+    @property
+    def pending(self) -> dict[str, Any]:
+        return self.st.get("pending") or {}
+
+    @property
+    def case(self) -> dict[str, Any]:
+        return self.st.setdefault("case", {})
+
+
+def _r():
+    from . import router
+    return router
+
+
+def T(key: str) -> str:
+    return _r().T(key)
+
+
+# ================================================================ mode changes
+
+def enter(turn: Turn, mode: str) -> None:
+    """Make ``mode`` the active one; the mode that was active is paused (offered again later)."""
+    st = turn.st
+    current = turn.mode
+    if current in ("questionnaire", "apply", "book") and current != mode:
+        data = {"mode": current, "q": st.get("q")} if current == "questionnaire" else {"mode": current, "flow": st.get("flow")}
+        st.setdefault("paused", []).append(data)
+        st["paused"] = [p for p in st["paused"] if p.get("mode") != mode][-3:]
+        if current == "questionnaire":
+            st.pop("q", None)
+        else:
+            st.pop("flow", None)
+    st["mode"] = mode
+    st.pop("pending", None)
+
+
+def leave(turn: Turn) -> str | None:
+    """Back to idle (or crisis) after a mode ended; returns the offer to resume a paused mode."""
+    st = turn.st
+    st.pop("q", None)
+    st.pop("flow", None)
+    st["mode"] = "crisis" if turn.case.get("crisis") else "idle"
+    paused = st.get("paused") or []
+    if paused:
+        st["pending"] = {"type": "resume"}
+        return T(f"resume_{paused[-1]['mode']}")
+    return None
+
+
+def _with_resume_offer(turn: Turn, text: str | None) -> str | None:
+    offer = leave(turn) if turn.mode in ("idle", "crisis") and not turn.st.get("pending") and turn.st.get("paused") else None
+    return f"{text}\n\n{offer}" if text and offer else text
+
+
+# ================================================================ global fallbacks
+
+def always(turn: Turn) -> bool:
+    return True
+
+
+def is_unsubscribe(turn: Turn) -> bool:
+    return turn.inbound.kind == "unsubscribe"
+
+
+def unsubscribe(turn: Turn) -> Outbound:
+    if turn.st.get("human"):
+        current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+        if current is not None:
+            handover_store.close(turn.ctx.session, current, "citizen")
+    turn.st.clear()
+    return Outbound(None)
+
+
+KNOWN_KINDS = ("text", "voice", "subscribe", "unsubscribe", "click", "location", "unsupported")
+
+
+def is_ignored_event(turn: Turn) -> bool:
+    """Events WeChat pushes that are not the citizen speaking (TEMPLATESENDJOBFINISH, VIEW …)."""
+    return turn.inbound.kind not in KNOWN_KINDS
+
+
+def ignore(turn: Turn) -> Outbound:
+    return Outbound(None)
+
+
+def is_subscribe(turn: Turn) -> bool:
+    return turn.inbound.kind == "subscribe"
+
+
+def welcome(turn: Turn) -> Outbound:
+    turn.st.clear()
+    turn.st.update(mode="idle", pending={"type": "menu"})
+    return Outbound(T("welcome"))
+
+
+def is_media(turn: Turn) -> bool:
+    return turn.inbound.kind in ("unsupported", "location") or (turn.inbound.kind == "voice" and not turn.text)
+
+
+def media(turn: Turn) -> Outbound:
+    if turn.inbound.kind == "location":
+        return _r()._nearest_offices(turn.inbound)
+    if turn.inbound.kind == "voice":
+        return Outbound(T("voice_unrecognized"))
+    return Outbound(T("unsupported"))
+
+
+def is_empty(turn: Turn) -> bool:
+    return not turn.text
+
+
+def empty(turn: Turn) -> Outbound:
+    return Outbound(T("empty"))
+
+
+def asks_help(turn: Turn) -> bool:
+    return turn.command == "help"
+
+
+def help_(turn: Turn) -> Outbound:
+    if turn.mode in ("questionnaire", "apply", "book"):
+        enter(turn, "idle")  # the form is paused, not lost: 「继续」 brings it back
+    turn.st["pending"] = {"type": "menu"}
+    return Outbound(T("help"))
+
+
+def asks_restart(turn: Turn) -> bool:
+    return turn.command == "restart"
+
+
+def restart(turn: Turn) -> Outbound:
+    region = turn.case.get("region")
+    turn.st.clear()
+    turn.st.update(mode="idle", pending={"type": "menu"}, case={"region": region} if region else {})
+    return Outbound(f"{T('restart')}\n{T('welcome')}")
+
+
+def asks_human(turn: Turn) -> bool:
+    return turn.command == "human"
+
+
+def to_human(turn: Turn) -> Outbound:
+    from handoff.texts import H
+
+    session, uid = turn.ctx.session, turn.inbound.user_id
+    already = handover_store.current(session, uid) is not None
+    enter(turn, "human")
+    turn.st["human"] = handover_store.open_handover(session, uid).id
+    acknowledge = getattr(handover_store, "acknowledgement", None)
+    if acknowledge is not None:  # hours and whether someone is on duty (booking helper's handover.py)
+        return Outbound(acknowledge(_local_now(), turn.case.get("region"), already=already))
+    return Outbound(H("human_already") if already else H("human_start"))
+
+
+def _local_now():
+    from handoff.slots import local_now
+    from knowledge_base.models import utcnow
+
+    return local_now(utcnow())
+
+
+def asks_exit(turn: Turn) -> bool:
+    """「退出」「算了 不约了」; outside a form 「不约了」 is the booking's own cancel word."""
+    if turn.mode in ("idle", "crisis") and chatflow.handoff_command(turn.text) is not None:
+        return False
+    return turn.command == "exit"
+
+
+def exit_mode(turn: Turn) -> Outbound:
+    """「退出」 ends the active form; nothing stays pending, so a later 「是」 answers nothing old."""
+    mode = turn.mode
+    if mode in ("apply", "book"):
+        reply = chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, turn.text)
+    elif mode == "questionnaire":
+        reply = T("exit_questionnaire")
+    else:
+        reply = T("exit_nothing")
+    turn.st.pop("q", None)
+    turn.st.pop("flow", None)
+    turn.st.pop("pending", None)
+    turn.st.pop("paused", None)  # leaving means leaving: nothing is offered behind the citizen's back
+    turn.st["mode"] = "crisis" if turn.case.get("crisis") else "idle"
+    return Outbound(reply or T("exit_nothing"))
+
+
+# The questionnaire's own notices (intents/special_paths.py kinds) that a triage reply already covers.
+_NOTICE_KINDS = {"violence": ("violence",), "deadline": ("urgent",), "preservation": ("urgent",),
+                 "criminal_family": ("detained",), "criminal_minor": ("detained",),
+                 "administrative_detention": ("detained",)}
+
+
+def _with_rule(text: str, result: dict) -> str:
+    """The triage reply, plus the decision's rule when the reply does not already cite it."""
+    from .decision import _head, _plain
+
+    cites = [_plain(_head(str(r))) for r in result.get("reasons") or []]
+    missing = [c for c in cites if c and c not in text][:2]
+    if not missing or result.get("decision") not in ("mandatory", "eligible"):
+        return text
+    return f"{text}\n依据：{'；'.join(missing)}"
+
+
+def triaged(turn: Turn) -> bool:
+    """An urgent or high-stakes situation not yet answered in this conversation."""
+    t = turn.triage
+    return t is not None and t.kind not in (turn.st.get("notices") or [])
+
+
+def triage_reply(turn: Turn) -> Outbound:
+    t = turn.triage
+    turn.st.setdefault("notices", []).append(t.kind)
+    if t.kind == "violence":
+        turn.st["notices"].append("violence_notice")
+    for key, value in (t.facts or {}).items():
+        if key in memory.SECTION3 or key in ("topic",):
+            turn.case[key] = value
+    if t.facts.get("matter"):
+        turn.case["topic"] = t.facts["matter"]
+    text = t.reply
+    if turn.mode in ("idle", "crisis"):
+        step = _r().new_decision(turn)
+        if step is not None:  # the words decide (a minor taken by the police: mandatory defence)
+            _r().record_decision(turn, step)
+            turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
+            text = _with_rule(text, step.result or {})
+    if turn.mode == "questionnaire":
+        # The urgent reply first, then the questionnaire goes on (its own notice of the same kind is not repeated).
+        shown = turn.st["q"].setdefault("notices", [])
+        shown.extend(k for k in _NOTICE_KINDS.get(t.kind, ()) if k not in shown)
+        out = _r().continue_questionnaire(turn)
+        if t.crisis:
+            turn.case["crisis"] = True
+        return Outbound(f"{text}\n\n{out.text}", code=t.facts.get("matter") or "service.urgent")
+    elif turn.mode in ("apply", "book"):
+        enter(turn, "idle")
+        text = f"{text}\n\n{T('resume_' + turn.st['paused'][-1]['mode'])}"
+        turn.st["pending"] = {"type": "resume"}
+    if t.crisis:
+        turn.case["crisis"] = True
+        if turn.mode == "idle":
+            turn.st["mode"] = "crisis"
+    return Outbound(text, code=t.facts.get("matter") or "service.urgent")
+
+
+# ================================================================ idle: what the last reply asked for
+
+def wants_resume(turn: Turn) -> bool:
+    if not turn.st.get("paused"):
+        return False
+    if turn.act and turn.act.kind == "resume":
+        return True
+    return turn.pending.get("type") in ("resume", "resume_stale") and turn.act is not None and (
+        turn.act.kind == "yes" or (turn.act.kind == "choice" and turn.act.value == 1))
+
+
+def resume(turn: Turn) -> Outbound:
+    paused = turn.st["paused"].pop()
+    turn.st.pop("pending", None)
+    mode = paused["mode"]
+    if mode == "questionnaire" and paused.get("q"):
+        turn.st.update(mode="questionnaire", q=paused["q"])
+        from intents import questionnaire
+        return Outbound(questionnaire.current_question(paused["q"]))
+    if mode in ("apply", "book") and paused.get("flow"):
+        turn.st.update(mode=mode, flow=paused["flow"])
+        reply = chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "")
+        return Outbound(reply or T("help"))
+    return Outbound(T("help"))
+
+
+def _options(turn: Turn) -> list[str]:
+    return list(turn.pending.get("options") or [])
+
+
+def picks_choice(turn: Turn) -> bool:
+    kind = turn.pending.get("type")
+    return kind in ("choose", "menu") and turn.act is not None and turn.act.kind == "choice"
+
+
+def pick_choice(turn: Turn) -> Outbound:
+    pending = turn.pending
+    n = int(turn.act.value)  # type: ignore[arg-type, union-attr]
+    if pending.get("type") == "choose":
+        ids = pending.get("faq_ids") or []
+        if not 1 <= n <= len(ids):
+            return Outbound(f"{T('choice_out_of_range')}\n{_r().numbered(_options(turn))}")
+        turn.st.pop("pending", None)
+        return _r()._answer(turn.ctx, turn.st, ids[n - 1], turn.st.get("last_question"))
+    turn.st.pop("pending", None)  # the welcome menu
+    if n == 1:
+        return Outbound(T("examples"))
+    if n == 2:
+        return precheck(turn)
+    if n == 3:
+        turn.st["pending"] = {"type": "ask_location"}
+        return Outbound(T("ask_location"))
+    if n == 4:
+        return to_human(turn)
+    turn.st["pending"] = {"type": "menu"}
+    return Outbound(T("help"))
+
+
+def _yes(turn: Turn) -> bool:
+    return turn.act is not None and (turn.act.kind == "yes" or (turn.act.kind == "choice" and turn.act.value == 1))
+
+
+def accepts_offer(turn: Turn) -> bool:
+    kind = turn.pending.get("type")
+    if kind == "offer":
+        return _yes(turn)
+    if kind == "after_result":
+        positive = turn.pending.get("decision") in ("eligible", "likely_eligible", "mandatory")
+        return (positive and _yes(turn)) or turn.command in ("apply",)
+    return False
+
+
+def accept_offer(turn: Turn) -> Outbound:
+    pending = turn.pending
+    turn.st.pop("pending", None)
+    if pending.get("type") == "after_result" or pending.get("action") == "apply":
+        return _r()._start_apply(turn)
+    if pending.get("action") == "eligibility":
+        return precheck(turn)
+    return Outbound(T("offer_hotline"))
+
+
+def declines_offer(turn: Turn) -> bool:
+    return turn.pending.get("type") in ("offer", "after_result", "resume", "resume_stale") and \
+        turn.act is not None and turn.act.kind == "no"
+
+
+def decline_offer(turn: Turn) -> Outbound:
+    if turn.pending.get("type") in ("resume", "resume_stale"):
+        turn.st.pop("paused", None)
+    turn.st.pop("pending", None)
+    return Outbound(T("anything_else"))
+
+
+def wants_detail(turn: Turn) -> bool:
+    return turn.act is not None and turn.act.kind == "detail"
+
+
+def detail(turn: Turn) -> Outbound:
+    if turn.pending.get("type") == "after_result" and turn.st.get("last_result"):
+        return _r().result_materials(turn)
+    if turn.pending.get("type") == "materials":
+        from . import followups
+        from intents.rules import decide
+
+        items = [str(m) for m in decide(followups._facts(turn)).get("materials") or []]
+        turn.st.pop("pending", None)
+        return Outbound(_r().fit("申请时请一次带齐：\n" + _r().numbered(items)))
+    faq_id = turn.st.get("last_faq")
+    if not faq_id:
+        return Outbound(T("detail_nothing"))
+    return _r().full_answer(turn.ctx, turn.st, faq_id)
+
+
+def gives_feedback(turn: Turn) -> bool:
+    return turn.command in ("helpful", "unhelpful") and bool(turn.st.get("last_faq"))
+
+
+def feedback(turn: Turn) -> Outbound:
+    pending = turn.pending if turn.pending.get("faq_id") else {"faq_id": turn.st.get("last_faq")}
+    return _r()._feedback(turn.ctx, turn.st, turn.inbound, pending, turn.command)
+
+
+# ================================================================ idle: intents by meaning
+
+def asks_for_aid(turn: Turn) -> bool:
+    return turn.command == "eligibility" or detect.asks_for_aid(turn.text)
+
+
+def precheck(turn: Turn) -> Outbound:
+    """The pre-check, filled from the case file: asks only what is still missing."""
+    again = _r().decision_again(turn)
+    if again is not None:  # asked again on the same facts: the same decision, said briefly
+        return Outbound(again)
+    enter(turn, "questionnaire")
+    return _r().start_questionnaire(turn)
+
+
+def wants_booking(turn: Turn) -> bool:
+    return turn.command == "book" or detect.wants_booking(turn.text)
+
+
+def wants_booking_words(turn: Turn) -> bool:
+    """Inside the application form only the plain command counts (field answers may hold dates)."""
+    return turn.command == "book"
+
+
+def to_book(turn: Turn) -> Outbound:
+    flow = _r()._flow(turn.ctx, turn.st, turn.inbound.user_id)
+    enter(turn, "book")
+    reply = chatflow.start_book(flow, turn.st, **_book_kwargs(turn))
+    if not turn.st.get("flow"):  # nothing to choose (already booked, no office): back where we were
+        turn.st["mode"] = "idle"
+        return Outbound(_with_resume_offer(turn, reply))
+    turn.st["mode"] = "book"
+    return Outbound(reply)
+
+
+def _book_kwargs(turn: Turn) -> dict[str, Any]:
+    """What start_book accepts beyond (ctx, state): the booking helper may add the text said."""
+    import inspect
+
+    params = inspect.signature(chatflow.start_book).parameters
+    return {"text": turn.text} if "text" in params else {}
+
+
+def wants_apply(turn: Turn) -> bool:
+    return turn.command == "apply"
+
+
+def to_apply(turn: Turn) -> Outbound:
+    return _r()._start_apply(turn)
+
+
+def case_command(turn: Turn) -> bool:
+    return turn.command == "progress" or chatflow.handoff_command(turn.text) is not None
+
+
+def do_case_command(turn: Turn) -> Outbound:
+    flow = _r()._flow(turn.ctx, turn.st, turn.inbound.user_id)
+    word = chatflow.handoff_command(turn.text)
+    if word == "cancel_booking":
+        return Outbound(chatflow.cancel_booking(flow, turn.st))
+    if word == "reschedule":
+        enter(turn, "book")
+        reply = chatflow.start_book(flow, turn.st, reschedule=True)
+        if not turn.st.get("flow"):
+            turn.st["mode"] = "idle"
+        return Outbound(reply)
+    if word in ("door_to_door", "postal"):
+        return Outbound(chatflow.acceptance_mode(flow, word))
+    if word == "withdraw":
+        return Outbound(chatflow.withdraw_consent(flow, turn.st))
+    if word == "end_human":
+        return Outbound(T("not_with_a_person"))
+    return Outbound(chatflow.progress(flow))
+
+
+_NEARBY = ("附近", "附近的法律援助中心", "附近援助中心", "最近的法律援助中心")
+
+
+def form_command(turn: Turn) -> bool:
+    """Withdrawal of consent, cancel or change a booking, progress: words that leave any form."""
+    return chatflow.handoff_command(turn.text) is not None or turn.command == "progress"
+
+
+def do_form_command(turn: Turn) -> Outbound:
+    """The form is left (an application draft stays saved), then the command is done."""
+    if chatflow.handoff_command(turn.text) == "reschedule":
+        return do_case_command(turn)
+    offer = leave(turn)
+    out = do_case_command(turn)
+    if offer and out.text:
+        out.text = f"{out.text}\n\n{offer}"
+    return out
+
+
+def asks_offices(turn: Turn) -> bool:
+    if compact(turn.text) in _NEARBY:
+        return True
+    return _r()._offices_asked_for(turn.text, turn.pending.get("type") == "ask_location") is not None
+
+
+def offices(turn: Turn) -> Outbound:
+    if compact(turn.text) in _NEARBY:
+        turn.st["pending"] = {"type": "ask_location"}
+        return Outbound(T("ask_location"))
+    turn.st.pop("pending", None)
+    return _r()._offices_asked_for(turn.text, True) or Outbound(T("ask_location"))
+
+
+# ================================================================ facts, acts, small talk
+
+def carries_only_facts(turn: Turn) -> bool:
+    return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction")
+
+
+def acknowledge_facts(turn: Turn) -> Outbound:
+    """「好的，记下了：合肥，外地来打工」 and the next useful step."""
+    ack = memory.ack_line(turn.learned) or T("noted")
+    step = _r().new_decision(turn)
+    if step is not None:  # the case file now decides: that is the next useful step
+        text = _r().record_decision(turn, step)
+        turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
+        return Outbound(f"{ack}\n{text}")
+    return Outbound(f"{ack}\n{_next_step(turn)}")
+
+
+def _next_step(turn: Turn) -> str:
+    case = turn.case
+    if turn.st.get("decision"):
+        turn.st["pending"] = {"type": "after_result", "decision": turn.st["decision"]}
+        return T("next_after_decision")
+    if case.get("topic") or case.get("matter"):
+        turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": case.get("topic")}
+        return T("next_precheck")
+    return T("next_ask_matter")
+
+
+def bare_act(turn: Turn) -> bool:
+    return turn.act is not None
+
+
+def answer_bare_act(turn: Turn) -> Outbound:
+    """An act with nothing pending: a sensible reply, never a search."""
+    kind = turn.act.kind  # type: ignore[union-attr]
+    if kind == "correction":
+        return Outbound(T("correction_unclear"))
+    if kind == "data":
+        return Outbound(T("data_without_form"))
+    if kind == "choice":
+        turn.st["pending"] = {"type": "menu"}
+        return Outbound(T("help"))
+    if kind == "thanks":
+        return Outbound(T("thanks"))
+    if kind == "yes" and re.search(r"同意|确认|确定", turn.text):
+        return Outbound(T("consent_nothing_pending"))
+    if kind == "no":
+        return Outbound(T("anything_else"))
+    return Outbound(T("anything_else"))  # ack, yes
+
+
+def is_social(turn: Turn) -> bool:
+    clean = compact(turn.text)
+    return detect.social_intent(turn.text) is not None or detect.doubts_us(turn.text) or (
+        clean.isdigit() and len(clean) <= 2)
+
+
+def social(turn: Turn) -> Outbound:
+    kind = detect.social_intent(turn.text)
+    if kind is not None:
+        return Outbound(T(kind))
+    if detect.doubts_us(turn.text):
+        return Outbound(T("trust"))
+    turn.st["pending"] = {"type": "menu"}
+    return Outbound(T("help"))
+
+
+def is_follow_up(turn: Turn) -> bool:
+    from . import followups
+
+    if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
+        return False  # the message names its own matter: a new question, not a follow-up
+    kind = followups.kind_of(turn.text)
+    if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
+                "lawyer_bad", "fees", "hours"):
+        return True
+    return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
+        kind is not None or detect.is_follow_up(turn.text))
+
+
+def follow_up(turn: Turn) -> Outbound:
+    from . import followups
+
+    kind = followups.kind_of(turn.text)
+    text = followups.answer(turn, kind) if kind else None
+    if text is not None:
+        if not turn.case.get("topic") and kind in followups.SERVICE_TOPIC:
+            turn.case["topic"] = followups.SERVICE_TOPIC[kind]
+        return Outbound(text, code=turn.case.get("topic"))
+    return _r().answer_in_topic(turn)
+
+
+def from_knowledge_base(turn: Turn) -> Outbound:
+    return _r()._from_knowledge_base(turn)
+
+
+def idle_expired(turn: Turn) -> str | None:
+    turn.st.pop("pending", None)
+    return None
+
+
+def crisis_expired(turn: Turn) -> str | None:
+    turn.st["mode"] = "idle"
+    return None
+
+
+def no_notice(turn: Turn) -> str | None:
+    return None
+
+
+def form_expired(turn: Turn) -> str | None:
+    """A form left for more than a day is put aside and offered again, not continued blindly."""
+    enter(turn, "idle")
+    turn.st["pending"] = {"type": "resume_stale"}
+    return T(f"resume_stale_{turn.st['paused'][-1]['mode']}")
+
+
+# ================================================================ crisis
+
+def is_ack_or_thanks(turn: Turn) -> bool:
+    return turn.act is not None and turn.act.kind in ("ack", "thanks", "yes", "no")
+
+
+def crisis_ack(turn: Turn) -> Outbound:
+    return Outbound(T("crisis_ack"))
+
+
+_FEAR = re.compile(r"怕|害怕|看到|发现|知道了?怎么办|找过来|找到我")
+
+
+def crisis_answer(turn: Turn) -> Outbound:
+    """In a crisis only a confident answer is given; otherwise safety and what we can do — never a menu."""
+    result = _r().ask_kb(turn.ctx, turn.text)
+    if result.status == "answer" and result.top is not None:
+        return _r()._answer(turn.ctx, turn.st, result.top.faq_id, turn.text)
+    return Outbound(T("crisis_fear") if _FEAR.search(turn.text) else T("crisis_fallback"))
+
+
+_NO_CALLS = re.compile(r"(?:别|不要|千万别|千万不要|不能)(?:给我|跟我|给俺)?(?:打电话|打我电话|来电话|联系我|上门|寄东西)")
+
+
+def asks_not_to_be_contacted(turn: Turn) -> bool:
+    return bool(_NO_CALLS.search(turn.text))
+
+
+def note_no_contact(turn: Turn) -> Outbound:
+    """「千万别给我打电话」: kept on the case for the staff and lawyer who would call."""
+    from handoff import applications as apps
+    from handoff.models import CaseEvent
+    from knowledge_base.privacy import mask_personal_data
+
+    cases = apps.submitted(turn.ctx.session, turn.inbound.user_id)
+    if cases:
+        turn.ctx.session.add(CaseEvent(application_id=cases[0].id, actor_label=apps.CITIZEN, kind="note",
+                                       text=f"市民留言：{mask_personal_data(turn.text)[:300]}"))
+        return Outbound(T("no_contact_noted_case"))
+    return Outbound(T("no_contact_noted"))
+
+
+# ================================================================ questionnaire
+
+def asks_result_early(turn: Turn) -> bool:
+    return turn.command in ("apply", "eligibility") or detect.asks_for_aid(turn.text)
+
+
+def question_again(turn: Turn) -> Outbound:
+    from intents import questionnaire
+    return Outbound(f"{T('answer_these_first')}\n{questionnaire.current_question(turn.st['q'])}")
+
+
+def asks_a_question_mid_form(turn: Turn) -> bool:
+    """A real question typed inside a form: answered, then the form goes on."""
+    if turn.act is not None or turn.learned and not looks_like_question(turn.text):
+        return False
+    if turn.mode == "apply":
+        step = str((turn.st.get("flow") or {}).get("step") or "")
+        if not step.startswith("field:") and step not in ("consent", "sensitive"):
+            return False
+    return looks_like_question(turn.text) and len(compact(turn.text)) >= 4 and _r().would_answer(turn)
+
+
+def answer_then_resume_questionnaire(turn: Turn) -> Outbound:
+    from intents import questionnaire
+    out = _r().answer_mid_form(turn)
+    out.text = f"{out.text}\n\n{T('back_to_question')}\n{questionnaire.current_question(turn.st['q'])}"
+    return out
+
+
+def answer_then_resume_form(turn: Turn) -> Outbound:
+    out = _r().answer_mid_form(turn)
+    reply = chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "")
+    out.text = f"{out.text}\n\n{T('back_to_form')}\n{reply or ''}".rstrip()
+    return out
+
+
+def answer_questionnaire(turn: Turn) -> Outbound:
+    return _r().continue_questionnaire(turn)
+
+
+def form_step(turn: Turn) -> Outbound:
+    mode = turn.mode
+    reply = chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, turn.text)
+    if not turn.st.get("flow"):  # the form finished or was left
+        turn.st["mode"] = mode  # let leave() see where we were
+        offer = leave(turn)
+        if offer and reply:
+            reply = f"{reply}\n\n{offer}"
+    return Outbound(reply or T("help"))
+
+
+# ================================================================ human
+
+def ends_human(turn: Turn) -> bool:
+    return chatflow.handoff_command(turn.text) == "end_human"
+
+
+def end_human(turn: Turn) -> Outbound:
+    from handoff.texts import H
+
+    current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+    if current is not None:
+        handover_store.close(turn.ctx.session, current, "citizen")
+    turn.st.pop("human", None)
+    offer = leave(turn)
+    return Outbound(f"{H('human_end')}\n\n{offer}" if offer else H("human_end"))
+
+
+def hands_back(turn: Turn) -> bool:
+    """Nobody has picked it up yet and the citizen asks for the bot again."""
+    if turn.command not in ("help", "restart"):
+        return False
+    current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+    return current is None or current.status == "waiting"
+
+
+def hand_back(turn: Turn) -> Outbound:
+    current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+    if current is not None:
+        handover_store.close(turn.ctx.session, current, "citizen")
+    turn.st.pop("human", None)
+    turn.st["mode"] = "idle"
+    return help_(turn) if turn.command == "help" else restart(turn)
+
+
+def bot_may_answer_while_held(turn: Turn) -> bool:
+    """Questions the bot can answer while a person holds the chat (hours, address), if the
+    handover module offers such answers."""
+    answer = getattr(handover_store, "answer_while_held", None)
+    return answer is not None and turn.inbound.kind in ("text", "voice") and bool(turn.text) and \
+        answer(turn.text, _local_now(), turn.case.get("region")) is not None
+
+
+def answer_while_held(turn: Turn) -> Outbound:
+    answer = getattr(handover_store, "answer_while_held")
+    return Outbound(answer(turn.text, _local_now(), turn.case.get("region")))
+
+
+def held_silence(turn: Turn) -> Outbound:
+    """Staff answer in their own time; the bot stays silent (danger is handled by triage first)."""
+    if handover_store.current(turn.ctx.session, turn.inbound.user_id) is None:  # staff closed it
+        turn.st.pop("human", None)
+        turn.st["mode"] = "idle"
+        from .graph import dispatch  # the message is the bot's again
+        return dispatch(turn)
+    return Outbound(_r()._danger_notice(turn.inbound))
+

@@ -1,0 +1,173 @@
+"""The case file: what the citizen has told us in this conversation, in any mode.
+
+Why: an intake worker does not forget the place said two messages ago because the
+conversation moved from an FAQ answer to the eligibility check. Every message updates
+the case file (CONTRACTS §3 fact names, plus topic, amounts, dates, evidence), and the
+questionnaire is prefilled from it, so it asks only what is still missing. Pure: the
+case dict and the text in, the new case dict and what was learned out.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any, Mapping
+
+from intents import extract
+from intents.parsing import compact
+
+# Facts of the §3 schema the questionnaire understands (and so may be prefilled with).
+SECTION3 = ("region", "matter", "age", "disabled", "fixed_income", "migrant_worker", "gender", "unemployed",
+            "household_size", "household_monthly_income", "receives_assistance", "special_status",
+            "criminal_role", "criminal_flags", "urgent")
+LISTS = ("amounts", "dates", "evidence")
+
+_NO_FIXED_INCOME = re.compile(r"没(?:有)?(?:别的|啥|什么|任何)?(?:退休金|养老金|固定收入|工作|收入)|靠种地|种地为生|打零工|无业|失业")
+_HAS_FIXED_INCOME = re.compile(r"有退休金|有养老金|拿退休金|领退休金|有固定工资")
+# Matters said in everyday words the questionnaire's matter choices do not list.
+_MATTER_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("family.violence", re.compile(r"(?:老公|丈夫|男人|对象|老头子|儿子|他)(?:天天|又|经常|老是|总是|一喝酒就|喝多了就?)?(?:打我|打俺|大我|动手|打人)")),
+    ("labor.injury", re.compile(r"(?:工地|厂里|车间|干活|上班|工作时)[^，。]{0,8}(?:摔|伤|压|砸|断|烫|割)|工伤")),
+    ("labor.wages", re.compile(r"老板.{0,4}欠|包工头.{0,4}(?:欠|跑)|欠.{0,6}(?:工资|工钱|工姿|薪水)|工钱|讨薪|不给工资")),
+    ("injury.traffic", re.compile(r"撞(?:了|俺|我|伤)|被车撞|车祸|交通事故|撞俺|撞我")),
+    ("family.support", re.compile(r"不养(?:他|她|我|俺|老人)|赡养|抚养费|养老钱|不给生活费")),
+)
+_DISABLED = re.compile(r"残疾证|残疾人|是残疾")
+
+
+def _matter(text: str) -> str | None:
+    """The topic a message names clearly (「老板欠我工资」 → labor.wages), never from a bare number."""
+    clean = compact(text)
+    if len(clean) < 3 or re.fullmatch(r"[0-9一二两三四五六七八九十第个号]+", clean):
+        return None
+    from intents import questionnaire
+    from intents.parsing import Parsed
+
+    parsed = questionnaire.flow().questions["matter"].parse(text)
+    return parsed.value if isinstance(parsed, Parsed) and isinstance(parsed.value, str) else None
+
+
+def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
+    """Everything this message states, in case-file names."""
+    facts: dict[str, Any] = {}
+    matter = _matter(text)
+    if extract.ACCUSED_RELATIVE.search(extract.convert_numerals(text)):
+        matter = "criminal.defense"  # 「儿子把同学打伤了 警察叫他去派出所」: the son is the accused
+    if matter is None:
+        matter = next((code for code, rx in _MATTER_CUES if rx.search(text)), None)
+    if matter and matter != "other":
+        facts["topic"] = matter
+    else:
+        matter = None
+    facts.update(extract.facts_from_text(text, matter or topic))
+    if "migrant_worker" not in facts:  # the case file keeps it whatever the matter (the rules decide if it counts)
+        said = extract.facts_from_text(text, None).get("migrant_worker")
+        if said is not None:
+            facts["migrant_worker"] = said
+    facts.update(extract.household_in(text))
+    if _NO_FIXED_INCOME.search(text):
+        facts["fixed_income"] = False
+    elif _HAS_FIXED_INCOME.search(text):
+        facts["fixed_income"] = True
+    if re.search(r"低保|特困|五保", text) and not re.search(r"不是低保|没有低保|没低保|不吃低保", text):
+        facts["receives_assistance"] = True
+    if _DISABLED.search(text) and not re.search(r"不是残疾|没有残疾", text):
+        facts["disabled"] = True
+    if facts.get("criminal_role") == "suspect" and not matter and not topic:
+        facts["topic"] = "criminal.defense"
+    amounts = [a for a in extract.amounts_in(text) if a != facts.get("household_monthly_income")]
+    if amounts:
+        facts["amounts"] = amounts
+    dates = extract.dates_in(text)
+    if dates:
+        facts["dates"] = dates
+    evidence = extract.evidence_in(text)
+    if evidence:
+        facts["evidence"] = evidence
+    return facts
+
+
+def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The case file after this message, and the facts it added or changed (for the ack line).
+
+    A correction (「不是合肥，是芜湖」) replaces what it names; a later statement of a
+    scalar fact replaces the earlier one; lists only grow.
+    """
+    new = copy.deepcopy(dict(case))
+    fixed = extract.correction_in(text)
+    said = facts_in(fixed if fixed else text, new.get("topic"))
+    if fixed and "region" not in said and new.get("region"):
+        # A place we have no table for (「芜湖」): remember it as said; the region stays the province.
+        place = compact(fixed).removesuffix("的")
+        if 2 <= len(place) <= 6 and re.fullmatch(r"[\u4e00-\u9fa5]+", place):
+            said["place"] = place
+    short = compact(text).removesuffix("的")
+    if said.get("region") and not fixed and 2 <= len(short) <= 8 and re.fullmatch(r"[\u4e00-\u9fa5]+", short):
+        said["place"] = short  # acknowledged as said: 「安徽合肥」, not only 「安徽省」
+    learned: dict[str, Any] = {}
+    for key, value in said.items():
+        if key in LISTS:
+            have = list(new.get(key) or [])
+            added = [v for v in value if v not in have]
+            if added:
+                new[key] = have + added
+                learned[key] = added
+        elif new.get(key) != value:
+            new[key] = value
+            learned[key] = value
+    if "region" in learned and "place" not in learned:
+        new.pop("place", None)
+    if learned.get("topic") and learned["topic"] != case.get("topic"):
+        new["matter"] = learned["topic"]
+    return new, learned
+
+
+def questionnaire_facts(case: Mapping[str, Any]) -> dict[str, Any]:
+    """The case file as the questionnaire's prefill (only §3 facts; the topic as matter)."""
+    facts = {k: copy.deepcopy(v) for k, v in case.items() if k in SECTION3 and v is not None}
+    if "matter" not in facts and case.get("topic"):
+        facts["matter"] = case["topic"]
+    return facts
+
+
+_LABELS = {
+    "migrant_worker": lambda v: "外地来打工" if v else "不是外出务工",
+    "age": lambda v: f"{v}岁",
+    "household_size": lambda v: f"家里{v}口人",
+    "household_monthly_income": lambda v: f"每月收入约{v}元",
+    "fixed_income": lambda v: "有固定收入" if v else "没有固定收入",
+    "disabled": lambda v: "有残疾" if v else "",
+    "amounts": lambda v: "金额" + "、".join(f"{a:g}元" for a in v),
+    "dates": lambda v: "日期" + "、".join(v),
+    "evidence": lambda v: "证据有" + "、".join(v),
+}
+
+
+def ack_line(learned: Mapping[str, Any]) -> str | None:
+    """「好的，记下了：合肥，外地来打工」 — one line naming what was noted."""
+    parts: list[str] = []
+    if learned.get("place"):
+        parts.append(str(learned["place"]))
+    elif learned.get("region"):
+        parts.append(str(learned["region"]))
+    for key, label in _LABELS.items():
+        if key in learned:
+            text = label(learned[key])
+            if text:
+                parts.append(text)
+    return f"好的，记下了：{'，'.join(parts)}。" if parts else None
+
+
+def only_facts(text: str, learned: Mapping[str, Any]) -> bool:
+    """The message carries facts and asks nothing (「安徽合肥」「有工牌 还有微信转账记录」)."""
+    from intents.parsing import looks_like_question
+
+    informative = {k for k in learned if k not in ("topic", "matter")}
+    return bool(informative) and not looks_like_question(text)
+
+
+_MATTER_PREFIXES = ("labor.", "family.", "injury.", "criminal.", "consumer", "education", "land", "housing.")
+
+
+def is_matter(code: str | None) -> bool:
+    """A legal matter (欠薪, 离婚 …) rather than a question about the service itself."""
+    return bool(code) and str(code).startswith(_MATTER_PREFIXES)

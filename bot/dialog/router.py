@@ -1,0 +1,573 @@
+"""The dialog router: one Inbound in, one Outbound out, the same for every channel.
+
+Each message: load the conversation row, migrate it to the typed state, note what the
+text says in the case file (memory.py), recognise the dialogue act (acts.py) and any
+urgent situation (intents/triage.py), then let the declared graph (graph.py) pick the
+route: global fallbacks first, then the active mode's handlers, then its catch-all.
+Finally the reply is shaped for a phone (economy: short, no repeated line, notices
+once, no links in a crisis) and the state saved. Nothing lives in process memory.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+from sqlalchemy.orm import Session
+
+from handoff import chatflow
+from handoff.applications import Eligibility
+from handoff.offices import describe, nearest
+from handoff.texts import H
+from intents import detect
+from intents.parsing import looks_like_question
+from knowledge_base import store as kb_store
+from knowledge_base.match import MatchResult
+from knowledge_base.privacy import contains_personal_numbers, looks_like_personal_data, mask_personal_data
+from knowledge_base.service import KnowledgeService
+
+from .. import conversation as conv_store
+from ..inbound import Inbound, Outbound
+from ..menu import text_for_key
+from ..replies import cut_at_sentence, fit, numbered
+from . import memory
+from .acts import Act, classify
+from .state import ConversationState
+
+log = logging.getLogger(__name__)
+TEXTS_FILE = Path(__file__).resolve().parent.parent / "texts.yaml"
+BUBBLE = 200          # what a reply bubble aims at; the rest is behind 「详细」 or the link
+
+
+@lru_cache(maxsize=1)
+def texts() -> dict[str, str]:
+    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+
+
+def T(key: str) -> str:
+    return texts()[key]
+
+
+@dataclass
+class DialogContext:
+    """What the router needs from the outside world, injected by app, CLI or tests."""
+
+    session: Session
+    kb: KnowledgeService
+    faq_url: Callable[[str], str]
+    result_url: Callable[[int], str] | None = None
+    h5_url: Callable[[str, str], str] | None = None  # (page, user_id) → signed link: apply | book | mine
+
+
+def _flow(ctx: DialogContext, state: dict, user_id: str) -> chatflow.FlowContext:
+    """The handoff's view of this conversation: links, the latest eligibility result, the case file."""
+    def eligibility() -> Eligibility | None:
+        from sqlalchemy import select
+
+        record = None
+        if state.get("last_result"):
+            record = ctx.session.get(conv_store.EligibilityRecord, state["last_result"])
+        if record is None or record.user_id != user_id:
+            record = ctx.session.scalars(select(conv_store.EligibilityRecord)
+                                         .where(conv_store.EligibilityRecord.user_id == user_id)
+                                         .order_by(conv_store.EligibilityRecord.id.desc())).first()
+        if record is None and (state.get("case") or {}).get("region"):
+            # No check yet, but the place is known: booking can still offer the right office.
+            return Eligibility(0, {"region": state["case"]["region"]}, {})
+        return Eligibility(record.id, record.facts or {}, record.result or {}) if record else None
+
+    link = (lambda page: (lambda uid: ctx.h5_url(page, uid))) if ctx.h5_url else (lambda page: None)  # type: ignore[misc]
+    flow = chatflow.FlowContext(ctx.session, user_id, link("apply"), link("book"), link("mine"), eligibility)
+    if hasattr(flow, "case"):
+        flow.case = dict(state.get("case") or {})  # type: ignore[attr-defined]
+    return flow
+
+
+# Steps whose answers are personal numbers: the transcript keeps them masked (PIPL 6).
+_MASKED_STEPS = ("field:id_number", "field:phone", "field:name")
+
+
+# ---------------------------------------------------------------- FAQ answers
+
+def answer_text(ctx: DialogContext, faq_id: str, offer: bool = True, state: dict | None = None) -> tuple[str, dict]:
+    """A short answer (~200 characters; the rest behind 「详细」), its offer, and the pending offer.
+
+    offer=False inside a form: the form's own prompt is the only offer, so one reply
+    never gives 「1」 two meanings. The feedback prompt is asked once per conversation.
+    """
+    entry = kb_store.get_entry(ctx.session, faq_id)
+    if entry is None:
+        return T("unsure"), {}
+    link = ctx.faq_url(entry.faq_id)
+    body = entry.short_answer.strip()
+    longer = bool(entry.full_answer) or len(body) > BUBBLE
+    if len(body) > BUBBLE:
+        body = cut_at_sentence(body, BUBBLE)
+    if longer:
+        body += f"\n{T('more_detail')}"
+    tail: list[str] = []
+    if offer:
+        offer_key = {"eligibility": "offer_eligibility", "apply": "offer_apply"}.get(entry.follow_up, "offer_hotline")
+        tail.append(T(offer_key))
+        shown = (state or {}).setdefault("notices", []) if state is not None else []
+        if "feedback" not in shown:
+            tail.append(T("feedback_prompt"))
+            shown.append("feedback")
+    pending = {"type": "offer", "action": entry.follow_up, "matter": entry.code, "faq_id": entry.faq_id}
+    return fit("\n\n".join([body, "\n".join(tail)]) if tail else body, link), pending
+
+
+def full_answer(ctx: DialogContext, state: dict, faq_id: str) -> Outbound:
+    """「详细」: the whole answer, within WeChat's limit, the page link for the rest."""
+    entry = kb_store.get_entry(ctx.session, faq_id)
+    if entry is None:
+        return Outbound(T("detail_nothing"))
+    link = ctx.faq_url(faq_id)
+    text = entry.full_answer or entry.short_answer
+    return Outbound(fit(f"{text}\n完整内容：{link}", link), faq_id=faq_id, code=entry.code)
+
+
+def result_materials(turn) -> Outbound:
+    """The materials list of the latest decision (「详细」 right after it)."""
+    from .decision import materials_text
+
+    record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"])
+    if record is None:
+        return Outbound(T("detail_nothing"))
+    link = turn.ctx.result_url(record.id) if turn.ctx.result_url else None
+    return Outbound(materials_text(record.result or {}, link))
+
+
+def clarify_text(result: MatchResult) -> str:
+    options = [h.question for h in result.choices]
+    return f"{T('clarify_head')}\n{numbered(options)}\n{T('clarify_tail')}"
+
+
+def ask_kb(ctx: DialogContext, text: str) -> MatchResult:
+    return ctx.kb.match(ctx.session, text)
+
+
+# ---------------------------------------------------------------- the pre-check (questionnaire mode)
+
+def _questionnaire():
+    """The eligibility questionnaire (intents/questionnaire.py), imported when first needed."""
+    from intents import questionnaire
+    return questionnaire
+
+
+def start_questionnaire(turn) -> Outbound:
+    """Start the eligibility check from the case file: nothing the citizen said is asked again."""
+    st = turn.st
+    facts = memory.questionnaire_facts(turn.case)
+    if "matter" not in facts and st.get("last_faq"):
+        last = kb_store.get_entry(turn.ctx.session, st["last_faq"])
+        if last is not None:
+            facts["matter"] = last.code  # the questionnaire drops codes that are not matters
+    step = _questionnaire().start(facts, offer_urgency=False)
+    return _after_step(turn, step)
+
+
+def decision_from_case(turn):
+    """The questionnaire's finished step when the case file alone decides (else None)."""
+    facts = memory.questionnaire_facts(turn.case)
+    if not facts.get("matter"):
+        return None
+    step = _questionnaire().start(facts, offer_urgency=False)
+    if step.done and (step.result or {}).get("decision") not in (None, "needs_more_info"):
+        return step
+    return None
+
+
+def record_decision(turn, step) -> str:
+    """Keep the decision (a row for statistics and the result page) and return its bubble."""
+    result = step.result or {}
+    facts = dict((step.state or {}).get("facts", {}))
+    for key in memory.SECTION3:
+        if facts.get(key) is not None:
+            turn.case[key] = facts[key]
+    record = conv_store.EligibilityRecord(
+        user_id=turn.inbound.user_id, matter=facts.get("matter"), region=facts.get("region"),
+        decision=result.get("decision", "needs_more_info"), priority=bool(result.get("priority")),
+        questions=int(getattr(step, "question_count", 0) or 0), facts=facts, result=result)
+    turn.ctx.session.add(record)
+    turn.ctx.session.flush()
+    turn.st["decision"] = result.get("decision")
+    turn.st["last_result"] = record.id
+    turn.st["decided_on"] = _decision_key(turn.case)
+    from .decision import decision_bubble
+
+    link = turn.ctx.result_url(record.id) if turn.ctx.result_url else None
+    return decision_bubble(result, facts, link, shown=turn.st.setdefault("notices", []))
+
+
+def _decision_key(case: dict) -> str:
+    import json
+    return json.dumps(memory.questionnaire_facts(case), sort_keys=True, ensure_ascii=False, default=str)
+
+
+_VERDICTS = {"eligible": "按您说的情况，可以申请法律援助", "likely_eligible": "按您说的情况，很可能可以申请法律援助",
+             "mandatory": "这种情况国家应当指派律师，不用看经济条件", "not_eligible": "按您说的情况，暂时不符合法律援助条件"}
+
+
+def decision_again(turn) -> str | None:
+    """The decision already given on these same facts, said again in one line (not the whole bubble)."""
+    decision = turn.st.get("decision")
+    if decision not in _VERDICTS or turn.st.get("decided_on") != _decision_key(turn.case):
+        return None
+    record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st.get("last_result") or -1)
+    result = (record.result or {}) if record else {}
+    from .decision import _head, _plain
+
+    cites = "；".join(dict.fromkeys(_plain(_head(str(r))) for r in (result.get("reasons") or [])[:2])) or "见上面的结果"
+    from .decision import key_lines
+
+    why = "".join(key_lines(result, ["local_caveat"], memory.questionnaire_facts(turn.case)))
+    reason = f"：{why}" if why else f"（依据：{cites}）。"  # one line: the figure again, not the earlier lines
+    action = "想申请回复「申请」，想约时间当面谈回复「预约」。" if decision != "not_eligible" else "还可以拨打 12348 免费咨询。"
+    turn.st["pending"] = {"type": "after_result", "decision": decision}
+    return T("decision_again").format(verdict=_VERDICTS[decision], reason=reason, action=action)
+
+
+def new_decision(turn):
+    """A decision the case file reaches now and that was not given on these same facts before."""
+    if turn.st.get("decided_on") == _decision_key(turn.case):
+        return None
+    return decision_from_case(turn)
+
+
+def _after_step(turn, step, lead: str | None = None) -> Outbound:
+    st = turn.st
+    if step.done:
+        st.pop("q", None)
+        result = step.result or {}
+        text = record_decision(turn, step)
+        offer = _leave_questionnaire(turn)
+        st["pending"] = {"type": "after_result", "decision": result.get("decision")}
+        if offer:
+            text = f"{text}\n\n{offer}"
+        return Outbound("\n".join(x for x in (lead, text) if x))
+    st["q"] = step.state
+    st["mode"] = "questionnaire"
+    # Notices already shown in this conversation (by triage) are not repeated by the questionnaire.
+    from .handlers import _NOTICE_KINDS
+
+    shown = st["q"].setdefault("notices", [])
+    for kind in st.get("notices") or []:
+        shown.extend(k for k in _NOTICE_KINDS.get(kind, ()) if k not in shown)
+    return Outbound("\n".join(x for x in (lead, step.text) if x))
+
+
+def _leave_questionnaire(turn) -> str | None:
+    from .handlers import leave
+    turn.st["mode"] = "questionnaire"
+    return leave(turn)
+
+
+def continue_questionnaire(turn) -> Outbound:
+    """The answer to the current question — or facts said another way, absorbed from the case file."""
+    q = _questionnaire()
+    step = q.answer(turn.st["q"], turn.text)
+    if not getattr(step, "understood", True):
+        usable = {k: v for k, v in memory.questionnaire_facts(turn.learned).items() if k != "matter" or "matter" not in
+                  (turn.st["q"].get("facts") or {})}
+        if usable and hasattr(q, "add_facts"):
+            step = q.add_facts(turn.st["q"], usable)
+            return _after_step(turn, step, memory.ack_line(turn.learned))
+    return _after_step(turn, step)
+
+
+def would_answer(turn) -> bool:
+    """Whether the knowledge base has a confident answer (the question is then answered mid-form)."""
+    result = ask_kb(turn.ctx, turn.text)
+    turn.st.setdefault("_kb", {})[turn.text] = result.top.faq_id if result.status == "answer" and result.top else None
+    return result.status == "answer" and result.top is not None and detect.social_intent(turn.text) is None
+
+
+def answer_mid_form(turn) -> Outbound:
+    faq_id = (turn.st.pop("_kb", {}) or {}).get(turn.text)
+    if faq_id is None:
+        result = ask_kb(turn.ctx, turn.text)
+        faq_id = result.top.faq_id if result.top else None
+    text, _ = answer_text(turn.ctx, faq_id, offer=False) if faq_id else (T("unsure_short"), {})
+    entry = kb_store.get_entry(turn.ctx.session, faq_id) if faq_id else None
+    return Outbound(text, faq_id=faq_id, code=entry.code if entry else None)
+
+
+# ---------------------------------------------------------------- the router
+
+def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
+    from .graph import DIALOG, dispatch
+    from .handlers import Turn
+
+    conv = conv_store.load_conversation(ctx.session, inbound.user_id, inbound.channel)
+    st = ConversationState.from_dict(conv.state).to_dict()  # a fresh copy: never alias the loaded row
+    if inbound.kind == "click":
+        said = text_for_key(inbound.event_key)
+        inbound = Inbound(inbound.user_id, inbound.channel, "text", said) if said is not None else \
+            Inbound(inbound.user_id, inbound.channel, "text", "帮助")
+    text = (inbound.text or "").strip()
+    if inbound.kind in ("text", "voice"):
+        conv_store.record_message(ctx.session, inbound.user_id, "in", text, inbound.kind)
+    turn = Turn(ctx=ctx, st=st, inbound=inbound, text=text)
+    notice = None
+    spec = DIALOG.get(turn.mode)
+    if spec and spec.timeout and inbound.kind in ("text", "voice") and conv_store.is_stale(conv, within=spec.timeout):
+        notice = spec.on_timeout(turn)
+    if text and inbound.kind in ("text", "voice"):
+        _understand(turn)
+    out = dispatch(turn)
+    if turn.route and turn.route.endswith(".ignored_event"):
+        return out  # an event that is not the citizen speaking (TEMPLATESENDJOBFINISH …): nothing changes
+    out.text = shape(turn, out.text, notice)
+    final = ConversationState.from_dict({**turn.st, "last_route": turn.route})
+    conv_store.save_state(conv, final.to_dict())
+    conv.last_inbound_at = conv_store.utcnow()
+    if out.text:
+        kind = "menu" if out.kind == "text" and out.options else out.kind  # the statistics read these
+        conv_store.record_message(ctx.session, inbound.user_id, "out", out.text, kind, out.faq_id, out.code)
+    if out.faq_id and out.code == SERVICE_FEEDBACK_CODE:
+        _record_service_feedback(ctx, turn.st, inbound, out.faq_id)
+    return out
+
+
+def _understand(turn) -> None:
+    """Command, dialogue act, case facts and triage of the text — before any route is tried."""
+    text = turn.text
+    turn.command = detect.command_of(text)
+    in_form = turn.mode in ("apply", "book") or (turn.mode == "questionnaire")
+    turn.act = classify(text, list((turn.st.get("pending") or {}).get("options") or []))
+    if turn.act is None and not in_form and (looks_like_personal_data(text) or (
+            contains_personal_numbers(text) and (not looks_like_question(text) or _little_besides_numbers(text)))):
+        turn.act = Act("data")  # personal data typed outside a form: never a question, never searched
+    if turn.mode in ("apply", "book") and str((turn.st.get("flow") or {}).get("step", "")).startswith("field:"):
+        return  # a form field's answer (a name, a phone) is the form's, not the case file's
+    if turn.act is not None and turn.act.kind == "data":
+        return
+    turn.st["_topic_before"] = turn.case.get("topic")
+    case, learned = memory.update_case(turn.case, text)
+    turn.st["case"] = case
+    turn.learned = learned
+    turn.triage = _triage(text, case)
+
+
+def _little_besides_numbers(text: str) -> bool:
+    """「我妹妹电话158… 你们能联系她吗」: the number is the point, not a question for the FAQ."""
+    rest = re.sub(r"[0-9Xx*\-\s，。,.?？!！]+", "", text)
+    return len(rest) <= 12
+
+
+def _triage(text: str, case: dict) -> Any:
+    try:
+        from intents.triage import assess
+    except ImportError:
+        return None
+    try:
+        return assess(text, case)
+    except Exception:  # a triage bug must never silence the reply
+        log.exception("triage failed")
+        return None
+
+
+_URL = re.compile(r"https?://\S+")
+
+
+def shape(turn, text: str | None, notice: str | None = None) -> str | None:
+    """Economy: a timeout notice first, no line twice in one bubble, no links or feedback
+    prompt in a crisis, and WeChat's limit kept."""
+    if text is None:
+        return None
+    if notice:
+        text = f"{notice}\n\n{text}"
+    lines: list[str] = []
+    seen: set[str] = set()
+    for line in text.split("\n"):
+        key = line.strip()
+        if key and key in seen and len(key) >= 12 and "：" not in key[:6]:
+            continue
+        if key:
+            seen.add(key)
+        lines.append(line)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if turn.case.get("crisis") or turn.mode == "crisis":
+        text = "\n".join(l for l in text.split("\n") if not _URL.search(l) and T("feedback_prompt") not in l
+                         and "回复「详细」" not in l).strip()
+    return fit(text, None)
+
+
+SERVICE_FEEDBACK_CODE = "service.complaint"
+
+
+def _record_service_feedback(ctx: DialogContext, state: dict, inbound: Inbound, faq_id: str) -> None:
+    """A complaint about, or praise for, staff or a lawyer is an item for a person to follow up."""
+    from knowledge_base.curation import record_service_feedback
+
+    said = inbound.text or ""
+    if detect.choice_number(said, 9) is not None:  # picked from a numbered list: the question came before
+        said = state.get("last_question") or said
+    record_service_feedback(ctx.session, inbound.user_id, inbound.channel, said, faq_id)
+
+
+def _danger_notice(inbound: Inbound) -> str | None:
+    from intents.special_paths import detect_kinds, notice_for
+
+    if inbound.kind not in ("text", "voice") or not inbound.text:
+        return None
+    return notice_for("violence") if "violence" in detect_kinds(inbound.text) else None
+
+
+def _start_apply(turn) -> Outbound:
+    """「申请」: resume a draft or start one; without any eligibility result, the pre-check first."""
+    from .handlers import enter
+
+    flow = _flow(turn.ctx, turn.st, turn.inbound.user_id)
+    enter(turn, "apply")
+    text = chatflow.start_apply(flow, turn.st)
+    if text is not None:
+        if not turn.st.get("flow"):
+            turn.st["mode"] = "idle"
+        return Outbound(text)
+    turn.st["mode"] = "questionnaire"
+    out = start_questionnaire(turn)
+    intro = _questionnaire().flow().intro
+    body = (out.text or "").replace(f"{intro}\n\n", "", 1)  # 「apply_no_result」 already says why we ask
+    out.text = f"{H('apply_no_result')}\n\n{body}"
+    return out
+
+
+_OFFICE_WORDS = ("法律援助中心", "法援中心", "援助中心", "法律援助机构", "工作站", "司法局", "司法所")
+_WHERE_WORDS = ("在哪", "地址", "电话", "怎么走", "位置", "怎么去", "哪里")
+
+
+def _offices_asked_for(text: str, expecting_place: bool) -> Outbound | None:
+    """「石狮法律援助中心在哪」 or a place typed after 「附近」: offices of that place."""
+    from handoff.offices import in_region
+    from intents.parsing import resolve_place
+
+    asks = any(w in text for w in _OFFICE_WORDS) and any(w in text for w in _WHERE_WORDS)
+    if not (asks or (expecting_place and len(text) <= 12)):
+        return None
+    place = resolve_place(text)
+    if place is None:
+        return Outbound(T("ask_location")) if asks else None
+    found = in_region(place)
+    if not found:
+        return Outbound(f"暂时没有{place}法律援助机构的资料。请拨打 12348 询问当地法律援助中心的地址和电话。")
+    body = "\n\n".join(f"{i}. {describe(o)}" for i, o in enumerate(found[:3], 1))
+    return Outbound(fit(f"{place}的法律援助机构：\n{body}\n\n{T('nearest_tail')}"))
+
+
+def _nearest_offices(inbound: Inbound) -> Outbound:
+    if inbound.latitude is None or inbound.longitude is None:
+        return Outbound(T("ask_location"))
+    found = nearest(inbound.latitude, inbound.longitude, 3)
+    body = "\n\n".join(f"{i}. {describe(o, km)}" for i, (o, km) in enumerate(found, 1))
+    return Outbound(fit(f"{T('nearest_head')}\n{body}\n\n{T('nearest_tail')}"))
+
+
+def _answer(ctx: DialogContext, state: dict, faq_id: str, question: str | None = None) -> Outbound:
+    text, pending = answer_text(ctx, faq_id, state=state)
+    entry = kb_store.get_entry(ctx.session, faq_id)
+    state["pending"] = pending
+    state["last_faq"] = faq_id
+    if entry is not None and entry.code:
+        case = state.setdefault("case", {})
+        if memory.is_matter(entry.code):
+            case["topic"] = case["matter"] = entry.code
+        elif not case.get("topic") and entry.code != "other":
+            case["topic"] = entry.code
+    if question is not None:
+        state["last_question"] = mask_personal_data(question)[:500]
+    return Outbound(text, faq_id=faq_id, code=entry.code if entry else None)
+
+
+def _topic_name(code: str) -> str:
+    from knowledge_base.content_files import topic_names
+    return topic_names().get(code, code)
+
+
+def topic_text(ctx: DialogContext, code: str) -> str | None:
+    """The topic's general answer (knowledge_base/content/topic_answers.yaml), or None."""
+    return ctx.kb.topic_answer(code) or None
+
+
+def _topic_reply(turn, code: str) -> Outbound:
+    """A legal question whose topic we know but that has no entry: never 「不在我能帮忙的范围内」.
+
+    Logged for curators (reason `topic`: what a new entry should answer) and filed in the
+    transcript as a topic answer, which the statistics count apart from entry answers."""
+    kb_store.record_unanswered(turn.ctx.session, turn.text, "topic", turn.inbound.channel, None, None)
+    turn.case["topic"] = code
+    general = topic_text(turn.ctx, code)
+    turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": code}
+    body = cut_at_sentence(general, BUBBLE) if general else T("topic_general").format(topic=_safe_topic_name(code))
+    return Outbound(f"{body}\n\n{T('offer_eligibility')}", code=code, kind="topic")
+
+
+def _safe_topic_name(code: str) -> str:
+    try:
+        return _topic_name(code).split("、")[0]
+    except Exception:
+        return "这类"
+
+
+def answer_in_topic(turn) -> Outbound:
+    """A short follow-up: first within the current topic, then across the knowledge base."""
+    topic = turn.case.get("topic")
+    if topic:
+        name = _safe_topic_name(topic)
+        within = ask_kb(turn.ctx, f"{name} {turn.text}")
+        top = within.top
+        if top is not None and within.status in ("answer", "clarify", "topic") and top.code == topic:
+            return _answer(turn.ctx, turn.st, top.faq_id, turn.text)
+        alone = ask_kb(turn.ctx, turn.text)
+        in_topic = [h for h in alone.hits[:3] if h.code == topic]
+        if alone.status == "clarify" and in_topic:
+            return _answer(turn.ctx, turn.st, in_topic[0].faq_id, turn.text)
+    return _from_knowledge_base(turn)
+
+
+def _from_knowledge_base(turn) -> Outbound:
+    ctx, state, inbound = turn.ctx, turn.st, turn.inbound
+    result = ask_kb(ctx, turn.text)
+    top = result.top
+    if result.status == "answer" and top is not None:
+        return _answer(ctx, state, top.faq_id, turn.text)
+    topic = turn.case.get("topic")
+    in_topic = [h for h in result.hits[:3] if topic and h.code == topic]
+    if result.status == "clarify" and in_topic:
+        return _answer(ctx, state, in_topic[0].faq_id, turn.text)  # the topic under discussion decides
+    if result.status == "clarify" and top is not None:
+        state["pending"] = {"type": "choose", "faq_ids": [h.faq_id for h in result.choices],
+                            "options": [h.question for h in result.choices]}
+        state["last_question"] = mask_personal_data(turn.text)[:500]
+        kb_store.record_unanswered(ctx.session, turn.text, "low_confidence", inbound.channel, top.faq_id, top.score)
+        return Outbound(clarify_text(result), code=result.code, options=[h.question for h in result.choices])
+    if result.status == "topic":
+        code = getattr(result, "topic", None) or (top.code if top else None) or turn.case.get("topic")
+        if code:
+            return _topic_reply(turn, code)
+    if result.status == "offtopic" and not turn.case.get("topic") and not state.get("last_route"):
+        kb_store.record_unanswered(ctx.session, turn.text, "offtopic", inbound.channel, None, None)
+        state.pop("pending", None)
+        return Outbound(T("offtopic"), code="other")
+    if turn.case.get("topic"):
+        # A question in the topic under discussion: the topic's general way forward, not a dead end.
+        return _topic_reply(turn, turn.case["topic"])
+    kb_store.record_unanswered(ctx.session, turn.text, "unsure", inbound.channel,
+                               top.faq_id if top else None, top.score if top else None)
+    state.pop("pending", None)
+    return Outbound(T("unsure"), code="other")
+
+
+def _feedback(ctx: DialogContext, state: dict, inbound: Inbound, pending: dict, command: str) -> Outbound:
+    faq_id = pending.get("faq_id")
+    conv_store.record_message(ctx.session, inbound.user_id, "in", command, "feedback", faq_id)
+    if command == "unhelpful":
+        kb_store.record_unanswered(ctx.session, state.get("last_question") or "", "unhelpful",
+                                   inbound.channel, faq_id, None)
+    state.pop("pending", None)
+    return Outbound(T("feedback_thanks_good" if command == "helpful" else "feedback_thanks_bad"))
