@@ -5,7 +5,7 @@ steps): the flows used to be spread over if-chains in the router, so the questio
 a booking form could both be open and nobody could see which message went where. Here:
 
 - ``FALLBACKS`` are tried first in every mode (unsubscribe, ignored events, help, restart,
-  human, exit, danger/triage);
+  human, exit, danger/triage, 「删除我的信息」 and its confirmation);
 - ``DIALOG`` maps each mode to its routes in order, its own catch-all (so nothing is
   silently dropped) and its timeout;
 - a route declares the modes it may lead to (``to``), which is what docs/DIALOG.md draws
@@ -56,6 +56,8 @@ FALLBACKS: tuple[Route, ...] = (
     Route("human", h.asks_human, h.to_human, ("human",)),
     Route("exit", h.asks_exit, h.exit_mode, ("idle",)),
     Route("triage", h.triaged, h.triage_reply, ("crisis",)),
+    Route("erase_confirm", h.erasure_pending, h.erase_or_keep, ("idle",)),
+    Route("erase", h.asks_erasure, h.confirm_erasure),
 )
 
 # Routes that work the same wherever the citizen is not inside a form.

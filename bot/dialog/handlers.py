@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from handoff import chatflow
+from handoff import chatflow, erasure
 from handoff import handover as handover_store
 from intents import detect
 from intents.parsing import compact, looks_like_question
@@ -204,6 +204,31 @@ def asks_exit(turn: Turn) -> bool:
     if turn.mode in ("idle", "crisis") and chatflow.handoff_command(turn.text) is not None:
         return False
     return turn.command == "exit"
+
+
+def asks_erasure(turn: Turn) -> bool:
+    """「删除我的信息」 in any mode (PIPL 47): the right does not wait for a form to end."""
+    return turn.inbound.kind in ("text", "voice") and erasure.is_request(turn.text)
+
+
+def confirm_erasure(turn: Turn) -> Outbound:
+    """Nothing is deleted yet: the citizen is told what goes and what the law keeps, then asked."""
+    turn.st["pending"] = {"type": "erase"}
+    return Outbound(erasure.confirmation_prompt(erasure.plan_erasure(turn.ctx.session, turn.inbound.user_id)))
+
+
+def erasure_pending(turn: Turn) -> bool:
+    return turn.pending.get("type") == "erase" and turn.inbound.kind in ("text", "voice")
+
+
+def erase_or_keep(turn: Turn) -> Outbound:
+    """Only the exact confirmation word erases; anything else keeps everything and says so."""
+    if not erasure.is_confirmed(turn.text):
+        turn.st.pop("pending", None)
+        return Outbound(erasure.cancelled_text())
+    report = erasure.erase_person(turn.ctx.session, turn.inbound.user_id)
+    turn.st.clear()  # the conversation's state held facts about the person: it starts empty
+    return Outbound(erasure.done_text(report))
 
 
 def exit_mode(turn: Turn) -> Outbound:

@@ -60,6 +60,8 @@ SCRIPTS: list[tuple[list, str]] = [
     (["能不能给我排个号", "取消预约"], "idle"),
     (["能不能给我排个号", "1"], "book"),
     (["我要申请"], "questionnaire"),
+    (["老板欠我工资 我在石狮", "删除我的信息", "确认删除"], "idle"),             # erase_confirm erases
+    (["删除我的信息", "算了"], "idle"),                                       # anything else keeps it
     (["儿子被派出所带走了 才16岁"], "idle"),
     (["人工", "帮助"], "idle"),
     (["人工", "你们几点上班", "我的工资一直要不回来", "结束人工"], "idle"),
@@ -175,3 +177,25 @@ def test_a_form_left_for_days_times_out_and_is_offered_again(app):
         assert inspect_conversation(s, w.user).paused == ("book",)
     w.say("继续")
     assert w.mode == "book"
+
+
+def test_delete_my_information_erases_the_case_file_after_confirmation(app):
+    from sqlalchemy import func, select
+
+    from bot.conversation import ChatMessage
+
+    w = Walker(app)
+    w.say("老板欠我三个月工资 我在石狮打工", "我叫王秀英 电话13812345678")
+    db = app.extensions["fayuan_db"]
+    with db.session() as s:
+        assert inspect_conversation(s, w.user).case.get("region")
+    prompt = w.say("删除我的信息")
+    assert "确认删除" in prompt
+    with db.session() as s:  # asking deletes nothing
+        assert s.scalar(select(func.count()).select_from(ChatMessage).where(ChatMessage.user_id == w.user)) > 2
+    w.say("确认删除")
+    with db.session() as s:
+        snap = inspect_conversation(s, w.user)
+        assert snap.case == {} and snap.mode == "idle"
+        texts = s.scalars(select(ChatMessage.text).where(ChatMessage.user_id == w.user)).all()
+        assert not any("石狮" in t or "王" in t for t in texts)
