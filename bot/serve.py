@@ -53,12 +53,12 @@ def _dispose_inherited_connections() -> None:
 
 
 def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
-    from .access_log import ACCESS_LOG_FORMAT, make_logger_class
+    from .logging_config import GUNICORN_LOG_SETTINGS
 
     return {
         "bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": threads,
         "preload_app": True, "timeout": 30, "graceful_timeout": 10, "keepalive": 5,
-        "accesslog": "-", "access_log_format": ACCESS_LOG_FORMAT, "logger_class": make_logger_class(),
+        "accesslog": "-", **GUNICORN_LOG_SETTINGS,  # no query strings, no link tokens (docs/SECURITY.md)
         "post_fork": lambda _server, _worker: _dispose_inherited_connections(),
         # gunicorn ≥ 23 opens a control socket at one fixed path per user: two servers on a
         # machine (tests, a second instance) would fight over it, and we do not use it.

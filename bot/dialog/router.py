@@ -12,11 +12,8 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable
 
-import yaml
 from sqlalchemy.orm import Session
 
 from handoff import chatflow
@@ -33,23 +30,15 @@ from knowledge_base.service import KnowledgeService
 from .. import conversation as conv_store
 from ..inbound import Inbound, Outbound
 from ..menu import text_for_key
-from ..replies import cut_at_sentence, fit, numbered
+from ..replies import cut_at_sentence, fit
+from ..texts import T
+from ..texts import clarify_text as texts_clarify
 from . import memory
 from .acts import Act, classify
 from .state import ConversationState
 
 log = logging.getLogger(__name__)
-TEXTS_FILE = Path(__file__).resolve().parent.parent / "texts.yaml"
 BUBBLE = 200          # what a reply bubble aims at; the rest is behind 「详细」 or the link
-
-
-@lru_cache(maxsize=1)
-def texts() -> dict[str, str]:
-    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
-
-
-def T(key: str) -> str:
-    return texts()[key]
 
 
 @dataclass
@@ -143,8 +132,7 @@ def result_materials(turn) -> Outbound:
 
 
 def clarify_text(result: MatchResult) -> str:
-    options = [h.question for h in result.choices]
-    return f"{T('clarify_head')}\n{numbered(options)}\n{T('clarify_tail')}"
+    return texts_clarify([h.question for h in result.choices])
 
 
 def ask_kb(ctx: DialogContext, text: str) -> MatchResult:
