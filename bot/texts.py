@@ -1,9 +1,8 @@
 """bot/texts.yaml, loaded once, without importing the dialog.
 
 `python -m bot ask` needs a few texts but none of the dialog's machinery (handoff,
-questionnaire, offices): importing bot.dialog cost its cold start ~0.1 s. bot/dialog.py
-keeps its own copy of T today; it should import these (the dialog rewrite lands in
-another branch).
+questionnaire, offices): importing bot.dialog cost its cold start ~0.1 s; the dialog reads
+its texts from here too.
 """
 from __future__ import annotations
 
