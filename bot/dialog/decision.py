@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from intents.result_text import SHORT_NOTE, action_lines, headline
 
-from ..replies import fit
+from ..replies import anchor, fit
 
 _EXEMPT = re.compile(r"免予核查|免于核查|免予审查|免于审查|无需审查|不审查经济")
 _CAVEAT = "具体标准以当地法律援助中心确认为准。"
@@ -98,7 +98,7 @@ def decision_bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: s
             shown.append("green_channel")
         lines.append(action)
     if link:
-        lines.append(f"完整结果（理由、材料、下一步）：{link}")
+        lines.append(anchor(link, "查看完整结果（理由、材料、下一步）"))
     text = "\n".join(lines)
     if len(text) <= LIMIT:
         return text
@@ -118,4 +118,4 @@ def materials_text(result: Mapping[str, Any], link: str | None) -> str:
     if not items:
         return "这个结果不需要额外准备材料；具体以法律援助中心的要求为准。"
     body = "申请时请一次带齐（共{}项）：\n".format(len(items)) + "\n".join(f"{i}. {m}" for i, m in enumerate(items, 1))
-    return fit(body + (f"\n完整结果：{link}" if link else ""), link)
+    return fit(body + ("\n" + anchor(link, "查看完整结果") if link else ""), link)

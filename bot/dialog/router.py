@@ -30,7 +30,7 @@ from knowledge_base.service import KnowledgeService
 from .. import conversation as conv_store
 from ..inbound import Inbound, Outbound
 from ..menu import text_for_key
-from ..replies import cut_at_sentence, fit
+from ..replies import anchor, cut_at_sentence, fit
 from ..texts import T
 from ..texts import clarify_text as texts_clarify
 from . import memory
@@ -117,7 +117,7 @@ def full_answer(ctx: DialogContext, state: dict, faq_id: str) -> Outbound:
         return Outbound(T("detail_nothing"))
     link = ctx.faq_url(faq_id)
     text = entry.full_answer or entry.short_answer
-    return Outbound(fit(f"{text}\n完整内容：{link}", link), faq_id=faq_id, code=entry.code)
+    return Outbound(fit(f"{text}\n{anchor(link, '查看完整内容')}", link), faq_id=faq_id, code=entry.code)
 
 
 def result_materials(turn) -> Outbound:
