@@ -99,7 +99,7 @@ def open_chats(session: Session, simulated: bool = False) -> list[InboxRow]:
         last = chat[-1] if chat else session.execute(  # said just before asking for a person
             select(table.c.direction, table.c.kind, table.c.text, table.c.created_at)
             .where(table.c.user_id == h.user_id).order_by(table.c.id.desc()).limit(1)).first()
-        text = mask_personal_data(hide_personal_links(last.text)) if last else ""
+        text = hide_personal_links(mask_personal_data(last.text)) if last else ""
         out.append(InboxRow(
             id=h.id, status=h.status, user_tail=h.user_id[-6:], opened_at=h.opened_at,
             preview=text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…",

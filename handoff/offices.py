@@ -89,14 +89,22 @@ def nearest(lat: float, lon: float, n: int = 3, offices: tuple[Office, ...] | No
 UNVERIFIED_CONTACT = "地址、电话还在核实：请拨打 12348 或当地司法局查询后再去。"
 
 
-def describe(office: Office, km: float | None = None) -> str:
+def describe(office: Office, km: float | None = None, note: bool = True) -> str:
     """Only what is verified reaches a citizen: an unverified office's coordinates are a city
     centre, so no distance; its address and phone are placeholders, so none of them either."""
     if not office.verified:
-        return "\n".join([office.public_name, UNVERIFIED_CONTACT])
+        return "\n".join([office.public_name, UNVERIFIED_CONTACT]) if note else office.public_name
     dist = f"（约{km:.0f}公里）" if km is not None and km >= 1 else ("（1公里内）" if km is not None else "")
     return "\n".join([f"{office.name}{dist}", f"地址：{office.address}", f"电话：{office.phone}",
                       f"时间：{office.hours_text()}"])
+
+
+def describe_list(found: list[tuple[Office, float | None]]) -> str:
+    """Numbered offices; the "still being verified" note once, after them, not under each."""
+    body = "\n\n".join(f"{i}. {describe(o, km, note=False)}" for i, (o, km) in enumerate(found, 1))
+    if any(not o.verified for o, _ in found):
+        body += f"\n\n{UNVERIFIED_CONTACT}"
+    return body
 
 
 def in_region(place: str, offices: tuple[Office, ...] | None = None) -> list[Office]:

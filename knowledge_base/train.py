@@ -340,10 +340,12 @@ def train(entries: Sequence[dict], negatives: Sequence[str], segmenter: Segmente
     real = load_real_rows() if use_real else []
     weak = load_weak_map() if real else {}
     hand = load_hand_labels() if real else {}
-    data = samples(entries, negatives, real, weak, known, excluded_ids(), load_weak_rules(), hand)
+    exclude = excluded_ids()
+    data = samples(entries, negatives, real, weak, known, exclude, load_weak_rules(), hand)
+    n_hand = sum(1 for r in real if str(r.get("id")) in hand and str(r.get("id")) not in exclude)
     n_real = len(data) - sum(1 + len(e.get("alternatives", [])) for e in entries) - len(negatives)
     note = (f"{len(entries)} entries, {len(negatives)} off-topic examples, "
-            f"{n_real} real questions ({len(hand)} hand-labelled, the rest weakly)")
+            f"{n_real} samples from real questions ({n_hand} hand-labelled, the rest weakly)")
     return fit(data, FeatureCache(cache_dir, segmenter), content_digest(entries, negatives, segmenter.lexicon), note,
                temperature)
 

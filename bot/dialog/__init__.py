@@ -6,7 +6,8 @@ and the texts helpers ``T`` / ``texts``.
 """
 from __future__ import annotations
 
-from .router import DialogContext, T, answer_text, clarify_text, route, texts
+from ..texts import T, texts
+from .router import DialogContext, answer_text, clarify_text, route
 from .state import (MODES, ConversationSnapshot, ConversationState, inspect_conversation, migrate_v1,
                     snapshot)
 

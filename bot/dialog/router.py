@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from handoff import chatflow
 from handoff.applications import Eligibility
-from handoff.offices import describe, nearest
+from handoff.offices import describe_list, nearest
 from handoff.texts import H
 from intents import detect
-from intents.parsing import looks_like_question
+
 from knowledge_base import store as kb_store
 from knowledge_base.match import MatchResult
 from knowledge_base.privacy import contains_personal_numbers, looks_like_personal_data, mask_personal_data
@@ -328,8 +328,10 @@ def _understand(turn) -> None:
     turn.command = detect.command_of(text)
     in_form = turn.mode in ("apply", "book") or (turn.mode == "questionnaire")
     turn.act = classify(text, list((turn.st.get("pending") or {}).get("options") or []))
+    # Personal data typed outside a form is never a question; a message that also says what
+    # happened (「我要投诉法援律师，他收了我的钱 电话…」) is handled as what it says, masked.
     if turn.act is None and not in_form and (looks_like_personal_data(text) or (
-            contains_personal_numbers(text) and (not looks_like_question(text) or _little_besides_numbers(text)))):
+            contains_personal_numbers(text) and _little_besides_numbers(text))):
         turn.act = Act("data")  # personal data typed outside a form: never a question, never searched
     if turn.mode in ("apply", "book") and str((turn.st.get("flow") or {}).get("step", "")).startswith("field:"):
         return  # a form field's answer (a name, a phone) is the form's, not the case file's
@@ -444,7 +446,7 @@ def _offices_asked_for(text: str, expecting_place: bool) -> Outbound | None:
     found = in_region(place)
     if not found:
         return Outbound(f"暂时没有{place}法律援助机构的资料。请拨打 12348 询问当地法律援助中心的地址和电话。")
-    body = "\n\n".join(f"{i}. {describe(o)}" for i, o in enumerate(found[:3], 1))
+    body = describe_list([(o, None) for o in found[:3]])
     return Outbound(fit(f"{place}的法律援助机构：\n{body}\n\n{T('nearest_tail')}"))
 
 
@@ -452,7 +454,7 @@ def _nearest_offices(inbound: Inbound) -> Outbound:
     if inbound.latitude is None or inbound.longitude is None:
         return Outbound(T("ask_location"))
     found = nearest(inbound.latitude, inbound.longitude, 3)
-    body = "\n\n".join(f"{i}. {describe(o, km)}" for i, (o, km) in enumerate(found, 1))
+    body = describe_list(found)
     return Outbound(fit(f"{T('nearest_head')}\n{body}\n\n{T('nearest_tail')}"))
 
 
@@ -538,7 +540,7 @@ def _from_knowledge_base(turn) -> Outbound:
         code = getattr(result, "topic", None) or (top.code if top else None) or turn.case.get("topic")
         if code:
             return _topic_reply(turn, code)
-    if result.status == "offtopic" and not turn.case.get("topic") and not state.get("last_route"):
+    if result.status == "offtopic" and not turn.case.get("topic"):
         kb_store.record_unanswered(ctx.session, turn.text, "offtopic", inbound.channel, None, None)
         state.pop("pending", None)
         return Outbound(T("offtopic"), code="other")

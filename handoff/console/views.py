@@ -23,8 +23,8 @@ from .. import applicants, inbox, labels, notify, workflow
 from .. import applications as apps
 from .. import appointments as appts
 from .. import handover as handover_store
-from ..models import (Application, Appointment, CaseEvent, ConsoleUser, Handover, aware, real_people,
-                      test_users_only)
+from ..models import (Application, Appointment, CaseEvent, ConsoleUser, Handover, aware, is_test_user,
+                      real_people, test_users_only)
 from ..offices import load_offices
 from ..slots import local_now, when_label
 from ..texts import H
@@ -92,6 +92,11 @@ def _visible_cases():
     return q
 
 
+def _same_world(q, user_id: str):
+    """Real cases are compared with real cases, simulator test cases with test cases."""
+    return q.where(test_users_only(Application.user_id) if is_test_user(user_id) else real_people(Application.user_id))
+
+
 def _case_or_404(session: Session, number: str) -> Application:
     app = session.scalars(_visible_cases().where(Application.number == number)).first()
     if app is None:
@@ -125,7 +130,8 @@ def queue():
         urgent = {a.id: workflow.urgency(a.status, a.facts, a.result) for a in cases}
         cases.sort(key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at, a.status,
                                                    urgent=bool(urgent[a.id])))
-        same = applicants.other_cases(s, cases, _visible_cases())
+        same = applicants.other_cases(s, cases, _visible_cases().where(
+            test_users_only(Application.user_id) if simulated else real_people(Application.user_id)))
         lawyers = {u.id: u.display_name or u.username for u in users_with_role(s, "lawyer")}
         last_said = _last_inbound(s, [a.user_id for a in cases])
         now = utcnow()
@@ -167,7 +173,7 @@ def case(number: str):
                 "lawyer": apps.lawyer_name(s, app.lawyer_id), "reject_reason": app.reject_reason,
                 "urgent": [labels.label("urgency", u) for u in workflow.urgency(app.status, app.facts, app.result)],
                 "same_applicant": [(o.number, workflow.STATUS_NAMES.get(o.status, o.status))
-                                   for o in applicants.other_cases(s, [app], _visible_cases())[app.id]]}
+                                   for o in applicants.other_cases(s, [app], _same_world(_visible_cases(), app.user_id))[app.id]]}
         events = [{"when": local_now(e.created_at), "who": e.actor_label, "kind": e.kind,
                    "from": workflow.STATUS_NAMES.get(e.from_status or "", e.from_status),
                    "to": workflow.STATUS_NAMES.get(e.to_status or "", e.to_status), "text": e.text}

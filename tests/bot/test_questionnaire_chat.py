@@ -48,7 +48,7 @@ def test_result_page_shows_every_reason_and_material(app, client, citizen):
     reply = citizen.say("是")
     if "急不急" in reply:
         reply = citizen.say("没有")
-    path = re.search(r"https?://[^/\s]+(/result/\S+)", reply).group(1)
+    path = re.search(r'<a href="https?://[^/\s]+(/result/[^"\s]+)">', reply).group(1)  # a tappable link
     page = client.get(path).get_data(as_text=True)
     assert "判断依据" in page and "《法律援助法》第四十二条" in page and "下一步" in page
     assert client.get("/result/forged-token").status_code == 404

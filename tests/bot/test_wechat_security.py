@@ -158,7 +158,7 @@ def test_malformed_fields_get_400_not_500(client, user_id, case):
 
 def test_a_good_location_still_gets_offices(client, user_id):
     wx = WeChat(client)
-    assert "电话：" in wx.reply_text(*wx.post(location_xml(user_id, 43.88, 125.32, next_id())))
+    assert "1. 吉林省法律援助中心" in wx.reply_text(*wx.post(location_xml(user_id, 43.88, 125.32, next_id())))
 
 
 # ------------------------------------------------------------------ the event table (issue 9)
@@ -189,8 +189,12 @@ def test_subscribe_event_welcomes(client, user_id):
 
 
 def test_unsubscribe_event_forgets_the_conversation(client, user_id):
+    from bot.dialog import ConversationState
+
     resp, reply, before, after = _talk_then(client, user_id, "unsubscribe")
-    assert reply is None and before and after == {}
+    assert reply is None and before.get("q")
+    # What is left is the empty state of a new conversation: no questionnaire, no case file.
+    assert after == ConversationState.from_dict({}).to_dict()
 
 
 def test_click_event_is_answered(client, user_id):

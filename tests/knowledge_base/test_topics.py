@@ -41,6 +41,19 @@ def topic_index(seg, shipped):
     return build_index(load_faq(), seg, negatives=load_offtopic(), topic_model=shipped)
 
 
+@pytest.fixture(scope="module")
+def index_lacking(seg, shipped):
+    """The shipped KB with one topic's entries taken out: a topic curators have not written yet."""
+    def build(code: str):
+        return build_index([e for e in load_faq() if e["code"] != code], seg, negatives=load_offtopic(),
+                           topic_model=shipped)
+    return build
+
+
+def _faq_without(code: str) -> list[dict]:
+    return [e for e in load_faq() if e["code"] != code]
+
+
 @pytest.fixture()
 def no_real(monkeypatch, tmp_path):
     """No real questions on this machine (as in CI)."""
@@ -92,9 +105,9 @@ def test_clear_questions_are_answered_directly(topic_index, question, code):
     ("我爸去世了没留遗嘱，老家的房子兄弟姐妹几个怎么分遗产", "family.inheritance"),
     ("朋友借了我五万块钱，写了借条，到期了一直拖着不还", "civil.debt"),
 ])
-def test_a_legal_question_without_an_entry_gets_its_topic(topic_index, question, code):
-    """These topics have no FAQ entry yet: never 'not in my range', but the topic's general answer."""
-    result = match(question, topic_index)
+def test_a_legal_question_without_an_entry_gets_its_topic(index_lacking, question, code):
+    """A topic with no FAQ entry (yet): never 'not in my range', but the topic's general answer."""
+    result = match(question, index_lacking(code))
     assert result.status == "topic"
     assert result.code == code
 
@@ -149,9 +162,10 @@ def test_training_from_faq_alone_works_and_is_deterministic(no_real, seg, tmp_pa
     from knowledge_base.train import train
 
     entries, negatives = load_faq(), load_offtopic()
+    entries = _faq_without("family.inheritance")
     a = train(entries, negatives, seg, tmp_path, temperature=0.2)
     b = train(entries, negatives, seg, tmp_path, temperature=0.2)
-    assert "0 weakly labelled real questions" in a.trained_on
+    assert "0 samples from real questions" in a.trained_on
     assert "family.inheritance" not in a.codes  # nothing teaches it without real questions or entries
     assert np.array_equal(a.weights, b.weights) and list(a.vocab) == list(b.vocab)
 
@@ -162,8 +176,8 @@ def test_weakly_labelled_real_questions_teach_a_topic_the_faq_lacks(monkeypatch,
 
     _fake_cache(tmp_path / "real")
     monkeypatch.setenv("FAYUAN_REAL_DIR", str(tmp_path / "real"))
-    model = train(load_faq(), load_offtopic(), seg, tmp_path, temperature=0.2)
-    assert "6 weakly labelled real questions" in model.trained_on
+    model = train(_faq_without("family.inheritance"), load_offtopic(), seg, tmp_path, temperature=0.2)
+    assert "6 samples from real questions (0 hand-labelled" in model.trained_on
     _, canonical, tokens = analyze("老人去世了房子没有遗嘱怎么继承", seg)
     p = model.posterior(tokens, canonical)
     assert max(p, key=p.get) == "family.inheritance"
@@ -197,13 +211,13 @@ def test_the_bot_gives_the_general_answer_and_logs_it_for_curators(app):
 
     from knowledge_base.models import UnansweredQuestion
 
-    text = "我爸去世了没留遗嘱 老家的房子兄弟姐妹几个怎么分遗产"
+    text = "邻居家装修把我家墙震裂了找谁赔"  # a legal matter no entry answers
     with app.extensions["fayuan_db"].session() as s:
         before = s.scalars(select(UnansweredQuestion.id).where(UnansweredQuestion.text == text)).all()
     r = app.test_client().post("/simulator/api/send", json={"user": "u" + uuid.uuid4().hex[:10], "text": text})
     reply = r.get_json()
-    assert reply["code"] == "family.inheritance"
-    assert load_topic_answers()["family.inheritance"].split("\n")[0] in json.dumps(reply, ensure_ascii=False)
+    assert reply["code"] == "eligibility.scope"
+    assert load_topic_answers()["eligibility.scope"].split("\n")[0][:30] in reply["reply"]
     with app.extensions["fayuan_db"].session() as s:
         rows = s.scalars(select(UnansweredQuestion).where(UnansweredQuestion.text == text,
                                                           UnansweredQuestion.id.not_in(before or [-1]))).all()
@@ -214,9 +228,9 @@ def test_bot_ask_json_reports_the_topic(app):
     from bot.cli import ask_once
 
     with app.extensions["fayuan_db"].session() as s:
-        out = ask_once(s, app.extensions["fayuan_kb"], "朋友借了我五万块钱，写了借条，到期了一直拖着不还")
-    assert (out["status"], out["code"], out["faq_id"]) == ("topic", "civil.debt", None)
-    assert out["answer"] == load_topic_answers()["civil.debt"]
+        out = ask_once(s, app.extensions["fayuan_kb"], "邻居家装修把我家墙震裂了找谁赔")
+    assert (out["status"], out["code"], out["faq_id"]) == ("topic", "eligibility.scope", None)
+    assert out["answer"] == load_topic_answers()["eligibility.scope"]
 
 
 # ------------------------------------------------------------------ the guard's questions
@@ -280,9 +294,9 @@ def test_a_publish_retrains_the_topic_model_on_what_is_published(console_app, no
     assert (kb.cache_dir / f"topics-{digest}.npz").exists()  # other workers load it instead of training again
 
 
-def test_the_console_tester_explains_a_topic_answer(topic_index):
+def test_the_console_tester_explains_a_topic_answer(index_lacking):
     from knowledge_base.explain import explain
 
-    ex = explain("我爸去世了没留遗嘱，老家的房子兄弟姐妹几个怎么分遗产", topic_index)
+    ex = explain("我爸去世了没留遗嘱，老家的房子兄弟姐妹几个怎么分遗产", index_lacking("family.inheritance"))
     assert ex.status == "topic" and "总回答" in ex.status_name
     assert ex.topics[0][0] == "family.inheritance" and ex.topics[0][1] > ex.topics[1][1]

@@ -22,8 +22,8 @@ CONVERSATIONS = [  # (user, channel, CST time, messages)
     ("u1", "wechat", datetime(2026, 10, 3, 9), ["老板拖欠工资怎么办", "有用"]),
     ("u2", "wechat", datetime(2026, 10, 3, 20), ["工伤认定要准备什么材料", "没用"]),
     ("u3", "simulator", datetime(2026, 10, 10, 8), ["今天天气怎么样", "大盘还会跌吗"]),
-    # an unsure question (继承 has been a topic with its own entries since issue 10 §4, so no longer this one)
-    ("u4", "wechat", datetime(2026, 10, 15, 23, 30), ["合伙做生意散伙了钱怎么分"]),
+    # a legal question no entry answers: its topic's general answer (issue 10), counted apart
+    ("u4", "wechat", datetime(2026, 10, 15, 23, 30), ["物业费收的太高了能不交吗"]),
     ("u5", "wechat", datetime(2026, 10, 20, 10), ["我要投诉法援律师，他收了我的钱"]),
     ("u6", "wechat", datetime(2026, 11, 1, 0, 30), ["老板拖欠工资怎么办"]),   # November (CST): not in October
     ("u7", "wechat", datetime(2026, 9, 5, 10), ["老板拖欠工资怎么办"]),      # September: year to date only
@@ -87,9 +87,9 @@ def test_october_figures(month_db):
 
     with month_db.session() as s:
         st = collect(s, parse_month("2026-10"))
-    assert (st.answered, st.clarify, st.unsure, st.offtopic) == (3, 0, 1, 1)
+    assert (st.answered, st.clarify, st.topic, st.unsure, st.offtopic) == (3, 0, 1, 0, 1)
     assert st.questions == 5 and st.legal_questions == 4 and st.answer_rate == 0.75
-    assert dict(st.by_topic) == {"labor.wages": 1, "labor.injury": 1, "service.complaint": 1}
+    assert dict(st.by_topic) == {"labor.wages": 1, "labor.injury": 1, "service.complaint": 1, "eligibility.scope": 1}
     assert dict(st.by_channel) == {"wechat": 4, "simulator": 1}
     assert (st.helpful, st.unhelpful) == (1, 1)
     assert st.complaints["complaint"] == 1
@@ -127,7 +127,8 @@ def test_the_workbook_has_the_same_figures_and_the_year_to_date(month_db, tmp_pa
     wb = load_workbook(tmp_path / "fayuan-report-2026-10.xlsx")
     overview = {r[0]: (r[1], r[2]) for r in wb["概览"].iter_rows(min_row=2, values_only=True) if r and r[0]}
     assert overview["已解答"] == (3, 4)          # + September's question in the year to date
-    assert overview["未能解答（已记入待解答）"] == (1, 1)
+    assert overview["按主题作一般性解答（已记入待补充）"] == (1, 1)
+    assert overview["未能解答（已记入待解答）"] == (0, 0)
     assert overview["资格自测次数"] == (3, 3)
     assert overview["在线提交申请"] == (3, 3)
     assert overview["7 日内作出决定"] == (1, 1)
