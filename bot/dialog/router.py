@@ -97,7 +97,7 @@ def answer_text(ctx: DialogContext, faq_id: str, offer: bool = True, state: dict
     if len(body) > BUBBLE:
         body = cut_at_sentence(body, BUBBLE)
     if longer:
-        body += f"\n{T('more_detail')}"
+        body += "\n" + T("more_detail").format(link=link)
     tail: list[str] = []
     if offer:
         offer_key = {"eligibility": "offer_eligibility", "apply": "offer_apply"}.get(entry.follow_up, "offer_hotline")

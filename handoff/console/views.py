@@ -286,7 +286,8 @@ def handovers():
                  "last": local_now(r.last_at) if r.last_at else None, "waiting": r.since is not None,
                  "wait": inbox.wait_text(r.since, now)}
                 for r in inbox.open_chats(s, simulated=simulated)]
-    return render_template("console/handovers.html", rows=rows)
+    return render_template("console/handovers.html", rows=rows, simulated=simulated,
+                           simulator_enabled=bool(current_app.config.get("SIMULATOR_ENABLED")))
 
 
 def _handover_or_404(s: Session, hid: int) -> Handover:

@@ -47,7 +47,7 @@ def test_a_staff_reply_reaches_the_simulator_without_a_manual_step(served):
     assert "转人工" in said["reply"]
 
     staff = console_session(served)
-    listing = staff.get(f"{served.url}/console/handovers").text
+    listing = staff.get(f"{served.url}/console/handovers", params={"simulated": "1"}).text  # the simulator's chats
     hid = re.findall(r"/console/handovers/(\d+)", listing)[-1]
     page = staff.get(f"{served.url}/console/handovers/{hid}").text
     staff.post(f"{served.url}/console/handovers/{hid}/reply",

@@ -41,6 +41,7 @@ def test_long_answer_links_to_the_full_page(page, live_server):
     send(page, "老板拖欠工资怎么办")
     link = bot_bubbles(page).last.locator("a").first
     expect(link).to_have_attribute("href", re.compile(r"/faq/"))
+    expect(link).to_have_text("打开说明页")  # a few words to tap (WeChat's <a> in a text reply), not a raw URL
     href = link.get_attribute("href")
     page.goto(href)
     expect(page.locator("h1")).to_be_visible()

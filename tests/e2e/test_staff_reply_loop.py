@@ -31,6 +31,7 @@ def test_a_staff_reply_in_the_console_appears_in_the_simulator(browser, page, se
     desk.fill("input[name=password]", PASSWORD)
     desk.locator("form button[type=submit], form input[type=submit]").last.click()
     desk.goto(f"{served.url}/console/handovers")
+    desk.locator("text=查看模拟器测试会话").click()  # simulator chats are kept apart from real citizens
     desk.locator("a[href^='/console/handovers/']").last.click()
     desk.fill("textarea[name=text]", "您好，我是工作人员，请问您在哪个城市？")
     desk.get_by_role("button", name="发送").click()
