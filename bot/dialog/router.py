@@ -31,7 +31,7 @@ from .. import conversation as conv_store
 from ..inbound import Inbound, Outbound
 from ..menu import text_for_key
 from ..replies import anchor, cut_at_sentence, fit
-from ..texts import T
+from ..texts import T, texts  # re-exported by bot.dialog
 from ..texts import clarify_text as texts_clarify
 from . import memory
 from .acts import Act, classify
