@@ -119,7 +119,8 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
     clean = _clean(text)
     if not clean:
         return None
-    if ("violence" in detect_kinds(text) or _CHILD_ABUSE.search(clean) or _more_violence(clean)) \
+    if ("violence" in detect_kinds(text) or _CHILD_ABUSE.search(clean) or _more_violence(clean)
+            or _harmed_at_home(clean)) \
             and not _third_party_assault(clean):
         return _violence(clean)
     found = _criminal(clean, case)
@@ -137,6 +138,41 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
 _VIOLENCE_MORE = re.compile(r"(?:喝多|喝醉|喝了酒|喝完酒)了?(?:又|就)?(?:动手|打人|打我|打俺)|又动手了|对我动手|动手打"
                             r"|锁在屋里|把我锁|关在屋里打|带着孩子(?:跑|逃|躲)出来|(?:踹|扇|抽|拽)(?:我|俺)"
                             r"|(?:他|她|老公|男人|丈夫)又?大(?:我|俺)了|头都(?:破|被打破)了|头破血流|打得(?:我)?.{0,2}(?:住院|骨折|流血)")
+
+
+@lru_cache(maxsize=1)
+def _violence_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(someone close … an act on me/a child, an act that is violence by itself, a denial just before)."""
+    v = texts()["violence_vocab"]
+    alt = lambda words: "|".join(sorted(map(re.escape, words), key=len, reverse=True))  # noqa: E731
+    on = rf"(?:{alt(v['acts_on'])})(?:了|过|着|得)?(?!{alt(v['not_after'])})(?:{alt(v['victims'])})(?!电话|手机|微信|家|的(?:电话|手机|东西|车|狗|猫))"
+    actor_act = re.compile(rf"(?:{alt(v['actors'])})[^，。！？,.!?；;]{{0,8}}?(?P<act>{on}|被?(?:{alt(v['acts_alone'])}))"
+                           rf"|(?:我|俺)[^，。！？,.!?；;]{{0,4}}?被(?:{alt(v['actors'])})?(?P<pact>(?:{alt(v['acts_on'])})(?!{alt(v['not_after'])}))")
+    alone = re.compile(rf"(?P<act>{alt(v['acts_alone'])})")
+    denial = re.compile(rf"(?:{alt(v['denials'])})(?:再|又|曾|曾经|过)?$")
+    return actor_act, alone, denial
+
+
+def _harmed_at_home(clean: str) -> bool:
+    """Someone close hurts, threatens or locks up the writer or a child, in the many ways it is said.
+
+    The act must come after an actor (他/老公/公公/前夫 …) in the same clause, or be violence
+    by itself (拿刀, 威胁要杀, 不让我走); a denial right before the act (「他没打过我」「从不动手」)
+    or a worry about someone else's quarrel does not count.
+    """
+    actor_act, alone, denial = _violence_patterns()
+    for m in actor_act.finditer(clean):
+        group = "act" if m.group("act") is not None else "pact"
+        if not denial.search(clean[max(0, m.start(group) - 4):m.start(group)]):
+            return True
+    for m in alone.finditer(clean):
+        if not denial.search(clean[max(0, m.start() - 4):m.start()]) and not re.search(r"^(?:吗|么|怎么办吗)", clean[m.end():]):
+            if _VIOLENCE_SUBJECT.search(clean):
+                return True
+    return False
+
+
+_VIOLENCE_SUBJECT = re.compile(r"我|俺|孩子|娃|老公|丈夫|男人|对象|前夫|他|她")
 
 
 def _more_violence(clean: str) -> bool:

@@ -745,7 +745,9 @@ def form_step(turn: Turn) -> Outbound:
         offer = leave(turn)
         if offer and reply:
             reply = f"{reply}\n\n{offer}"
-    return Outbound(reply or T("help"))
+    if reply is None:  # not for the form (a remark, a question it cannot answer): answer it, keep the form
+        return answer_then_resume_form(turn)
+    return Outbound(reply)
 
 
 # ================================================================ human
