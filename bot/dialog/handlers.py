@@ -277,7 +277,7 @@ def triage_reply(turn: Turn) -> Outbound:
     if t.kind == "violence":
         turn.st["notices"].append("violence_notice")
     for key, value in (t.facts or {}).items():
-        if key in memory.SECTION3 or key in ("topic",):
+        if key in memory.SECTION3 or key in ("topic", "accused_under_18"):
             turn.case[key] = value
     if t.facts.get("matter"):
         turn.case["topic"] = t.facts["matter"]
@@ -669,13 +669,37 @@ _FEAR = re.compile(r"怕|害怕|看到|发现|知道了?怎么办|找过来|找�
 
 
 def crisis_answer(turn: Turn) -> Outbound:
-    """In a crisis only a confident answer is given; otherwise safety and what we can do — never a menu."""
+    """In a crisis only a confident answer is given; otherwise safety and what we can do — never a menu.
+
+    The crisis is the topic: 「离了婚还能申请保护令不」 names a divorce, but the woman asking
+    is hiding from violence, so an answer on violence among the best hits wins over the rest.
+    """
+    from intents.triage import fear_kind, texts as triage_texts
+
+    fear = fear_kind(turn.text)
+    if fear is not None and not looks_like_question(turn.text):  # 「我怕他看到我手机」: fear is answered, not searched
+        said = turn.st.setdefault("crisis_said", [])
+        lines = [line for line in (triage_texts()["violence_fear"][fear], triage_texts()["violence_fear_tail"])
+                 if line not in said]
+        if lines and lines[0] != triage_texts()["violence_fear_tail"]:
+            said.extend(lines)  # each line once per conversation
+            return Outbound("\n".join(lines))
     result = _r().ask_kb(turn.ctx, turn.text)
+    crisis_topic = "family.violence"
+    in_crisis = [hit for hit in result.hits[:3] if hit.code == crisis_topic]
+    if not in_crisis:
+        within = _r().ask_kb(turn.ctx, f"{_r()._safe_topic_name(crisis_topic)} {turn.text}")
+        if within.status == "answer" and within.top is not None and within.top.code == crisis_topic:
+            in_crisis = [within.top]
+    if in_crisis and _CRISIS_WORDS.search(turn.text):
+        turn.case["topic"] = crisis_topic
+        return _r()._answer(turn.ctx, turn.st, in_crisis[0].faq_id, turn.text)
     if result.status == "answer" and result.top is not None:
         return _r()._answer(turn.ctx, turn.st, result.top.faq_id, turn.text)
     return Outbound(T("crisis_fear") if _FEAR.search(turn.text) else T("crisis_fallback"))
 
 
+_CRISIS_WORDS = re.compile(r"保护令|家暴|家庭暴力|打我|打俺|报警|派出所|警察|家务事|告诫书|妇联|庇护|躲|逃|危险|安全")
 _NO_CALLS = re.compile(r"(?:别|不要|千万别|千万不要|不能)(?:给我|跟我|给俺)?(?:打电话|打我电话|来电话|联系我|上门|寄东西)")
 
 

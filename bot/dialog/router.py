@@ -175,6 +175,8 @@ def record_decision(turn, step) -> str:
     result = step.result or {}
     facts = dict((step.state or {}).get("facts", {}))
     for key in memory.SECTION3:
+        if key == "age" and turn.case.get("accused_under_18") and turn.case.get("age") is None:
+            continue  # the bound used for the rules, not an age anyone said
         if facts.get(key) is not None:
             turn.case[key] = facts[key]
     record = conv_store.EligibilityRecord(

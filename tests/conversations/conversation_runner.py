@@ -115,7 +115,8 @@ def load_all(folder: Path = HERE) -> list[Conversation]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         pattern = data.get("pattern") or path.stem
         for raw in data.get("conversations") or []:
-            conv = _conversation(raw, pattern, path.name)
+            # a file of mixed patterns (09_unseen.yaml) names each conversation's own
+            conv = _conversation({k: v for k, v in raw.items() if k != "pattern"}, raw.get("pattern") or pattern, path.name)
             if conv.id in seen:
                 raise ScriptError(f"{path.name}: conversation id {conv.id!r} used twice")
             seen.add(conv.id)
