@@ -15,7 +15,9 @@ from knowledge_base.normalize import convert_numerals, to_simplified_halfwidth
 from .parsing import resolve_place
 from .special_paths import detect_kinds
 
-_MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来")
+_MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
+                     # working here, home elsewhere: 「我在石狮打工 老家四川的」「老家在贵州 在这边干活」
+                     r"|(?:打工|干活|务工|打零工)[^。]{0,12}老家(?!就|也是|是本地|本地)|老家(?!就|也是|是本地|本地)[^。]{1,12}(?:打工|干活|务工|打零工)")
 _NOT_MIGRANT = re.compile(r"不是农民工|不是民工|本地的|本地人|城里户口|城镇户口|不是外地")
 _FLAGS = (("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|眼睛看不见|瞎|听不见")),
           ("mental_illness", re.compile(r"精神病|精神疾病|精神分裂|精神不正常|脑子有病|智力残疾|智障")))

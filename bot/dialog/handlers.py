@@ -433,7 +433,17 @@ def feedback(turn: Turn) -> Outbound:
 # ================================================================ idle: intents by meaning
 
 def asks_for_aid(turn: Turn) -> bool:
-    return turn.command == "eligibility" or detect.asks_for_aid(turn.text)
+    """「能找免费律师不」; but a visit with a day or time (「后天下午去中心当面问问中不中」) is a booking."""
+    if turn.command == "eligibility":
+        return True
+    return detect.asks_for_aid(turn.text) and not (detect.wants_booking(turn.text) and _names_when(turn.text))
+
+
+def _names_when(text: str) -> bool:
+    from handoff.when import parse_when
+
+    when = parse_when(text, _local_now())
+    return when is not None and (when.day is not None or when.at is not None)
 
 
 def precheck(turn: Turn) -> Outbound:
