@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from intents.result_text import SHORT_NOTE, action_lines, headline
 
-from ..replies import anchor, fit
+from ..replies import anchor, as_read, fit
 
 _EXEMPT = re.compile(r"免予核查|免于核查|免予审查|免于审查|无需审查|不审查经济")
 _CAVEAT = "具体标准以当地法律援助中心确认为准。"
@@ -100,16 +100,16 @@ def decision_bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: s
     if link:
         lines.append(anchor(link, "查看完整结果（理由、材料、下一步）"))
     text = "\n".join(lines)
-    if len(text) <= LIMIT:
+    if len(as_read(text)) <= LIMIT:
         return text
     # Too long: keep the decision, the why and the link; drop the citations, then the note.
     for droppable in (lambda l: l.startswith("依据："), lambda l: l == SHORT_NOTE,
                       lambda l: l.startswith("最低工资标准") or "标准为" in l):
-        if len(text) <= LIMIT:
+        if len(as_read(text)) <= LIMIT:
             break
         lines = [l for l in lines if not droppable(l)]
         text = "\n".join(lines)
-    return text if len(text) <= LIMIT else fit(text, link, LIMIT)
+    return text if len(as_read(text)) <= LIMIT else fit(text, link, LIMIT)
 
 
 def materials_text(result: Mapping[str, Any], link: str | None) -> str:

@@ -27,6 +27,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from bot.replies import as_read
+
 HERE = Path(__file__).resolve().parent
 
 # "Now" for every conversation: Thursday 10 December 2026, 10:00 in China (02:00 UTC).
@@ -106,14 +108,6 @@ def _fill(m: re.Match[str], today: date) -> str:
     if m.group(1) == "cn:":
         return f"{day.month}月{day.day}日"
     return day.isoformat()
-
-
-_ANCHOR = re.compile(r"<a\s[^>]*>(.*?)</a>", re.S)
-
-
-def visible(text: str) -> str:
-    """What the citizen reads: WeChat shows <a href="…">看完整清单</a> as its few words (issue 13)."""
-    return _ANCHOR.sub(r"\1", text)
 
 
 def load_all(folder: Path = HERE) -> list[Conversation]:
@@ -407,7 +401,7 @@ def _check_text(turn: Turn, c: dict, text: str) -> list[str]:
         if needle in text:
             fails.append(f"reply contains {needle!r}")
     limit = min(int(c.get("max_len", DEFAULT_MAX_LEN)), HARD_MAX_LEN)
-    seen = visible(text)
+    seen = as_read(text)  # WeChat shows <a href="…">看完整清单</a> as its few words (issue 13)
     if len(seen) > limit:
         fails.append(f"reply is {len(seen)} characters (as read), at most {limit} expected")
     if c.get("no_link") and re.search(r"https?://|www\.", text):
