@@ -150,9 +150,9 @@ def _violence_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[s
     # 「打得我」 is often typed 「打的我」; 「把我推倒了」 names the victim before the act (and 倒 is typed 到)
     on = rf"(?:{alt(v['acts_on'])})(?:了|过|着|得|的)?(?!{alt(v['not_after'])})(?:{alt(v['victims'])})(?!电话|手机|微信|家|的(?:电话|手机|东西|车|狗|猫))"
     held = rf"(?:把|将)(?:{alt(v['victims'])})[^，。！？,.!?；;的]{{0,3}}?(?:{alt(v['acts_on'])})(?!{alt(v['not_after'])})"
-    actor_act = re.compile(rf"(?:{alt(v['actors'])})[^，。！？,.!?；;]{{0,8}}?(?P<act>{on}|{held}|被?(?:{alt(v['acts_alone'])}))"
+    actor_act = re.compile(rf"(?:{alt(v['actors'])})[^，。！？,.!?；;]{{0,8}}?(?P<act>{on}|{held}|被?(?:{alt(v['acts_alone'])})(?!{alt(v['tool_use'])}))"
                            rf"|(?:我|俺)[^，。！？,.!?；;]{{0,4}}?被(?:{alt(v['actors'])})?(?P<pact>(?:{alt(v['acts_on'])})(?!{alt(v['not_after'])}))")
-    alone = re.compile(rf"(?P<act>{alt(v['acts_alone'])})")
+    alone = re.compile(rf"(?P<act>{alt(v['acts_alone'])})(?!{alt(v['tool_use'])})")
     denial = re.compile(rf"(?:{alt(v['denials'])})(?:再|又|曾|曾经|过)?$")
     return actor_act, alone, denial
 
