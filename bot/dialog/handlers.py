@@ -688,12 +688,12 @@ def crisis_answer(turn: Turn) -> Outbound:
 
     fear = fear_kind(turn.text)
     if fear is not None and not looks_like_question(turn.text):  # 「我怕他看到我手机」: fear is answered, not searched
-        said = turn.st.setdefault("crisis_said", [])
-        lines = [line for line in (triage_texts()["violence_fear"][fear], triage_texts()["violence_fear_tail"])
-                 if line not in said]
-        if lines and lines[0] != triage_texts()["violence_fear_tail"]:
-            said.extend(lines)  # each line once per conversation
-            return Outbound("\n".join(lines))
+        shown = turn.st.setdefault("notices", [])  # kept in the stored state: each line once per conversation
+        parts = [(key, line) for key, line in ((f"fear:{fear}", triage_texts()["violence_fear"][fear]),
+                                               ("fear_tail", triage_texts()["violence_fear_tail"])) if key not in shown]
+        if parts and parts[0][0] != "fear_tail":
+            shown.extend(key for key, _ in parts)
+            return Outbound("\n".join(line for _, line in parts))
     result = _r().ask_kb(turn.ctx, turn.text)
     crisis_topic = "family.violence"
     in_crisis = [hit for hit in result.hits[:3] if hit.code == crisis_topic]
