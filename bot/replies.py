@@ -30,6 +30,17 @@ def anchor(url: str, label: str) -> str:
     return f'<a href="{url}">{label}</a>'
 
 
+_ANCHOR = re.compile(r"<a\s[^>]*>(.*?)</a>", re.S)
+
+
+def as_read(text: str) -> str:
+    """The bubble as the citizen reads it: a link is its few words, not its URL.
+
+    Length aims (about 200 characters a bubble) are about what is read; an anchor's URL
+    counted as text pushed the decision's standard line out of the bubble."""
+    return _ANCHOR.sub(r"\1", text)
+
+
 def fit(text: str, link: str | None = None, limit: int = MAX_REPLY_CHARS) -> str:
     """Keep a passive reply within WeChat's limit; a long one ends with a link to the full page."""
     if len(text) <= limit:

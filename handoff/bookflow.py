@@ -151,12 +151,13 @@ def _clean(text: str) -> str:
 
 
 def _is_yes(text: str) -> bool:
-    return detect.choice_number(text, 1) == 1 or detect.is_yes(text) or _clean(text) in (
+    """「1」, or a yes with a word or two around it (「对 就这么定了」「好的同意」: detect.polar_answer)."""
+    return detect.choice_number(text, 1) == 1 or detect.is_yes(text) or detect.polar_answer(text) == "yes" or _clean(text) in (
         "同意", "确认", "确定", "没问题", "就这个", "就这样", "对", "可以的", "行的", "中", "成", "妥", "好嘞", "同意的")
 
 
 def _is_no(text: str) -> bool:
-    return detect.choice_number(text, 2) == 2 or _clean(text) in (
+    return detect.choice_number(text, 2) == 2 or detect.polar_answer(text) == "no" or _clean(text) in (
         "不同意", "不", "不要", "否", "拒绝", "不行", "不用", "算了", "不对", "重新选", "换一个", "换个时间")
 
 

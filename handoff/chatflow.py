@@ -56,11 +56,13 @@ def _numbered(items: list[str]) -> str:
 
 
 def _is_yes(text: str) -> bool:
-    return detect.choice_number(text, 1) == 1 or detect.is_yes(text) or _CLEAN.sub("", text) in ("同意", "确认", "提交")
+    return (detect.choice_number(text, 1) == 1 or detect.is_yes(text) or detect.polar_answer(text) == "yes"
+            or _CLEAN.sub("", text) in ("同意", "确认", "提交"))
 
 
 def _is_no(text: str) -> bool:
-    return detect.choice_number(text, 2) == 2 or _CLEAN.sub("", text) in ("不同意", "不", "不要", "否", "拒绝")
+    return (detect.choice_number(text, 2) == 2 or detect.polar_answer(text) == "no"
+            or _CLEAN.sub("", text) in ("不同意", "不", "不要", "否", "拒绝"))
 
 
 # ------------------------------------------------------------------ application

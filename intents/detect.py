@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from knowledge_base.normalize import to_simplified_halfwidth
 
@@ -152,7 +156,9 @@ _WANTS_BOOKING = re.compile(
     r"|(?:明天|后天|大后天|下周|下礼拜|下星期|这周|周[一二三四五六日天]|礼拜[一二三四五六天]|星期[一二三四五六日天])"
     r"[^，。?？]{0,8}(?:能|可以|想)?(?:去|过去|过来|来)"
     r"(?:[^，。?？]{0,10}(?:你们|法援|法律援助|中心|窗口|咨询)|(?:一趟)?(?:吗|不|么|行吗|行不|可以吗|中不))"
-    r"|(?:礼拜|星期|周)[一二三四五六日天](?:上午|下午|头午|早上)?(?:行不|行吗|可以吗|中不)")
+    r"|(?:礼拜|星期|周)[一二三四五六日天](?:上午|下午|头午|早上)?(?:行不|行吗|可以吗|中不)"
+    # 「帮我约一下长春法援中心」: arranging a visit, the place named after the verb
+    r"|(?:帮我|给我|帮俺|给俺|麻烦|我想|俺想|想|要|能|可以)约(?:一下|个|下)?[^，。?？]{0,8}?(?:法援|法律援助|中心|窗口|工作站)")
 
 
 def wants_booking(text: str) -> bool:
@@ -174,3 +180,40 @@ def is_follow_up(text: str) -> bool:
     """A short question right after an answer (「要带啥东西」「多久能有结果」「要实名吗」)."""
     clean = _clean(text)
     return 0 < len(clean) <= 14 and bool(_FOLLOW_UP.search(clean))
+
+
+_ANSWERS_FILE = Path(__file__).resolve().parent / "tables" / "answers.yaml"
+
+
+@lru_cache(maxsize=1)
+def _answer_pieces() -> list[tuple[str, str]]:
+    """(piece, kind) longest first, so that 「不同意」 is read before 「同意」."""
+    data = yaml.safe_load(_ANSWERS_FILE.read_text(encoding="utf-8"))
+    pieces = [(str(w).lower(), kind) for kind in ("no", "yes", "filler") for w in data[kind]]
+    return sorted(pieces, key=lambda p: -len(p[0]))
+
+
+def polar_answer(text: str) -> str | None:
+    """"yes" / "no" when a short reply is only an answer (「对 就这么定了」「好的同意」「不了 谢谢」), else None.
+
+    Why not a set of whole replies: people add a word or two (「行 就这个」「嗯 同意」), and a
+    form that only knew 「同意」 sent them to the help menu. The reply is cut into known
+    pieces (intents/tables/answers.yaml); one unknown piece and it is content, not an answer.
+    """
+    clean = _clean(text).lower()
+    if not clean or len(clean) > 16:
+        return None
+    kinds: set[str] = set()
+    i = 0
+    pieces = _answer_pieces()
+    while i < len(clean):
+        hit = next(((w, k) for w, k in pieces if clean.startswith(w, i)), None)
+        if hit is None:
+            return None
+        kinds.add(hit[1])
+        i += len(hit[0])
+    if "no" in kinds and "yes" not in kinds:
+        return "no"
+    if "yes" in kinds and "no" not in kinds:
+        return "yes"
+    return None

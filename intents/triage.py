@@ -68,7 +68,8 @@ _TAKEN = (r"(?:被抓|抓走|抓起来|抓进去|抓了|被拘|刑拘|拘留|拘
 _DENIED = re.compile(r"(?:没有|没|不是|未|并未|没让)被?$")
 _NOT_NOW = re.compile(r"不会|会不会|会被|怕|担心|万一|如果|要是|可能|以免|避免|防止|是否")
 # The gap may cross one comma when the next clause only drops the subject:
-# 「我家娃十五岁，被派出所带走了」 — but not 「儿子被打了，打人的被抓了」.
+# 「我家娃十五岁，被派出所带走了」「闺女上初二，跟人打架被派出所带走了」 — but not
+# 「儿子被打了，打人的被抓了」「…，对方被抓了」 (another subject: 的, 对方, 那人 …).
 # A clause with its subject left out, after a relative was named: 「我哥有精神病 …，被警察带走了」.
 _TAKEN_BY_POLICE_RE = re.compile(rf"(?:^|[，,。；;])(?:昨天|前天|今天|刚才|刚刚|后来|结果|现在|已经)?(?:被|让|叫)"
                                  rf"(?:警察|公安|派出所|民警|检察院|公安局)[^，,。；;]{{0,4}}?{_TAKEN}")
@@ -77,7 +78,8 @@ _FLAGS = (("mental_illness", re.compile(r"精神病|精神疾病|精神分裂|�
           ("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|瞎子|看不见|听不见|不会说话|说不了话")),
           ("life_or_death_sentence", re.compile(r"死刑|无期|判死|枪毙|杀了人|出了人命|命案")))
 _CRIMINAL_RE = re.compile(rf"{_FAMILY}(?P<gap>[^，。！？,.!?；;]{{0,10}}?"
-                          rf"|[^，。！？,.!?；;]{{0,10}}[，,](?:昨天|前天|今天|刚才|刚刚)?(?:被|让|叫)[^，。！？,.!?；;]{{0,5}}?)"
+                          rf"|[^，。！？,.!?；;]{{0,10}}[，,](?!对方|那人|他们|别人|人家|打人|那个)[^，。！？,.!?；;的]{{0,8}}?"
+                          rf"(?:被|让|叫)[^，。！？,.!?；;]{{0,5}}?)"
                           rf"{_TAKEN}")
 _ADMIN_RE = re.compile(r"行政拘留|治安拘留")
 _CRIMINAL_WORDS_RE = re.compile(r"刑事拘留|刑拘|逮捕|批捕|看守所|犯罪嫌疑人|被告人|刑事案")
@@ -86,7 +88,7 @@ _NUM = r"[0-9]{1,2}|十[一二三四五六七八九]?|[一二两三四五六七�
 _AGE_RE = re.compile(rf"(?<![0-9满到十])(?P<n>{_NUM})(?:周)?岁|(?:才|只有|刚满|刚|今年|还不到|不到)(?P<m>{_NUM})(?![0-9一二三四五六七八九十万千百块元天个月年号])")
 _MINOR_RE = re.compile(r"未成年|没成年|未满(?:18|十八)|不满(?:18|十八)|不到(?:18|十八)|还没满(?:18|十八)|初中|初一|初二|初三|小学|中学生")
 
-_DAYS_RE = re.compile(r"(?:还有|只剩下?|还剩下?|就剩下?|剩下?|不到|没几|就)(?P<n>[0-9]{1,2}|[一二两三四五六七八九十]|几|一两|两三|三四|三五)(?:个)?(?:天|日)")
+_DAYS_RE = re.compile(r"(?:还有|只剩下?|还剩下?|就剩下?|剩下?|只有|就只有|仅剩|仅有|只给|不到|没几|就)(?P<n>[0-9]{1,2}|[一二两三四五六七八九十]|几|一两|两三|三四|三五)(?:个)?(?:天|日)")
 _LEGAL_TIME = re.compile(r"仲裁|起诉|上诉|期限|时效|开庭|截止|到期|过期|复议|申诉|判决|立案|期满|届满|诉讼|答辩|举证|执行"
                          r"|满一年|满1年|到一年|够一年")
 _DAY_WORD = (r"(?:今天|今儿|明天|明儿|后天|大后天|这两天|过两天|马上|眼看|这周[一二三四五六日天末]?|本周[一二三四五六日天]?"
@@ -108,7 +110,7 @@ _PROCEDURE_Q = re.compile(r"过户(?:要|需要)?(?:什么|哪些|多少|怎么|
 
 _FEAR = (("children", re.compile(r"孩子|娃")),
          ("found_out", re.compile(r"怕他(?:知道|发现|看到|看)|被他(?:发现|看到)|偷偷|他会看|看我手机|翻我手机|查我手机")),
-         ("retaliation", re.compile(r"报复|更狠|打得更|杀|弄死|不敢报警|报警也没用")))
+         ("retaliation", re.compile(r"报复|更狠|打得更|杀|弄死|不敢报警|报警也没用|找过来|找上门|找到我|找来|堵我|追过来")))
 
 
 # ------------------------------------------------------------------ the assessment
@@ -119,7 +121,8 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
     clean = _clean(text)
     if not clean:
         return None
-    if ("violence" in detect_kinds(text) or _CHILD_ABUSE.search(clean) or _more_violence(clean)) \
+    if ("violence" in detect_kinds(text) or _CHILD_ABUSE.search(clean) or _more_violence(clean)
+            or _harmed_at_home(clean)) \
             and not _third_party_assault(clean):
         return _violence(clean)
     found = _criminal(clean, case)
@@ -137,6 +140,43 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
 _VIOLENCE_MORE = re.compile(r"(?:喝多|喝醉|喝了酒|喝完酒)了?(?:又|就)?(?:动手|打人|打我|打俺)|又动手了|对我动手|动手打"
                             r"|锁在屋里|把我锁|关在屋里打|带着孩子(?:跑|逃|躲)出来|(?:踹|扇|抽|拽)(?:我|俺)"
                             r"|(?:他|她|老公|男人|丈夫)又?大(?:我|俺)了|头都(?:破|被打破)了|头破血流|打得(?:我)?.{0,2}(?:住院|骨折|流血)")
+
+
+@lru_cache(maxsize=1)
+def _violence_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(someone close … an act on me/a child, an act that is violence by itself, a denial just before)."""
+    v = texts()["violence_vocab"]
+    alt = lambda words: "|".join(sorted(map(re.escape, words), key=len, reverse=True))  # noqa: E731
+    # 「打得我」 is often typed 「打的我」; 「把我推倒了」 names the victim before the act (and 倒 is typed 到)
+    on = rf"(?:{alt(v['acts_on'])})(?:了|过|着|得|的)?(?!{alt(v['not_after'])})(?:{alt(v['victims'])})(?!电话|手机|微信|家|的(?:电话|手机|东西|车|狗|猫))"
+    held = rf"(?:把|将)(?:{alt(v['victims'])})[^，。！？,.!?；;的]{{0,3}}?(?:{alt(v['acts_on'])})(?!{alt(v['not_after'])})"
+    actor_act = re.compile(rf"(?:{alt(v['actors'])})[^，。！？,.!?；;]{{0,8}}?(?P<act>{on}|{held}|被?(?:{alt(v['acts_alone'])})(?!{alt(v['tool_use'])}))"
+                           rf"|(?:我|俺)[^，。！？,.!?；;]{{0,4}}?被(?:{alt(v['actors'])})?(?P<pact>(?:{alt(v['acts_on'])})(?!{alt(v['not_after'])}))")
+    alone = re.compile(rf"(?P<act>{alt(v['acts_alone'])})(?!{alt(v['tool_use'])})")
+    denial = re.compile(rf"(?:{alt(v['denials'])})(?:再|又|曾|曾经|过)?$")
+    return actor_act, alone, denial
+
+
+def _harmed_at_home(clean: str) -> bool:
+    """Someone close hurts, threatens or locks up the writer or a child, in the many ways it is said.
+
+    The act must come after an actor (他/老公/公公/前夫 …) in the same clause, or be violence
+    by itself (拿刀, 威胁要杀, 不让我走); a denial right before the act (「他没打过我」「从不动手」)
+    or a worry about someone else's quarrel does not count.
+    """
+    actor_act, alone, denial = _violence_patterns()
+    for m in actor_act.finditer(clean):
+        group = "act" if m.group("act") is not None else "pact"
+        if not denial.search(clean[max(0, m.start(group) - 4):m.start(group)]):
+            return True
+    for m in alone.finditer(clean):
+        if not denial.search(clean[max(0, m.start() - 4):m.start()]) and not re.search(r"^(?:吗|么|怎么办吗)", clean[m.end():]):
+            if _VIOLENCE_SUBJECT.search(clean):
+                return True
+    return False
+
+
+_VIOLENCE_SUBJECT = re.compile(r"我|俺|孩子|娃|老公|丈夫|男人|对象|前夫|他|她")
 
 
 def _more_violence(clean: str) -> bool:
@@ -161,6 +201,16 @@ def _violence(clean: str) -> Triage:
 
 
 _KIN_AGE_RE = re.compile(r"(?:弟弟|弟|哥哥|哥|儿子|女儿|闺女|孩子|娃|侄子|外甥|孙子|妹妹|妹)(?:今年|才|只有)?(?P<n>[0-9]{1,2})(?![0-9])")
+
+
+def fear_kind(text: str) -> str | None:
+    """What a later message in a crisis is afraid of (found_out, retaliation, children), or None.
+
+    Only a message that says it is afraid (怕/不敢/担心) counts: 「孩子也在家」 is a fact."""
+    clean = _clean(text)
+    if not re.search(r"怕|不敢|担心", clean):
+        return None
+    return next((k for k, pattern in _FEAR if pattern.search(clean)), None)
 
 
 def fear_answer(text: str) -> str | None:

@@ -85,4 +85,7 @@ def classify(text: str, options: Sequence[str] = ()) -> Act | None:
         return Act("yes")
     if clean in _NO:
         return Act("no")
+    polar = detect.polar_answer(clean)  # a yes or no with a word or two around it: 「行 就这个」「嗯 同意」
+    if polar is not None:
+        return Act(polar)
     return None

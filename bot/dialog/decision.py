@@ -12,10 +12,12 @@ from typing import Any, Mapping
 
 from intents.result_text import SHORT_NOTE, action_lines, headline
 
-from ..replies import anchor, fit
+from ..replies import anchor, as_read, fit
 
 _EXEMPT = re.compile(r"免予核查|免于核查|免予审查|免于审查|无需审查|不审查经济")
 _CAVEAT = "具体标准以当地法律援助中心确认为准。"
+# 「标准为 1060 元」 states the line; 「以…核定的标准为准」 only defers to the centre.
+_STANDARD = re.compile(r"标准为(?!准)")
 LIMIT = 270
 
 
@@ -52,10 +54,10 @@ def key_lines(result: Mapping[str, Any], shown: list[str], facts: Mapping[str, A
             lines.append(f"{first}（{_head(reason)}）。")
         elif "人均" in body:
             sentences = [_plain(x) for x in re.split(r"[。；]", body) if x.strip()]
-            rule = [x for x in sentences if "标准为" in x][:1]
+            rule = [x for x in sentences if _STANDARD.search(x) and "人均约" not in x][:1]
             figure = [x for x in sentences if re.search(r"[0-9]+元", x) and "人均" not in x][:1]
             person = [x for x in sentences if "人均约" in x][:1]
-            lines.extend(f"{x}。" for x in rule + figure + person)
+            lines.extend(f"{x}。" for x in dict.fromkeys(rule + figure + person))
             if "local_caveat" not in shown:
                 lines.append(_CAVEAT)
                 shown.append("local_caveat")
@@ -100,16 +102,16 @@ def decision_bubble(result: Mapping[str, Any], facts: Mapping[str, Any], link: s
     if link:
         lines.append(anchor(link, "查看完整结果（理由、材料、下一步）"))
     text = "\n".join(lines)
-    if len(text) <= LIMIT:
+    if len(as_read(text)) <= LIMIT:
         return text
     # Too long: keep the decision, the why and the link; drop the citations, then the note.
     for droppable in (lambda l: l.startswith("依据："), lambda l: l == SHORT_NOTE,
-                      lambda l: l.startswith("最低工资标准") or "标准为" in l):
-        if len(text) <= LIMIT:
+                      lambda l: l.startswith("最低工资标准") or _STANDARD.search(l) and "人均约" not in l):
+        if len(as_read(text)) <= LIMIT:
             break
         lines = [l for l in lines if not droppable(l)]
         text = "\n".join(lines)
-    return text if len(text) <= LIMIT else fit(text, link, LIMIT)
+    return text if len(as_read(text)) <= LIMIT else fit(text, link, LIMIT)
 
 
 def materials_text(result: Mapping[str, Any], link: str | None) -> str:

@@ -277,7 +277,7 @@ def triage_reply(turn: Turn) -> Outbound:
     if t.kind == "violence":
         turn.st["notices"].append("violence_notice")
     for key, value in (t.facts or {}).items():
-        if key in memory.SECTION3 or key in ("topic",):
+        if key in memory.SECTION3 or key in ("topic", "accused_under_18"):
             turn.case[key] = value
     if t.facts.get("matter"):
         turn.case["topic"] = t.facts["matter"]
@@ -433,7 +433,17 @@ def feedback(turn: Turn) -> Outbound:
 # ================================================================ idle: intents by meaning
 
 def asks_for_aid(turn: Turn) -> bool:
-    return turn.command == "eligibility" or detect.asks_for_aid(turn.text)
+    """「能找免费律师不」; but a visit with a day or time (「后天下午去中心当面问问中不中」) is a booking."""
+    if turn.command == "eligibility":
+        return True
+    return detect.asks_for_aid(turn.text) and not (detect.wants_booking(turn.text) and _names_when(turn.text))
+
+
+def _names_when(text: str) -> bool:
+    from handoff.when import parse_when
+
+    when = parse_when(text, _local_now())
+    return when is not None and (when.day is not None or when.at is not None)
 
 
 def precheck(turn: Turn) -> Outbound:
@@ -669,13 +679,37 @@ _FEAR = re.compile(r"怕|害怕|看到|发现|知道了?怎么办|找过来|找�
 
 
 def crisis_answer(turn: Turn) -> Outbound:
-    """In a crisis only a confident answer is given; otherwise safety and what we can do — never a menu."""
+    """In a crisis only a confident answer is given; otherwise safety and what we can do — never a menu.
+
+    The crisis is the topic: 「离了婚还能申请保护令不」 names a divorce, but the woman asking
+    is hiding from violence, so an answer on violence among the best hits wins over the rest.
+    """
+    from intents.triage import fear_kind, texts as triage_texts
+
+    fear = fear_kind(turn.text)
+    if fear is not None and not looks_like_question(turn.text):  # 「我怕他看到我手机」: fear is answered, not searched
+        shown = turn.st.setdefault("notices", [])  # kept in the stored state: each line once per conversation
+        parts = [(key, line) for key, line in ((f"fear:{fear}", triage_texts()["violence_fear"][fear]),
+                                               ("fear_tail", triage_texts()["violence_fear_tail"])) if key not in shown]
+        if parts and parts[0][0] != "fear_tail":
+            shown.extend(key for key, _ in parts)
+            return Outbound("\n".join(line for _, line in parts))
     result = _r().ask_kb(turn.ctx, turn.text)
+    crisis_topic = "family.violence"
+    in_crisis = [hit for hit in result.hits[:3] if hit.code == crisis_topic]
+    if not in_crisis:
+        within = _r().ask_kb(turn.ctx, f"{_r()._safe_topic_name(crisis_topic)} {turn.text}")
+        if within.status == "answer" and within.top is not None and within.top.code == crisis_topic:
+            in_crisis = [within.top]
+    if in_crisis and _CRISIS_WORDS.search(turn.text):
+        turn.case["topic"] = crisis_topic
+        return _r()._answer(turn.ctx, turn.st, in_crisis[0].faq_id, turn.text)
     if result.status == "answer" and result.top is not None:
         return _r()._answer(turn.ctx, turn.st, result.top.faq_id, turn.text)
     return Outbound(T("crisis_fear") if _FEAR.search(turn.text) else T("crisis_fallback"))
 
 
+_CRISIS_WORDS = re.compile(r"保护令|家暴|家庭暴力|打我|打俺|报警|派出所|警察|家务事|告诫书|妇联|庇护|躲|逃|危险|安全")
 _NO_CALLS = re.compile(r"(?:别|不要|千万别|千万不要|不能)(?:给我|跟我|给俺)?(?:打电话|打我电话|来电话|联系我|上门|寄东西)")
 
 
@@ -745,7 +779,9 @@ def form_step(turn: Turn) -> Outbound:
         offer = leave(turn)
         if offer and reply:
             reply = f"{reply}\n\n{offer}"
-    return Outbound(reply or T("help"))
+    if reply is None:  # not for the form (a remark, a question it cannot answer): answer it, keep the form
+        return answer_then_resume_form(turn)
+    return Outbound(reply)
 
 
 # ================================================================ human

@@ -126,7 +126,14 @@ def questionnaire_facts(case: Mapping[str, Any]) -> dict[str, Any]:
     facts = {k: copy.deepcopy(v) for k, v in case.items() if k in SECTION3 and v is not None}
     if "matter" not in facts and case.get("topic"):
         facts["matter"] = case["topic"]
+    if facts.get("age") is None and case.get("accused_under_18") and case.get("criminal_role") in ("suspect", "defendant"):
+        # 「上初二」「未成年」 without an age: mandatory defence needs only "under 18", and 17 is the
+        # highest age that is surely true. Not written back to the case file (record_decision).
+        facts["age"] = MINOR_AGE_BOUND
     return facts
+
+
+MINOR_AGE_BOUND = 17
 
 
 _LABELS = {

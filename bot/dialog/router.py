@@ -31,7 +31,7 @@ from .. import conversation as conv_store
 from ..inbound import Inbound, Outbound
 from ..menu import text_for_key
 from ..replies import anchor, cut_at_sentence, fit
-from ..texts import T
+from ..texts import T, texts  # re-exported by bot.dialog
 from ..texts import clarify_text as texts_clarify
 from . import memory
 from .acts import Act, classify
@@ -175,6 +175,8 @@ def record_decision(turn, step) -> str:
     result = step.result or {}
     facts = dict((step.state or {}).get("facts", {}))
     for key in memory.SECTION3:
+        if key == "age" and turn.case.get("accused_under_18") and turn.case.get("age") is None:
+            continue  # the bound used for the rules, not an age anyone said
         if facts.get(key) is not None:
             turn.case[key] = facts[key]
     record = conv_store.EligibilityRecord(
