@@ -22,6 +22,7 @@ from handoff.offices import describe_list, nearest
 from handoff.texts import H
 from intents import detect
 
+from intents.parsing import looks_like_question
 from knowledge_base import store as kb_store
 from knowledge_base.match import MatchResult
 from knowledge_base.privacy import contains_personal_numbers, looks_like_personal_data, mask_personal_data
@@ -31,7 +32,7 @@ from .. import conversation as conv_store
 from ..inbound import Inbound, Outbound
 from ..menu import text_for_key
 from ..replies import anchor, cut_at_sentence, fit
-from ..texts import T, texts  # re-exported by bot.dialog
+from ..texts import T
 from ..texts import clarify_text as texts_clarify
 from . import memory
 from .acts import Act, classify
@@ -333,7 +334,8 @@ def _understand(turn) -> None:
     # Personal data typed outside a form is never a question; a message that also says what
     # happened (「我要投诉法援律师，他收了我的钱 电话…」) is handled as what it says, masked.
     if turn.act is None and not in_form and (looks_like_personal_data(text) or (
-            contains_personal_numbers(text) and _little_besides_numbers(text))):
+            contains_personal_numbers(text) and (_little_besides_numbers(text) or _CONTACT_OFFER.search(text) or (
+                not looks_like_question(text) and not _kb_answers(turn, mask_personal_data(text)))))):
         turn.act = Act("data")  # personal data typed outside a form: never a question, never searched
     if turn.mode in ("apply", "book") and str((turn.st.get("flow") or {}).get("step", "")).startswith("field:"):
         return  # a form field's answer (a name, a phone) is the form's, not the case file's
@@ -344,6 +346,17 @@ def _understand(turn) -> None:
     turn.st["case"] = case
     turn.learned = learned
     turn.triage = _triage(text, case)
+
+
+# 「给你我手机… 让律师打给我」「我电话是…有事联系我」: a number offered for a call back.
+_CONTACT_OFFER = re.compile(r"打给我|联系我|回电|回个电话|打我(?:电话|手机)|给我打(?:电话|过来)|找我|加我微信")
+
+
+def _kb_answers(turn, text: str) -> bool:
+    """A statement the knowledge base answers confidently (a complaint about a lawyer) is what
+    it says, even with a phone number in it; a bare 「给你我手机… 让律师打给我」 is not."""
+    result = ask_kb(turn.ctx, text)
+    return result.status == "answer" and result.top is not None
 
 
 def _little_besides_numbers(text: str) -> bool:
