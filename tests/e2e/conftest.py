@@ -58,3 +58,16 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture()
+def db(live_server, sqlite_url):
+    """The database the live server uses, for arranging a page's data."""
+    from bot.db import get_database
+    return get_database(sqlite_url)
+
+
+@pytest.fixture()
+def no_public_holidays(monkeypatch):
+    """Booking pages must not depend on the calendar (the server runs in this process)."""
+    monkeypatch.setattr("handoff.appointments.load_holidays", lambda: frozenset())

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from handoff_helpers import WAGES_FACTS, WAGES_RESULT, make_case
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_public_holidays")]
 
 # Computed-style audit, run in the page. Text: contrast ≥ 4.5:1 (3:1 from 24 px, or 18.66 px
 # bold) against the first opaque background behind it; size ≥ 16 px. Controls (buttons,
@@ -57,18 +57,6 @@ AUDIT_JS = r"""
   return problems;
 }
 """
-
-
-@pytest.fixture(autouse=True)
-def no_public_holidays(monkeypatch):
-    """The booking page must not depend on the calendar (the server runs in this process)."""
-    monkeypatch.setattr("handoff.appointments.load_holidays", lambda: frozenset())
-
-
-@pytest.fixture()
-def db(live_server, sqlite_url):
-    from bot.db import get_database
-    return get_database(sqlite_url)
 
 
 def _record(db, decision: str = "eligible") -> tuple[str, int]:

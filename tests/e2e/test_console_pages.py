@@ -18,12 +18,6 @@ SHOTS = None  # set to a folder path to keep screenshots while working on the la
 
 
 @pytest.fixture()
-def db(live_server, sqlite_url):
-    from bot.db import get_database
-    return get_database(sqlite_url)
-
-
-@pytest.fixture()
 def people(db):
     """A staff member and a lawyer with fresh names: {role: (username, display name, id)}."""
     from handoff.console.auth import create_user

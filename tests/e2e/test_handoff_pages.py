@@ -9,19 +9,7 @@ import pytest
 
 from handoff_helpers import PASSWORD, WAGES_FACTS, WAGES_RESULT, make_case
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def no_public_holidays(monkeypatch):
-    """The booking page must not depend on the calendar (the server runs in this process)."""
-    monkeypatch.setattr("handoff.appointments.load_holidays", lambda: frozenset())
-
-
-@pytest.fixture()
-def db(live_server, sqlite_url):
-    from bot.db import get_database
-    return get_database(sqlite_url)
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_public_holidays")]
 
 
 @pytest.fixture()
