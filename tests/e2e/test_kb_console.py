@@ -21,7 +21,8 @@ from app_factory import make_app
 MARKER = "【更新：先打12333找劳动监察】"
 ANSWERED = "这个回答有用吗"  # the feedback prompt follows every answer, and nothing else
 SYNONYM_Q = "饷银被扣了怎么办"
-INHERIT = ["老人去世后房子怎么继承", "老人去世了房子怎么继承", "老人走了房子怎么继承啊"]
+# Legal questions no entry answers yet (each gets its topic's general answer and waits for a curator).
+PROPERTY_FEE = ["小区的物业费收得太高能不交吗", "小区物业费太贵了可以不交吗", "物业费收的太高了能不交吗"]
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +61,11 @@ def login(page, base):
 def ask(page, base, text: str) -> str:
     page.goto(f"{base}/simulator")
     bubbles = page.locator(".msg.in .bubble")
-    expect(bubbles.first).to_be_visible()
+    expect(bubbles.first).to_be_visible(timeout=15000)
     count = bubbles.count()
     page.fill("#input", text)
     page.click("#send")
-    expect(bubbles).to_have_count(count + 1)
+    expect(bubbles).to_have_count(count + 1, timeout=15000)  # a loaded machine can take a few seconds
     return bubbles.last.inner_text()
 
 
@@ -117,19 +118,19 @@ def test_a_new_synonym_answers_a_question_that_was_not_answered(desk, kb_server)
 
 def test_act_on_the_unanswered_queue(desk, kb_server):
     base, app = kb_server
-    for q in INHERIT:
+    for q in PROPERTY_FEE:
         assert ANSWERED not in ask(desk, base, q)
     login(desk, base)
     desk.goto(f"{base}/console/kb/queue")
-    group = desk.locator(".group", has_text="房子怎么继承").first
+    group = desk.locator(".group", has_text="物业费").first
     expect(group).to_contain_text("3 次")
     expect(group.locator("select[name=faq_id] option")).to_have_count(3)  # the tester's suggestions
     group.locator("input[name=faq_id_other]").fill("eligibility-scope-02")
     group.get_by_role("button", name="加为问法").click()
     expect(desk.locator(".flash.info")).to_contain_text("3 个问题已处理")
-    expect(desk.locator(".group", has_text="房子怎么继承")).to_have_count(0)
-    publish(desk, base, "继承的问法")
-    assert ANSWERED in ask(desk, base, INHERIT[0])
+    expect(desk.locator(".group", has_text="物业费")).to_have_count(0)
+    publish(desk, base, "物业费的问法")
+    assert ANSWERED in ask(desk, base, PROPERTY_FEE[0])
 
 
 def test_import_a_workbook_with_an_error_shows_the_row(desk, kb_server, tmp_path):

@@ -82,7 +82,7 @@ def test_wage_claim_to_lawyer_with_every_notification(app, client, citizen, user
 
     days = citizen.say("预约")  # the centre of the place in the application, proposed at once
     assert "给您约在石狮市法律援助中心" in days and "剩" in days
-    times = citizen.say("1")
+    times = citizen.say("2")  # the second open day: a day-before reminder is due (never within 12 h of now)
     assert "可以预约的时间" in times
     confirm = citizen.say("2")  # name and phone come from the application: not asked again
     assert "请确认预约" in confirm and "张三" in confirm and "138****5678" in confirm
