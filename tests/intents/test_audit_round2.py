@@ -22,14 +22,10 @@ from intents import loader
 from intents.result_text import render_result
 from intents.rules import decide
 
+from test_rules import CRIM, NOGROUP, hh  # the same helpers as the rule tables
+
 NOEX: dict[str, Any] = {"special_status": [], "receives_assistance": False, "age": 40, "disabled": False}
-NOGROUP: dict[str, Any] = {"migrant_worker": False, "gender": "male", "unemployed": False}
-CRIM = "criminal.defense"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def hh(per_capita: float, size: int = 1) -> dict[str, Any]:
-    return {"household_size": size, "household_monthly_income": per_capita * size}
 
 
 @dataclass(frozen=True)
