@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from intents import detect
 from knowledge_base.models import utcnow
@@ -313,6 +313,18 @@ def _nearest(ctx: "FlowContext", state: dict, office: Office, head: str, around:
                       _numbered([f"{when_label(s.starts_at)}（剩 {left}）" for s, left in picks]), H("book_say_when")])
 
 
+def _pick(ctx: "FlowContext", state: dict, office: Office, text: str, when: When | None,
+          options: list[str], chosen: Callable[[str], str]) -> str | None:
+    """A listed day or time by its number; else a day or time said in words; else "not mine"
+    (None, via _out_of_range) so the dialog can answer what was asked."""
+    n = detect.choice_number(text, len(options))
+    if n is not None:
+        return chosen(options[n - 1])
+    if when is not None:
+        return _wish(ctx, state, office, when)
+    return _out_of_range(text, len(options))
+
+
 def _wish(ctx: "FlowContext", state: dict, office: Office, when: When | None) -> str:
     """A date or time as said: the slot, the slots of that day, or a refusal with the nearest free ones."""
     if when is None:
@@ -526,24 +538,14 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
     if name == "day":
         if back:
             return start(ctx, state, reschedule=bool(flow.get("replaces")))
-        days = flow.get("days", [])
-        n = detect.choice_number(text, len(days))
-        if n is not None:
-            return _times_text(ctx, state, office, date.fromisoformat(days[n - 1]))
-        if when is not None:
-            return _wish(ctx, state, office, when)
-        return _out_of_range(text, len(days))
+        return _pick(ctx, state, office, text, when, flow.get("days", []),
+                     lambda day: _times_text(ctx, state, office, date.fromisoformat(day)))
     if name == "time":
         if back:
             flow.pop("day", None)
             return _days_text(ctx, state, office)
-        times = flow.get("times", [])
-        n = detect.choice_number(text, len(times))
-        if n is not None:
-            return _slot_chosen(ctx, state, office, datetime.fromisoformat(times[n - 1]))
-        if when is not None:
-            return _wish(ctx, state, office, when)
-        return _out_of_range(text, len(times))
+        return _pick(ctx, state, office, text, when, flow.get("times", []),
+                     lambda at: _slot_chosen(ctx, state, office, datetime.fromisoformat(at)))
     if name == "consent":
         if when is not None and (when.day or when.at):  # 「改成下午三点」: another time first
             return _wish(ctx, state, office, when)

@@ -21,7 +21,6 @@ from .content_files import load_taxonomy
 from .evaluate import load_set
 from .explain import Explanation, explain
 from .guard import GuardReport, compare
-from .match import match
 from .models import FaqEntry, ServiceFeedback, UnansweredQuestion, utcnow
 from .orm import Base
 from .privacy import mask_personal_data

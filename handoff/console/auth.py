@@ -33,7 +33,7 @@ from wtforms.validators import DataRequired, Length
 
 from knowledge_base.models import utcnow
 
-from ..models import ConsoleUser, aware
+from ..models import ConsoleUser
 
 log = logging.getLogger(__name__)
 ROLES = ("staff", "lawyer", "admin")

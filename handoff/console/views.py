@@ -7,9 +7,8 @@ ID numbers and phones are masked in lists and shown in full only on the case pag
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
