@@ -38,8 +38,8 @@ import yaml
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import utcnow
-from knowledge_base.orm import Base
+from ground.clock import utcnow
+from ground.orm import Base
 
 from . import applications as apps
 from . import appointments as appts

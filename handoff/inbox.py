@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge_base.privacy import mask_personal_data
+from ground.privacy import mask_personal_data
 
 from . import labels
 from .models import Handover, aware, real_people, test_users_only
@@ -30,7 +30,7 @@ def hide_personal_links(text: str) -> str:
 
 
 def _messages():
-    from knowledge_base.orm import Base
+    from ground.orm import Base
 
     return Base.metadata.tables["chat_message"]
 

@@ -17,9 +17,11 @@ from typing import Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ground.clock import utcnow
+
 from .content import (DraftChange, KbContent, LexiconDoc, apply_drafts, clean_entry, digest, shipped_lexicon)
 from .diffing import ContentDiff, diff_content
-from .models import FaqEntry, KbDraft, KbRevision, KbState, KbVersion, utcnow
+from .models import FaqEntry, KbDraft, KbRevision, KbState, KbVersion
 
 
 @dataclass(frozen=True)

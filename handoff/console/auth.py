@@ -31,7 +31,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 
 from ..models import ConsoleUser
 

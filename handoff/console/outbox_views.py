@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from knowledge_base.privacy import mask_personal_data
+from ground.privacy import mask_personal_data
 
 from .. import notify
 from ..slots import local_now

@@ -15,8 +15,8 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import utcnow
-from knowledge_base.privacy import mask_id, mask_phone
+from ground.clock import utcnow
+from ground.privacy import mask_id, mask_phone
 
 from .. import applicants, inbox, labels, notify, workflow
 from .. import applications as apps
@@ -50,7 +50,7 @@ def _transcript(session: Session, user_id: str, for_lawyer: bool = False) -> lis
     complaints topic is shown as a placeholder — complaints go to staff, not to the person
     complained about (PIPL 6: the minimum necessary).
     """
-    from knowledge_base.orm import Base
+    from ground.orm import Base
 
     table = Base.metadata.tables["chat_message"]
     q = select(table.c.direction, table.c.kind, table.c.text, table.c.code, table.c.created_at) \
@@ -73,7 +73,7 @@ def _last_inbound(session: Session, user_ids: list[str]) -> dict:
     """When each citizen last wrote to us: one grouped query for the whole queue."""
     from sqlalchemy import func
 
-    from knowledge_base.orm import Base
+    from ground.orm import Base
 
     if not user_ids:
         return {}
@@ -326,7 +326,7 @@ def handover_reply(hid: int):
             flash("回复内容不能为空。", "error")
         else:
             handover_store.take(h, current_user.id)
-            from knowledge_base.orm import Base
+            from ground.orm import Base
 
             s.execute(Base.metadata.tables["chat_message"].insert().values(
                 user_id=h.user_id, direction="out", kind="staff", text=text, created_at=utcnow()))

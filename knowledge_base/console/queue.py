@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from handoff.console.auth import role_required
 from knowledge_base import curation, versions
-from knowledge_base.models import ServiceFeedback, utcnow
+from ground.clock import utcnow
+from knowledge_base.models import ServiceFeedback
 
 from . import CURATORS, bp
 from .common import author, db, svc

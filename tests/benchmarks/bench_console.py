@@ -43,7 +43,7 @@ def main() -> None:
     from bot.conversation import ChatMessage
     from handoff.console.auth import create_user
     from handoff.models import Handover
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     with app.extensions["fayuan_db"].session() as s:
         create_user(s, "bench", PASSWORD, "staff", "基准")

@@ -123,7 +123,7 @@ def test_inbox_badge_preview_waiting_time_and_newest_message(page, live_server, 
     from bot.conversation import ChatMessage
     from handoff import inbox
     from handoff.models import Handover
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     user = "o" + uuid.uuid4().hex[:20]
     now = utcnow()

@@ -93,7 +93,7 @@ def test_unknown_user_wrong_password_and_locked_account_take_the_same_time(app):
     unknown name cost two hashes (about 2×) and a locked account none (about 0.1×)."""
     from handoff.console.auth import authenticate
     from handoff.models import ConsoleUser
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     db = app.extensions["fayuan_db"]
     wrong_id, wrong_name = _user(app)
