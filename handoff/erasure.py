@@ -190,7 +190,7 @@ def export_person(session: Session, user_id: str) -> dict[str, Any]:
     """Everything held about one person, for staff answering a request to see or copy it.
 
     Clear values (ID number, phone) are included: the export is the person's own data, and
-    only administrators can download it (handoff/console/views.py).
+    only administrators can download it (console/views.py).
     """
     chat, conv, elig, feedback = (_table("chat_message"), _table("conversation"), _table("eligibility_record"),
                                   _table("service_feedback"))

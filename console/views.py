@@ -18,18 +18,19 @@ from sqlalchemy.orm import Session
 from ground.clock import utcnow
 from ground.privacy import mask_id, mask_phone
 
-from .. import applicants, inbox, labels, notify, workflow
-from .. import applications as apps
-from .. import appointments as appts
-from .. import handover as handover_store
-from ..models import (Application, Appointment, CaseEvent, ConsoleUser, Handover, aware, is_test_user,
-                      real_people, test_users_only)
-from ..offices import load_offices
-from ..slots import local_now, when_label
-from ..texts import H
+from handoff import applicants, inbox, labels, notify, workflow
+from handoff import applications as apps
+from handoff import appointments as appts
+from handoff import handover as handover_store
+from handoff.models import (Application, Appointment, CaseEvent, ConsoleUser, Handover, aware, is_test_user,
+                            real_people, test_users_only)
+from handoff.offices import load_offices
+from handoff.slots import local_now, when_label
+from handoff.texts import H
+
 from .auth import ROLES, UserError, create_user, role_required, users_with_role
 
-bp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 QUEUE_LIMIT = 500  # cases on one queue page
 
 
@@ -250,7 +251,7 @@ def export_person(number: str):
     """
     import json
 
-    from .. import erasure
+    from handoff import erasure
 
     with _db().session() as s:
         app = _case_or_404(s, number)

@@ -33,7 +33,7 @@ from wtforms.validators import DataRequired, Length
 
 from ground.clock import utcnow
 
-from ..models import ConsoleUser
+from handoff.models import ConsoleUser
 
 log = logging.getLogger(__name__)
 ROLES = ("staff", "lawyer", "admin")
@@ -41,7 +41,7 @@ ROLE_NAMES = {"staff": "工作人员", "lawyer": "律师", "admin": "管理员"}
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD = 8
 
-bp = Blueprint("console_auth", __name__, url_prefix="/console", template_folder="../templates")
+bp = Blueprint("console_auth", __name__, url_prefix="/console", template_folder="templates")
 login_manager = LoginManager()
 csrf = CSRFProtect()
 F = TypeVar("F", bound=Callable)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from handoff.console.auth import role_required
 from knowledge_base import curation, versions
 from knowledge_base.diffing import diff_content
 from knowledge_base.models import KbState
 from knowledge_base.versions import PublishError
+
+from console.auth import role_required
 
 from . import CURATORS, bp
 from .common import author, db, svc

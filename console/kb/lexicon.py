@@ -5,10 +5,11 @@ import dataclasses
 
 from flask import flash, redirect, render_template, request, url_for
 
-from handoff.console.auth import role_required
 from knowledge_base import versions
 from knowledge_base.content import LexiconDoc
 from knowledge_base.validation import check_lexicon, lexicon_warnings
+
+from console.auth import role_required
 
 from . import CURATORS, bp
 from .common import author, db, lines, words

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from handoff.console.auth import role_required
 from knowledge_base import curation, versions
 from ground.clock import utcnow
 from knowledge_base.models import ServiceFeedback
+
+from console.auth import role_required
 
 from . import CURATORS, bp
 from .common import author, db, svc
