@@ -112,3 +112,8 @@ def open_chats(session: Session, simulated: bool = False) -> list[InboxRow]:
 def waiting_count(session: Session) -> int:
     """How many open chats wait for a person: the number on the navigation badge."""
     return sum(1 for row in open_chats(session) if row.since is not None)
+
+
+def find(session: Session, handover_id: int) -> Handover | None:
+    """One 人工 conversation of the inbox, by its number."""
+    return session.get(Handover, handover_id)

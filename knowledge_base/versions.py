@@ -103,6 +103,20 @@ def previous_version(session: Session, version: int) -> KbVersion | None:
                            .order_by(KbVersion.version.desc()).limit(1)).first()
 
 
+def get_version(session: Session, version: int) -> KbVersion | None:
+    return session.get(KbVersion, version)
+
+
+def published_version(session: Session) -> int:
+    """The published version number, 0 before the first publish (no lock: for display)."""
+    state = session.get(KbState, 1)
+    return state.version if state else 0
+
+
+def draft(session: Session, kind: str, key: str) -> KbDraft | None:
+    return session.get(KbDraft, (kind, key))
+
+
 # ------------------------------------------------------------------ publishing
 
 def _revisions(session: Session, kind: str, items: list[tuple[str, dict]]) -> dict[str, int]:

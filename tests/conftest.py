@@ -84,7 +84,7 @@ def new_db_url(db_url, tmp_path_factory):
 def accounts(app):
     """Console accounts with fresh names on the shared app: staff, admin and two lawyers,
     {key: (id, username)} (handoff and console tests)."""
-    from console.auth import create_user
+    from handoff.accounts import create_user
 
     tag = uuid.uuid4().hex[:6]
     made = {}

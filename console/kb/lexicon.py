@@ -16,7 +16,7 @@ from .common import author, db, lines, words
 
 
 def _working(s) -> tuple[LexiconDoc, bool]:
-    draft = s.get(versions.KbDraft, ("lexicon", "lexicon"))
+    draft = versions.draft(s, "lexicon", "lexicon")
     if draft is not None:
         return LexiconDoc.from_json(draft.data), True
     return versions.published_lexicon(s), False
@@ -103,7 +103,7 @@ def discard_offtopic():
 def offtopic():
     term = request.args.get("q", "").strip()
     with db().session() as s:
-        draft = s.get(versions.KbDraft, ("offtopic", "offtopic"))
+        draft = versions.draft(s, "offtopic", "offtopic")
         phrases = list(draft.data.get("phrases", [])) if draft is not None else list(versions.published_offtopic(s))
         if request.method == "POST":
             remove = set(request.form.getlist("remove"))

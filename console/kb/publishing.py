@@ -5,7 +5,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from knowledge_base import curation, versions
 from knowledge_base.diffing import diff_content
-from knowledge_base.models import KbState
 from knowledge_base.versions import PublishError
 
 from console.auth import role_required
@@ -15,8 +14,7 @@ from .common import author, db, svc
 
 
 def _state_version(s) -> int:
-    state = s.get(KbState, 1)
-    return state.version if state else 0
+    return versions.published_version(s)
 
 
 @bp.get("/publish")
@@ -82,7 +80,7 @@ def versions_list():
 @role_required(*CURATORS)
 def version(number: int):
     with db().session() as s:
-        row = s.get(versions.KbVersion, number)
+        row = versions.get_version(s, number)
         if row is None:
             abort(404)
         prev = versions.previous_version(s, number)

@@ -41,7 +41,7 @@ def main() -> None:
     db = Path(tempfile.mkdtemp()) / "bench.sqlite"
     app = make_app(f"sqlite:///{db}")
     from bot.conversation import ChatMessage
-    from console.auth import create_user
+    from handoff.accounts import create_user
     from handoff.models import Handover
     from ground.clock import utcnow
 

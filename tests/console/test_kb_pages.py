@@ -17,7 +17,7 @@ QUESTION = "饷银被扣了怎么办"
 @pytest.fixture(scope="module")
 def kb_app(new_db_url):
     app = make_app(new_db_url(), WTF_CSRF_ENABLED=False)
-    from console.auth import create_user
+    from handoff.accounts import create_user
 
     with app.extensions["fayuan_db"].session() as s:
         create_user(s, "curator", "password123", "staff", "王芳")
@@ -224,7 +224,7 @@ def test_every_kb_form_requires_a_csrf_token(new_db_url):
     import re
 
     app = make_app(new_db_url())  # CSRF on, as in production
-    from console.auth import create_user
+    from handoff.accounts import create_user
 
     with app.extensions["fayuan_db"].session() as s:
         create_user(s, "csrfstaff", "password123", "staff")

@@ -20,7 +20,7 @@ SHOTS = None  # set to a folder path to keep screenshots while working on the la
 @pytest.fixture()
 def people(db):
     """A staff member and a lawyer with fresh names: {role: (username, display name, id)}."""
-    from console.auth import create_user
+    from handoff.accounts import create_user
 
     tag = uuid.uuid4().hex[:6]
     with db.session() as s:

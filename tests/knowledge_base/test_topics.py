@@ -264,7 +264,7 @@ def test_the_guard_uses_real_dev_questions_when_they_are_here(monkeypatch, tmp_p
 @pytest.fixture(scope="module")
 def console_app(new_db_url):
     from app_factory import make_app
-    from console.auth import create_user
+    from handoff.accounts import create_user
 
     app = make_app(new_db_url(), WTF_CSRF_ENABLED=False)
     with app.extensions["fayuan_db"].session() as s:
