@@ -42,8 +42,8 @@ def create_app(test_config: dict | None = None) -> "Flask":
     app.extensions["fayuan_db"] = get_database(app.config["DATABASE_URL"])
     app.extensions["fayuan_kb"] = knowledge_service(database_url=app.config["DATABASE_URL"])
 
-    from handoff.console import csrf
-    from handoff.console import init_app as init_console
+    from console import csrf
+    from console import init_app as init_console
 
     from . import h5, pages, simulator, wechat
 
@@ -52,10 +52,10 @@ def create_app(test_config: dict | None = None) -> "Flask":
     app.register_blueprint(pages.bp)
     app.register_blueprint(h5.bp)
     init_console(app)  # Flask-Login, CSRF on every form, /console
-    from knowledge_base.console import init_app as init_kb_console
+    from console.kb import init_app as init_kb_console
 
     init_kb_console(app)  # /console/kb: curation, tester, publish, unanswered queue
-    from reports.views import init_app as init_stats
+    from console.stats import init_app as init_stats
 
     init_stats(app)  # /console/stats: dashboard and the monthly report
     csrf.exempt(wechat.bp)     # signed by WeChat, not a browser form

@@ -326,7 +326,7 @@ def cmd_init_db(_args) -> int:
 
 def cmd_user(args) -> int:
     """Console accounts: the first admin is created here (password prompted, never echoed)."""
-    from handoff.console.auth import UserError, create_user
+    from handoff.accounts import UserError, create_user
     from handoff.models import ConsoleUser
     from sqlalchemy import select
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("FAYUAN_VAR_DIR", ROOT / "var"))
+from ground.paths import VAR_DIR
 
 
 def default_database_url() -> str:

@@ -12,9 +12,9 @@ from sqlalchemy import JSON, DateTime, Integer, String, Text, false
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge_base.models import utcnow
-from knowledge_base.privacy import mask_personal_data
-from knowledge_base.orm import Base
+from ground.clock import utcnow
+from ground.privacy import mask_personal_data
+from ground.orm import Base
 
 STATE_TTL = timedelta(days=1)
 

@@ -26,7 +26,7 @@ from handoff.slots import day_label, local_now, when_label
 from handoff.texts import H, texts
 from handoff.validate import FIELDS
 from handoff.workflow import STATUS_NAMES, steps_for
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 
 from .conversation import EligibilityRecord
 

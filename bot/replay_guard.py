@@ -20,8 +20,8 @@ from sqlalchemy import DateTime, String, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge_base.models import utcnow
-from knowledge_base.orm import Base
+from ground.clock import utcnow
+from ground.orm import Base
 
 MAX_SKEW_SECONDS = 300
 _PURGE_CHANCE = 0.02  # old pairs are deleted now and then, not on every request

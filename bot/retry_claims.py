@@ -29,7 +29,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 
 from .conversation import ProcessedMessage, _aware
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import Flask, g
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE_DIRS = ("bot/templates", "handoff/templates", "knowledge_base/console/templates", "reports/templates")
+TEMPLATE_DIRS = ("bot/templates", "console/templates")
 _HANDLER_RE = re.compile(r'\son[a-z]+="([^"]*)"')
 
 

@@ -13,8 +13,8 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import utcnow
-from knowledge_base.privacy import mask_id, mask_phone
+from ground.clock import utcnow
+from ground.privacy import mask_id, mask_phone
 
 from . import notify, workflow
 from .models import Application, CaseEvent, ConsoleUser, blind_index
@@ -287,7 +287,7 @@ def reencrypt_personal_data(session: Session) -> int:
     phone with it, so the old key can then be removed. Returns the rows rewritten."""
     from sqlalchemy import text
 
-    from knowledge_base.field_crypto import cipher
+    from ground.field_crypto import cipher
 
     c = cipher()
     rows = session.execute(text("SELECT id, id_number, phone FROM application "

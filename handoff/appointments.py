@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 
 from . import notify
 from .models import Appointment, SlotCount

@@ -24,8 +24,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable
 
 from intents import detect
-from knowledge_base.models import utcnow
-from knowledge_base.privacy import mask_phone
+from ground.clock import utcnow
+from ground.privacy import mask_phone
 
 from . import applications as apps
 from . import appointments as appts

@@ -14,7 +14,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from intents import detect
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 
 from . import applications as apps
 from . import appointments as appts

@@ -38,8 +38,8 @@ import yaml
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import utcnow
-from knowledge_base.orm import Base
+from ground.clock import utcnow
+from ground.orm import Base
 
 from . import applications as apps
 from . import appointments as appts
@@ -190,7 +190,7 @@ def export_person(session: Session, user_id: str) -> dict[str, Any]:
     """Everything held about one person, for staff answering a request to see or copy it.
 
     Clear values (ID number, phone) are included: the export is the person's own data, and
-    only administrators can download it (handoff/console/views.py).
+    only administrators can download it (console/views.py).
     """
     chat, conv, elig, feedback = (_table("chat_message"), _table("conversation"), _table("eligibility_record"),
                                   _table("service_feedback"))

@@ -21,7 +21,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 
 from .models import Handover
 from .offices import DAY_ORDER, Office, describe, in_region

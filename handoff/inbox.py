@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge_base.privacy import mask_personal_data
+from ground.privacy import mask_personal_data
 
 from . import labels
 from .models import Handover, aware, real_people, test_users_only
@@ -30,7 +30,7 @@ def hide_personal_links(text: str) -> str:
 
 
 def _messages():
-    from knowledge_base.orm import Base
+    from ground.orm import Base
 
     return Base.metadata.tables["chat_message"]
 
@@ -112,3 +112,8 @@ def open_chats(session: Session, simulated: bool = False) -> list[InboxRow]:
 def waiting_count(session: Session) -> int:
     """How many open chats wait for a person: the number on the navigation badge."""
     return sum(1 for row in open_chats(session) if row.since is not None)
+
+
+def find(session: Session, handover_id: int) -> Handover | None:
+    """One 人工 conversation of the inbox, by its number."""
+    return session.get(Handover, handover_id)

@@ -1,7 +1,7 @@
 """Handoff tables: console users, applications, appointments, slot counters, case events,
 human handovers and the notifications outbox.
 
-All on the one declarative Base (knowledge_base.orm) so Alembic sees one metadata.
+All on the one declarative Base (ground.orm) so Alembic sees one metadata.
 Timestamps are timezone-aware UTC (SQLite hands them back naive: see `aware`), except
 appointment start times, which are the office's local wall-clock time (China Standard
 Time, no DST) stored naive so that the (office, start) uniqueness is exact on every
@@ -15,9 +15,9 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, In
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from knowledge_base.field_crypto import EncryptedText, cipher
-from knowledge_base.models import utcnow
-from knowledge_base.orm import Base
+from ground.field_crypto import EncryptedText, cipher
+from ground.clock import utcnow
+from ground.orm import Base
 
 
 # Conversations from the web simulator and the terminal chat are tests, not citizens: their
@@ -90,7 +90,7 @@ class Application(Base):
     sensitive_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     consent_version: Mapped[str | None] = mapped_column(String(16), nullable=True)
     name: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    # Encrypted at rest (knowledge_base/field_crypto.py); found by their blind indexes.
+    # Encrypted at rest (ground/field_crypto.py); found by their blind indexes.
     id_number: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     phone: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     id_number_index: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)

@@ -30,7 +30,7 @@ from typing import Callable, Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 
 from .models import Notification, aware
 

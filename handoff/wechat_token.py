@@ -17,8 +17,8 @@ from typing import Callable
 from sqlalchemy import DateTime, String, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge_base.models import utcnow
-from knowledge_base.orm import Base
+from ground.clock import utcnow
+from ground.orm import Base
 
 REFRESH_MARGIN = timedelta(minutes=5)  # refresh this long before WeChat's expiry
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge_base.normalize import to_simplified_halfwidth
+from ground.text import to_simplified_halfwidth
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 

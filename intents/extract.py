@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from knowledge_base.normalize import convert_numerals, to_simplified_halfwidth
+from ground.text import convert_numerals, to_simplified_halfwidth
 
 from .parsing import resolve_place
 from .special_paths import detect_kinds

@@ -15,15 +15,17 @@ from functools import lru_cache
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ground.clock import utcnow
+from ground.orm import Base
+from ground.privacy import mask_personal_data
+
 from . import versions
 from .content import KbContent
 from .content_files import load_taxonomy
 from .evaluate import load_set
 from .explain import Explanation, explain
 from .guard import GuardReport, compare
-from .models import FaqEntry, ServiceFeedback, UnansweredQuestion, utcnow
-from .orm import Base
-from .privacy import mask_personal_data
+from .models import FaqEntry, ServiceFeedback, UnansweredQuestion
 from .service import KnowledgeService
 from .triage import Group, Question, group_questions
 

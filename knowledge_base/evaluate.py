@@ -217,7 +217,7 @@ def our_predictions(rows: list[dict], index, th=None) -> tuple[list[str], list[f
 
 def build_default_index(with_model: bool = True):
     """The shipped FAQ and off-topic examples, with the shipped topic model (as the bot starts)."""
-    from bot.config import VAR_DIR
+    from ground.paths import VAR_DIR
     from knowledge_base.content_files import load_faq, load_offtopic
     from knowledge_base.index import build_index
     from knowledge_base.service import KnowledgeService

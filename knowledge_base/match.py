@@ -13,8 +13,9 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz
 
+from ground.text import to_simplified_halfwidth
+
 from .index import OFFTOPIC_CODE, MatchIndex, analyze, features, query_vector, topic_posterior
-from .normalize import to_simplified_halfwidth
 
 # answer: one entry; clarify: a numbered menu of entries that truly compete; topic: a legal
 # question no entry answers, given its topic's general answer; unsure: legal-looking but no

@@ -1,16 +1,13 @@
 """Knowledge-base tables: published FAQ entries, the KB version stamp, unanswered questions."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .orm import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from ground.clock import utcnow
+from ground.orm import Base
 
 
 class FaqEntry(Base):

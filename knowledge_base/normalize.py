@@ -10,9 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .fastimport import import_without_pkg_resources
-
-zhconv = import_without_pkg_resources("zhconv")
+from ground.text import convert_numerals, to_simplified_halfwidth
 
 # Fillers that carry no meaning for matching. Longest first so 麻烦问一下 wins over 问一下.
 FILLERS: tuple[str, ...] = tuple(sorted({
@@ -25,34 +23,6 @@ FILLERS: tuple[str, ...] = tuple(sorted({
 _FILLER_RE = re.compile("|".join(re.escape(f) for f in FILLERS))
 # Anything that is not a CJK character, a latin letter or a digit is noise for matching.
 _NOISE_RE = re.compile(r"[^\u4e00-\u9fff0-9a-z]+")
-_CN_DIGITS = "零〇一二两三四五六七八九十百千万"
-# A numeral run counts only when it clearly is a number: it holds a unit character
-# (十百千万) or it is followed by a counter. This keeps 一共/一下/一起 intact.
-_NUMERAL_RE = re.compile(
-    rf"[{_CN_DIGITS}]*[十百千万][{_CN_DIGITS}]*|[{_CN_DIGITS}]+(?=个月|个人|口人|块|元|岁|天|年|周|月|小时|次|万)"
-)
-
-
-def _numeral_to_digits(match: re.Match[str]) -> str:
-    import cn2an  # imported lazily: most messages have no Chinese numerals
-
-    text = match.group(0).replace("两", "二").replace("〇", "零")
-    try:
-        value = cn2an.cn2an(text, "smart")
-    except (ValueError, KeyError, IndexError):
-        return match.group(0)
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def to_simplified_halfwidth(text: str) -> str:
-    """Full-width → half-width (NFKC), traditional → simplified, lower-case."""
-    text = unicodedata.normalize("NFKC", text)
-    return zhconv.convert(text, "zh-cn").lower()
-
-
-def convert_numerals(text: str) -> str:
-    """三个月 → 3个月, 三千五 → 3500; leaves 一共/一下 alone."""
-    return _NUMERAL_RE.sub(_numeral_to_digits, text)
 
 
 @lru_cache(maxsize=4096)

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .fastimport import import_without_pkg_resources
+from ground.fastimport import import_without_pkg_resources
+
 from .lexicon import Lexicon
 
 jieba = import_without_pkg_resources("jieba")

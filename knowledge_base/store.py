@@ -7,9 +7,11 @@ from typing import Iterable, Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import FaqEntry, KbState, UnansweredQuestion, utcnow
+from ground.clock import utcnow
+from ground.privacy import looks_like_personal_data, mask_personal_data
+
+from .models import FaqEntry, KbState, UnansweredQuestion
 from .normalize import display_clean, normalize
-from .privacy import looks_like_personal_data, mask_personal_data
 
 
 def seed_if_empty(session: Session) -> int:

@@ -355,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-real", action="store_true", help="train on the FAQ and off-topic examples only")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     args = ap.parse_args(argv)
-    from bot.config import VAR_DIR
+    from ground.paths import VAR_DIR
 
     from .content_files import load_faq, load_offtopic
     from .service import KnowledgeService

@@ -17,9 +17,11 @@ from typing import Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ground.clock import utcnow
+
 from .content import (DraftChange, KbContent, LexiconDoc, apply_drafts, clean_entry, digest, shipped_lexicon)
 from .diffing import ContentDiff, diff_content
-from .models import FaqEntry, KbDraft, KbRevision, KbState, KbVersion, utcnow
+from .models import FaqEntry, KbDraft, KbRevision, KbState, KbVersion
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,20 @@ def list_versions(session: Session, limit: int = 200) -> list[KbVersion]:
 def previous_version(session: Session, version: int) -> KbVersion | None:
     return session.scalars(select(KbVersion).where(KbVersion.version < version)
                            .order_by(KbVersion.version.desc()).limit(1)).first()
+
+
+def get_version(session: Session, version: int) -> KbVersion | None:
+    return session.get(KbVersion, version)
+
+
+def published_version(session: Session) -> int:
+    """The published version number, 0 before the first publish (no lock: for display)."""
+    state = session.get(KbState, 1)
+    return state.version if state else 0
+
+
+def draft(session: Session, kind: str, key: str) -> KbDraft | None:
+    return session.get(KbDraft, (kind, key))
 
 
 # ------------------------------------------------------------------ publishing

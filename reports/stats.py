@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from sqlalchemy import inspect, select
+from sqlalchemy import MetaData, Table, inspect, select
 from sqlalchemy.orm import Session
 
-from bot.conversation import ChatMessage, Conversation, EligibilityRecord
+from ground.orm import Base
 from handoff import labels
 from handoff.models import real_people
 from handoff.offices import Office, load_offices
@@ -171,8 +171,17 @@ def _in_office(region: str | None, office: Office | None) -> bool:
     return home is not None and home.id == office.id
 
 
+def _table(session: Session, name: str) -> Table:
+    """A table of bot/ (transcript, conversation, eligibility record), read through the shared
+    metadata as handoff/inbox.py does, so reports never imports the bot (tests/test_layers.py);
+    reflected when the bot's models are not loaded in this process."""
+    found = Base.metadata.tables.get(name)
+    return found if found is not None else Table(name, MetaData(), autoload_with=session.get_bind())
+
+
 def _questions(session: Session, stats: Stats, period: Period) -> None:
     lo, hi = period.start_utc, period.end_utc
+    ChatMessage, Conversation = _table(session, "chat_message").c, _table(session, "conversation").c
     rows = session.execute(select(ChatMessage.id, ChatMessage.user_id, ChatMessage.faq_id, ChatMessage.code,
                                   ChatMessage.kind, ChatMessage.created_at)
                            .where(ChatMessage.direction == "out", ChatMessage.kind.in_(("text", "topic", "menu")),
@@ -237,9 +246,11 @@ def _questions(session: Session, stats: Stats, period: Period) -> None:
 
 
 def _eligibility(session: Session, stats: Stats, period: Period, rows_by_office: dict[str, OfficeRow]) -> None:
-    for rec in session.scalars(select(EligibilityRecord).where(EligibilityRecord.created_at >= period.start_utc,
-                                                               EligibilityRecord.created_at < period.end_utc,
-                                                               real_people(EligibilityRecord.user_id))):
+    table = _table(session, "eligibility_record")
+    EligibilityRecord = table.c
+    for rec in session.execute(select(table).where(EligibilityRecord.created_at >= period.start_utc,
+                                                   EligibilityRecord.created_at < period.end_utc,
+                                                   real_people(EligibilityRecord.user_id))):
         home = home_office(rec.region)
         if home is not None and home.id in rows_by_office:
             row = rows_by_office[home.id]

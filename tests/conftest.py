@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app_factory import make_app  # noqa: E402,F401
+from handoff_helpers import PASSWORD
 
 
 def _pg_database(base_url: str) -> str:
@@ -77,3 +78,18 @@ def new_db_url(db_url, tmp_path_factory):
             return f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'kb.sqlite'}"
         return _pg_database(os.environ["TEST_PG_URL"])
     return make
+
+
+@pytest.fixture()
+def accounts(app):
+    """Console accounts with fresh names on the shared app: staff, admin and two lawyers,
+    {key: (id, username)} (handoff and console tests)."""
+    from handoff.accounts import create_user
+
+    tag = uuid.uuid4().hex[:6]
+    made = {}
+    with app.extensions["fayuan_db"].session() as s:
+        for key, role in (("staff", "staff"), ("admin", "admin"), ("lawyer", "lawyer"), ("lawyer2", "lawyer")):
+            u = create_user(s, f"{key}-{tag}", PASSWORD, role, display_name=f"{key}{tag}")
+            made[key] = (u.id, u.username)
+    return made

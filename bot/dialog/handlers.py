@@ -194,7 +194,7 @@ def to_human(turn: Turn) -> Outbound:
 
 def _local_now():
     from handoff.slots import local_now
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     return local_now(utcnow())
 
@@ -721,7 +721,7 @@ def note_no_contact(turn: Turn) -> Outbound:
     """「千万别给我打电话」: kept on the case for the staff and lawyer who would call."""
     from handoff import applications as apps
     from handoff.models import CaseEvent
-    from knowledge_base.privacy import mask_personal_data
+    from ground.privacy import mask_personal_data
 
     cases = apps.submitted(turn.ctx.session, turn.inbound.user_id)
     if cases:

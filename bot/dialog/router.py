@@ -25,7 +25,7 @@ from intents import detect
 from intents.parsing import looks_like_question
 from knowledge_base import store as kb_store
 from knowledge_base.match import MatchResult
-from knowledge_base.privacy import contains_personal_numbers, looks_like_personal_data, mask_personal_data
+from ground.privacy import contains_personal_numbers, looks_like_personal_data, mask_personal_data
 from knowledge_base.service import KnowledgeService
 
 from .. import conversation as conv_store

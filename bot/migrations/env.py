@@ -7,7 +7,7 @@ from sqlalchemy import create_engine
 import bot.conversation  # noqa: F401 - registers tables
 import bot.replay_guard  # noqa: F401
 import knowledge_base.models  # noqa: F401
-from knowledge_base.orm import Base
+from ground.orm import Base
 
 try:  # handoff tables, once they exist
     import handoff.models  # noqa: F401

@@ -41,9 +41,9 @@ def main() -> None:
     db = Path(tempfile.mkdtemp()) / "bench.sqlite"
     app = make_app(f"sqlite:///{db}")
     from bot.conversation import ChatMessage
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
     from handoff.models import Handover
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     with app.extensions["fayuan_db"].session() as s:
         create_user(s, "bench", PASSWORD, "staff", "基准")

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from handoff.when import parse_when  # noqa: E402
 from intents.triage import assess  # noqa: E402
-from knowledge_base.privacy import looks_like_personal_data, mask_personal_data  # noqa: E402
+from ground.privacy import looks_like_personal_data, mask_personal_data  # noqa: E402
 
 MESSAGES = [
     "老板欠了俺三个月工资 不给 咋整啊", "我儿子16岁被警察带走了怎么办", "仲裁期限下周一就到了",

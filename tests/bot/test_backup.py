@@ -18,7 +18,7 @@ def source(new_db_url):
     """A fresh, migrated and seeded database with a case, a transcript and a queued notice."""
     from bot.conversation import ChatMessage, Conversation
     from bot.db import get_database
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
     from handoff.notify import enqueue
 
     url = new_db_url()

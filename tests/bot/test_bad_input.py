@@ -34,7 +34,7 @@ def test_nul_bytes_in_parameters_are_a_polite_400(client):
 
 
 def _admin(app) -> str:
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
 
     with app.extensions["fayuan_db"].session() as s:
         return create_user(s, f"adm-{uuid.uuid4().hex[:8]}", PASSWORD, "admin").username

@@ -163,7 +163,7 @@ def test_a_form_left_for_days_times_out_and_is_offered_again(app):
     from datetime import timedelta
 
     from bot.conversation import Conversation
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     w = Walker(app)
     w.say("能不能给我排个号")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.conversation import Conversation, EligibilityRecord
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 from wechat_client import Citizen
 
 

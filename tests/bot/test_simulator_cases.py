@@ -35,7 +35,7 @@ def test_simulator_users_are_tagged(client):
 
 
 def _admin(app):
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
 
     with app.extensions["fayuan_db"].session() as s:
         return create_user(s, f"adm-{uuid.uuid4().hex[:8]}", "correct-horse-battery", "admin").username

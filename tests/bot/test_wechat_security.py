@@ -12,7 +12,7 @@ from app_factory import make_app
 from bot.conversation import ChatMessage, Conversation, ProcessedMessage
 from bot.wechat_events import EVENT_ACTIONS
 from handoff.models import Handover, Notification
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 from wechat_client import WeChat, event_xml, location_xml, signature, text_xml
 
 _ids = itertools.count(int(time.time() * 1000) + 9_000_000)

@@ -20,7 +20,7 @@ SHOTS = None  # set to a folder path to keep screenshots while working on the la
 @pytest.fixture()
 def people(db):
     """A staff member and a lawyer with fresh names: {role: (username, display name, id)}."""
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
 
     tag = uuid.uuid4().hex[:6]
     with db.session() as s:
@@ -123,7 +123,7 @@ def test_inbox_badge_preview_waiting_time_and_newest_message(page, live_server, 
     from bot.conversation import ChatMessage
     from handoff import inbox
     from handoff.models import Handover
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     user = "o" + uuid.uuid4().hex[:20]
     now = utcnow()

@@ -76,7 +76,7 @@ def test_h5_application_form_then_booking(page, live_server, assessed_user):
 
 
 def test_console_login_queue_pickup_and_workflow(page, live_server, db):
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
 
     tag = uuid.uuid4().hex[:6]
     with db.session() as s:

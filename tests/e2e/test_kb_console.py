@@ -31,7 +31,7 @@ def kb_server(tmp_path_factory):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     app = make_app(f"sqlite:///{tmp_path_factory.mktemp('kbe2e') / 'kb.sqlite'}", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
 
     with app.extensions["fayuan_db"].session() as s:
         create_user(s, "curator", "password123", "staff", "王芳")

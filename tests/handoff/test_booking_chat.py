@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from handoff.models import Appointment
 from handoff.slots import local_now
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 from wechat_client import Citizen
 
 QUANZHOU = "泉州市法律援助中心"

@@ -27,7 +27,7 @@ def test_user_add_and_list(db_url, monkeypatch, capsys, app):
 def test_stale_drafts_are_deleted_after_30_days(app, user_id):
     from handoff import applications as apps
     from handoff.models import Application
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     with app.extensions["fayuan_db"].session() as s:
         old = apps.new_draft(s, user_id, None)

@@ -148,7 +148,7 @@ def test_outside_48_hours_a_template_message_is_sent_and_failures_retry(app, cit
     from bot.conversation import Conversation
     from handoff.models import Notification, aware
     from handoff.notify import enqueue
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     citizen.say("你好")
     db = app.extensions["fayuan_db"]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from handoff import handover
 from handoff_helpers import login, make_case
-from knowledge_base.models import utcnow
+from ground.clock import utcnow
 from wechat_client import Citizen
 
 WED_MORNING = datetime(2026, 12, 2, 10, 0)

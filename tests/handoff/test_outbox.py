@@ -37,7 +37,7 @@ def db(app):
 
 def recent_contact(channel: str = "wechat"):
     """Stand-in for the conversation store's lookup: a citizen who wrote a minute ago."""
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     return lambda _session, _user: (channel, utcnow() - timedelta(minutes=1))
 
@@ -90,7 +90,7 @@ def test_a_silent_api_times_out_and_holds_no_row_lock_while_waiting(db, api, cfg
 def test_repeated_failures_become_a_dead_letter_staff_see_and_requeue(app, db, api, cfg, user_id, accounts,
                                                                       caplog):
     from handoff.notify import MAX_ATTEMPTS, send_pending
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     nid = queue(db, user_id, "您的申请已转交律师。")
     api.fail_users[user_id] = 45009
@@ -130,7 +130,7 @@ def test_repeated_failures_become_a_dead_letter_staff_see_and_requeue(app, db, a
 def test_a_sender_that_died_mid_delivery_is_taken_over_when_its_lease_ends(db, api, cfg, user_id):
     from handoff.models import Notification
     from handoff.notify import LEASE, claim_due, send_pending
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     nid = queue(db, user_id, "预约提醒：明天上午9点。", kind="reminder")
     with db.session() as s:  # a sender claims the row, then is killed before recording anything
@@ -148,7 +148,7 @@ def test_a_sender_that_died_mid_delivery_is_taken_over_when_its_lease_ends(db, a
 
 def test_two_senders_never_claim_the_same_row(db, user_id):
     from handoff.notify import claim_due
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     ids = {queue(db, user_id, f"通知{i}") for i in range(4)}
     first = db.sessions()
@@ -232,7 +232,7 @@ def test_every_sender_round_and_process_shares_one_access_token(db, api, cfg, us
 
 
 def utcnow_plus(**delta):
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     return utcnow() + timedelta(**delta)
 

@@ -54,7 +54,7 @@ def test_console_finds_a_case_by_full_phone_or_id_number(app, client, accounts, 
 
 
 def test_key_rotation_first_key_encrypts_all_decrypt(monkeypatch):
-    from knowledge_base.field_crypto import build_cipher
+    from ground.field_crypto import build_cipher
 
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     before = build_cipher([old], "index").encrypt(ID_NUMBER)
@@ -70,7 +70,7 @@ def test_key_rotation_first_key_encrypts_all_decrypt(monkeypatch):
 def test_reencrypt_moves_every_row_to_the_new_key(new_db_url, monkeypatch, user_id):
     """A real rotation on its own database: add a key first, re-encrypt, drop the old key."""
     from handoff.models import Application
-    from knowledge_base import field_crypto
+    from ground import field_crypto
 
     old, new, index = Fernet.generate_key().decode(), Fernet.generate_key().decode(), "idx-key"
     monkeypatch.setenv("FAYUAN_DATA_KEYS", old)
@@ -175,7 +175,7 @@ def test_sqlite_file_and_secret_key_are_private(tmp_path, monkeypatch):
 
 
 def test_local_data_key_file_is_private(tmp_path, monkeypatch):
-    from knowledge_base import field_crypto
+    from ground import field_crypto
 
     monkeypatch.setenv("FAYUAN_VAR_DIR", str(tmp_path))
     monkeypatch.delenv("FAYUAN_DATA_KEYS", raising=False)
@@ -274,7 +274,7 @@ def test_erasure_also_removes_messages_added_in_the_same_transaction(app, user_i
 
 
 def test_production_refuses_to_invent_its_own_keys(monkeypatch, tmp_path):
-    from knowledge_base import field_crypto
+    from ground import field_crypto
 
     monkeypatch.setenv("FAYUAN_ENV", "production")
     monkeypatch.setenv("FAYUAN_VAR_DIR", str(tmp_path))

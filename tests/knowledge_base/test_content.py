@@ -52,7 +52,7 @@ def test_lexicon_has_the_issue_examples():
 
 
 def test_personal_numbers_are_masked_however_typed():
-    from knowledge_base.privacy import mask_personal_data
+    from ground.privacy import mask_personal_data
 
     assert "1234 5678" not in mask_personal_data("我电话139 1234 5678")
     assert "199001011234" not in mask_personal_data("身份证350581199001011234")

@@ -1,6 +1,6 @@
 """Personal data typed outside a form: masked before it is stored, and never a "question".
 
-Pure table tests of knowledge_base/privacy.py, then the unanswered queue on the real
+Pure table tests of ground/privacy.py, then the unanswered queue on the real
 database (SQLite and PostgreSQL): data-only messages stay out of it.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from knowledge_base.privacy import looks_like_personal_data, mask_personal_data
+from ground.privacy import looks_like_personal_data, mask_personal_data
 
 # (typed, what must not survive, what the masked text is)
 MASKED = [

@@ -264,7 +264,7 @@ def test_the_guard_uses_real_dev_questions_when_they_are_here(monkeypatch, tmp_p
 @pytest.fixture(scope="module")
 def console_app(new_db_url):
     from app_factory import make_app
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
 
     app = make_app(new_db_url(), WTF_CSRF_ENABLED=False)
     with app.extensions["fayuan_db"].session() as s:
@@ -273,7 +273,7 @@ def console_app(new_db_url):
 
 
 def test_a_publish_retrains_the_topic_model_on_what_is_published(console_app, no_real):
-    from test_console import entry_form, login, publish
+    from kb_console_helpers import entry_form, login, publish
 
     from knowledge_base import versions
     from knowledge_base.train import content_digest

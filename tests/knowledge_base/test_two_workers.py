@@ -49,7 +49,7 @@ def workers():
     from app_factory import pg_database
 
     from bot.db import Database
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
 
     url = pg_database(base)
     db = Database(url)

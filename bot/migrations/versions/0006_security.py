@@ -2,7 +2,7 @@
 blind indexes, revocable console sessions
 
 Existing application rows are encrypted here with the current data key
-(knowledge_base/field_crypto.py: FAYUAN_DATA_KEYS, or var/data_keys.json on a laptop).
+(ground/field_crypto.py: FAYUAN_DATA_KEYS, or var/data_keys.json on a laptop).
 
 Revision ID: 0006
 Revises: 0005
@@ -22,7 +22,7 @@ def _applications(conn):
 
 
 def _encrypt_existing() -> None:
-    from knowledge_base.field_crypto import cipher, looks_encrypted
+    from ground.field_crypto import cipher, looks_encrypted
 
     c = cipher()
     conn = op.get_bind()
@@ -41,7 +41,7 @@ def _encrypt_existing() -> None:
 
 
 def _decrypt_existing() -> None:
-    from knowledge_base.field_crypto import cipher, looks_encrypted
+    from ground.field_crypto import cipher, looks_encrypted
 
     c = cipher()
     conn = op.get_bind()

@@ -3,7 +3,8 @@
 Why it is built this way:
 - Flask-Login keeps only the user id in the signed session cookie; the user row is read
   again on every request, so deactivating someone or changing a role takes effect at once.
-- Passwords are hashed with werkzeug's scrypt (a slow, salted hash), never stored or logged.
+- Passwords are hashed with werkzeug's scrypt (a slow, salted hash), never stored or logged;
+  the accounts and their sign-in lock are handoff/accounts.py's.
 - Every URL under /console refuses anonymous users in one app-wide guard
   (`guard_console`), so a blueprint added later cannot forget it; `role_required` narrows
   a view to some roles on top of that.
@@ -13,10 +14,8 @@ Why it is built this way:
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import Callable, Iterable, TypeVar
 from urllib.parse import urlsplit
 
@@ -25,23 +24,18 @@ from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from knowledge_base.models import utcnow
-
-from ..models import ConsoleUser
+from ground.clock import utcnow
+from handoff.accounts import (LOCK_MINUTES, MAX_FAILED_LOGINS, MIN_PASSWORD, ROLES, UserError, authenticate,
+                              change_password, get_user, revoke_sessions)
+from handoff.models import ConsoleUser
 
 log = logging.getLogger(__name__)
-ROLES = ("staff", "lawyer", "admin")
 ROLE_NAMES = {"staff": "工作人员", "lawyer": "律师", "admin": "管理员"}
-PASSWORD_METHOD = "scrypt"
-MIN_PASSWORD = 8
 
-bp = Blueprint("console_auth", __name__, url_prefix="/console", template_folder="../templates")
+bp = Blueprint("console_auth", __name__, url_prefix="/console", template_folder="templates")
 login_manager = LoginManager()
 csrf = CSRFProtect()
 F = TypeVar("F", bound=Callable)
@@ -80,113 +74,10 @@ def register_nav(endpoint: str, label: str, roles: tuple[str, ...] = ROLES) -> N
         NAV_LINKS.append((endpoint, label, tuple(roles)))
 
 
-# ------------------------------------------------------------------ user records
-
-class UserError(ValueError):
-    """A user could not be created or changed; the message is fit to show."""
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=PASSWORD_METHOD)
-
-
-def create_user(session: Session, username: str, password: str, role: str, display_name: str = "") -> ConsoleUser:
-    username = username.strip()
-    if role not in ROLES:
-        raise UserError(f"角色必须是 {'/'.join(ROLES)} 之一")
-    if not username or len(username) > 64:
-        raise UserError("用户名不能为空，最长 64 个字符")
-    if len(password) < MIN_PASSWORD:
-        raise UserError(f"密码至少 {MIN_PASSWORD} 位")
-    if session.scalar(select(func.count()).select_from(ConsoleUser).where(ConsoleUser.username == username)):
-        raise UserError(f"用户名 {username} 已存在")
-    user = ConsoleUser(username=username, password_hash=hash_password(password), role=role,
-                       display_name=display_name.strip()[:64], active=True)
-    session.add(user)
-    session.flush()
-    return user
-
-
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    """A real scrypt hash, computed once: checked against for unknown users so that every
-    refusal costs one password check, never zero or two."""
-    return hash_password(secrets.token_hex(16))
-
-
-def authenticate(session: Session, username: str, password: str) -> ConsoleUser | None:
-    """The user when the password is right; None otherwise.
-
-    Five wrong passwords in a row lock the account for 15 minutes (stored on the row, so
-    every worker enforces it). Each attempt *reserves* its place in the count with one
-    atomic `UPDATE … SET failed_logins = failed_logins + 1 … RETURNING` before the
-    password is judged, so parallel guesses are all counted and a guess past the limit
-    is refused without being judged. Unknown user, inactive user, locked account and
-    wrong password all run exactly one password hash check: the answer time does not
-    tell which accounts exist. The caller's session is committed once on the way (the
-    reservation).
-    """
-    user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == username.strip()))
-    now = utcnow()
-    # Unknown and inactive users run the same statement on no row (id -1): same round trips.
-    target = user.id if user is not None and user.active else -1
-    attempt: int | None = session.execute(
-        update(ConsoleUser)
-        .where(ConsoleUser.id == target, or_(ConsoleUser.locked_until.is_(None), ConsoleUser.locked_until <= now))
-        .values(failed_logins=ConsoleUser.failed_logins + 1)
-        .returning(ConsoleUser.failed_logins)
-        .execution_options(synchronize_session=False)).scalar()
-    # Commit the reservation now: no row (PostgreSQL) or database (SQLite) lock is held
-    # during the deliberately slow hash, so a flood of guesses cannot stall other writes.
-    session.commit()
-    password_ok = check_password_hash(user.password_hash if user is not None else _dummy_hash(), password)
-    if user is None or attempt is None:  # unknown, inactive or locked
-        return None
-    if attempt > MAX_FAILED_LOGINS or (not password_ok and attempt >= MAX_FAILED_LOGINS):
-        _set_login_state(session, user.id, failed=0, locked_until=now + timedelta(minutes=LOCK_MINUTES))
-        return None
-    if not password_ok:
-        return None
-    _set_login_state(session, user.id, failed=0, locked_until=None)
-    session.refresh(user)
-    return user
-
-
-def _set_login_state(session: Session, user_id: int, failed: int, locked_until) -> None:
-    session.execute(update(ConsoleUser).where(ConsoleUser.id == user_id)
-                    .values(failed_logins=failed, locked_until=locked_until)
-                    .execution_options(synchronize_session=False))
-
-
-def revoke_sessions(session: Session, user_id: int) -> None:
-    """Void every session cookie of this user (logout, password change, admin action)."""
-    session.execute(update(ConsoleUser).where(ConsoleUser.id == user_id)
-                    .values(session_generation=ConsoleUser.session_generation + 1)
-                    .execution_options(synchronize_session=False))
-
-
-def change_password(session: Session, user: ConsoleUser, current: str, new: str) -> None:
-    """Check the current password, store the new one, and sign out every session."""
-    if not check_password_hash(user.password_hash, current):
-        raise UserError("当前密码不对。")
-    if len(new) < MIN_PASSWORD:
-        raise UserError(f"新密码至少 {MIN_PASSWORD} 位")
-    user.password_hash = hash_password(new)
-    session.flush()
-    revoke_sessions(session, user.id)
-
+# ------------------------------------------------------------------ identity
 
 def identity(user: ConsoleUser) -> ConsoleIdentity:
     return ConsoleIdentity(user.id, user.username, user.display_name, user.role, user.session_generation or 0)
-
-
-def users_with_role(session: Session, role: str) -> list[ConsoleUser]:
-    return list(session.scalars(select(ConsoleUser).where(ConsoleUser.role == role, ConsoleUser.active.is_(True))
-                                .order_by(ConsoleUser.username)))
 
 
 # ------------------------------------------------------------------ decorators
@@ -255,7 +146,7 @@ def password():
     if request.method == "POST":
         try:
             with current_app.extensions["fayuan_db"].session() as s:
-                user = s.get(ConsoleUser, current_user.id)
+                user = get_user(s, current_user.id)
                 change_password(s, user, request.form.get("current", "")[:256], request.form.get("new", "")[:256])
         except UserError as e:
             flash(str(e), "error")
@@ -277,7 +168,7 @@ def _load_user(session_id: str) -> ConsoleIdentity | None:
     except (TypeError, ValueError):
         return None  # also cookies from before session generations: sign in again
     with current_app.extensions["fayuan_db"].session() as s:
-        user = s.get(ConsoleUser, key)
+        user = get_user(s, key)
         if user is None or not user.active or (user.session_generation or 0) != generation:
             return None
         return identity(user)

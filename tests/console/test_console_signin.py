@@ -15,7 +15,7 @@ from handoff_helpers import PASSWORD, csrf_token, login
 
 
 def _user(app, role: str = "staff") -> tuple[int, str]:
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
 
     with app.extensions["fayuan_db"].session() as s:
         u = create_user(s, f"{role}-{uuid.uuid4().hex[:8]}", PASSWORD, role)
@@ -60,7 +60,7 @@ def test_parallel_wrong_passwords_all_count_and_lock_the_account(app):
 def test_a_guess_beyond_the_limit_is_not_even_judged(app):
     """The attempt is counted before the password is checked: a right password that arrives
     as the sixth attempt in a row is refused."""
-    from handoff.console.auth import MAX_FAILED_LOGINS, authenticate
+    from handoff.accounts import MAX_FAILED_LOGINS, authenticate
     from handoff.models import ConsoleUser
 
     user_id, username = _user(app)
@@ -73,7 +73,7 @@ def test_a_guess_beyond_the_limit_is_not_even_judged(app):
 
 
 def test_a_right_password_resets_the_count(app):
-    from handoff.console.auth import authenticate
+    from handoff.accounts import authenticate
 
     user_id, username = _user(app)
     db = app.extensions["fayuan_db"]
@@ -91,9 +91,9 @@ def test_a_right_password_resets_the_count(app):
 def test_unknown_user_wrong_password_and_locked_account_take_the_same_time(app):
     """Medians over many interleaved tries, compared with a wide tolerance: before the fix an
     unknown name cost two hashes (about 2×) and a locked account none (about 0.1×)."""
-    from handoff.console.auth import authenticate
+    from handoff.accounts import authenticate
     from handoff.models import ConsoleUser
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     db = app.extensions["fayuan_db"]
     wrong_id, wrong_name = _user(app)
@@ -140,7 +140,7 @@ def test_a_cookie_copied_before_logout_is_dead_after_it(app):
 
 
 def test_changing_the_password_signs_out_every_session(app):
-    from handoff.console.auth import authenticate
+    from handoff.accounts import authenticate
 
     user_id, staff = _user(app)
     phone, laptop = app.test_client(), app.test_client()

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from handoff.console.auth import role_required
 from knowledge_base import curation, versions
 from knowledge_base.content import clean_entry
 from knowledge_base.content_files import FOLLOW_UPS
 from knowledge_base.diffing import FOLLOW_UP_LABELS, entry_fields
 from knowledge_base.validation import check_entry, next_faq_id
+
+from console.auth import role_required
 
 from . import CURATORS, bp
 from .common import author, db, lines

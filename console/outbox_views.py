@@ -10,13 +10,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from knowledge_base.privacy import mask_personal_data
+from ground.privacy import mask_personal_data
 
-from .. import notify
-from ..slots import local_now
+from handoff import notify
+from handoff.slots import local_now
+
 from .auth import role_required
 
-bp = Blueprint("console_outbox", __name__, url_prefix="/console/outbox", template_folder="../templates")
+bp = Blueprint("console_outbox", __name__, url_prefix="/console/outbox", template_folder="templates")
 KIND_NAMES = {"status": "进度通知", "booking": "预约通知", "reminder": "预约提醒", "staff_reply": "工作人员回复",
               "handover": "人工服务"}
 

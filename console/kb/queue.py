@@ -3,11 +3,11 @@ complaints / praise about staff and lawyers as items to follow up."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
-from handoff.console.auth import role_required
 from knowledge_base import curation, versions
-from knowledge_base.models import ServiceFeedback, utcnow
+from knowledge_base import followups as followup_store
+
+from console.auth import role_required
 
 from . import CURATORS, bp
 from .common import author, db, svc
@@ -97,10 +97,7 @@ def feedback():
 def followups():
     status = request.args.get("status", "open")
     with db().session() as s:
-        q = select(ServiceFeedback).order_by(ServiceFeedback.created_at.desc()).limit(500)
-        if status in ("open", "done"):
-            q = q.where(ServiceFeedback.status == status)
-        rows = list(s.scalars(q))
+        rows = followup_store.listed(s, status)
     return render_template("kb/followups.html", rows=rows, status=status)
 
 
@@ -109,12 +106,12 @@ def followups():
 def followup_done(item_id: int):
     note = request.form.get("note", "").strip()[:2000]
     with db().session() as s:
-        item = s.get(ServiceFeedback, item_id)
+        item = followup_store.find(s, item_id)
         if item is None:
             abort(404)
         if not note:
             flash("请写明处理结果（如：已电话联系当事人，已转交中心主任）。", "error")
             return redirect(url_for("kb.followups"))
-        item.status, item.note, item.handled_by, item.handled_at = "done", note, author().label, utcnow()
+        followup_store.mark_done(item, note, author().label)
     flash("已记录处理结果。", "info")
     return redirect(url_for("kb.followups"))

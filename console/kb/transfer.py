@@ -5,9 +5,10 @@ from datetime import datetime
 
 from flask import Response, current_app, flash, render_template, request
 
-from handoff.console.auth import role_required
 from knowledge_base import curation, versions
 from knowledge_base.exchange import ImportFormatError, dump_yaml, read_file, write_xlsx
+
+from console.auth import role_required
 
 from . import CURATORS, bp
 from .common import author, db

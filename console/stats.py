@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from handoff import labels
-from handoff.console.auth import register_nav, role_required
 from handoff.offices import load_offices
 from knowledge_base.content_files import load_taxonomy
 
-from . import charts
-from .monthly import write_report
-from .period import MonthError, parse_month, parse_range
-from .stats import CHANNEL_NAMES, DECISION_LIMIT_DAYS, DECISION_NAMES, PRIORITY_NAMES, collect
+from console.auth import register_nav, role_required
+from reports import charts
+from reports.monthly import write_report
+from reports.period import MonthError, parse_month, parse_range
+from reports.stats import CHANNEL_NAMES, DECISION_LIMIT_DAYS, DECISION_NAMES, PRIORITY_NAMES, collect
 
 ROLES = ("staff", "admin")
 bp = Blueprint("stats", __name__, url_prefix="/console/stats", template_folder="templates")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from handoff.console.auth import role_required
 from knowledge_base import curation
+
+from console.auth import role_required
 
 from . import CURATORS, bp
 from .common import db, svc

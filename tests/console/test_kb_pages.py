@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app_factory import make_app
+from kb_console_helpers import entry_form, login, publish
 
 QUESTION = "饷银被扣了怎么办"
 
@@ -16,7 +17,7 @@ QUESTION = "饷银被扣了怎么办"
 @pytest.fixture(scope="module")
 def kb_app(new_db_url):
     app = make_app(new_db_url(), WTF_CSRF_ENABLED=False)
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
 
     with app.extensions["fayuan_db"].session() as s:
         create_user(s, "curator", "password123", "staff", "王芳")
@@ -24,40 +25,9 @@ def kb_app(new_db_url):
     return app
 
 
-def login(app, username="curator"):
-    c = app.test_client()
-    r = c.post("/console/login", data={"username": username, "password": "password123"})
-    assert r.status_code == 302
-    return c
-
-
 def ask(app, text: str) -> dict:
     r = app.test_client().post("/simulator/api/send", json={"user": "u" + uuid.uuid4().hex[:10], "text": text})
     return r.get_json()
-
-
-def entry_form(client, faq_id: str, **changes) -> dict:
-    from knowledge_base import versions
-
-    with client.application.extensions["fayuan_db"].session() as s:
-        e = dict(versions.draft_content(s).entry(faq_id))
-    e.update(changes)
-    joined = lambda v: v if isinstance(v, str) else "\n".join(v)  # noqa: E731
-    return {"code": e["code"], "question": e["question"], "alternatives": joined(e["alternatives"]),
-            "short_answer": e["short_answer"], "full_answer": e["full_answer"], "basis": joined(e["basis"]),
-            "follow_up": e["follow_up"], "regional_note": e["regional_note"]}
-
-
-def publish(client, message="测试发布", confirm=False) -> str:
-    page = client.get("/console/kb/publish").get_data(as_text=True)
-    import re
-    fp = re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    data = {"fingerprint": fp, "version": version, "message": message}
-    if confirm:
-        data["confirm"] = "1"
-    r = client.post("/console/kb/publish", data=data, follow_redirects=True)
-    return r.get_data(as_text=True)
 
 
 def test_the_console_top_bar_links_to_the_kb_and_statistics(kb_app):
@@ -254,7 +224,7 @@ def test_every_kb_form_requires_a_csrf_token(new_db_url):
     import re
 
     app = make_app(new_db_url())  # CSRF on, as in production
-    from handoff.console.auth import create_user
+    from handoff.accounts import create_user
 
     with app.extensions["fayuan_db"].session() as s:
         create_user(s, "csrfstaff", "password123", "staff")

@@ -1,6 +1,6 @@
 """/console/kb: the staff pages that keep the bot right (see docs/CONSOLE_KB.md).
 
-Uses the console sign-in of handoff/console (Flask-Login, roles, CSRF, base template):
+Uses the console sign-in of console/auth.py (Flask-Login, roles, CSRF, base template):
 staff and admins curate; lawyers do not see these pages.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 CURATORS = ("staff", "admin")
-bp = Blueprint("kb", __name__, url_prefix="/console/kb", template_folder="templates")
+bp = Blueprint("kb", __name__, url_prefix="/console/kb", template_folder="../templates")
 
 
 def _cst(dt) -> str:
@@ -20,7 +20,7 @@ bp.add_app_template_filter(_cst, "cst")
 
 
 def init_app(app: Flask) -> None:
-    from handoff.console.auth import register_nav
+    from console.auth import register_nav
 
     from . import entries, lexicon, publishing, queue, transfer, tester  # noqa: F401 - routes on bp
 

@@ -18,7 +18,7 @@ def visible_text(html: str) -> str:
 
 def test_every_code_in_use_has_a_name():
     from handoff import labels, workflow
-    from handoff.console.auth import ROLES
+    from handoff.accounts import ROLES
     from intents.facts import allowed_values
     from intents.result_text import HEADLINES
 

@@ -39,7 +39,7 @@ def test_inbox_lists_preview_masked_and_badge_counts_waiting(app, client, accoun
     from bot.conversation import ChatMessage
     from handoff import inbox
     from handoff.models import Handover
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     now = utcnow()
     with app.extensions["fayuan_db"].session() as s:

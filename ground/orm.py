@@ -1,7 +1,7 @@
 """The one declarative base every package's models share.
 
-It lives in the lowest package (imports point bot → handoff → intents → knowledge_base)
-so that Alembic sees all tables through a single metadata object.
+It lives in the shared ground, below every room (tests/test_layers.py), so that every
+room's models can use it and Alembic sees all tables through a single metadata object.
 """
 from __future__ import annotations
 

@@ -1,9 +1,17 @@
-"""The staff / lawyer / admin console under /console (see docs/CONSOLE.md)."""
+"""The staff / lawyer / admin console under /console (see docs/CONSOLE.md).
+
+One package above the domains: sign-in, roles, CSRF and the base template (auth.py),
+the case pages (views.py, outbox_views.py), the knowledge-base pages (kb/) and the
+statistics (stats.py), with their templates under console/templates. Views are thin:
+they call the domains' store and service functions (handoff, knowledge_base, reports)
+and hold no SQL; no domain imports the console (tests/test_layers.py).
+"""
 from __future__ import annotations
 
 from flask import Flask
 
-from .. import labels
+from handoff import labels
+
 from .auth import csrf, init_auth, role_required  # noqa: F401 - the reusable pieces
 
 

@@ -8,28 +8,28 @@ ID numbers and phones are masked in lists and shown in full only on the case pag
 from __future__ import annotations
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import utcnow
-from knowledge_base.privacy import mask_id, mask_phone
+from ground.clock import utcnow
+from ground.privacy import mask_id, mask_phone
 
-from .. import applicants, inbox, labels, notify, workflow
-from .. import applications as apps
-from .. import appointments as appts
-from .. import handover as handover_store
-from ..models import (Application, Appointment, CaseEvent, ConsoleUser, Handover, aware, is_test_user,
-                      real_people, test_users_only)
-from ..offices import load_offices
-from ..slots import local_now, when_label
-from ..texts import H
-from .auth import ROLES, UserError, create_user, role_required, users_with_role
+from handoff import accounts, inbox, labels, notify, transcript, workflow
+from handoff import applications as apps
+from handoff import appointments as appts
+from handoff import cases as case_store
+from handoff import handover as handover_store
+from handoff.accounts import ROLES, UserError, create_user, users_with_role
+from handoff.models import Application, Handover, aware
+from handoff.offices import load_offices
+from handoff.slots import local_now, when_label
+from handoff.texts import H
 
-bp = Blueprint("console", __name__, url_prefix="/console", template_folder="../templates")
+from .auth import role_required
+
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 QUEUE_LIMIT = 500  # cases on one queue page
 
 
@@ -37,67 +37,8 @@ def _db():
     return current_app.extensions["fayuan_db"]
 
 
-COMPLAINT_CODE = "service.complaint"  # the FAQ topic of complaints about staff or lawyers
-
-
-def _transcript(session: Session, user_id: str, for_lawyer: bool = False) -> list:
-    """The chat as the console reads it (bot/ owns the table; read through the shared metadata).
-
-    The citizen's own signed links (application, booking) are hidden: whoever holds one
-    acts as the citizen. A lawyer sees the whole conversation, also what the citizen wrote
-    after submitting (「别给我打电话，我老公会听到」 must reach the person who would call),
-    except complaints about staff or lawyers: the message the bot answered with the
-    complaints topic is shown as a placeholder — complaints go to staff, not to the person
-    complained about (PIPL 6: the minimum necessary).
-    """
-    from knowledge_base.orm import Base
-
-    table = Base.metadata.tables["chat_message"]
-    q = select(table.c.direction, table.c.kind, table.c.text, table.c.code, table.c.created_at) \
-        .where(table.c.user_id == user_id)
-    rows = list(session.execute(q.order_by(table.c.id)))
-    hidden = set()
-    if for_lawyer:
-        for i, r in enumerate(rows):
-            if r.direction == "out" and r.code == COMPLAINT_CODE:
-                hidden.add(i)
-                if i > 0 and rows[i - 1].direction == "in":
-                    hidden.add(i - 1)
-    return [SimpleNamespace(direction=r.direction, kind=r.kind, created_at=r.created_at,
-                            text=("［对服务的意见，已转工作人员处理］" if i in hidden
-                                  else inbox.hide_personal_links(r.text or "")))
-            for i, r in enumerate(rows)]
-
-
-def _last_inbound(session: Session, user_ids: list[str]) -> dict:
-    """When each citizen last wrote to us: one grouped query for the whole queue."""
-    from sqlalchemy import func
-
-    from knowledge_base.orm import Base
-
-    if not user_ids:
-        return {}
-    table = Base.metadata.tables["chat_message"]
-    rows = session.execute(select(table.c.user_id, func.max(table.c.created_at))
-                           .where(table.c.user_id.in_(set(user_ids)), table.c.direction == "in")
-                           .group_by(table.c.user_id))
-    return {user_id: last for user_id, last in rows}
-
-
-def _visible_cases():
-    q = select(Application).where(Application.status != "draft")
-    if current_user.role == "lawyer":
-        q = q.where(Application.lawyer_id == current_user.id)
-    return q
-
-
-def _same_world(q, user_id: str):
-    """Real cases are compared with real cases, simulator test cases with test cases."""
-    return q.where(test_users_only(Application.user_id) if is_test_user(user_id) else real_people(Application.user_id))
-
-
 def _case_or_404(session: Session, number: str) -> Application:
-    app = session.scalars(_visible_cases().where(Application.number == number)).first()
+    app = case_store.find(session, number, current_user.role, current_user.id)
     if app is None:
         abort(404)
     return app
@@ -111,28 +52,16 @@ def queue():
     simulated = request.args.get("simulated") == "1"  # the simulator's test cases, apart from real ones
     term = request.args.get("q", "").strip()[:64]
     with _db().session() as s:
-        q = _visible_cases().where(test_users_only(Application.user_id) if simulated
-                                   else real_people(Application.user_id))
-        if status == "open":
-            q = q.where(Application.status.in_(workflow.OPEN_STATUSES))
-        elif status in workflow.STATUS_NAMES:
-            q = q.where(Application.status == status)
-        if priority_only:
-            q = q.where(Application.priority.is_(True))
-        if term:
-            like = f"%{term}%"
-            q = q.where(or_(Application.number.ilike(like), Application.name.ilike(like),
-                            Application.other_party.ilike(like), *apps.personal_number_match(term)))
-        cases = list(s.scalars(q.order_by(Application.decision_due_at, Application.id).limit(QUEUE_LIMIT + 1)))
+        cases = case_store.queue(s, current_user.role, current_user.id, status, priority_only, simulated, term,
+                                 QUEUE_LIMIT + 1)
         truncated = len(cases) > QUEUE_LIMIT  # sorted in Python (urgency reads JSON): say when some are left out
         cases = cases[:QUEUE_LIMIT]
         urgent = {a.id: workflow.urgency(a.status, a.facts, a.result) for a in cases}
         cases.sort(key=lambda a: workflow.sort_key(a.priority, a.decision_due_at, a.submitted_at, a.status,
                                                    urgent=bool(urgent[a.id])))
-        same = applicants.other_cases(s, cases, _visible_cases().where(
-            test_users_only(Application.user_id) if simulated else real_people(Application.user_id)))
+        same = case_store.same_applicant(s, cases, current_user.role, current_user.id, simulated)
         lawyers = {u.id: u.display_name or u.username for u in users_with_role(s, "lawyer")}
-        last_said = _last_inbound(s, [a.user_id for a in cases])
+        last_said = transcript.last_inbound(s, [a.user_id for a in cases])
         now = utcnow()
         rows = [{"number": a.number, "name": a.name, "phone": mask_phone(a.phone or ""),
                  "id_number": mask_id(a.id_number or ""), "matter": a.matter or "", "region": a.region or "",
@@ -172,23 +101,21 @@ def case(number: str):
                 "lawyer": apps.lawyer_name(s, app.lawyer_id), "reject_reason": app.reject_reason,
                 "urgent": [labels.label("urgency", u) for u in workflow.urgency(app.status, app.facts, app.result)],
                 "same_applicant": [(o.number, workflow.STATUS_NAMES.get(o.status, o.status))
-                                   for o in applicants.other_cases(s, [app], _same_world(_visible_cases(), app.user_id))[app.id]]}
+                                   for o in case_store.same_applicant_of(s, app, current_user.role, current_user.id)]}
         events = [{"when": local_now(e.created_at), "who": e.actor_label, "kind": e.kind,
                    "from": workflow.STATUS_NAMES.get(e.from_status or "", e.from_status),
                    "to": workflow.STATUS_NAMES.get(e.to_status or "", e.to_status), "text": e.text}
                   for e in apps.events(s, app)]
         bookings = [{"when": when_label(b.starts_at), "office": (appts.office_by_id(b.office_id) or None),
-                     "status": b.status} for b in s.scalars(select(Appointment).where(
-                         or_(Appointment.application_id == app.id, Appointment.user_id == app.user_id))
-                         .order_by(Appointment.starts_at))]
+                     "status": b.status} for b in case_store.bookings(s, app)]
         submitted_at = aware(app.submitted_at) if app.submitted_at else None
-        transcript = [{"dir": r.direction, "text": r.text, "when": local_now(r.created_at),
-                       "after": bool(submitted_at and aware(r.created_at) > submitted_at)}
-                      for r in _transcript(s, app.user_id, for_lawyer=current_user.role == "lawyer")]
+        chat = [{"dir": r.direction, "text": r.text, "when": local_now(r.created_at),
+                 "after": bool(submitted_at and aware(r.created_at) > submitted_at)}
+                for r in transcript.for_console(s, app.user_id, for_lawyer=current_user.role == "lawyer")]
         lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]
         notices = [{"when": local_now(n.created_at), "title": n.title or n.kind, "state": notify.status_label(n.status)}
                    for n in notify.for_user(s, app.user_id) if not n.ref.startswith("FY-") or n.ref == app.number]
-    return render_template("console/case.html", case=view, events=events, bookings=bookings, transcript=transcript,
+    return render_template("console/case.html", case=view, events=events, bookings=bookings, transcript=chat,
                            buttons=buttons, lawyers=lawyers, one_action=one_action,
                            one_action_label=workflow.ACCEPT_AND_ASSIGN_LABEL,
                            steps=workflow.steps_for(app.status, labels.case_steps()), notices=notices)
@@ -203,7 +130,7 @@ def change_status(number: str):
     lawyer_id = int(lawyer) if lawyer.isdigit() else None
     with _db().session() as s:
         app = _case_or_404(s, number)
-        actor = s.get(ConsoleUser, current_user.id)
+        actor = accounts.get_user(s, current_user.id)
         error = apps.transition(s, app, to, actor, reason, lawyer_id)
     if error:
         flash(error, "error")
@@ -221,7 +148,7 @@ def accept_and_assign(number: str):
     lawyer = request.form.get("lawyer_id", "")
     with _db().session() as s:
         app = _case_or_404(s, number)
-        actor = s.get(ConsoleUser, current_user.id)
+        actor = accounts.get_user(s, current_user.id)
         error = apps.accept_and_assign(s, app, actor, int(lawyer) if lawyer.isdigit() else None)
         name = apps.lawyer_name(s, app.lawyer_id)
     if error:
@@ -250,13 +177,12 @@ def export_person(number: str):
     """
     import json
 
-    from .. import erasure
+    from handoff import erasure
 
     with _db().session() as s:
         app = _case_or_404(s, number)
         data = erasure.export_person(s, app.user_id)
-        s.add(CaseEvent(application_id=app.id, actor_id=current_user.id, actor_label=current_user.username,
-                        kind="export", text="导出了申请人的个人信息"))
+        case_store.record_export(s, app, current_user.id, current_user.username)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return current_app.response_class(body, mimetype="application/json", headers={
         "Content-Disposition": f"attachment; filename=personal-data-{number}.json"})
@@ -290,7 +216,7 @@ def handovers():
 
 
 def _handover_or_404(s: Session, hid: int) -> Handover:
-    h = s.get(Handover, hid)
+    h = inbox.find(s, hid)
     if h is None:
         abort(404)
     return h
@@ -301,17 +227,17 @@ def _handover_or_404(s: Session, hid: int) -> Handover:
 def handover(hid: int):
     with _db().session() as s:
         h = _handover_or_404(s, hid)
-        transcript = [{"dir": r.direction, "kind": r.kind, "text": r.text, "when": local_now(r.created_at)}
-                      for r in _transcript(s, h.user_id)]
+        chat = [{"dir": r.direction, "kind": r.kind, "text": r.text, "when": local_now(r.created_at)}
+                for r in transcript.for_console(s, h.user_id)]
         # Each staff message was queued with its notice in one transaction: pair them in order,
         # so the page says 「排队中」 until the sender really delivered it.
         states = iter([notify.status_label(n.status) for n in notify.for_user(s, h.user_id, ("staff_reply",))])
-        for m in transcript:
+        for m in chat:
             if m["kind"] == "staff":
                 m["delivery"] = next(states, "")
         cases = [(a.number, workflow.STATUS_NAMES[a.status]) for a in apps.submitted(s, h.user_id)]
         view = {"id": h.id, "status": h.status, "opened": local_now(h.opened_at)}
-    return render_template("console/handover.html", h=view, transcript=transcript[-200:], cases=cases)
+    return render_template("console/handover.html", h=view, transcript=chat[-200:], cases=cases)
 
 
 @bp.post("/handovers/<int:hid>/reply")
@@ -326,10 +252,7 @@ def handover_reply(hid: int):
             flash("回复内容不能为空。", "error")
         else:
             handover_store.take(h, current_user.id)
-            from knowledge_base.orm import Base
-
-            s.execute(Base.metadata.tables["chat_message"].insert().values(
-                user_id=h.user_id, direction="out", kind="staff", text=text, created_at=utcnow()))
+            transcript.add_staff_reply(s, h.user_id, text)
             notify.enqueue(s, h.user_id, "staff_reply", text, title="工作人员回复")
             flash("已排队，发出后这里显示「已发送」（通过公众号客服消息）。", "info")
     return redirect(url_for("console.handover", hid=hid))
@@ -364,14 +287,14 @@ def users():
                     flash(str(e), "error")
             elif action == "toggle":
                 raw_id = request.form.get("user_id", "")
-                u = s.get(ConsoleUser, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
+                u = accounts.get_user(s, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
                 if u is None:
                     flash("没有这个用户。", "error")
                 elif u.id != current_user.id:
                     u.active = not u.active
                     flash("已更新。", "info")
         rows = [(u.id, u.username, u.display_name, labels.label("role", u.role), u.active)
-                for u in s.scalars(select(ConsoleUser).order_by(ConsoleUser.role, ConsoleUser.username))]
+                for u in accounts.all_users(s)]
     return render_template("console/users.html", rows=rows, roles=ROLES, role_names=labels.vocab("role"))
 
 

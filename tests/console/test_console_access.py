@@ -152,7 +152,7 @@ def test_password_guessing_locks_the_account_for_a_while(app, accounts):
     from datetime import timedelta
 
     from handoff.models import ConsoleUser
-    from knowledge_base.models import utcnow
+    from ground.clock import utcnow
 
     user_id, username = accounts["staff"]
     client = app.test_client()

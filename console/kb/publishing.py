@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from handoff.console.auth import role_required
 from knowledge_base import curation, versions
 from knowledge_base.diffing import diff_content
-from knowledge_base.models import KbState
 from knowledge_base.versions import PublishError
+
+from console.auth import role_required
 
 from . import CURATORS, bp
 from .common import author, db, svc
 
 
 def _state_version(s) -> int:
-    state = s.get(KbState, 1)
-    return state.version if state else 0
+    return versions.published_version(s)
 
 
 @bp.get("/publish")
@@ -81,7 +80,7 @@ def versions_list():
 @role_required(*CURATORS)
 def version(number: int):
     with db().session() as s:
-        row = s.get(versions.KbVersion, number)
+        row = versions.get_version(s, number)
         if row is None:
             abort(404)
         prev = versions.previous_version(s, number)

@@ -5,17 +5,18 @@ import dataclasses
 
 from flask import flash, redirect, render_template, request, url_for
 
-from handoff.console.auth import role_required
 from knowledge_base import versions
 from knowledge_base.content import LexiconDoc
 from knowledge_base.validation import check_lexicon, lexicon_warnings
+
+from console.auth import role_required
 
 from . import CURATORS, bp
 from .common import author, db, lines, words
 
 
 def _working(s) -> tuple[LexiconDoc, bool]:
-    draft = s.get(versions.KbDraft, ("lexicon", "lexicon"))
+    draft = versions.draft(s, "lexicon", "lexicon")
     if draft is not None:
         return LexiconDoc.from_json(draft.data), True
     return versions.published_lexicon(s), False
@@ -102,7 +103,7 @@ def discard_offtopic():
 def offtopic():
     term = request.args.get("q", "").strip()
     with db().session() as s:
-        draft = s.get(versions.KbDraft, ("offtopic", "offtopic"))
+        draft = versions.draft(s, "offtopic", "offtopic")
         phrases = list(draft.data.get("phrases", [])) if draft is not None else list(versions.published_offtopic(s))
         if request.method == "POST":
             remove = set(request.form.getlist("remove"))
