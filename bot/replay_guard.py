@@ -16,12 +16,13 @@ import hashlib
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String, delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import DateTime, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge_base.models import utcnow
 from knowledge_base.orm import Base
+
+from .db import dialect_insert
 
 MAX_SKEW_SECONDS = 300
 _PURGE_CHANCE = 0.02  # old pairs are deleted now and then, not on every request
@@ -44,20 +45,19 @@ def timestamp_is_fresh(timestamp: str, now: float) -> bool:
 
 def remember_nonce(session: Session, timestamp: str, nonce: str, body: bytes,
                    now: datetime | None = None) -> bool:
-    """Record the pair; False when it was already used for a different body (a replay)."""
+    """Record the pair; False when it was already used for a different body (a replay).
+
+    One statement on the common path (an INSERT that does nothing on a conflict); the
+    stored digest is read only when the pair was seen before."""
     now = now or utcnow()
     key = f"{timestamp[:12]}:{nonce[:80]}"
     digest = hashlib.sha256(body).hexdigest()
     if random.random() < _PURGE_CHANCE:
         session.execute(delete(WeChatNonce).where(WeChatNonce.expires_at < now))
-    existing = session.get(WeChatNonce, key)
-    if existing is not None:
-        return existing.body_digest == digest
-    try:
-        with session.begin_nested():
-            session.add(WeChatNonce(key=key, body_digest=digest,
-                                    expires_at=now + timedelta(seconds=2 * MAX_SKEW_SECONDS)))
-    except IntegrityError:  # another worker recorded it at the same moment
-        existing = session.get(WeChatNonce, key)
-        return existing is not None and existing.body_digest == digest
-    return True
+    insert = dialect_insert(session)
+    added = session.execute(insert(WeChatNonce).values(
+        key=key, body_digest=digest, expires_at=now + timedelta(seconds=2 * MAX_SKEW_SECONDS))
+        .on_conflict_do_nothing(index_elements=[WeChatNonce.key]).returning(WeChatNonce.key)).first()
+    if added is not None:
+        return True
+    return session.scalar(select(WeChatNonce.body_digest).where(WeChatNonce.key == key)) == digest

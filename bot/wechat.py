@@ -22,11 +22,11 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from .channel import handle_in_app
+from .channel import Refused, Unavailable, handle_in_app
 from .conversation import pseudonym
 from .inbound import Outbound
 from .replay_guard import remember_nonce, timestamp_is_fresh
-from .retry_claims import ANSWER_WITHIN_SECONDS, LostClaim, claim, finish
+from .retry_claims import ANSWER_WITHIN_SECONDS, LostClaim, claim, finish, stored
 from .wechat_message import BadMessage, WeChatMessage, message_key, parse, to_inbound
 
 log = logging.getLogger(__name__)
@@ -68,48 +68,63 @@ def _is_safe_xml(body: bytes | str) -> bool:
     return True
 
 
-class ReplayedRequest(Exception):
+class ReplayedRequest(Refused):
     """The (timestamp, nonce) pair was already used for another body."""
 
 
 def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | None:
     """Process the message once; None means answer `success` (nothing, or sent via the outbox).
 
-    The nonce is recorded and the retry key claimed in one short transaction, committed
-    before the dialog runs so that every other worker sees both at once.
+    One transaction: the nonce, the retry claim (a lease held by the transaction,
+    bot/retry_claims.py), the dialog and the reply with the claim's finish commit together
+    or not at all.
     """
     inbound = to_inbound(message)
     db = current_app.extensions["fayuan_db"]
     key = message_key(message)
-    with db.session() as s:
-        if not remember_nonce(s, request.args.get("timestamp", ""), request.args.get("nonce", ""), body):
+    timestamp, nonce = request.args.get("timestamp", ""), request.args.get("nonce", "")
+    token = ""
+    via_outbox = False
+
+    def guard(session) -> Outbound | None:
+        nonlocal token
+        if not remember_nonce(session, timestamp, nonce, body):
             raise ReplayedRequest()
         if inbound is None:  # an event that needs no answer (bot/wechat_events.py)
-            return None
-        held = claim(s, key)
-    if held.state == "done":
-        return held.reply
-    if held.state == "busy":
-        return None  # the worker holding it sends the reply through the outbox
-    via_outbox = False
+            return Outbound(None)
+        held = claim(session, key)
+        if held.state == "done":
+            return Outbound(held.reply)
+        if held.state == "busy":
+            return Outbound(None)  # the worker holding it sends the reply through the outbox
+        token = held.token
+        return None
 
     def record_reply(session, out: Outbound) -> None:
         nonlocal via_outbox
         deadline = float(current_app.config.get("WECHAT_ANSWER_WITHIN_SECONDS", ANSWER_WITHIN_SECONDS))
         late = time.monotonic() - started > deadline
-        via_outbox = finish(session, key, held.token, out.text, late)
+        via_outbox = finish(session, key, token, out.text, late)
         if via_outbox:
             from handoff import notify
 
             notify.enqueue(session, inbound.user_id, "chat_reply", out.text or "", title=ASYNC_REPLY_TITLE)
 
     try:
-        out = handle_in_app(inbound, on_reply=record_reply)
+        out = handle_in_app(inbound, on_reply=record_reply, before=guard, redeliverable=True) \
+            if inbound is not None else _event_only(db, guard)
     except LostClaim:
-        log.warning("wechat message %s from %s was taken over by a retry", message.msg_type,
-                    pseudonym(message.from_user))
-        return None
+        log.info("wechat message %s from %s was finished by another delivery", message.msg_type,
+                 pseudonym(message.from_user))
+        with db.session() as s:
+            return stored(s, key).reply
     return None if via_outbox else out.text
+
+
+def _event_only(db, guard) -> Outbound:
+    """An ignored event: only its nonce is recorded."""
+    with db.session() as s:
+        return guard(s) or Outbound(None)
 
 
 @bp.post("/wechat")
@@ -148,6 +163,9 @@ def receive() -> Response:
         text = _reply_for(message, started, body)
     except ReplayedRequest:
         return Response("nonce already used", status=403)
+    except Unavailable:
+        # Nothing was kept: WeChat re-delivers the message and the retry answers it.
+        return Response("temporarily unavailable", status=503)
     if not text:
         return Response("success", mimetype="text/plain")
     reply_xml = TextReply(source=message.to_user, target=message.from_user, content=text).render()
