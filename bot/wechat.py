@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Callable
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
@@ -32,6 +33,7 @@ from .wechat_message import BadMessage, WeChatMessage, message_key, parse, to_in
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
 ASYNC_REPLY_TITLE = "法援助手回复"
+RETRY_PAUSE_SECONDS = 0.25  # between attempts while the database is unreachable
 
 
 def _signature_ok() -> bool:
@@ -111,14 +113,28 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
             notify.enqueue(session, inbound.user_id, "chat_reply", out.text or "", title=ASYNC_REPLY_TITLE)
 
     try:
-        out = handle_in_app(inbound, on_reply=record_reply, before=guard, redeliverable=True) \
-            if inbound is not None else _event_only(db, guard)
+        out = _with_retries(lambda: handle_in_app(inbound, on_reply=record_reply, before=guard, redeliverable=True)
+                            if inbound is not None else _event_only(db, guard), started)
     except LostClaim:
         log.info("wechat message %s from %s was finished by another delivery", message.msg_type,
                  pseudonym(message.from_user))
         with db.session() as s:
             return stored(s, key).reply
     return None if via_outbox else out.text
+
+
+def _with_retries(attempt: Callable[[], Outbound], started: float) -> Outbound:
+    """Run the message's transaction again while the database is unreachable (a restart takes a
+    second or two) and WeChat is still listening; then Unavailable (503) leaves it to WeChat's
+    re-delivery. Nothing of a failed attempt was kept, so running it again is safe."""
+    deadline = started + float(current_app.config.get("WECHAT_ANSWER_WITHIN_SECONDS", ANSWER_WITHIN_SECONDS)) - 0.5
+    while True:
+        try:
+            return attempt()
+        except Unavailable:
+            if time.monotonic() + RETRY_PAUSE_SECONDS > deadline:
+                raise
+            time.sleep(RETRY_PAUSE_SECONDS)
 
 
 def _event_only(db, guard) -> Outbound:

@@ -283,42 +283,69 @@ def test_two_deliveries_that_both_ran_commit_once(client, user_id):
         assert retry_claims.claim(s, key) == retry_claims.Claim("done", reply="答复")
 
 
-def test_a_message_whose_transaction_fails_leaves_nothing_and_the_retry_answers_it(db_url, user_id):
-    """PostgreSQL drops the connection in the middle of the message (its backend is terminated
-    while the transcript line is written): WeChat gets 503, nothing of the message is kept —
-    no transcript line, no conversation, no claim — and WeChat's re-delivery is answered once."""
+def _drop_connection_at_first_transcript_line(db_url: str, engine):
+    """PostgreSQL drops the connection in the middle of a message: the backend is terminated
+    just as the transcript line is written. Returns (remove, fired)."""
     from sqlalchemy import create_engine, event, text
 
-    app = make_app(db_url)
-    db = app.extensions["fayuan_db"]
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite waits for a busy database (busy_timeout) rather than dropping the transaction")
     killer = create_engine(db_url)
-    armed = [True]
+    fired: list[bool] = []
 
     def terminate_own_backend(conn, cursor, statement, *_a):
-        if armed[0] and statement.startswith("INSERT INTO chat_message"):
-            armed[0] = False
+        if not fired and statement.startswith("INSERT INTO chat_message"):
+            fired.append(True)
             pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
             with killer.connect() as k:
                 k.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
 
-    event.listen(db.engine, "before_cursor_execute", terminate_own_backend)
+    event.listen(engine, "before_cursor_execute", terminate_own_backend)
+
+    def remove() -> None:
+        event.remove(engine, "before_cursor_execute", terminate_own_backend)
+        killer.dispose()
+    return remove, fired
+
+
+def _nothing_kept(app, user_id: str, msg_id: int) -> None:
+    with app.extensions["fayuan_db"].session() as s:
+        assert s.get(Conversation, user_id) is None
+        assert s.get(ProcessedMessage, _key(user_id, msg_id)) is None
+    assert count_in(app, user_id) == 0
+
+
+def test_a_message_whose_transaction_fails_leaves_nothing_and_wechats_redelivery_answers_it(app, db_url, user_id):
+    """No time left to try again: WeChat gets 503, nothing of the message is kept — no
+    transcript line, no conversation, no claim — and the re-delivery is answered once."""
+    if app.extensions["fayuan_db"].engine.dialect.name != "postgresql":
+        pytest.skip("SQLite waits for a busy database (busy_timeout) rather than dropping the transaction")
+    hurried = make_app(db_url, WECHAT_ANSWER_WITHIN_SECONDS=0.0)
+    remove, fired = _drop_connection_at_first_transcript_line(db_url, app.extensions["fayuan_db"].engine)
     try:
         msg_id = next_id()
+        resp, _ = WeChat(hurried.test_client()).post(text_xml(user_id, "老板拖欠工资怎么办", msg_id))
+        assert resp.status_code == 503 and fired
+        _nothing_kept(app, user_id, msg_id)
         wx = WeChat(app.test_client())
-        resp, _ = wx.post(text_xml(user_id, "老板拖欠工资怎么办", msg_id))
-        assert resp.status_code == 503 and not armed[0]
-        with db.session() as s:
-            assert s.get(Conversation, user_id) is None
-            assert s.get(ProcessedMessage, _key(user_id, msg_id)) is None
-        assert count_in(app, user_id) == 0
         reply = wx.reply_text(*wx.post(text_xml(user_id, "老板拖欠工资怎么办", msg_id)))
         assert reply and "工资" in reply
         assert count_in(app, user_id) == 1
     finally:
-        event.remove(db.engine, "before_cursor_execute", terminate_own_backend)
-        killer.dispose()
+        remove()
+
+
+def test_a_dropped_connection_is_bridged_within_the_same_delivery(app, db_url, user_id):
+    """While WeChat still listens the whole transaction runs again: the citizen gets the
+    answer from the first delivery and the transcript has the message once."""
+    if app.extensions["fayuan_db"].engine.dialect.name != "postgresql":
+        pytest.skip("SQLite waits for a busy database (busy_timeout) rather than dropping the transaction")
+    remove, fired = _drop_connection_at_first_transcript_line(db_url, app.extensions["fayuan_db"].engine)
+    try:
+        wx = WeChat(app.test_client())
+        reply = wx.reply_text(*wx.post(text_xml(user_id, "老板拖欠工资怎么办", next_id())))
+        assert fired and reply and "工资" in reply
+        assert count_in(app, user_id) == 1
+    finally:
+        remove()
 
 
 def test_a_late_answer_is_sent_as_a_customer_service_message(db_url, user_id):
