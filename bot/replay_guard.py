@@ -16,7 +16,7 @@ import hashlib
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String, delete, select
+from sqlalchemy import DateTime, String, bindparam, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge_base.models import utcnow
@@ -54,10 +54,24 @@ def remember_nonce(session: Session, timestamp: str, nonce: str, body: bytes,
     digest = hashlib.sha256(body).hexdigest()
     if random.random() < _PURGE_CHANCE:
         session.execute(delete(WeChatNonce).where(WeChatNonce.expires_at < now))
-    insert = dialect_insert(session)
-    added = session.execute(insert(WeChatNonce).values(
-        key=key, body_digest=digest, expires_at=now + timedelta(seconds=2 * MAX_SKEW_SECONDS))
-        .on_conflict_do_nothing(index_elements=[WeChatNonce.key]).returning(WeChatNonce.key)).first()
+    conn = session.connection()  # Core on the connection: no ORM flush, one statement
+    added = conn.execute(_insert_nonce(session), {
+        "key": key, "digest": digest, "expires": now + timedelta(seconds=2 * MAX_SKEW_SECONDS)}).first()
     if added is not None:
         return True
-    return session.scalar(select(WeChatNonce.body_digest).where(WeChatNonce.key == key)) == digest
+    return conn.scalar(select(_TABLE.c.body_digest).where(_TABLE.c.key == key)) == digest
+
+
+_TABLE = WeChatNonce.__table__
+_statements: dict = {}
+
+
+def _insert_nonce(session: Session):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING key, built once per database kind."""
+    name = session.bind.dialect.name
+    if name not in _statements:
+        _statements[name] = (dialect_insert(session)(_TABLE)
+                             .values(key=bindparam("key"), body_digest=bindparam("digest"),
+                                     expires_at=bindparam("expires"))
+                             .on_conflict_do_nothing(index_elements=[_TABLE.c.key]).returning(_TABLE.c.key))
+    return _statements[name]

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from knowledge_base.models import utcnow
@@ -48,6 +48,35 @@ HOLDER_GRACE_SECONDS = 1.0   # how long a retry waits for a held lease before an
 
 _PG_CLAIM = text("SELECT pg_try_advisory_xact_lock(:lock) AS mine, pm.done, pm.reply, pm.async_reply "
                  "FROM (SELECT 1) AS one LEFT JOIN processed_message AS pm ON pm.key = :key")
+_TABLE = ProcessedMessage.__table__
+_SQLITE_CLAIM = select(_TABLE.c.done, _TABLE.c.reply, _TABLE.c.async_reply).where(_TABLE.c.key == bindparam("key"))
+_STORED = select(_TABLE.c.reply, _TABLE.c.async_reply).where(_TABLE.c.key == bindparam("key"),
+                                                            _TABLE.c.done.is_(True))
+_statements: dict[str, tuple] = {}
+
+
+def _upserts(session: Session) -> tuple:
+    """(finish, flag busy) for the session's database: built once, executed on the connection
+    (Core, no ORM flush) — a message's claim costs as little as a statement can."""
+    name = session.bind.dialect.name
+    found = _statements.get(name)
+    if found is None:
+        insert = dialect_insert(session)
+        done = insert(_TABLE).values(key=bindparam("key"), reply=bindparam("reply"), done=True,
+                                     created_at=bindparam("now"), claimed_at=bindparam("now"),
+                                     claim_token=bindparam("token"), async_reply=bindparam("late"))
+        done = done.on_conflict_do_update(
+            index_elements=[_TABLE.c.key],
+            set_={"reply": done.excluded.reply, "done": True, "claim_token": done.excluded.claim_token,
+                  "claimed_at": done.excluded.claimed_at,
+                  "async_reply": _TABLE.c.async_reply | done.excluded.async_reply},
+            where=_TABLE.c.done.is_(False)).returning(_TABLE.c.async_reply)
+        busy = insert(_TABLE).values(key=bindparam("key"), done=False, async_reply=True, created_at=bindparam("now"),
+                                     claimed_at=bindparam("now"))
+        busy = busy.on_conflict_do_update(index_elements=[_TABLE.c.key], set_={"async_reply": True},
+                                          where=_TABLE.c.done.is_(False)).returning(_TABLE.c.key)
+        found = _statements[name] = (done, busy)
+    return found
 
 
 class LostClaim(RuntimeError):
@@ -74,8 +103,9 @@ def claim(session: Session, key: str, now: datetime | None = None) -> Claim:
     """Own the key for this transaction, or learn it is done, or that a live delivery holds it.
 
     One statement, unless another delivery holds the key."""
-    if session.bind.dialect.name == "postgresql":
-        row = session.execute(_PG_CLAIM, {"lock": _lock_id(key), "key": key}).one()
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        row = conn.execute(_PG_CLAIM, {"lock": _lock_id(key), "key": key}).one()
         if row.done:
             return Claim("done", reply=_stored_reply(row.reply, row.async_reply))
         if not row.mine:
@@ -84,8 +114,7 @@ def claim(session: Session, key: str, now: datetime | None = None) -> Claim:
             if _is_done(session, key):  # the holder just finished it (read with a fresh snapshot)
                 return stored(session, key)
     else:
-        row = session.execute(select(ProcessedMessage.done, ProcessedMessage.reply, ProcessedMessage.async_reply)
-                              .where(ProcessedMessage.key == key)).first()
+        row = conn.execute(_SQLITE_CLAIM, {"key": key}).first()
         if row is not None and row.done:
             return Claim("done", reply=_stored_reply(row.reply, row.async_reply))
     return Claim("owner", secrets.token_hex(8))
@@ -98,22 +127,18 @@ def _lease_freed(session: Session, key: str) -> bool:
     deadline = time.monotonic() + HOLDER_GRACE_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.05)
-        if session.scalar(text("SELECT pg_try_advisory_xact_lock(:lock)"), {"lock": _lock_id(key)}):
+        if session.connection().scalar(text("SELECT pg_try_advisory_xact_lock(:lock)"), {"lock": _lock_id(key)}):
             return True
     return False
 
 
 def _is_done(session: Session, key: str) -> bool:
-    return bool(session.scalar(select(ProcessedMessage.done).where(ProcessedMessage.key == key)))
+    return bool(session.connection().scalar(select(_TABLE.c.done).where(_TABLE.c.key == key)))
 
 
 def _flag_busy(session: Session, key: str, now: datetime) -> Claim:
     """Ask the live owner to send its reply through the outbox (this delivery answers `success`)."""
-    insert = dialect_insert(session)
-    stmt = insert(ProcessedMessage).values(key=key, done=False, async_reply=True, created_at=now, claimed_at=now)
-    flagged = session.execute(stmt.on_conflict_do_update(
-        index_elements=[ProcessedMessage.key], set_={"async_reply": True},
-        where=ProcessedMessage.done.is_(False)).returning(ProcessedMessage.key)).first()
+    flagged = session.connection().execute(_upserts(session)[1], {"key": key, "now": now}).first()
     if flagged is not None:
         return Claim("busy")
     return stored(session, key)  # finished in the meantime
@@ -121,8 +146,7 @@ def _flag_busy(session: Session, key: str, now: datetime) -> Claim:
 
 def stored(session: Session, key: str) -> Claim:
     """What a finished key answers (read after another delivery won)."""
-    row = session.execute(select(ProcessedMessage.reply, ProcessedMessage.async_reply)
-                          .where(ProcessedMessage.key == key, ProcessedMessage.done.is_(True))).first()
+    row = session.connection().execute(_STORED, {"key": key}).first()
     return Claim("done", reply=_stored_reply(row.reply, row.async_reply) if row is not None else None)
 
 
@@ -133,17 +157,8 @@ def finish(session: Session, key: str, token: str, reply: str | None, late: bool
     One statement. Raises LostClaim when another delivery finished the key first (the
     caller's transaction is then rolled back, undoing this delivery's dialog writes).
     """
-    now = now or utcnow()
-    insert = dialect_insert(session)
-    stmt = insert(ProcessedMessage).values(key=key, reply=reply, done=True, created_at=now, claimed_at=now,
-                                           claim_token=token, async_reply=bool(reply) and late)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[ProcessedMessage.key],
-        set_={"reply": stmt.excluded.reply, "done": True, "claim_token": stmt.excluded.claim_token,
-              "claimed_at": stmt.excluded.claimed_at,
-              "async_reply": ProcessedMessage.async_reply | stmt.excluded.async_reply},
-        where=ProcessedMessage.done.is_(False))
-    row = session.execute(stmt.returning(ProcessedMessage.async_reply)).first()
+    row = session.connection().execute(_upserts(session)[0], {
+        "key": key, "reply": reply, "now": now or utcnow(), "token": token, "late": bool(reply) and late}).first()
     if row is None:
         raise LostClaim(key)
     return bool(reply) and bool(row.async_reply)

@@ -51,6 +51,25 @@ def load_pinyin_table(cache_dir: Path | None) -> PinyinTable:
     return table
 
 
+@dataclasses.dataclass(frozen=True)
+class PublishedEntry:
+    """What the dialog reads of a published FAQ entry: a plain snapshot, safe to share
+    between threads and transactions (an ORM row is neither)."""
+
+    faq_id: str
+    code: str
+    question: str
+    short_answer: str
+    full_answer: str
+    follow_up: str
+    regional_note: str
+
+    @classmethod
+    def of(cls, row) -> "PublishedEntry":
+        return cls(row.faq_id, row.code, row.question, row.short_answer, row.full_answer or "",
+                   row.follow_up or "none", row.regional_note or "")
+
+
 class KnowledgeService:
     """The matcher of one process: the published index, plus indexes of other contents
     (the drafts, a version to restore) for the console's tester and accuracy guard.
@@ -72,6 +91,8 @@ class KnowledgeService:
         self._predictions: dict[str, list[str]] = {}
         self._models: dict[str, TopicModel] = {}  # content digest → topic model
         self._shipped: TopicModel | None | bool = False  # False: not read yet
+        self._entries: dict[tuple[int, str], PublishedEntry | None] = {}  # (version, faq_id) → entry
+        self._entries_version = -1
         self._lock = threading.Lock()
         self._other_lock = threading.Lock()
 
@@ -180,9 +201,21 @@ class KnowledgeService:
                                 top.score if top else None)
         return self.topic_answer(result.code)
 
-    def index(self, session: Session) -> MatchIndex:
-        """The published index, rebuilt when the version stamp in the database changes."""
+    @staticmethod
+    def _version(session: Session) -> int:
+        """The published version stamp, read once per transaction (a message may match several times)."""
+        cached = session.info.get("kb_version")
+        if cached is not None and cached[0] is session.get_transaction():
+            return cached[1]
         version = store.current_version(session)
+        session.info["kb_version"] = (session.get_transaction(), version)
+        return version
+
+    def index(self, session: Session) -> MatchIndex:
+        """The published index, rebuilt when the version stamp in the database changes.
+
+        """
+        version = self._version(session)
         current = self._current
         if current is not None and current[0] == version:
             return current[1]
@@ -201,6 +234,22 @@ class KnowledgeService:
             return current[1]
         finally:
             self._lock.release()
+
+    def entry(self, session: Session, faq_id: str) -> "PublishedEntry | None":
+        """A published entry, read from the database once per published version.
+
+        Entries change only by a publish, which bumps the version stamp; so the dialog's
+        answer text costs no query per message once the entry was read after that publish."""
+        version = self._version(session)
+        key = (version, faq_id)
+        found = self._entries.get(key, False)
+        if found is False:
+            row = store.get_entry(session, faq_id)
+            found = PublishedEntry.of(row) if row is not None else None
+            if self._entries_version != version or len(self._entries) > 4096:
+                self._entries, self._entries_version = {}, version  # a publish: start afresh
+            self._entries[key] = found
+        return found
 
     def index_for(self, content: "KbContent", retrain: bool = False) -> MatchIndex:
         """An index over unpublished content (the drafts, an old version), kept for reuse.
