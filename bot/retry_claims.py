@@ -20,8 +20,9 @@ transaction — nonce, claim, conversation, dialog, reply — so:
   flags the key `async_reply` (a row of its own, committed at once) and answers
   `success`. The owner, seeing the flag when it finishes — or seeing that it took longer
   than ANSWER_WITHIN_SECONDS itself, when WeChat has stopped listening — queues the reply
-  in the outbox as a customer-service message instead. Delivery is therefore at least
-  once, never zero.
+  in the outbox as a customer-service message instead. A late re-delivery of a finished
+  message does the same with the stored reply (a re-delivery means the passive one never
+  arrived). Delivery is therefore at least once, never zero.
 
 A failed transaction leaves nothing half-written: no transcript line, no state, no
 claim — the next delivery answers the message.
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from knowledge_base.models import utcnow
@@ -148,6 +149,11 @@ def stored(session: Session, key: str) -> Claim:
     """What a finished key answers (read after another delivery won)."""
     row = session.connection().execute(_STORED, {"key": key}).first()
     return Claim("done", reply=_stored_reply(row.reply, row.async_reply) if row is not None else None)
+
+
+def send_later(session: Session, key: str) -> None:
+    """A finished key's reply goes out as a customer-service message; later deliveries say `success`."""
+    session.connection().execute(update(_TABLE).where(_TABLE.c.key == key).values(async_reply=True))
 
 
 def finish(session: Session, key: str, token: str, reply: str | None, late: bool,

@@ -27,7 +27,7 @@ from .channel import Refused, Unavailable, handle_in_app
 from .conversation import pseudonym
 from .inbound import Outbound
 from .replay_guard import remember_nonce, timestamp_is_fresh
-from .retry_claims import ANSWER_WITHIN_SECONDS, LostClaim, claim, finish, stored
+from .retry_claims import ANSWER_WITHIN_SECONDS, LostClaim, claim, finish, send_later, stored
 from .wechat_message import BadMessage, WeChatMessage, message_key, parse, to_inbound
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,17 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
     timestamp, nonce = request.args.get("timestamp", ""), request.args.get("nonce", "")
     token = ""
     via_outbox = False
+    deadline = float(current_app.config.get("WECHAT_ANSWER_WITHIN_SECONDS", ANSWER_WITHIN_SECONDS))
+
+    def late() -> bool:
+        """WeChat may have hung up: counted from our start and from WeChat's own send time
+        (the signed timestamp), since a request can wait in the server's queue before we start."""
+        return max(time.monotonic() - started, time.time() - int(timestamp)) > deadline
+
+    def push(session, text: str) -> None:
+        from handoff import notify
+
+        notify.enqueue(session, inbound.user_id, "chat_reply", text, title=ASYNC_REPLY_TITLE)
 
     def guard(session) -> Outbound | None:
         nonlocal token
@@ -96,6 +107,10 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
             return Outbound(None)
         held = claim(session, key)
         if held.state == "done":
+            if held.reply and late():  # a re-delivery means the passive reply never arrived
+                send_later(session, key)
+                push(session, held.reply)
+                return Outbound(None)
             return Outbound(held.reply)
         if held.state == "busy":
             return Outbound(None)  # the worker holding it sends the reply through the outbox
@@ -104,13 +119,9 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
 
     def record_reply(session, out: Outbound) -> None:
         nonlocal via_outbox
-        deadline = float(current_app.config.get("WECHAT_ANSWER_WITHIN_SECONDS", ANSWER_WITHIN_SECONDS))
-        late = time.monotonic() - started > deadline
-        via_outbox = finish(session, key, token, out.text, late)
+        via_outbox = finish(session, key, token, out.text, late())
         if via_outbox:
-            from handoff import notify
-
-            notify.enqueue(session, inbound.user_id, "chat_reply", out.text or "", title=ASYNC_REPLY_TITLE)
+            push(session, out.text or "")
 
     try:
         out = _with_retries(lambda: handle_in_app(inbound, on_reply=record_reply, before=guard, redeliverable=True)

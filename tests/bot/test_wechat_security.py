@@ -358,6 +358,44 @@ def test_a_late_answer_is_sent_as_a_customer_service_message(db_url, user_id):
     assert queued[0].status == "pending"
 
 
+def _pushed(app, user_id: str) -> list[str]:
+    with app.extensions["fayuan_db"].session() as s:
+        return [n.text for n in s.scalars(select(Notification).where(Notification.user_id == user_id,
+                                                                     Notification.kind == "chat_reply"))]
+
+
+@pytest.fixture(scope="module")
+def wechat_deadline_app(db_url):
+    """WeChat's own limit (a reply after 4 s may reach nobody), not the tests' generous one."""
+    return make_app(db_url, WECHAT_ANSWER_WITHIN_SECONDS=4.0)
+
+
+def test_a_message_that_waited_past_wechats_limit_before_processing_is_answered_by_a_push(wechat_deadline_app,
+                                                                                          user_id):
+    """WeChat signed it 10 s ago (it sat in the server's queue): a passive reply would reach nobody."""
+    client = wechat_deadline_app.test_client()
+    wx = WeChat(client)
+    sent = str(int(time.time()) - 10)
+    resp, _ = wx.post(text_xml(user_id, "老板拖欠工资怎么办", next_id()), params=wx.params(timestamp=sent))
+    assert resp.get_data(as_text=True) == "success"
+    pushed = _pushed(client.application, user_id)
+    assert len(pushed) == 1 and "工资" in pushed[0]
+
+
+def test_a_late_redelivery_of_an_answered_message_pushes_the_stored_reply_once(wechat_deadline_app, user_id):
+    client = wechat_deadline_app.test_client()
+    msg_id = next_id()
+    wx = WeChat(client)
+    reply = wx.reply_text(*wx.post(text_xml(user_id, "老板拖欠工资怎么办", msg_id)))
+    assert reply and "工资" in reply and _pushed(client.application, user_id) == []
+    late, _ = wx.post(text_xml(user_id, "老板拖欠工资怎么办", msg_id), params=wx.params(timestamp=str(int(time.time()) - 10)))
+    assert late.get_data(as_text=True) == "success"
+    assert _pushed(client.application, user_id) == [reply]
+    third, _ = wx.post(text_xml(user_id, "老板拖欠工资怎么办", msg_id))
+    assert third.get_data(as_text=True) == "success"
+    assert _pushed(client.application, user_id) == [reply] and count_in(client.application, user_id) == 1
+
+
 # ------------------------------------------------------------------ field fuzz: never a 500
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
