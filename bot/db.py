@@ -111,15 +111,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
     cur.close()
 
 
-def dialect_insert(session: Session):
-    """INSERT with ON CONFLICT (upsert) for the session's database: PostgreSQL's or SQLite's."""
-    if session.bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
-
-
 _databases: dict[str, Database] = {}
 
 

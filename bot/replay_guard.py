@@ -16,13 +16,11 @@ import hashlib
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String, bindparam, delete, select
+from sqlalchemy import DateTime, String, bindparam, delete, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge_base.models import utcnow
 from knowledge_base.orm import Base
-
-from .db import dialect_insert
 
 MAX_SKEW_SECONDS = 300
 _PURGE_CHANCE = 0.02  # old pairs are deleted now and then, not on every request
@@ -55,7 +53,7 @@ def remember_nonce(session: Session, timestamp: str, nonce: str, body: bytes,
     if random.random() < _PURGE_CHANCE:
         session.execute(delete(WeChatNonce).where(WeChatNonce.expires_at < now))
     conn = session.connection()  # Core on the connection: no ORM flush, one statement
-    added = conn.execute(_insert_nonce(session), {
+    added = conn.execute(_INSERT_NONCE, {
         "key": key, "digest": digest, "expires": now + timedelta(seconds=2 * MAX_SKEW_SECONDS)}).first()
     if added is not None:
         return True
@@ -63,15 +61,8 @@ def remember_nonce(session: Session, timestamp: str, nonce: str, body: bytes,
 
 
 _TABLE = WeChatNonce.__table__
-_statements: dict = {}
-
-
-def _insert_nonce(session: Session):
-    """INSERT … ON CONFLICT DO NOTHING RETURNING key, built once per database kind."""
-    name = session.bind.dialect.name
-    if name not in _statements:
-        _statements[name] = (dialect_insert(session)(_TABLE)
-                             .values(key=bindparam("key"), body_digest=bindparam("digest"),
-                                     expires_at=bindparam("expires"))
-                             .on_conflict_do_nothing(index_elements=[_TABLE.c.key]).returning(_TABLE.c.key))
-    return _statements[name]
+# SQL text, the same on PostgreSQL and SQLite: SQLAlchemy cannot cache its ON CONFLICT
+# constructs and compiled them again for every message.
+_INSERT_NONCE = text('INSERT INTO wechat_nonce ("key", body_digest, expires_at) VALUES (:key, :digest, :expires) '
+                     'ON CONFLICT ("key") DO NOTHING RETURNING "key"').bindparams(
+    bindparam("expires", type_=DateTime(timezone=True)))

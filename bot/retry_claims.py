@@ -36,13 +36,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import DateTime, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from knowledge_base.models import utcnow
 
 from .conversation import ProcessedMessage
-from .db import dialect_insert
 
 ANSWER_WITHIN_SECONDS = 4.0  # past this, WeChat may have hung up: reply through the outbox
 HOLDER_GRACE_SECONDS = 1.0   # how long a retry waits for a held lease before answering `success`
@@ -53,31 +52,20 @@ _TABLE = ProcessedMessage.__table__
 _SQLITE_CLAIM = select(_TABLE.c.done, _TABLE.c.reply, _TABLE.c.async_reply).where(_TABLE.c.key == bindparam("key"))
 _STORED = select(_TABLE.c.reply, _TABLE.c.async_reply).where(_TABLE.c.key == bindparam("key"),
                                                             _TABLE.c.done.is_(True))
-_statements: dict[str, tuple] = {}
-
-
-def _upserts(session: Session) -> tuple:
-    """(finish, flag busy) for the session's database: built once, executed on the connection
-    (Core, no ORM flush) — a message's claim costs as little as a statement can."""
-    name = session.bind.dialect.name
-    found = _statements.get(name)
-    if found is None:
-        insert = dialect_insert(session)
-        done = insert(_TABLE).values(key=bindparam("key"), reply=bindparam("reply"), done=True,
-                                     created_at=bindparam("now"), claimed_at=bindparam("now"),
-                                     claim_token=bindparam("token"), async_reply=bindparam("late"))
-        done = done.on_conflict_do_update(
-            index_elements=[_TABLE.c.key],
-            set_={"reply": done.excluded.reply, "done": True, "claim_token": done.excluded.claim_token,
-                  "claimed_at": done.excluded.claimed_at,
-                  "async_reply": _TABLE.c.async_reply | done.excluded.async_reply},
-            where=_TABLE.c.done.is_(False)).returning(_TABLE.c.async_reply)
-        busy = insert(_TABLE).values(key=bindparam("key"), done=False, async_reply=True, created_at=bindparam("now"),
-                                     claimed_at=bindparam("now"))
-        busy = busy.on_conflict_do_update(index_elements=[_TABLE.c.key], set_={"async_reply": True},
-                                          where=_TABLE.c.done.is_(False)).returning(_TABLE.c.key)
-        found = _statements[name] = (done, busy)
-    return found
+# Upserts as SQL text, the same on PostgreSQL and SQLite: SQLAlchemy cannot cache its
+# ON CONFLICT constructs and compiled them again for every message.
+_NOW = bindparam("now", type_=DateTime(timezone=True))
+_FINISH = text(
+    'INSERT INTO processed_message ("key", reply, done, created_at, claimed_at, claim_token, async_reply) '
+    "VALUES (:key, :reply, TRUE, :now, :now, :token, :late) "
+    'ON CONFLICT ("key") DO UPDATE SET reply = excluded.reply, done = TRUE, claim_token = excluded.claim_token, '
+    "claimed_at = excluded.claimed_at, async_reply = (processed_message.async_reply OR excluded.async_reply) "
+    "WHERE NOT processed_message.done RETURNING async_reply").bindparams(_NOW)
+_FLAG_BUSY = text(
+    'INSERT INTO processed_message ("key", done, async_reply, created_at, claimed_at) '
+    "VALUES (:key, FALSE, TRUE, :now, :now) "
+    'ON CONFLICT ("key") DO UPDATE SET async_reply = TRUE WHERE NOT processed_message.done '
+    'RETURNING "key"').bindparams(_NOW)
 
 
 class LostClaim(RuntimeError):
@@ -139,7 +127,7 @@ def _is_done(session: Session, key: str) -> bool:
 
 def _flag_busy(session: Session, key: str, now: datetime) -> Claim:
     """Ask the live owner to send its reply through the outbox (this delivery answers `success`)."""
-    flagged = session.connection().execute(_upserts(session)[1], {"key": key, "now": now}).first()
+    flagged = session.connection().execute(_FLAG_BUSY, {"key": key, "now": now}).first()
     if flagged is not None:
         return Claim("busy")
     return stored(session, key)  # finished in the meantime
@@ -163,7 +151,7 @@ def finish(session: Session, key: str, token: str, reply: str | None, late: bool
     One statement. Raises LostClaim when another delivery finished the key first (the
     caller's transaction is then rolled back, undoing this delivery's dialog writes).
     """
-    row = session.connection().execute(_upserts(session)[0], {
+    row = session.connection().execute(_FINISH, {
         "key": key, "reply": reply, "now": now or utcnow(), "token": token, "late": bool(reply) and late}).first()
     if row is None:
         raise LostClaim(key)

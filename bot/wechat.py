@@ -91,8 +91,9 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
 
     def late() -> bool:
         """WeChat may have hung up: counted from our start and from WeChat's own send time
-        (the signed timestamp), since a request can wait in the server's queue before we start."""
-        return max(time.monotonic() - started, time.time() - int(timestamp)) > deadline
+        (the signed timestamp, whole seconds: at least now - timestamp - 1 ago), since a
+        request can wait in the server's queue before we start."""
+        return max(time.monotonic() - started, time.time() - int(timestamp) - 1.0) > deadline
 
     def push(session, text: str) -> None:
         from handoff import notify

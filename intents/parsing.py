@@ -91,6 +91,12 @@ def normalize(text: str) -> str:
     (NFKC), circled digits, traditional characters, case and outer whitespace."""
     if not isinstance(text, str):
         text = str(text)
+    return _normalize(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize(text: str) -> str:
+    """normalize's work, remembered: one message's text is normalised dozens of times."""
     text = unicodedata.normalize("NFKC", text)
     if _zhconv is not None:
         try:
