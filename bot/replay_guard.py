@@ -60,6 +60,17 @@ def remember_nonce(session: Session, timestamp: str, nonce: str, body: bytes,
     return conn.scalar(select(_TABLE.c.body_digest).where(_TABLE.c.key == key)) == digest
 
 
+def nonce_unused(session: Session, timestamp: str, nonce: str, body: bytes) -> bool:
+    """Read-only form of remember_nonce: False when the pair is recorded for a different body.
+
+    For SQLite, which lets one transaction write at a time: the webhook checks first and
+    records the pair with the message's other writes at the end, so the write lock is held
+    for the commit only, not for the whole dialog."""
+    stored = session.connection().scalar(select(_TABLE.c.body_digest).where(
+        _TABLE.c.key == f"{timestamp[:12]}:{nonce[:80]}"))
+    return stored is None or stored == hashlib.sha256(body).hexdigest()
+
+
 _TABLE = WeChatNonce.__table__
 # SQL text, the same on PostgreSQL and SQLite: SQLAlchemy cannot cache its ON CONFLICT
 # constructs and compiled them again for every message.

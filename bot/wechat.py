@@ -26,7 +26,7 @@ from wechatpy.utils import check_signature
 from .channel import Refused, Unavailable, handle_in_app
 from .conversation import pseudonym
 from .inbound import Outbound
-from .replay_guard import remember_nonce, timestamp_is_fresh
+from .replay_guard import nonce_unused, remember_nonce, timestamp_is_fresh
 from .retry_claims import ANSWER_WITHIN_SECONDS, LostClaim, claim, finish, send_later, stored
 from .wechat_message import BadMessage, WeChatMessage, message_key, parse, to_inbound
 
@@ -100,26 +100,41 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
 
         notify.enqueue(session, inbound.user_id, "chat_reply", text, title=ASYNC_REPLY_TITLE)
 
-    def guard(session) -> Outbound | None:
-        nonlocal token
+    # SQLite has one writer at a time: there the nonce is checked first and written last,
+    # with the reply, so the dialog does not hold the database's write lock.
+    write_last = db.engine.dialect.name == "sqlite"
+
+    def record_nonce(session) -> None:
         if not remember_nonce(session, timestamp, nonce, body):
             raise ReplayedRequest()
+
+    def guard(session) -> Outbound | None:
+        nonlocal token
+        if write_last and inbound is not None:
+            if not nonce_unused(session, timestamp, nonce, body):
+                raise ReplayedRequest()
+        else:
+            record_nonce(session)
         if inbound is None:  # an event that needs no answer (bot/wechat_events.py)
             return Outbound(None)
         held = claim(session, key)
+        if held.state == "owner":
+            token = held.token
+            return None
+        if write_last:
+            record_nonce(session)
         if held.state == "done":
             if held.reply and late():  # a re-delivery means the passive reply never arrived
                 send_later(session, key)
                 push(session, held.reply)
                 return Outbound(None)
             return Outbound(held.reply)
-        if held.state == "busy":
-            return Outbound(None)  # the worker holding it sends the reply through the outbox
-        token = held.token
-        return None
+        return Outbound(None)  # busy: the worker holding it sends the reply through the outbox
 
     def record_reply(session, out: Outbound) -> None:
         nonlocal via_outbox
+        if write_last:
+            record_nonce(session)
         via_outbox = finish(session, key, token, out.text, late())
         if via_outbox:
             push(session, out.text or "")
