@@ -25,6 +25,17 @@ def _kb():
 
 def ask_once(session, kb, text: str) -> dict:
     """The JSON object of CONTRACTS §2 for one question."""
+    from knowledge_base.store import get_entry
+
+    def short_answer(faq_id: str) -> str:
+        entry = get_entry(session, faq_id)
+        return entry.short_answer if entry else ""
+
+    return _answer_json(text, lambda t: kb.match(session, t), short_answer, kb.topic_answer)
+
+
+def _answer_json(text: str, match_text, short_answer, topic_answer) -> dict:
+    """ask's answer from a matcher and the entries' short answers (database or snapshot)."""
     from intents.detect import command_of, social_intent
 
     from .texts import T, clarify_text  # not bot.dialog: ask needs none of the dialog's machinery
@@ -35,7 +46,7 @@ def ask_once(session, kb, text: str) -> dict:
     if social is not None or command_of(text) in ("help", "human", "restart"):
         base.update(status=social or "command", answer=T(social) if social else T("help"))
         return base
-    result = kb.match(session, text)
+    result = match_text(text)
     hits = result.hits
     base["status"] = result.status
     base["alternatives"] = [{"faq_id": h.faq_id, "code": h.code, "score": h.score, "question": h.question}
@@ -44,14 +55,12 @@ def ask_once(session, kb, text: str) -> dict:
         top = hits[0]
         base.update(faq_id=top.faq_id if result.status in ("answer", "clarify") else None, score=top.score)
     if result.status == "answer":
-        from knowledge_base.store import get_entry
-        entry = get_entry(session, hits[0].faq_id)
-        base.update(code=hits[0].code, answer=entry.short_answer if entry else "", question=hits[0].question)
+        base.update(code=hits[0].code, answer=short_answer(hits[0].faq_id), question=hits[0].question)
     elif result.status == "clarify":
         base.update(code=hits[0].code, answer=clarify_text([h.question for h in result.choices]),
                     question=hits[0].question)
     elif result.status == "topic":  # a legal question no entry answers: the topic's general answer
-        base.update(code=result.code, faq_id=None, score=result.topic_p, answer=kb.topic_answer(result.code))
+        base.update(code=result.code, faq_id=None, score=result.topic_p, answer=topic_answer(result.code))
     elif result.status == "offtopic":
         base.update(answer=T("offtopic"))
     else:
@@ -59,22 +68,78 @@ def ask_once(session, kb, text: str) -> dict:
     return base
 
 
+def _published_snapshot(url: str):
+    """Where `ask` keeps what it needs to answer from a SQLite database's published KB
+    without importing the ORM, or None when the database must be opened properly.
+
+    The database is read with the standard library (schema revision and the KB stamp):
+    a snapshot is used only for the exact published version it was written from, and not
+    when the shipped content is newer than the seed (prepare() would re-seed)."""
+    import hashlib
+    import sqlite3
+
+    from knowledge_base.content import shipped_files_hash
+
+    from .db import SCHEMA_REVISION
+
+    if not url.startswith("sqlite:///"):
+        return None
+    path = os.path.realpath(url.removeprefix("sqlite:///"))
+    if not os.path.isfile(path):
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            state = conn.execute("SELECT version, published_at, seed_hash, lexicon_rev FROM kb_state "
+                                 "WHERE id = 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    if revision is None or revision[0] != SCHEMA_REVISION or state is None:
+        return None
+    if state[2] is not None and state[2] != shipped_files_hash():
+        return None  # a newer release's content: the normal path seeds it first
+    key = hashlib.sha256(f"{path}|{SCHEMA_REVISION}|{state}".encode()).hexdigest()[:24]
+    return VAR_DIR / "cache" / f"ask-{key}.pkl"
+
+
 def cmd_ask(args) -> int:
     kb = _kb()
+    snapshot = _published_snapshot(Config().DATABASE_URL)
+    saved = kb.load_snapshot(snapshot) if snapshot is not None and snapshot.exists() else None
+    if saved is not None:  # the published KB as it was last read: no database, no ORM import
+        from knowledge_base.match import match
+
+        index, answers = saved
+        return _print_answers(args, lambda q: _answer_json(q, lambda t: match(t, index, kb.thresholds),
+                                                           lambda fid: answers.get(fid, ""), kb.topic_answer))
     db = _db()
     with db.session() as session:
-        if args.jsonl or args.question is None:
-            for line in sys.stdin:
-                q = line.rstrip("\n")
-                if not q.strip():
-                    continue
-                print(json.dumps(ask_once(session, kb, q), ensure_ascii=False), flush=True)
-            return 0
-        out = ask_once(session, kb, args.question)
-        if args.json:
-            print(json.dumps(out, ensure_ascii=False))
-        else:
-            print(f"[{out['code']}] {out['answer']}")
+        code = _print_answers(args, lambda q: ask_once(session, kb, q))
+        snapshot = _published_snapshot(db.url)  # after prepare(): the stamp may have changed
+        if snapshot is not None:
+            from knowledge_base.store import published_entries
+
+            answers = {e.faq_id: e.short_answer for e in published_entries(session)}
+            kb.save_snapshot(snapshot, kb.index(session), answers)
+    return code
+
+
+def _print_answers(args, answer) -> int:
+    if args.jsonl or args.question is None:
+        for line in sys.stdin:
+            q = line.rstrip("\n")
+            if not q.strip():
+                continue
+            print(json.dumps(answer(q), ensure_ascii=False), flush=True)
+        return 0
+    out = answer(args.question)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(f"[{out['code']}] {out['answer']}")
     return 0
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+if TYPE_CHECKING:  # SQLAlchemy is imported when a Database is made: `ask` may answer without one
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision id. Checked before importing Alembic so the CLI starts
@@ -38,6 +38,9 @@ class Database:
     """One engine + session factory per process and URL."""
 
     def __init__(self, url: str):
+        from sqlalchemy import create_engine, event
+        from sqlalchemy.orm import sessionmaker
+
         self.url = url
         if url.startswith("sqlite:///"):
             private_file(Path(url.removeprefix("sqlite:///")))

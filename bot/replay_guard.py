@@ -16,8 +16,7 @@ import hashlib
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String, delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import DateTime, String, bindparam, delete, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ground.clock import utcnow
@@ -44,20 +43,37 @@ def timestamp_is_fresh(timestamp: str, now: float) -> bool:
 
 def remember_nonce(session: Session, timestamp: str, nonce: str, body: bytes,
                    now: datetime | None = None) -> bool:
-    """Record the pair; False when it was already used for a different body (a replay)."""
+    """Record the pair; False when it was already used for a different body (a replay).
+
+    One statement on the common path (an INSERT that does nothing on a conflict); the
+    stored digest is read only when the pair was seen before."""
     now = now or utcnow()
     key = f"{timestamp[:12]}:{nonce[:80]}"
     digest = hashlib.sha256(body).hexdigest()
     if random.random() < _PURGE_CHANCE:
         session.execute(delete(WeChatNonce).where(WeChatNonce.expires_at < now))
-    existing = session.get(WeChatNonce, key)
-    if existing is not None:
-        return existing.body_digest == digest
-    try:
-        with session.begin_nested():
-            session.add(WeChatNonce(key=key, body_digest=digest,
-                                    expires_at=now + timedelta(seconds=2 * MAX_SKEW_SECONDS)))
-    except IntegrityError:  # another worker recorded it at the same moment
-        existing = session.get(WeChatNonce, key)
-        return existing is not None and existing.body_digest == digest
-    return True
+    conn = session.connection()  # Core on the connection: no ORM flush, one statement
+    added = conn.execute(_INSERT_NONCE, {
+        "key": key, "digest": digest, "expires": now + timedelta(seconds=2 * MAX_SKEW_SECONDS)}).first()
+    if added is not None:
+        return True
+    return conn.scalar(select(_TABLE.c.body_digest).where(_TABLE.c.key == key)) == digest
+
+
+def nonce_unused(session: Session, timestamp: str, nonce: str, body: bytes) -> bool:
+    """Read-only form of remember_nonce: False when the pair is recorded for a different body.
+
+    For SQLite, which lets one transaction write at a time: the webhook checks first and
+    records the pair with the message's other writes at the end, so the write lock is held
+    for the commit only, not for the whole dialog."""
+    stored = session.connection().scalar(select(_TABLE.c.body_digest).where(
+        _TABLE.c.key == f"{timestamp[:12]}:{nonce[:80]}"))
+    return stored is None or stored == hashlib.sha256(body).hexdigest()
+
+
+_TABLE = WeChatNonce.__table__
+# SQL text, the same on PostgreSQL and SQLite: SQLAlchemy cannot cache its ON CONFLICT
+# constructs and compiled them again for every message.
+_INSERT_NONCE = text('INSERT INTO wechat_nonce ("key", body_digest, expires_at) VALUES (:key, :digest, :expires) '
+                     'ON CONFLICT ("key") DO NOTHING RETURNING "key"').bindparams(
+    bindparam("expires", type_=DateTime(timezone=True)))

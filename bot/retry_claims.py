@@ -1,44 +1,75 @@
 """Exactly one answer per WeChat message, across workers, crashes and slow databases.
 
 WeChat re-sends a message it got no answer to within 5 s (three deliveries in all) and
-stops as soon as it gets any answer, even `success`. So:
+stops as soon as it gets any answer, even `success`. Each delivery runs in ONE
+transaction — nonce, claim, conversation, dialog, reply — so:
 
-- The first delivery *claims* the message key with a random token and a time
-  (`claimed_at`): a lease of LEASE_SECONDS. The claim is committed at once, so other
-  workers see it.
-- The owner finishes the claim **in the same transaction** as the dialog's own writes
-  (`finish`): if that transaction fails, nothing of the message is kept half-done and the
-  claim stays open for a retry.
-- A retry that finds the lease run out (the worker was killed, or is stuck on the
-  database) takes the claim over with a conditional UPDATE; the old owner's `finish` then
-  sees a foreign token and rolls its work back, so the message is processed once.
-- A retry that finds the claim still fresh is not parked waiting for it: it flags the
-  row `async_reply` and answers `success` at once. The owner, seeing the flag — or
-  seeing that it took longer than ANSWER_WITHIN_SECONDS itself, when WeChat has stopped
-  listening — queues the reply in the outbox as a customer-service message instead of
-  answering passively. Delivery is therefore at least once, never zero.
+- The *claim* is a lease held by the open transaction, not a row committed ahead of
+  the work. On PostgreSQL it is a transaction-level advisory lock on the message key
+  (`pg_try_advisory_xact_lock`, never waited for): it ends with the transaction — at
+  commit, at rollback, or when a killed worker's connection drops — so a retry after a
+  crash finds it free and processes the message from scratch. On SQLite the database's
+  single write lock plays the same part, and a dead process's lock is freed by the OS.
+- The owner *finishes* the claim with the reply in the same transaction (`finish`): an
+  INSERT of the message key that only succeeds if no delivery finished it before. That
+  row is the arbiter: if two deliveries ever both processed the message (SQLite, or a
+  race at the instant a lease ends), only one commits; the other raises LostClaim, its
+  work is rolled back, and it answers with the winner's stored reply.
+- A retry that finds the lease held by a live worker is not parked waiting for it (at
+  most HOLDER_GRACE_SECONDS, the time PostgreSQL may take to notice a killed client): it
+  flags the key `async_reply` (a row of its own, committed at once) and answers
+  `success`. The owner, seeing the flag when it finishes — or seeing that it took longer
+  than ANSWER_WITHIN_SECONDS itself, when WeChat has stopped listening — queues the reply
+  in the outbox as a customer-service message instead. A late re-delivery of a finished
+  message does the same with the stored reply (a re-delivery means the passive one never
+  arrived). Delivery is therefore at least once, never zero.
+
+A failed transaction leaves nothing half-written: no transcript line, no state, no
+claim — the next delivery answers the message.
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
+import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import DateTime, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from ground.clock import utcnow
 
-from .conversation import ProcessedMessage, _aware
+from .conversation import ProcessedMessage
 
-LEASE_SECONDS = 4.0          # WeChat's first retry comes after 5 s: a dead owner's claim is free by then
 ANSWER_WITHIN_SECONDS = 4.0  # past this, WeChat may have hung up: reply through the outbox
+HOLDER_GRACE_SECONDS = 1.0   # how long a retry waits for a held lease before answering `success`
+
+_PG_CLAIM = text("SELECT pg_try_advisory_xact_lock(:lock) AS mine, pm.done, pm.reply, pm.async_reply "
+                 "FROM (SELECT 1) AS one LEFT JOIN processed_message AS pm ON pm.key = :key")
+_TABLE = ProcessedMessage.__table__
+_SQLITE_CLAIM = select(_TABLE.c.done, _TABLE.c.reply, _TABLE.c.async_reply).where(_TABLE.c.key == bindparam("key"))
+_STORED = select(_TABLE.c.reply, _TABLE.c.async_reply).where(_TABLE.c.key == bindparam("key"),
+                                                            _TABLE.c.done.is_(True))
+# Upserts as SQL text, the same on PostgreSQL and SQLite: SQLAlchemy cannot cache its
+# ON CONFLICT constructs and compiled them again for every message.
+_NOW = bindparam("now", type_=DateTime(timezone=True))
+_FINISH = text(
+    'INSERT INTO processed_message ("key", reply, done, created_at, claimed_at, claim_token, async_reply) '
+    "VALUES (:key, :reply, TRUE, :now, :now, :token, :late) "
+    'ON CONFLICT ("key") DO UPDATE SET reply = excluded.reply, done = TRUE, claim_token = excluded.claim_token, '
+    "claimed_at = excluded.claimed_at, async_reply = (processed_message.async_reply OR excluded.async_reply) "
+    "WHERE NOT processed_message.done RETURNING async_reply").bindparams(_NOW)
+_FLAG_BUSY = text(
+    'INSERT INTO processed_message ("key", done, async_reply, created_at, claimed_at) '
+    "VALUES (:key, FALSE, TRUE, :now, :now) "
+    'ON CONFLICT ("key") DO UPDATE SET async_reply = TRUE WHERE NOT processed_message.done '
+    'RETURNING "key"').bindparams(_NOW)
 
 
 class LostClaim(RuntimeError):
-    """Another delivery took the claim over: this worker's work must be rolled back."""
+    """Another delivery finished the message first: this worker's work must be rolled back."""
 
 
 @dataclass(frozen=True)
@@ -48,57 +79,80 @@ class Claim:
     reply: str | None = None     # for "done": the stored reply (None: answer `success`)
 
 
-def _stored_reply(row: ProcessedMessage) -> str | None:
-    return None if row.async_reply else row.reply
+def _stored_reply(reply: str | None, async_reply: bool | None) -> str | None:
+    return None if async_reply else reply
+
+
+def _lock_id(key: str) -> int:
+    """A signed 64-bit advisory-lock number for the key (a collision only makes a retry say `success`)."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
 
 
 def claim(session: Session, key: str, now: datetime | None = None) -> Claim:
-    """Own the key (new, or lease run out), or learn it is done, or that someone holds it."""
-    now = now or utcnow()
-    token = secrets.token_hex(8)
-    row = session.get(ProcessedMessage, key)
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(ProcessedMessage(key=key, done=False, claimed_at=now, claim_token=token))
-            return Claim("owner", token)
-        except IntegrityError:
-            row = session.scalars(select(ProcessedMessage).where(ProcessedMessage.key == key)).one()
-    if row.done:
-        return Claim("done", reply=_stored_reply(row))
-    expired_before = now - timedelta(seconds=LEASE_SECONDS)
-    claimed = _aware(row.claimed_at)
-    if claimed is None or claimed <= expired_before:
-        taken = session.execute(update(ProcessedMessage)
-                                .where(ProcessedMessage.key == key, ProcessedMessage.done.is_(False),
-                                       ProcessedMessage.claim_token == row.claim_token)
-                                .values(claimed_at=now, claim_token=token)
-                                .execution_options(synchronize_session=False))
-        if taken.rowcount == 1:
-            return Claim("owner", token)
-    # Held by a live worker: it will send the reply through the outbox.
-    flagged = session.execute(update(ProcessedMessage)
-                              .where(ProcessedMessage.key == key, ProcessedMessage.done.is_(False))
-                              .values(async_reply=True).execution_options(synchronize_session=False))
-    if flagged.rowcount == 1:
+    """Own the key for this transaction, or learn it is done, or that a live delivery holds it.
+
+    One statement, unless another delivery holds the key."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        row = conn.execute(_PG_CLAIM, {"lock": _lock_id(key), "key": key}).one()
+        if row.done:
+            return Claim("done", reply=_stored_reply(row.reply, row.async_reply))
+        if not row.mine:
+            if not _lease_freed(session, key):
+                return _flag_busy(session, key, now or utcnow())
+            if _is_done(session, key):  # the holder just finished it (read with a fresh snapshot)
+                return stored(session, key)
+    else:
+        row = conn.execute(_SQLITE_CLAIM, {"key": key}).first()
+        if row is not None and row.done:
+            return Claim("done", reply=_stored_reply(row.reply, row.async_reply))
+    return Claim("owner", secrets.token_hex(8))
+
+
+def _lease_freed(session: Session, key: str) -> bool:
+    """Try the lease again for a moment: a killed worker's transaction ends when PostgreSQL
+    sees its socket close, a few milliseconds after the kill, and a retry sent at once
+    (a dropped connection) must not take that for a live owner."""
+    deadline = time.monotonic() + HOLDER_GRACE_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if session.connection().scalar(text("SELECT pg_try_advisory_xact_lock(:lock)"), {"lock": _lock_id(key)}):
+            return True
+    return False
+
+
+def _is_done(session: Session, key: str) -> bool:
+    return bool(session.connection().scalar(select(_TABLE.c.done).where(_TABLE.c.key == key)))
+
+
+def _flag_busy(session: Session, key: str, now: datetime) -> Claim:
+    """Ask the live owner to send its reply through the outbox (this delivery answers `success`)."""
+    flagged = session.connection().execute(_FLAG_BUSY, {"key": key, "now": now}).first()
+    if flagged is not None:
         return Claim("busy")
-    session.expire_all()
-    row = session.get(ProcessedMessage, key)
-    return Claim("done", reply=_stored_reply(row) if row is not None else None)
+    return stored(session, key)  # finished in the meantime
 
 
-def finish(session: Session, key: str, token: str, reply: str | None, late: bool) -> bool:
+def stored(session: Session, key: str) -> Claim:
+    """What a finished key answers (read after another delivery won)."""
+    row = session.connection().execute(_STORED, {"key": key}).first()
+    return Claim("done", reply=_stored_reply(row.reply, row.async_reply) if row is not None else None)
+
+
+def send_later(session: Session, key: str) -> None:
+    """A finished key's reply goes out as a customer-service message; later deliveries say `success`."""
+    session.connection().execute(update(_TABLE).where(_TABLE.c.key == key).values(async_reply=True))
+
+
+def finish(session: Session, key: str, token: str, reply: str | None, late: bool,
+           now: datetime | None = None) -> bool:
     """Record the reply inside the dialog's transaction; True when it must go via the outbox.
 
-    Raises LostClaim when another delivery owns the key now (the caller's transaction is
-    then rolled back, undoing this delivery's dialog writes).
+    One statement. Raises LostClaim when another delivery finished the key first (the
+    caller's transaction is then rolled back, undoing this delivery's dialog writes).
     """
-    q = select(ProcessedMessage).where(ProcessedMessage.key == key)
-    if session.bind.dialect.name == "postgresql":
-        q = q.with_for_update()
-    row = session.scalars(q.execution_options(populate_existing=True)).first()
-    if row is None or row.claim_token != token or row.done:
+    row = session.connection().execute(_FINISH, {
+        "key": key, "reply": reply, "now": now or utcnow(), "token": token, "late": bool(reply) and late}).first()
+    if row is None:
         raise LostClaim(key)
-    row.async_reply = bool(reply) and (late or row.async_reply)
-    row.reply, row.done = reply, True
-    return row.async_reply
+    return bool(reply) and bool(row.async_reply)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Callable
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
@@ -22,16 +23,17 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from .channel import handle_in_app
+from .channel import Refused, Unavailable, handle_in_app
 from .conversation import pseudonym
 from .inbound import Outbound
-from .replay_guard import remember_nonce, timestamp_is_fresh
-from .retry_claims import ANSWER_WITHIN_SECONDS, LostClaim, claim, finish
+from .replay_guard import nonce_unused, remember_nonce, timestamp_is_fresh
+from .retry_claims import ANSWER_WITHIN_SECONDS, LostClaim, claim, finish, send_later, stored
 from .wechat_message import BadMessage, WeChatMessage, message_key, parse, to_inbound
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
 ASYNC_REPLY_TITLE = "法援助手回复"
+RETRY_PAUSE_SECONDS = 0.25  # between attempts while the database is unreachable
 
 
 def _signature_ok() -> bool:
@@ -68,48 +70,104 @@ def _is_safe_xml(body: bytes | str) -> bool:
     return True
 
 
-class ReplayedRequest(Exception):
+class ReplayedRequest(Refused):
     """The (timestamp, nonce) pair was already used for another body."""
 
 
 def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | None:
     """Process the message once; None means answer `success` (nothing, or sent via the outbox).
 
-    The nonce is recorded and the retry key claimed in one short transaction, committed
-    before the dialog runs so that every other worker sees both at once.
+    One transaction: the nonce, the retry claim (a lease held by the transaction,
+    bot/retry_claims.py), the dialog and the reply with the claim's finish commit together
+    or not at all.
     """
     inbound = to_inbound(message)
     db = current_app.extensions["fayuan_db"]
     key = message_key(message)
-    with db.session() as s:
-        if not remember_nonce(s, request.args.get("timestamp", ""), request.args.get("nonce", ""), body):
-            raise ReplayedRequest()
-        if inbound is None:  # an event that needs no answer (bot/wechat_events.py)
-            return None
-        held = claim(s, key)
-    if held.state == "done":
-        return held.reply
-    if held.state == "busy":
-        return None  # the worker holding it sends the reply through the outbox
+    timestamp, nonce = request.args.get("timestamp", ""), request.args.get("nonce", "")
+    token = ""
     via_outbox = False
+    deadline = float(current_app.config.get("WECHAT_ANSWER_WITHIN_SECONDS", ANSWER_WITHIN_SECONDS))
+
+    def late() -> bool:
+        """WeChat may have hung up: counted from our start and from WeChat's own send time
+        (the signed timestamp, whole seconds: at least now - timestamp - 1 ago), since a
+        request can wait in the server's queue before we start."""
+        return max(time.monotonic() - started, time.time() - int(timestamp) - 1.0) > deadline
+
+    def push(session, text: str) -> None:
+        from handoff import notify
+
+        notify.enqueue(session, inbound.user_id, "chat_reply", text, title=ASYNC_REPLY_TITLE)
+
+    # SQLite has one writer at a time: there the nonce is checked first and written last,
+    # with the reply, so the dialog does not hold the database's write lock.
+    write_last = db.engine.dialect.name == "sqlite"
+
+    def record_nonce(session) -> None:
+        if not remember_nonce(session, timestamp, nonce, body):
+            raise ReplayedRequest()
+
+    def guard(session) -> Outbound | None:
+        nonlocal token
+        if write_last and inbound is not None:
+            if not nonce_unused(session, timestamp, nonce, body):
+                raise ReplayedRequest()
+        else:
+            record_nonce(session)
+        if inbound is None:  # an event that needs no answer (bot/wechat_events.py)
+            return Outbound(None)
+        held = claim(session, key)
+        if held.state == "owner":
+            token = held.token
+            return None
+        if write_last:
+            record_nonce(session)
+        if held.state == "done":
+            if held.reply and late():  # a re-delivery means the passive reply never arrived
+                send_later(session, key)
+                push(session, held.reply)
+                return Outbound(None)
+            return Outbound(held.reply)
+        return Outbound(None)  # busy: the worker holding it sends the reply through the outbox
 
     def record_reply(session, out: Outbound) -> None:
         nonlocal via_outbox
-        deadline = float(current_app.config.get("WECHAT_ANSWER_WITHIN_SECONDS", ANSWER_WITHIN_SECONDS))
-        late = time.monotonic() - started > deadline
-        via_outbox = finish(session, key, held.token, out.text, late)
+        if write_last:
+            record_nonce(session)
+        via_outbox = finish(session, key, token, out.text, late())
         if via_outbox:
-            from handoff import notify
-
-            notify.enqueue(session, inbound.user_id, "chat_reply", out.text or "", title=ASYNC_REPLY_TITLE)
+            push(session, out.text or "")
 
     try:
-        out = handle_in_app(inbound, on_reply=record_reply)
+        out = _with_retries(lambda: handle_in_app(inbound, on_reply=record_reply, before=guard, redeliverable=True)
+                            if inbound is not None else _event_only(db, guard), started)
     except LostClaim:
-        log.warning("wechat message %s from %s was taken over by a retry", message.msg_type,
-                    pseudonym(message.from_user))
-        return None
+        log.info("wechat message %s from %s was finished by another delivery", message.msg_type,
+                 pseudonym(message.from_user))
+        with db.session() as s:
+            return stored(s, key).reply
     return None if via_outbox else out.text
+
+
+def _with_retries(attempt: Callable[[], Outbound], started: float) -> Outbound:
+    """Run the message's transaction again while the database is unreachable (a restart takes a
+    second or two) and WeChat is still listening; then Unavailable (503) leaves it to WeChat's
+    re-delivery. Nothing of a failed attempt was kept, so running it again is safe."""
+    deadline = started + float(current_app.config.get("WECHAT_ANSWER_WITHIN_SECONDS", ANSWER_WITHIN_SECONDS)) - 0.5
+    while True:
+        try:
+            return attempt()
+        except Unavailable:
+            if time.monotonic() + RETRY_PAUSE_SECONDS > deadline:
+                raise
+            time.sleep(RETRY_PAUSE_SECONDS)
+
+
+def _event_only(db, guard) -> Outbound:
+    """An ignored event: only its nonce is recorded."""
+    with db.session() as s:
+        return guard(s) or Outbound(None)
 
 
 @bp.post("/wechat")
@@ -148,6 +206,9 @@ def receive() -> Response:
         text = _reply_for(message, started, body)
     except ReplayedRequest:
         return Response("nonce already used", status=403)
+    except Unavailable:
+        # Nothing was kept: WeChat re-delivers the message and the retry answers it.
+        return Response("temporarily unavailable", status=503)
     if not text:
         return Response("success", mimetype="text/plain")
     reply_xml = TextReply(source=message.to_user, target=message.from_user, content=text).render()

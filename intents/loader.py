@@ -30,6 +30,16 @@ def cached(fn: _F) -> _F:
     return wrapped  # type: ignore[return-value]
 
 
+def cached_recent(maxsize: int) -> Callable[[_F], _F]:
+    """``functools.lru_cache`` that ``clear_cache()`` also clears: for functions of a
+    citizen's text over the tables (bounded: texts are endless, tables are not)."""
+    def wrap(fn: _F) -> _F:
+        wrapped = functools.lru_cache(maxsize=maxsize)(fn)
+        _CACHED.append(wrapped)
+        return wrapped  # type: ignore[return-value]
+    return wrap
+
+
 def _read(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ table in ``PARSERS`` be checked for completeness at load time.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -90,6 +91,12 @@ def normalize(text: str) -> str:
     (NFKC), circled digits, traditional characters, case and outer whitespace."""
     if not isinstance(text, str):
         text = str(text)
+    return _normalize(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize(text: str) -> str:
+    """normalize's work, remembered: one message's text is normalised dozens of times."""
     text = unicodedata.normalize("NFKC", text)
     if _zhconv is not None:
         try:
@@ -436,12 +443,19 @@ def _choice_number(token: str) -> int | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _choice_words(label: str, keywords: tuple[str, ...]) -> tuple[str, ...]:
+    """A choice's label and keywords in compact form: the tables are fixed, so each is
+    normalised once, not on every message (that was most of a message's parsing time)."""
+    return (compact(label), *(compact(k) for k in keywords))
+
+
 def _keyword_hits(c: str, choices: Sequence[Choice]) -> list[int]:
     """Indexes of the choices whose label or a keyword occurs in ``c``, best first
     (a longer matched keyword is more specific, so it wins)."""
     scored: list[tuple[int, int]] = []
     for i, ch in enumerate(choices):
-        words = [compact(ch.label), *[compact(k) for k in ch.keywords]]
+        words = _choice_words(ch.label, tuple(ch.keywords))
         best = max((len(w) for w in words if w and w in c), default=0)
         if best:
             scored.append((-best, i))

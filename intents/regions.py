@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from intents.loader import TableError, cached, section, table
+from intents.loader import TableError, cached, cached_recent, section, table
 
 try:  # traditional → simplified when available (it is in requirements.txt)
     import zhconv as _zhconv
@@ -151,6 +151,13 @@ def resolve_region(text: str) -> Region | None:
     """
     if not isinstance(text, str):
         return None
+    return _resolve(text)
+
+
+@cached_recent(2048)
+def _resolve(text: str) -> Region | None:
+    """resolve_region's work: a scan of every alias, so each text is resolved once (the
+    dialog asks about the same message several times)."""
     said = normalize_place(text)
     if not said:
         return None

@@ -16,13 +16,12 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from . import store
 from .index import MatchIndex, build_index
 from .lexicon import Lexicon, load_lexicon
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from .content import KbContent
 from .match import DEFAULT_THRESHOLDS, MatchResult, Thresholds, match
 from .segment import PinyinTable, Segmenter, build_pinyin_table
@@ -51,6 +50,25 @@ def load_pinyin_table(cache_dir: Path | None) -> PinyinTable:
     return table
 
 
+@dataclasses.dataclass(frozen=True)
+class PublishedEntry:
+    """What the dialog reads of a published FAQ entry: a plain snapshot, safe to share
+    between threads and transactions (an ORM row is neither)."""
+
+    faq_id: str
+    code: str
+    question: str
+    short_answer: str
+    full_answer: str
+    follow_up: str
+    regional_note: str
+
+    @classmethod
+    def of(cls, row) -> "PublishedEntry":
+        return cls(row.faq_id, row.code, row.question, row.short_answer, row.full_answer or "",
+                   row.follow_up or "none", row.regional_note or "")
+
+
 class KnowledgeService:
     """The matcher of one process: the published index, plus indexes of other contents
     (the drafts, a version to restore) for the console's tester and accuracy guard.
@@ -72,6 +90,8 @@ class KnowledgeService:
         self._predictions: dict[str, list[str]] = {}
         self._models: dict[str, TopicModel] = {}  # content digest → topic model
         self._shipped: TopicModel | None | bool = False  # False: not read yet
+        self._entries: dict[tuple[int, str], PublishedEntry | None] = {}  # (version, faq_id) → entry
+        self._entries_version = -1
         self._lock = threading.Lock()
         self._other_lock = threading.Lock()
 
@@ -176,13 +196,27 @@ class KnowledgeService:
         """What the bot says for status `topic`: the topic's general answer. The question is
         logged for curators (reason `topic`): it is what a new FAQ entry should answer."""
         top = result.top
+        from . import store
+
         store.record_unanswered(session, text, "topic", channel, top.faq_id if top else None,
                                 top.score if top else None)
         return self.topic_answer(result.code)
 
+    @staticmethod
+    def _version(session: Session) -> int:
+        """The published version stamp, read once per transaction (a message may match several times)."""
+        cached = session.info.get("kb_version")
+        if cached is not None and cached[0] is session.get_transaction():
+            return cached[1]
+        from . import store  # the database layer: not imported by one-shot processes that answer without it
+
+        version = store.current_version(session)
+        session.info["kb_version"] = (session.get_transaction(), version)
+        return version
+
     def index(self, session: Session) -> MatchIndex:
         """The published index, rebuilt when the version stamp in the database changes."""
-        version = store.current_version(session)
+        version = self._version(session)
         current = self._current
         if current is not None and current[0] == version:
             return current[1]
@@ -191,7 +225,7 @@ class KnowledgeService:
         if current is None:
             self._lock.acquire()
         try:
-            version = store.current_version(session)
+            version = self._version(session)
             current = self._current
             if current is None or current[0] != version:
                 from .versions import published_content
@@ -201,6 +235,24 @@ class KnowledgeService:
             return current[1]
         finally:
             self._lock.release()
+
+    def entry(self, session: Session, faq_id: str) -> "PublishedEntry | None":
+        """A published entry, read from the database once per published version.
+
+        Entries change only by a publish, which bumps the version stamp; so the dialog's
+        answer text costs no query per message once the entry was read after that publish."""
+        version = self._version(session)
+        key = (version, faq_id)
+        found = self._entries.get(key, False)
+        if found is False:
+            from . import store
+
+            row = store.get_entry(session, faq_id)
+            found = PublishedEntry.of(row) if row is not None else None
+            if self._entries_version != version or len(self._entries) > 4096:
+                self._entries, self._entries_version = {}, version  # a publish: start afresh
+            self._entries[key] = found
+        return found
 
     def index_for(self, content: "KbContent", retrain: bool = False) -> MatchIndex:
         """An index over unpublished content (the drafts, an old version), kept for reuse.
@@ -274,6 +326,48 @@ class KnowledgeService:
 
     def match(self, session: Session, text: str) -> MatchResult:
         return match(text, self.index(session), self.thresholds)
+
+    # ------------------------------------------------------------ one-shot processes (`python -m bot ask`)
+
+    def save_snapshot(self, path: Path, index: MatchIndex, answers: dict[str, str]) -> None:
+        """What a one-shot process needs to answer without the database and its ORM: the
+        published index as the disk cache holds it, its lexicon, which topic model it
+        uses, and the entries' short answers. Written beside the index cache."""
+        try:
+            seg = index.segmenter
+            model = index.topic_model
+            data = {"format": INDEX_FORMAT, "index": dataclasses.replace(index, segmenter=None, topic_model=None),
+                    "latin": seg.learned(), "lexicon": seg.lexicon, "answers": answers,
+                    "model": model.digest if model is not None else None}
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            _prune(path.parent, keep=2, pattern="ask-*.pkl")
+        except OSError:
+            pass
+
+    def load_snapshot(self, path: Path) -> tuple[MatchIndex, dict[str, str]] | None:
+        """The index and short answers saved by save_snapshot, or None (then use the database)."""
+        try:
+            with path.open("rb") as fh:
+                data = pickle.load(fh)
+            if data.get("format") != INDEX_FORMAT:
+                return None
+            seg = self._base_for(self._lexicon or data["lexicon"]).fork()
+            seg.restore_learned(data["latin"])
+            model = None
+            if data["model"] is not None:
+                shipped = self.shipped_model()
+                found = self._model_path(data["model"])
+                model = shipped if shipped is not None and shipped.digest == data["model"] else (
+                    TopicModel.load(found) if found is not None and found.exists() else None)
+                if model is None:
+                    return None
+            return dataclasses.replace(data["index"], segmenter=seg, topic_model=model), data["answers"]
+        except Exception:  # noqa: BLE001 - a missing or damaged snapshot: answer from the database
+            return None
 
 
 def _prune(folder: Path, keep: int, pattern: str = "index-*.pkl") -> None:

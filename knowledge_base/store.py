@@ -62,11 +62,14 @@ def bump_version(session: Session) -> int:
         state.version += 1
         state.published_at = utcnow()
     session.flush()
+    session.info.pop("kb_version", None)  # KnowledgeService.index reads the new stamp
     return state.version
 
 
 def current_version(session: Session) -> int:
-    return session.scalar(select(KbState.version).where(KbState.id == 1)) or 0
+    # Read on the connection, without flushing the session's pending rows first: the stamp
+    # changes only in bump_version, which flushes it (every message reads it).
+    return session.connection().scalar(select(KbState.version).where(KbState.id == 1)) or 0
 
 
 def published_entries(session: Session) -> list[FaqEntry]:

@@ -89,7 +89,7 @@ def answer_text(ctx: DialogContext, faq_id: str, offer: bool = True, state: dict
     offer=False inside a form: the form's own prompt is the only offer, so one reply
     never gives 「1」 two meanings. The feedback prompt is asked once per conversation.
     """
-    entry = kb_store.get_entry(ctx.session, faq_id)
+    entry = ctx.kb.entry(ctx.session, faq_id)
     if entry is None:
         return T("unsure"), {}
     link = ctx.faq_url(entry.faq_id)
@@ -113,7 +113,7 @@ def answer_text(ctx: DialogContext, faq_id: str, offer: bool = True, state: dict
 
 def full_answer(ctx: DialogContext, state: dict, faq_id: str) -> Outbound:
     """「详细」: the whole answer, within WeChat's limit, the page link for the rest."""
-    entry = kb_store.get_entry(ctx.session, faq_id)
+    entry = ctx.kb.entry(ctx.session, faq_id)
     if entry is None:
         return Outbound(T("detail_nothing"))
     link = ctx.faq_url(faq_id)
@@ -153,7 +153,7 @@ def start_questionnaire(turn) -> Outbound:
     st = turn.st
     facts = memory.questionnaire_facts(turn.case)
     if "matter" not in facts and st.get("last_faq"):
-        last = kb_store.get_entry(turn.ctx.session, st["last_faq"])
+        last = turn.ctx.kb.entry(turn.ctx.session, st["last_faq"])
         if last is not None:
             facts["matter"] = last.code  # the questionnaire drops codes that are not matters
     step = _questionnaire().start(facts, offer_urgency=False)
@@ -284,7 +284,7 @@ def answer_mid_form(turn) -> Outbound:
         result = ask_kb(turn.ctx, turn.text)
         faq_id = result.top.faq_id if result.top else None
     text, _ = answer_text(turn.ctx, faq_id, offer=False) if faq_id else (T("unsure_short"), {})
-    entry = kb_store.get_entry(turn.ctx.session, faq_id) if faq_id else None
+    entry = turn.ctx.kb.entry(turn.ctx.session, faq_id) if faq_id else None
     return Outbound(text, faq_id=faq_id, code=entry.code if entry else None)
 
 
@@ -475,7 +475,7 @@ def _nearest_offices(inbound: Inbound) -> Outbound:
 
 def _answer(ctx: DialogContext, state: dict, faq_id: str, question: str | None = None) -> Outbound:
     text, pending = answer_text(ctx, faq_id, state=state)
-    entry = kb_store.get_entry(ctx.session, faq_id)
+    entry = ctx.kb.entry(ctx.session, faq_id)
     state["pending"] = pending
     state["last_faq"] = faq_id
     if entry is not None and entry.code:

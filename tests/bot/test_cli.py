@@ -70,3 +70,34 @@ def test_menu_prints_wechat_menu_json(cli_db):
         assert len(b.get("sub_button", [])) <= 5
         for s in b.get("sub_button", []):
             assert s["type"] in ("click", "view", "location_select") and "says" not in s
+
+
+def test_ask_answers_alike_from_its_snapshot_and_follows_a_publish(tmp_path):
+    """A second `ask` answers from the snapshot of the published KB (no database opened),
+    exactly as the database would; a publish changes the stamp, so the edit is answered."""
+    db_url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    env = dict(os.environ, DATABASE_URL=db_url, FAYUAN_VAR_DIR=str(tmp_path / "var"))
+
+    def ask(questions: str) -> list[dict]:
+        r = subprocess.run([sys.executable, "-m", "bot", "ask", "--jsonl"], cwd=ROOT, env=env, input=questions,
+                           capture_output=True, text=True, timeout=120, check=True)
+        return [json.loads(line) for line in r.stdout.splitlines()]
+
+    questions = "老板拖欠工资怎么办\n工伤怎么认定\n你是机器人吗\n邻居家装修把我家墙震裂了找谁赔\n离婚孩子归谁\n今天天气怎么样\n"
+    from_db = ask(questions)
+    assert list((tmp_path / "var" / "cache").glob("ask-*.pkl"))
+    assert ask(questions) == from_db
+
+    from bot.db import Database
+    from knowledge_base import store
+    from knowledge_base.content_files import load_faq
+
+    entries = load_faq()
+    for e in entries:
+        if e["faq_id"] == from_db[0]["faq_id"]:
+            e["answer"] = e["short_answer"] = "改过的回答：先保存好工资条和考勤记录。"
+    db = Database(db_url)
+    with db.session() as s:
+        store.replace_entries(s, entries)
+    db.engine.dispose()
+    assert ask("老板拖欠工资怎么办\n")[0]["answer"] == "改过的回答：先保存好工资条和考勤记录。"
