@@ -6,7 +6,8 @@
 Teachers, in order of trust:
 
 1. every FAQ phrasing (question and alternatives), labelled with its entry's code;
-2. the off-topic examples (content/offtopic.yaml), labelled `other`;
+2. the off-topic examples (content/offtopic.yaml), labelled `other`, and the training
+   phrasings written in the style of real consultations (model/train_phrasings.yaml);
 3. real citizens' questions from the corpus cache (knowledge_base/eval/real/README.md),
    with *weak* labels from their source category (knowledge_base/eval/real/weak_labels.yaml).
    Rows of the hand-labelled dev and holdout sets are never trained on, so both stay
@@ -41,6 +42,7 @@ MODEL_PATH = SHIPPED_MODEL
 REAL_DIR_DEFAULT = Path.home() / ".cache" / "fayuan" / "real"
 LABEL_DIR = Path(__file__).resolve().parent / "eval" / "real"
 WEAK_RULES = Path(__file__).resolve().parent / "model" / "weak_rules.yaml"
+TRAIN_PHRASINGS = Path(__file__).resolve().parent / "model" / "train_phrasings.yaml"
 OTHER = "other"
 SEED = 10
 
@@ -52,6 +54,7 @@ class Hyper:
     hand_weight = 1.5    # a hand-labelled real question (eval/real/train_labels.jsonl): the best teacher we have
     real_weight = 1.0    # a weakly labelled real question counts as much as a curated phrasing
     mixed_weight = 0.4   # a mixed category's default label (no rule matched) counts less again
+    phrasing_weight = 1.0  # a training phrasing written in the real style (model/train_phrasings.yaml)
     min_df = 2           # a feature seen once teaches nothing general
     folds = 3            # held-out folds for fitting the temperature
 
@@ -176,10 +179,21 @@ def load_weak_rules(path: Path = WEAK_RULES) -> WeakRules:
                      {str(k): str(v) for k, v in (data.get("defaults") or {}).items()})
 
 
+def load_train_phrasings(path: Path | None = None) -> list[tuple[str, str]]:
+    """(text, code) of model/train_phrasings.yaml: teachers for the model only, never answers."""
+    import yaml
+
+    path = path or TRAIN_PHRASINGS
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return [(str(t), str(code)) for code, texts in ((data or {}).get("phrases") or {}).items()
+            for t in texts or ()]
+
+
 def samples(entries: Sequence[dict], negatives: Sequence[str], real_rows: Iterable[dict],
             weak_map: dict[tuple[str, str], str | None], codes_known: set[str],
             exclude: set[str], rules: WeakRules | None = None,
-            hand: dict[str, str] | None = None) -> list[tuple[str, str, float]]:
+            hand: dict[str, str] | None = None,
+            extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str, float]]:
     """(text, code, weight) for every teacher; weak labels only for codes the taxonomy has.
 
     A real question's label is its category's code refined by the citizen's own words
@@ -194,6 +208,7 @@ def samples(entries: Sequence[dict], negatives: Sequence[str], real_rows: Iterab
         for p in [e["question"], *e.get("alternatives", [])]:
             out.append((p, e["code"], 1.0))
     out.extend((t, OTHER, 1.0) for t in negatives)
+    out.extend((t, code, Hyper.phrasing_weight) for t, code in extra if code in codes_known or code == OTHER)
     hand = hand or {}
     for r in real_rows:
         key = (str(r.get("source") or ""), str(r.get("source_category") or ""))
@@ -341,10 +356,11 @@ def train(entries: Sequence[dict], negatives: Sequence[str], segmenter: Segmente
     weak = load_weak_map() if real else {}
     hand = load_hand_labels() if real else {}
     exclude = excluded_ids()
-    data = samples(entries, negatives, real, weak, known, exclude, load_weak_rules(), hand)
+    extra = load_train_phrasings()
+    data = samples(entries, negatives, real, weak, known, exclude, load_weak_rules(), hand, extra)
     n_hand = sum(1 for r in real if str(r.get("id")) in hand and str(r.get("id")) not in exclude)
-    n_real = len(data) - sum(1 + len(e.get("alternatives", [])) for e in entries) - len(negatives)
-    note = (f"{len(entries)} entries, {len(negatives)} off-topic examples, "
+    n_real = len(data) - sum(1 + len(e.get("alternatives", [])) for e in entries) - len(negatives) - len(extra)
+    note = (f"{len(entries)} entries, {len(negatives)} off-topic examples, {len(extra)} training phrasings, "
             f"{n_real} samples from real questions ({n_hand} hand-labelled, the rest weakly)")
     return fit(data, FeatureCache(cache_dir, segmenter), content_digest(entries, negatives, segmenter.lexicon), note,
                temperature)

@@ -56,8 +56,9 @@ def _faq_without(code: str) -> list[dict]:
 
 @pytest.fixture()
 def no_real(monkeypatch, tmp_path):
-    """No real questions on this machine (as in CI)."""
+    """No real questions on this machine (as in CI), and no training phrasings: the FAQ alone."""
     monkeypatch.setenv("FAYUAN_REAL_DIR", str(tmp_path / "absent"))
+    monkeypatch.setattr("knowledge_base.train.TRAIN_PHRASINGS", tmp_path / "absent.yaml")
 
 
 # ------------------------------------------------------------------ the shipped model
@@ -176,11 +177,42 @@ def test_weakly_labelled_real_questions_teach_a_topic_the_faq_lacks(monkeypatch,
 
     _fake_cache(tmp_path / "real")
     monkeypatch.setenv("FAYUAN_REAL_DIR", str(tmp_path / "real"))
+    monkeypatch.setattr("knowledge_base.train.TRAIN_PHRASINGS", tmp_path / "absent.yaml")
     model = train(_faq_without("family.inheritance"), load_offtopic(), seg, tmp_path, temperature=0.2)
     assert "6 samples from real questions (0 hand-labelled" in model.trained_on
     _, canonical, tokens = analyze("老人去世了房子没有遗嘱怎么继承", seg)
     p = model.posterior(tokens, canonical)
     assert max(p, key=p.get) == "family.inheritance"
+
+
+def test_training_phrasings_teach_a_topic_but_never_become_answers(no_real, monkeypatch, seg, tmp_path):
+    """model/train_phrasings.yaml teaches the model a citizen's way of telling a matter; the
+    bot still answers only with curated FAQ entries."""
+    from knowledge_base.index import analyze
+    from knowledge_base.train import train
+
+    phrasings = tmp_path / "phrasings.yaml"
+    phrasings.write_text("phrases:\n  family.inheritance:\n"
+                         + "".join(f"    - \"{t}\"\n" for t in (
+                             "我爸走了留下一套房子和存款，几个兄弟姐妹怎么分",
+                             "奶奶立了遗嘱把房子给了小叔，我爸能不能也分一份",
+                             "老人去世后欠的钱，子女要不要替他还",
+                             "外公的遗产被舅舅一个人拿走了，我妈有没有继承权",
+                             "父母去世没有留遗嘱，遗产怎么继承",
+                             "继承房子要去公证处办什么手续",
+                             "遗嘱是手写的有没有法律效力",
+                             "哥哥不让我分父亲的遗产怎么办")), encoding="utf-8")
+    monkeypatch.setattr("knowledge_base.train.TRAIN_PHRASINGS", phrasings)
+    entries = _faq_without("family.inheritance")
+    model = train(entries, load_offtopic(), seg, tmp_path, temperature=0.2)
+    assert "8 training phrasings" in model.trained_on
+    _, canonical, tokens = analyze("父亲去世没留遗嘱，房子和存款的遗产兄弟几个怎么继承", seg)
+    p = model.posterior(tokens, canonical)
+    assert max(p, key=p.get) == "family.inheritance"
+    index = build_index(entries, seg, negatives=load_offtopic(), topic_model=model)
+    result = match("父亲去世没留遗嘱，房子和存款的遗产兄弟几个怎么继承", index)
+    assert result.status == "topic" and result.code == "family.inheritance"
+    assert all(h.code != "family.inheritance" for h in result.hits)  # no entry of it exists to show
 
 
 def test_hand_labelled_rows_are_never_trained_on(monkeypatch, seg, tmp_path):
