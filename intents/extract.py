@@ -37,9 +37,14 @@ ACCUSED_RELATIVE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|哥哥|老公
 _ORIGIN_RE = re.compile(r"(?:是|从)[\u4e00-\u9fa5]{2,3}?(?=来)|[\u4e00-\u9fa5]{2,3}?(?:过来|来)(?=打工|干活|上班|务工)|([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
 
 
+# 「不是合肥是芜湖」「不在长春」: a place denied is not where the matter is handled.
+_DENIED_PLACE_RE = re.compile(r"(?:不是|不在|并非|不是在)[\u4e00-\u9fa5]{2,8}?(?=[，,。\s]|是|在|而是|$)")
+
+
 def place_in(text: str) -> str | None:
     """Where the matter is handled: the place named, leaving out where the person comes
-    from (「我在晋江上班 河南来的」 → 晋江市)."""
+    from (「我在晋江上班 河南来的」 → 晋江市) and a place denied (「不是合肥是芜湖」 → 芜湖市)."""
+    text = _DENIED_PLACE_RE.sub(" ", text)
     without_origin = _ORIGIN_RE.sub(" ", text)
     if without_origin != text:
         return resolve_place(without_origin)  # the only place named may be where they come from

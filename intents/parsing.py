@@ -579,9 +579,13 @@ def resolve_place(text: str) -> str | None:
             candidates.append(cand)
     for cand in candidates:
         try:
-            name = _region_name(resolve(cand))
+            found = resolve(cand)
         except Exception:
-            name = None
+            found = None
+        if found is not None and cand in (c + "市", c + "县") and not any(
+                compact(a).startswith(c) for a in getattr(found, "aliases", ())):
+            continue  # 「不知道」+县 is no 道县: a suffix only completes the name said
+        name = _region_name(found)
         if name:
             return name
     return None
