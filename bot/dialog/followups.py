@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from intents import detect
 from intents.parsing import compact
 
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -43,6 +44,9 @@ def kind_of(text: str) -> str | None:
     clean = compact(text)
     if not clean or len(clean) > 16:
         return None
+    office = detect.office_question(text)  # 「你们上班几点」「周六开门吗」「你们在哪」 (intents/detect.py)
+    if office is not None:
+        return "hours" if office == "hours" else "where"
     for kind, rx in KINDS:
         m = rx.search(clean)
         if m is None:
