@@ -436,13 +436,30 @@ def _choice_number(token: str) -> int | None:
         return None
 
 
-def _keyword_hits(c: str, choices: Sequence[Choice]) -> list[int]:
+# A keyword right after a denial is not said (「没有家暴」「不是工伤」); 养老金 is a pension, not support.
+_DENIAL_BEFORE = re.compile(r"(?:没有|没|不是|并非|从没|从来没|无|未|并没有)(?:被|过|再)?$")
+_NOT_A_MATTER = re.compile(r"养老金|养老保险|退休金|低保金")
+
+
+def _said(word: str, c: str) -> bool:
+    """``word`` occurs in ``c`` at least once without a denial right before it."""
+    start = c.find(word)
+    while start >= 0:
+        if not _DENIAL_BEFORE.search(c[max(0, start - 4):start]):
+            return True
+        start = c.find(word, start + 1)
+    return False
+
+
+def _keyword_hits(c: str, choices: Sequence[Choice], denials: bool = True) -> list[int]:
     """Indexes of the choices whose label or a keyword occurs in ``c``, best first
-    (a longer matched keyword is more specific, so it wins)."""
+    (a longer matched keyword is more specific, so it wins). A denied keyword
+    (「没有家暴」) does not count."""
+    c = _NOT_A_MATTER.sub(" ", c)
     scored: list[tuple[int, int]] = []
     for i, ch in enumerate(choices):
         words = [compact(ch.label), *[compact(k) for k in ch.keywords]]
-        best = max((len(w) for w in words if w and w in c), default=0)
+        best = max((len(w) for w in words if w and (_said(w, c) if denials else w in c)), default=0)
         if best:
             scored.append((-best, i))
     scored.sort()
@@ -511,7 +528,7 @@ def parse_multi_choice(text: str, choices: Sequence[Choice]) -> ParseResult:
             if value not in seen:
                 seen.append(value)
         return Parsed(seen)
-    hits = _keyword_hits(c0, choices)
+    hits = _keyword_hits(c0, choices, denials=False)
     if hits:
         if re.match(r"^(?:没|不|无|否)", c0):
             return ParseError(reask, "ambiguous")

@@ -294,6 +294,18 @@ def region_by_code(code: str) -> Region:
     return _regions()[code]
 
 
+def place_said(text: str) -> str | None:
+    """The place names of the text as the citizen wrote them, nothing else: 「在长春我是农民工」
+    → 长春, 「安徽合肥」 → 安徽合肥 (for 「记下了：…」, never the whole sentence)."""
+    if not isinstance(text, str):
+        return None
+    region = resolve_region(text)
+    if region is None:
+        return None
+    names = [alias for alias, found in _mentions(normalize_place(text)) if any(r.province == region.province for r in found)]
+    return "".join(dict.fromkeys(names)) or None
+
+
 def resolve_region(text: str) -> Region | None:
     """The region a citizen means, or None when it is unknown or ambiguous.
 

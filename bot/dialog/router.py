@@ -268,6 +268,11 @@ def continue_questionnaire(turn) -> Outbound:
         if usable and hasattr(q, "add_facts"):
             step = q.add_facts(turn.st["q"], usable)
             return _after_step(turn, step, memory.ack_line(turn.learned))
+    elif not step.done and hasattr(q, "add_facts"):
+        # 「在长春 家里三口人 一个月三千」 to the place question: the other facts said are kept too.
+        extra = {k: v for k, v in memory.questionnaire_facts(turn.learned).items() if k != "matter"}
+        if extra:
+            step = q.add_facts(step.state, extra)
     return _after_step(turn, step)
 
 
