@@ -263,7 +263,21 @@ _FOLLOW_UP = re.compile(
 def is_follow_up(text: str) -> bool:
     """A short question right after an answer (「要带啥东西」「多久能有结果」「要实名吗」)."""
     clean = _clean(text)
-    return 0 < len(clean) <= 14 and bool(_FOLLOW_UP.search(clean))
+    return 0 < len(clean) <= 14 and bool(_FOLLOW_UP.search(clean)) and not other_party_refuses(text)
+
+
+# 「医院不认账」「老板不认」「保险公司不服」: the other side refuses — a fact of the dispute, not an
+# objection to a legal-aid decision (LAL 49 is for the citizen refused legal aid).
+_OTHER_PARTY = re.compile(r"医院|医生|老板|公司|厂里|厂家|工厂|工地|包工头|对方|商家|店家|卖家|饭店|保险|单位|物业|房东|学校"
+                          r"|他们|他家|人家|那边|肇事|司机|被告|婆家|他(?!们)|她")
+_REFUSES = re.compile(r"不认|不承认|不服|不管|不赔|不给|不理|耍赖|赖账|推脱|推卸|不负责|说不关|不关(?:他|她)们?(?:的)?事")
+
+
+def other_party_refuses(text: str) -> bool:
+    """The other party of the dispute refuses or denies (「医院不认账」「饭店说不关他们事」)."""
+    clean = _clean(text)
+    m = _REFUSES.search(clean)
+    return m is not None and bool(_OTHER_PARTY.search(clean[:m.start()]))
 
 
 _ANSWERS_FILE = Path(__file__).resolve().parent / "tables" / "answers.yaml"

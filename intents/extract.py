@@ -239,3 +239,29 @@ def correction_in(text: str) -> str | None:
     fixed = re.sub(r"不是[^，,。\s]+", " ", fixed).strip()  # 「是工伤 不是欠工资」: the denied part is no fact
     return fixed or None
     return (m.group("new") or m.group("new2") or m.group("new3") or m.group("new4") or "").strip() or None
+
+
+# ------------------------------------------------------------------ sound-alikes resolved by context
+
+# 扶养费 (between spouses), 抚养费 (for a child) and 赡养费 (for a parent) sound alike or are
+# mixed up; who pays whom decides: 「孩子他爸不给扶养费」 is child support, 「儿子不给我抚养费」
+# is support for a parent.
+_FOR_CHILD = re.compile(r"孩子|娃|小孩|儿子的|女儿的|闺女的|抚养权|前夫|前妻|孩子他爸|孩子他妈|他爸|他妈")
+_FOR_PARENT = re.compile(r"(?:儿子|女儿|闺女|子女|儿女|孩子们|几个孩子)[^，。,.!?！？]{0,6}(?:不给|不付|不出|不管|不养)"
+                         r"|老人|父母|我爸|我妈|爹|老娘|养老|年纪大")
+_SUPPORT_WORD = re.compile(r"[扶抚赡]养费")
+
+
+def support_word(text: str) -> str:
+    """The text with the support fee named by who pays whom (扶养费/抚养费/赡养费), so the
+    question is read as meant: 「离婚了 孩子他爸不给扶养费」 → 「…抚养费」; 「儿子不给我抚养费」
+    → 「…赡养费」; between spouses with no child or parent in sight it stays as said."""
+    if not text or not _SUPPORT_WORD.search(text):
+        return text
+    parent = _FOR_PARENT.search(text)
+    child = _FOR_CHILD.search(text)
+    if parent and not (child and child.group(0) in ("孩子他爸", "孩子他妈", "前夫", "前妻", "抚养权")):
+        return _SUPPORT_WORD.sub("赡养费", text)
+    if child:
+        return _SUPPORT_WORD.sub("抚养费", text)
+    return text

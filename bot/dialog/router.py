@@ -332,7 +332,9 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
 
 def _understand(turn) -> None:
     """Command, dialogue act, case facts and triage of the text — before any route is tried."""
-    text = turn.text
+    from intents.extract import support_word
+
+    turn.text = text = support_word(turn.text)  # 「孩子他爸不给扶养费」 is child support (抚养费)
     turn.command = detect.command_of(text)
     in_form = turn.mode in ("apply", "book") or (turn.mode == "questionnaire")
     turn.act = classify(text, list((turn.st.get("pending") or {}).get("options") or []))
