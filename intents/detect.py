@@ -65,7 +65,7 @@ _ASK_FOR_PERSON = re.compile(
     r"|叫(?:你们)?(?:的)?(?:工作人员|领导|负责人|管事的|人|同事)(?:来|过来|出来|回复|说话|跟我说|接)"
     r"|换(?:个|一个)(?:人|真人|工作人员)")
 # Cantonese 人工 = wages: 「老细冇畀人工我」「拖咗两个月人工」 is a wage claim, not a request for a person.
-_RENGONG_WAGES = re.compile(r"(?:畀|俾|比|出|发|拖|扣|冇|欠|减|加|讨|追|攞|找齐|结)(?:咗|了)?(?:[0-9一二两三四五六七八九十几]+个月)?(?:嘅)?人工"
+_RENGONG_WAGES = re.compile(r"(?:畀|俾|比|给|出|发|拖|扣|冇|没|欠|减|加|讨|追|攞|找齐|结)(?:咗|了)?(?:[0-9一二两三四五六七八九十几]+个月)?(?:嘅)?人工"
                             r"|人工(?:几多|未|费|钱|太低|好低|少|都冇|冇)")
 # 「你能干啥」「那你会什么」「你是干嘛的」: what the bot can do → the help menu.
 _ASKS_HELP = re.compile(r"^(?:那|哪|那么|请问)?(?:你|您|你们|这个|这里|机器人)?(?:都|到底|还)?(?:能|会|可以)(?:干|做|帮|办)(?:点)?(?:啥|什么|嘛|些什么|些啥|我什么|我啥|哪些事|什么事)"
@@ -315,3 +315,30 @@ def polar_answer(text: str) -> str | None:
     if "yes" in kinds and "no" not in kinds:
         return "yes"
     return None
+
+
+# ------------------------------------------------------------------ the procedure a short question is about
+
+# 「工伤认定去哪里弄」「那仲裁要钱吗」「多久之内要去仲裁」: where/cost/time of ANOTHER procedure,
+# not of legal aid — answered from that procedure's entry, never with the legal-aid centre's
+# address, "legal aid is free" or "decision within 7 days".
+_PROCEDURES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("injury_recognition", re.compile(r"工伤认定|认定工伤|工伤鉴定|劳动能力鉴定|伤残鉴定|公伤")),
+    ("arbitration", re.compile(r"仲裁")),
+    ("labour_inspection", re.compile(r"劳动监察|劳动局|人社局|人社部门")),
+    ("enforcement", re.compile(r"强制执行|申请执行|执行局")),
+    ("court", re.compile(r"起诉|立案|打官司|诉讼费|上法院|去法院|到法院|法院")),
+    ("appraisal", re.compile(r"鉴定")),
+    ("police", re.compile(r"报警|报案|派出所|公安局|立案侦查")),
+    ("consumer_complaint", re.compile(r"12315|消协|消费者协会|市场监管|工商局")),
+    ("mediation", re.compile(r"调解")),
+)
+
+
+def other_procedure(text: str) -> str | None:
+    """The procedure other than legal aid that a short question names (arbitration, court …),
+    or None when it is about legal aid itself (「法律援助要多久」) or names nothing."""
+    clean = _clean(text)
+    if not clean or len(clean) > 24 or re.search(r"法律援助|法援|援助", clean):
+        return None
+    return next((name for name, rx in _PROCEDURES if rx.search(clean)), None)

@@ -118,9 +118,14 @@ def _strip_particles(text: str) -> str:
     return text
 
 
+# 「要钱不」「能行不」「工资发了没」: a question asked with a bare 不/没 at the end (not 「我没有」「都没有」).
+_TAIL_NEGATION_Q = re.compile(r"^[\u4e00-\u9fa5]{1,7}(?<![我俺也都还就说是他她])(?:不|没|没有)$")
+
+
 def looks_like_question(text: str) -> bool:
-    """True when the text reads like a question for the knowledge base ("…怎么办？")."""
-    return bool(_QUESTION_RE.search(normalize(text)))
+    """True when the text reads like a question for the knowledge base ("…怎么办？", 「要钱不」)."""
+    said = normalize(text)
+    return bool(_QUESTION_RE.search(said) or _TAIL_NEGATION_Q.match(_PUNCT_RE.sub("", said)))
 
 
 def says_dont_know(text: str) -> bool:

@@ -19,8 +19,8 @@ from .parsing import Parsed, parse_money
 
 # Only unambiguous Cantonese words; 系 only after a pronoun (联系, 关系 stay).
 _CANTONESE: tuple[tuple[str, str], ...] = (
-    ("系唔系", "是不是"), ("我系", "我是"), ("佢系", "他是"), ("你系", "你是"), ("唔系", "不是"), ("都系", "都是"),
-    ("咩嘢", "什么"), ("乜嘢", "什么"), ("嚟", "来"), ("嘅", "的"), ("咗", "了"), ("冇", "没"), ("佢哋", "他们"),
+    ("系唔系", "是不是"), ("唔该", "麻烦"), ("点算", "怎么办"), ("点样", "怎样"), ("乜嘢", "什么"), ("我系", "我是"), ("佢系", "他是"), ("你系", "你是"), ("唔系", "不是"), ("都系", "都是"),
+    ("咩嘢", "什么"), ("嘢", "东西"), ("嚟", "来"), ("嘅", "的"), ("咗", "了"), ("冇", "没"), ("佢哋", "他们"),
     ("佢", "他"), ("唔", "不"), ("畀", "给"), ("俾", "给"), ("搵", "找"), ("揾", "找"), ("咩", "什么"), ("喺", "在"),
     ("嗰", "那"), ("啲", "些"), ("哋", "们"), ("睇", "看"), ("老细", "老板"), ("屋企", "家里"), ("几多", "多少"),
 )
@@ -45,7 +45,7 @@ _KIN_OTHER = r"(?:他|她|我老公|我丈夫|我老婆|我媳妇|我儿子|我�
 _AGE_UNIT = r"(?:岁|周岁|了)"
 _OWN_AGE = re.compile(r"(?:我|俺|本人|自己)(?:今年|已经|都|也|才|快)?(?:有)?(?P<a>\d{1,3})" + _AGE_UNIT +
                       r"|(?:年龄|年纪|岁数)(?:是|有|已经|都|快)?(?P<b>\d{1,3})(?:岁|周岁|了)?(?!\d)"
-                      r"|今年(?P<c>\d{1,3})(?:岁|周岁|了)?(?![0-9万千百块元])")
+                      r"|今年(?P<c>\d{1,3})(?:岁|周岁|了)?(?![0-9万千百块元月号日年点个天次周])")
 _BARE_AGE = re.compile(r"^(?:已经|都|快|今年)?(?P<n>\d{1,3})(?:岁|周岁)(?:了)?$|^(?:已经|都|快|今年)?(?P<m>[1-9]\d)了$")
 _AGE_ALONE = re.compile(r"(?:^|[，,\s])(?P<n>\d{1,3})(?:岁|周岁)(?:了)?(?=[，,\s]|$)")
 _KIN_AGE = re.compile(rf"(?P<who>{_KIN_ELDER}|{_KIN_OTHER})(?:今年|已经|都|才|刚|也|快|刚满)?(?:有)?(?P<n>\d{{1,3}})(?:{_AGE_UNIT}|(?=$|[，,\s]))"
@@ -207,6 +207,11 @@ def monthly_income_in(text: str) -> int | None:
     if not m:
         return None
     money = parse_money(m.group("amt"))
-    if isinstance(money, Parsed) and isinstance(money.value, (int, float)) and 0 < money.value < 1_000_000:
-        return int(money.value)
-    return None
+    if not (isinstance(money, Parsed) and isinstance(money.value, (int, float)) and 0 < money.value < 10_000_000):
+        return None
+    if _PER_YEAR.search(text[:m.end()]):
+        return int(round(money.value / 12))  # 「一年收入三万」 is 2500 a month
+    return int(money.value)
+
+
+_PER_YEAR = re.compile(r"(?:一|每|1)年|年收入|年薪|全年|一年到头|年底|年终")

@@ -53,6 +53,8 @@ def kind_of(text: str) -> str | None:
             continue
         if kind == "what_now" and len(clean) - len(m.group(0)) > 4:
             continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我咋办」 a follow-up
+        if kind in ("where", "cost", "duration", "materials", "what_now") and detect.other_procedure(text):
+            continue  # 「工伤认定去哪里弄」「那仲裁要钱吗」: another procedure's question, its own entry answers
         if kind == "objection" and detect.other_party_refuses(text):
             continue  # 「医院不认账」: the other side refuses, not an objection to our decision
         return kind

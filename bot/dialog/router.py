@@ -333,8 +333,11 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
 def _understand(turn) -> None:
     """Command, dialogue act, case facts and triage of the text — before any route is tried."""
     from intents.extract import support_word
+    from intents.person_facts import mandarin
 
-    turn.text = text = support_word(turn.text)  # 「孩子他爸不给扶养费」 is child support (抚养费)
+    # Cantonese function words as Mandarin (「要带咩嘢去」), and the support fee named by who pays
+    # whom (「孩子他爸不给扶养费」 is 抚养费): every route below reads the same plain words.
+    turn.text = text = support_word(mandarin(turn.text))
     turn.command = detect.command_of(text)
     in_form = turn.mode in ("apply", "book") or (turn.mode == "questionnaire")
     turn.act = classify(text, list((turn.st.get("pending") or {}).get("options") or []))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.detect import asks_for_aid, asks_for_person, command_of, office_question
+from intents.detect import asks_for_aid, asks_for_person, command_of, office_question, other_procedure
 
 ASKS_AID = [
     "我这情况能不能弄个法律援助", "俺能申请法援不", "可不可以给我派个免费律师", "我可以得到法律援助吗",
@@ -72,3 +72,38 @@ def test_office_hours_and_address(text: str, kind: str) -> None:
 @pytest.mark.parametrize("text", ["工伤认定去哪里弄", "仲裁委在哪里", "老板几点上班我也不知道", "去哪里申请", "医院几点开门"])
 def test_questions_about_other_offices_are_not_ours(text: str) -> None:
     assert office_question(text) is None
+
+
+@pytest.mark.parametrize("text,procedure", [
+    ("工伤认定去哪里弄", "injury_recognition"), ("那仲裁要钱吗", "arbitration"), ("多久之内要去仲裁", "arbitration"),
+    ("去法院要钱吗", "court"), ("强制执行要多久", "enforcement"), ("伤残鉴定去哪做", "injury_recognition"),
+    ("报警要带啥", "police"), ("12315打了没用", "consumer_complaint"), ("劳动监察在哪", "labour_inspection"),
+    ("调解要钱不", "mediation"),
+])
+def test_questions_about_another_procedure(text: str, procedure: str) -> None:
+    assert other_procedure(text) == procedure
+
+
+@pytest.mark.parametrize("text", ["法律援助要多久", "要带啥", "在哪里申请", "要钱吗", "法援去哪办", "多久能批"])
+def test_questions_about_legal_aid_itself_name_no_other_procedure(text: str) -> None:
+    assert other_procedure(text) is None
+
+
+@pytest.mark.parametrize("text", ["要钱不", "能行不", "工资发了没", "收费不", "能去不", "有人管没有"])
+def test_a_question_ending_in_bu_or_mei_is_a_question(text: str) -> None:
+    from intents.parsing import looks_like_question, parse_yes_no
+    assert looks_like_question(text) and parse_yes_no(text).code == "question"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", ["我没有", "都没有", "不", "还没", "他没", "一分钱都没有"])
+def test_a_plain_no_stays_an_answer(text: str) -> None:
+    from intents.parsing import looks_like_question, parse_yes_no
+    assert not looks_like_question(text) and parse_yes_no(text).value is False  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text,plain", [("我系外省嚟打工嘅", "我是外省来打工的"), ("唔该 要带咩嘢去", "麻烦 要带什么去"),
+                                        ("老细冇畀人工我 点算啊", "老板没给人工我 怎么办啊"), ("可唔可以搵法律援助", "可不可以找法律援助"),
+                                        ("佢哋喺石狮", "他们在石狮"), ("联系关系系统", "联系关系系统")])
+def test_cantonese_read_as_mandarin(text: str, plain: str) -> None:
+    from intents.person_facts import mandarin
+    assert mandarin(text) == plain

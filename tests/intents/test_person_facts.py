@@ -115,3 +115,14 @@ def test_sex_is_never_guessed_from_a_relative(text: str) -> None:
                                         ("我在石狮打工", "石狮"), ("老家四川的", None)])
 def test_the_place_is_stored_as_a_place_never_the_sentence(text: str, place: str | None) -> None:
     assert place_words(text) == place
+
+
+@pytest.mark.parametrize("text,income", [("我家五口人 种地的 一年收入三万", 2500), ("一年挣四万多", 3333), ("年收入两万四", 2000),
+                                         ("每年就一万二的低保", 1000)])
+def test_a_yearly_income_is_divided_by_twelve(text: str, income: int) -> None:
+    assert household_in(text).get("household_monthly_income") == income, text
+
+
+@pytest.mark.parametrize("text", ["欠条上写了今年三月还的", "今年五号发工资", "今年3天没上班", "今年第2次了"])
+def test_a_date_this_year_is_no_age(text: str) -> None:
+    assert "age" not in facts_from_text(text), text
