@@ -146,6 +146,8 @@ def amounts_in(text: str) -> list[float]:
             continue  # a number that identifies someone is not money (and is masked elsewhere)
         if not unit and _NOT_MONEY_AFTER.match(after):
             continue
+        if re.search(r"(?:收入|年收入|月收入|退休金|养老金|低保金|月入|挣|赚)(?:有|是|才|就|大概|差不多|一共)?\s*$", clean[:m.start()]):
+            continue  # an income is the household's (household_in), not a sum in dispute
         paid = re.search(r"(?:一天|每天|日薪|一个月|每个月|月薪|工资|工钱)(?:给|是|挣|拿)?\s*$", clean[:m.start()])
         moneyish = bool(paid) or bool(unit) or bool(scale) or bool(re.search(r"[千万]", token)) or (token.isdigit() and int(token) >= 100
                                                                                        and not re.match(r"^\s*(?:年|号|日)", after))
