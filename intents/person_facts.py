@@ -26,8 +26,14 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
 )
 
 
+# Cantonese 人工 is the wage: 「老细冇畀人工我」「拖咗两个月人工」 (not a request for a person).
+_RENGONG_WAGE = re.compile(r"(?P<v>畀|俾|给|拖|扣|冇|没|欠|讨|追|攞|结|发)(?P<a>咗|了)?(?P<n>[0-9一二两三四五六七八九十几]+个月)?人工")
+
+
 def mandarin(text: str) -> str:
-    """Cantonese function words as Mandarin: 「我系外省嚟打工嘅」 → 「我是外省来打工的」."""
+    """Cantonese function words as Mandarin: 「我系外省嚟打工嘅」 → 「我是外省来打工的」,
+    「老细冇畀人工我」 → 「老板没给工资我」."""
+    text = _RENGONG_WAGE.sub(lambda m: f"{m.group('v')}{m.group('a') or ''}{m.group('n') or ''}工资", text or "")
     for word, plain in _CANTONESE:
         text = text.replace(word, plain)
     return text

@@ -102,7 +102,7 @@ def test_a_plain_no_stays_an_answer(text: str) -> None:
 
 
 @pytest.mark.parametrize("text,plain", [("我系外省嚟打工嘅", "我是外省来打工的"), ("唔该 要带咩嘢去", "麻烦 要带什么去"),
-                                        ("老细冇畀人工我 点算啊", "老板没给人工我 怎么办啊"), ("可唔可以搵法律援助", "可不可以找法律援助"),
+                                        ("老细冇畀人工我 点算啊", "老板没给工资我 怎么办啊"), ("拖咗两个月人工", "拖了两个月工资"), ("可唔可以搵法律援助", "可不可以找法律援助"),
                                         ("佢哋喺石狮", "他们在石狮"), ("联系关系系统", "联系关系系统")])
 def test_cantonese_read_as_mandarin(text: str, plain: str) -> None:
     from intents.person_facts import mandarin
