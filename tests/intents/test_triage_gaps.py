@@ -57,3 +57,16 @@ def test_an_objection_to_the_decision_stays_one(text: str) -> None:
 ])
 def test_support_fee_named_by_who_pays_whom(text: str, fee: str) -> None:
     assert fee in support_word(text) and [w for w in ("扶养费", "抚养费", "赡养费") if w in support_word(text)] == [fee]
+
+
+@pytest.mark.parametrize("text", ["我那个工资的事明天就满一年了老板一直拖着不给说要去仲裁来不及了", "后天就满一年了 还能仲裁吗",
+                                  "离职到下周一就满一年 工资还没要回来", "被开除明天就满1年了 劳动仲裁还来得及吗"])
+def test_one_year_limit_running_out_is_a_deadline(text: str) -> None:
+    found = assess(text)
+    assert found is not None and found.kind == "deadline", text
+
+
+@pytest.mark.parametrize("text", ["明天就满一年了 我们结婚纪念日", "下周就满一年了", "孩子明天就满一岁了"])
+def test_an_anniversary_is_no_deadline(text: str) -> None:
+    found = assess(text)
+    assert found is None or found.kind != "deadline", text
