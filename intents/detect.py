@@ -263,7 +263,8 @@ _FOLLOW_UP = re.compile(
 def is_follow_up(text: str) -> bool:
     """A short question right after an answer (「要带啥东西」「多久能有结果」「要实名吗」)."""
     clean = _clean(text)
-    return 0 < len(clean) <= 14 and bool(_FOLLOW_UP.search(clean)) and not other_party_refuses(text)
+    # 「医院不认账」「饭店说不关他们事」: what the other side says — answered within the topic too.
+    return 0 < len(clean) <= 14 and bool(_FOLLOW_UP.search(clean) or other_party_refuses(text))
 
 
 # 「医院不认账」「老板不认」「保险公司不服」: the other side refuses — a fact of the dispute, not an

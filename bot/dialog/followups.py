@@ -143,7 +143,8 @@ def _where(turn: Any) -> str:
     region = turn.case.get("region")
     found = in_region(region) if region else []
     if not found:
-        return T("followup_where_unknown")
+        # A place anywhere in China is known (intents/regions.py) but we hold no office data for it.
+        return T("followup_where_no_data").format(place=region) if region else T("followup_where_unknown")
     office = found[0]
     lines = [T("followup_where_head").format(place=region), office.name]
     if getattr(office, "address", None):

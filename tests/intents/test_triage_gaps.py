@@ -70,3 +70,9 @@ def test_one_year_limit_running_out_is_a_deadline(text: str) -> None:
 def test_an_anniversary_is_no_deadline(text: str) -> None:
     found = assess(text)
     assert found is None or found.kind != "deadline", text
+
+
+@pytest.mark.parametrize("text", ["医院不认账", "饭店说不关他们事", "老板不认", "商家不给退"])
+def test_the_other_side_refusing_is_answered_within_the_topic(text: str) -> None:
+    from intents.detect import is_follow_up
+    assert is_follow_up(text)
