@@ -144,11 +144,14 @@ def answer_while_held(text: str, now_local: datetime, region: str | None = None,
     clean = re.sub(r"\s+", "", text or "")
     if not clean or len(clean) > 40:
         return None
-    if _WHERE_Q.search(clean):
+    from intents.detect import office_question
+
+    asked = office_question(clean)
+    if _WHERE_Q.search(clean) or asked == "address":
         _, office = _hours_for(region)
         if office is None:
             return H("human_where_unknown")
         return H("human_where", office=describe(office))
-    if _HOURS_Q.search(clean):
+    if _HOURS_Q.search(clean) or asked == "hours":
         return H("human_hours", duty=duty_line(now_local, region, holidays))
     return None

@@ -53,9 +53,69 @@ def _clean(text: str) -> str:
     return _PUNCT.sub("", text)
 
 
-# 「我要人工服务」「找真人」「人工人工」: asking for a person, however worded.
-_ASK_FOR_PERSON = re.compile(r"(?:找|要|转|叫|换|跟|和|同)(?:个)?(?:人工|真人|活人|工作人员|客服)|^人工|人工服务|人工客服|^真人"
-                             r"|让(?:你们)?(?:的)?(?:工作人员|人工|真人|客服)|(?:工作人员|真人|人工)(?:跟|和|给)我(?:说|聊|打)")
+# 「我要人工服务」「找真人」「有没有真人啊」「我要找个人说话 机器人说不明白」「叫你们工作人员来」:
+# asking for a person, however worded.
+_ASK_FOR_PERSON = re.compile(
+    r"(?:找|要|转|叫|换|跟|和|同|接)(?:个|一个)?(?:人工|真人|活人|工作人员|客服|真的人|人来)|^人工|人工服务|人工客服|人工坐席|^真人"
+    r"|让(?:你们)?(?:的)?(?:工作人员|人工|真人|客服|领导|负责人)|(?:工作人员|真人|人工)(?:跟|和|给)我(?:说|聊|打)"
+    r"|有没有(?:真人|活人|人工|工作人员|客服)|有冇(?:真人|人工|职员|工作人员)|是不是真人|不是真人"
+    r"|(?:找|要|跟|和|同|叫|让)(?:个|一个)?(?:人|真人|活人|人类)(?:跟我|和我|同我)?(?:说话|聊|说|谈|讲|倾|来|回答|回复|解释)"
+    r"|机器人?(?:说不明白|说不清|讲不清|讲不明白|听不懂|不懂|答非所问|没用|太笨|好笨|不行|搞不懂)"
+    r"|(?:不想|不要|不愿意|唔想)(?:跟|和|同)(?:机器|机械|电脑)"
+    r"|叫(?:你们)?(?:的)?(?:工作人员|领导|负责人|管事的|人|同事)(?:来|过来|出来|回复|说话|跟我说|接)"
+    r"|换(?:个|一个)(?:人|真人|工作人员)")
+# Cantonese 人工 = wages: 「老细冇畀人工我」「拖咗两个月人工」 is a wage claim, not a request for a person.
+_RENGONG_WAGES = re.compile(r"(?:畀|俾|比|给|出|发|拖|扣|冇|没|欠|减|加|讨|追|攞|找齐|结)(?:咗|了)?(?:[0-9一二两三四五六七八九十几]+个月)?(?:嘅)?人工"
+                            r"|人工(?:几多|未|费|钱|太低|好低|少|都冇|冇)")
+# 「你能干啥」「那你会什么」「你是干嘛的」: what the bot can do → the help menu.
+_ASKS_HELP = re.compile(r"^(?:那|哪|那么|请问)?(?:你|您|你们|这个|这里|机器人)?(?:都|到底|还)?(?:能|会|可以)(?:干|做|帮|办)(?:点)?(?:啥|什么|嘛|些什么|些啥|我什么|我啥|哪些事|什么事)"
+                        r"(?:呀|啊|呢|吗|哦|嘞|咧)?$|^(?:你|您|你们|这个)(?:是)?干(?:啥|嘛|什么)的(?:呀|啊|呢)?$"
+                        r"|^(?:你|您|这个)(?:有|能)(?:啥|什么)(?:用|功能)(?:呀|啊|呢)?$|^(?:你识|你会)(?:做)?(?:咩|乜嘢)"
+                        r"|^(?:那)?(?:你|您|你们|机器人)(?:都|到底|还)?会(?:点)?(?:啥|什么|些什么|些啥)(?:呀|啊|呢)?$")
+
+
+def asks_for_person(text: str) -> bool:
+    """A request to talk to a person (the handover), however worded — but not Cantonese
+    人工 meaning wages (「老细冇畀人工我」), nor 人工 in 人工费 / 人工智能."""
+    clean = _clean(text)
+    if not clean or len(clean) > 24 or _RENGONG_WAGES.search(clean) or "人工智能" in clean:
+        return False
+    return bool(_ASK_FOR_PERSON.search(clean))
+
+
+# ------------------------------------------------------------------ the office itself: hours and address
+
+_HOURS_ASKED = re.compile(
+    r"(?:几点|什么时候|啥时候|多会儿|哪天|几时|幾點)(?:上班|下班|开门|关门|有人|办公|开|关|营业|下班)"
+    r"|(?:上班|下班|开门|关门|办公|营业|上下班)(?:是|都是)?(?:几点|什么时候|啥时候|时间|几时|到几点)"
+    r"|上班时间|办公时间|工作时间|开放时间|服务时间|营业时间|作息时间"
+    r"|(?:周末|周六|周日|周天|礼拜六|礼拜天|礼拜日|星期六|星期天|星期日|节假日|过节|放假|国庆|春节|今天|明天|中午|晚上|早上|下午|上午)"
+    r"(?:你们|您们|中心|那边|窗口)?(?:也|还)?(?:上班|有人|开门|办公|营业|开|开不开|上不上班)(?:吗|么|不|没|嘛|没有|吧)?$")
+_ADDRESS_ASKED = re.compile(
+    r"^(?:那|请问)?(?:你们|您们|你们中心|中心|法援中心|法律援助中心|窗口|你们单位|你们那|你们办公室)(?:的)?(?:具体)?"
+    r"(?:在哪|在哪里|在哪儿|在什么地方|在啥地方|地址|位置|怎么走|怎么去|咋走)"
+    r"|^(?:在哪|在哪里|在哪儿|地址|地址是多少|地址在哪|具体地址|你们地址)(?:呀|啊|呢|嘞)?$|你们(?:在)?(?:哪|什么地方|啥地方)(?:办公|上班)")
+
+
+_OTHER_SUBJECT = re.compile(r"老板|公司|厂里|工地|单位|他|她|对方|法院|仲裁|医院|派出所|公安|银行|学校")
+
+
+def office_question(text: str) -> str | None:
+    """"hours" (「你们上班几点」「周六开门吗」「几点下班」) or "address" (「你们在哪」「中心地址」)
+    when a short message asks about the office itself, else None. The answer comes from
+    handoff/offices.yaml; 「工伤认定去哪里弄」 is about another office and is not matched."""
+    clean = _clean(text)
+    if not clean or len(clean) > 20:
+        return None
+    if _OTHER_SUBJECT.search(clean) and not re.search(r"你们|您们|中心|窗口|法援", clean):
+        return None  # 「老板几点上班」 is about someone else
+    if _HOURS_ASKED.search(clean):
+        return "hours"
+    if _ADDRESS_ASKED.search(clean):
+        return "address"
+    return None
+
+
 _EXIT_WORDS = re.compile(r"^(?:算了|不了|不用了|那就)?(?:先)?(?:不约了|不预约了|不问了|不申请了|不办了|不弄了|不填了|不测了)(?:吧|啊)?$")
 _APPLY_NOW = re.compile(r"^(?:行|好|好的|嗯|那|那就|就)*(?:我|俺)?(?:要|想|现在就|现在|就)?(?:要|想)?(?:在网上|网上|线上|在线|现在就在网上)?申请(?:法律援助|援助|一下)?(?:吧)?$")
 
@@ -73,8 +133,10 @@ def command_of(text: str) -> str | None:
         return "progress"
     if _EXIT_WORDS.match(clean):
         return "exit"
-    if len(clean) <= 20 and _ASK_FOR_PERSON.search(clean):
+    if asks_for_person(text):
         return "human"
+    if len(clean) <= 14 and _ASKS_HELP.search(clean):
+        return "help"
     if _APPLY_NOW.match(clean):
         return "apply"
     return None
@@ -131,19 +193,41 @@ _ASKS_FOR_AID = re.compile(
     r"(?:申请|办|算|够|符合|享受|给|找)(?:吗|不|么|法律援助|援助|条件|免费)?"
     r"|能(?:不能)?申请(?:法律援助|援助)?(?:吗|不|么)?$|能申请不|(?:我|俺)?(?:符合|够)(?:条件|资格)(?:吗|不|么)"
     r"|(?:能|可以)(?:获得|得到|拿到|享受)(?:法律)?援助|有没有(?:资格|条件)")
-_NOT_AID = re.compile(r"怎么申请|去哪|哪里申请|要带|材料|多久|流程|步骤")
+# The same question said as "can I (get/apply for/find) legal aid?": a modal word, an optional
+# verb, the aid itself — 「能法律援助吗」「可以找法援不」「可唔可以搵法律援助」「能给找个律师不」.
+_AID_WORD = r"(?:法律援助|法援|法律援救|援助|免费(?:的)?律师|不要钱的律师|不花钱的律师|公益律师|律师)"
+_MODAL = r"(?:能不能|能否|可不可以|可唔可以|得唔得|可以|可否|能够|能|会不会|有没有得|有冇得|是否能|是不是能|够不够|够)"
+_AID_VERB = r"(?:申请|申|找|搵|揾|要|拿|获得|得到|享受|享有|办|弄|整|搞|走|请|用|给|派|安排|提供|批)"
+_ASKS_AID_MODAL = re.compile(
+    rf"{_MODAL}(?:给|帮|替)?(?:我|俺|咱|我们|俺们|佢|他|她|我妈|我爸|我家)?(?:{_AID_VERB}){{0,2}}(?:个|一个|一下|下|上|到)?"
+    rf"{_AID_WORD}(?!中心|机构|站|窗口|事务所|费|函|的(?:条件|流程|材料|范围|电话)|怎么|在哪|去哪|要|是)"
+    rf"|{_AID_WORD}(?:能|可以|会)?(?:管不管|管吗|管不|能管|给不给|帮不帮|给办不|给办吗|能给办|批不批|能批吗|能帮我吗|帮我吗)"
+    rf"|(?:国家|政府|公家)(?:管不管|管吗|管不|给不给|帮不帮|能不能管|能管吗|给不给派|派不派)"
+    rf"|(?:我|俺|我这|俺这|这|这个|这种|这样|像我这样)(?:的|种)?(?:情况|事|事儿|样的)?(?:符合|符不符合|够不够|够)(?:法律援助|法援|援助)?(?:的)?(?:条件|资格|标准)?(?:吗|不|么|没|嘛)"
+    rf"|有没有(?:免费|不要钱|不花钱)(?:的)?律师|有冇(?:免费|唔使钱)(?:嘅)?律师")
+# "how / where / what / how long" about legal aid is a question for the FAQ, not the pre-check.
+_NOT_AID = re.compile(r"怎么|怎样|如何|咋(?!整|办吧)|点样|去哪|哪里|哪儿|在哪|是什么|什么是|啥是|啥叫|什么叫|流程|步骤|手续"
+                      r"|带(?:什么|啥|咩)|材料|多久|多长时间|几天|在网上|网上|线上|手机上|委托|替(?:我|他|她)申请|代(?:我|他|她)申请"
+                      r"|12348|电话")
 
 
 def asks_for_aid(text: str) -> bool:
-    """「这种情况你们管不管」「能找免费律师不」「我这个能申请吗」 → the eligibility pre-check."""
+    """「这种情况你们管不管」「能法律援助吗」「可以找法援不 要钱不」「能给找个律师不 俺没钱」
+    → the eligibility pre-check (one door for "can I get legal aid?", however it is worded).
+
+    Not for questions about legal aid itself — how to apply, what it is, where, how long,
+    online, by someone else (「法律援助怎么申请」「能不能在网上申请法律援助」): those are FAQ.
+    Facts said in the same message (「能申请法援吗 在石狮 两口人 5000」) do not change that.
+    """
     clean = _clean(text)
     if not clean or len(clean) > 40:
         return False
     if command_of(text) == "eligibility":
         return True
-    if _NOT_AID.search(clean) and not re.search(r"能不能|能申请|可以申请|符合|管不管", clean):
+    modal = _ASKS_AID_MODAL.search(clean)
+    if _NOT_AID.search(clean) and not (modal and not _NOT_AID.search(clean[max(0, modal.start() - 6):modal.end() + 6])):
         return False
-    return bool(_ASKS_FOR_AID.search(clean))
+    return bool(modal or _ASKS_FOR_AID.search(clean))
 
 
 # Booking by meaning: a visit, a number, a time at the centre.
@@ -179,7 +263,22 @@ _FOLLOW_UP = re.compile(
 def is_follow_up(text: str) -> bool:
     """A short question right after an answer (「要带啥东西」「多久能有结果」「要实名吗」)."""
     clean = _clean(text)
-    return 0 < len(clean) <= 14 and bool(_FOLLOW_UP.search(clean))
+    # 「医院不认账」「饭店说不关他们事」: what the other side says — answered within the topic too.
+    return 0 < len(clean) <= 14 and bool(_FOLLOW_UP.search(clean) or other_party_refuses(text))
+
+
+# 「医院不认账」「老板不认」「保险公司不服」: the other side refuses — a fact of the dispute, not an
+# objection to a legal-aid decision (LAL 49 is for the citizen refused legal aid).
+_OTHER_PARTY = re.compile(r"医院|医生|老板|公司|厂里|厂家|工厂|工地|包工头|对方|商家|店家|卖家|饭店|保险|单位|物业|房东|学校"
+                          r"|他们|他家|人家|那边|肇事|司机|被告|婆家|他(?!们)|她")
+_REFUSES = re.compile(r"不认|不承认|不服|不管|不赔|不给|不理|耍赖|赖账|推脱|推卸|不负责|说不关|不关(?:他|她)们?(?:的)?事")
+
+
+def other_party_refuses(text: str) -> bool:
+    """The other party of the dispute refuses or denies (「医院不认账」「饭店说不关他们事」)."""
+    clean = _clean(text)
+    m = _REFUSES.search(clean)
+    return m is not None and bool(_OTHER_PARTY.search(clean[:m.start()]))
 
 
 _ANSWERS_FILE = Path(__file__).resolve().parent / "tables" / "answers.yaml"
@@ -217,3 +316,30 @@ def polar_answer(text: str) -> str | None:
     if "yes" in kinds and "no" not in kinds:
         return "yes"
     return None
+
+
+# ------------------------------------------------------------------ the procedure a short question is about
+
+# 「工伤认定去哪里弄」「那仲裁要钱吗」「多久之内要去仲裁」: where/cost/time of ANOTHER procedure,
+# not of legal aid — answered from that procedure's entry, never with the legal-aid centre's
+# address, "legal aid is free" or "decision within 7 days".
+_PROCEDURES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("injury_recognition", re.compile(r"工伤认定|认定工伤|工伤鉴定|劳动能力鉴定|伤残鉴定|公伤")),
+    ("arbitration", re.compile(r"仲裁")),
+    ("labour_inspection", re.compile(r"劳动监察|劳动局|人社局|人社部门")),
+    ("enforcement", re.compile(r"强制执行|申请执行|执行局")),
+    ("court", re.compile(r"起诉|立案|打官司|诉讼费|上法院|去法院|到法院|法院")),
+    ("appraisal", re.compile(r"鉴定")),
+    ("police", re.compile(r"报警|报案|派出所|公安局|立案侦查")),
+    ("consumer_complaint", re.compile(r"12315|消协|消费者协会|市场监管|工商局")),
+    ("mediation", re.compile(r"调解")),
+)
+
+
+def other_procedure(text: str) -> str | None:
+    """The procedure other than legal aid that a short question names (arbitration, court …),
+    or None when it is about legal aid itself (「法律援助要多久」) or names nothing."""
+    clean = _clean(text)
+    if not clean or len(clean) > 24 or re.search(r"法律援助|法援|援助", clean):
+        return None
+    return next((name for name, rx in _PROCEDURES if rx.search(clean)), None)

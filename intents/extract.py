@@ -13,6 +13,7 @@ from typing import Any
 from ground.text import convert_numerals, to_simplified_halfwidth
 
 from .parsing import resolve_place
+from .person_facts import age_in, concerned_in, denied_in, gender_in, household_size_in, mandarin, monthly_income_in
 from .special_paths import detect_kinds
 
 _MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
@@ -24,7 +25,6 @@ _FLAGS = (("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|眼睛看
 _TAKEN_ANY = re.compile(r"被抓|抓走|抓了|拘留|刑拘|逮捕|批捕|看守所|关进去|进去了|带走|押走")
 _VICTIM = re.compile(r"(?:打人|撞人|伤人|骗子|对方|肇事)的?(?:人|司机)?(?:已经|也)?被[^，。\s]{0,4}?(?:抓|拘|逮捕|带走)"
                      r"|被人打|被(?:(?!抓|拘|带走|逮捕|关)[^，。\s]){0,6}?打(?:伤|了|骨折)|受害")
-_OWN_AGE = re.compile(r"(?:我|俺|本人)(?:今年|已经|都)?(\d{1,3})(?:岁|了|周岁)|今年(\d{1,3})(?:岁|了)")
 _RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子|哥哥|姐姐)(?:今年|才|刚|还不到|不到)?(\d{1,2})(?:岁|周岁)"
                            r"|(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子)(?:今年|才|刚满|刚|还不到|不到)(\d{1,2})(?![0-9万千百块元])")
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
@@ -37,20 +37,33 @@ ACCUSED_RELATIVE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|哥哥|老公
 _ORIGIN_RE = re.compile(r"(?:是|从)[\u4e00-\u9fa5]{2,3}?(?=来)|[\u4e00-\u9fa5]{2,3}?(?:过来|来)(?=打工|干活|上班|务工)|([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
 
 
+# 「不是合肥是芜湖」「不在长春」: a place denied is not where the matter is handled.
+_DENIED_PLACE_RE = re.compile(r"(?:不是|不在|并非|不是在)[\u4e00-\u9fa5]{2,8}?(?=[，,。\s]|是|在|而是|$)")
+
+
 def place_in(text: str) -> str | None:
     """Where the matter is handled: the place named, leaving out where the person comes
-    from (「我在晋江上班 河南来的」 → 晋江市)."""
+    from (「我在晋江上班 河南来的」 → 晋江市) and a place denied (「不是合肥是芜湖」 → 芜湖市)."""
+    text = _DENIED_PLACE_RE.sub(" ", text)
     without_origin = _ORIGIN_RE.sub(" ", text)
     if without_origin != text:
         return resolve_place(without_origin)  # the only place named may be where they come from
     return resolve_place(text)
 
 
+def place_words(text: str) -> str | None:
+    """The place as said (「在长春我是农民工」 → 长春), for acknowledging it: never the sentence."""
+    from .regions import place_said
+
+    said = _DENIED_PLACE_RE.sub(" ", mandarin(to_simplified_halfwidth(text or "")))
+    return place_said(_ORIGIN_RE.sub(" ", said))  # the same reading as place_in: not where they come from
+
+
 def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
     """The §3 facts this message states clearly ({} when none)."""
     if not text:
         return {}
-    clean = convert_numerals(to_simplified_halfwidth(text))
+    clean = convert_numerals(mandarin(to_simplified_halfwidth(text)))
     facts: dict[str, Any] = {}
     place = place_in(clean)
     if place:
@@ -67,8 +80,19 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
             facts["criminal_flags"] = flags
             facts.setdefault("criminal_role", "suspect")
     kinds = detect_kinds(clean)
-    if "violence" in kinds and (matter is None or matter.startswith("family.")):
+    denied = denied_in(clean)
+    if "violence" in denied:
+        facts["domestic_violence"] = False  # 「他没打过我」: never the violence route
+    elif "violence" in kinds and (matter is None or matter.startswith("family.")):
         facts["special_status"] = ["abuse_victim"]
+    if "will" in denied:
+        facts["has_will"] = False
+    gender = gender_in(clean)
+    if gender:
+        facts["gender"] = gender
+    concerned = concerned_in(clean)
+    if concerned:
+        facts["concerned"] = concerned
     if "urgent" in kinds:
         facts["urgent"] = ["preservation_needed"] if _PRESERVE.search(clean) else ["deadline_within_7_days"]
     if matter == "criminal.defense":
@@ -76,12 +100,9 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
         if m and _DETAINED_ROLE.search(clean) and not _VICTIM.search(clean):
             facts["criminal_role"] = "suspect"
             facts["age"] = int(m.group(1) or m.group(2))
-    else:
-        m = _OWN_AGE.search(clean)
-        if m:
-            age = int(m.group(1) or m.group(2))
-            if 0 < age < 120:
-                facts["age"] = age
+    age = age_in(clean, matter)
+    if age is not None and "age" not in facts:
+        facts["age"] = age
     return facts
 
 
@@ -125,6 +146,8 @@ def amounts_in(text: str) -> list[float]:
             continue  # a number that identifies someone is not money (and is masked elsewhere)
         if not unit and _NOT_MONEY_AFTER.match(after):
             continue
+        if re.search(r"(?:收入|年收入|月收入|退休金|养老金|低保金|月入|挣|赚)(?:有|是|才|就|大概|差不多|一共)?\s*$", clean[:m.start()]):
+            continue  # an income is the household's (household_in), not a sum in dispute
         paid = re.search(r"(?:一天|每天|日薪|一个月|每个月|月薪|工资|工钱)(?:给|是|挣|拿)?\s*$", clean[:m.start()])
         moneyish = bool(paid) or bool(unit) or bool(scale) or bool(re.search(r"[千万]", token)) or (token.isdigit() and int(token) >= 100
                                                                                        and not re.match(r"^\s*(?:年|号|日)", after))
@@ -180,9 +203,17 @@ def household_in(text: str) -> dict[str, Any]:
     """Household size and monthly income from 「家里四口人 一个月三千出头」."""
     from .parsing import Parsed, parse_money
 
-    clean = convert_numerals(to_simplified_halfwidth(text or ""))
+    clean = convert_numerals(mandarin(to_simplified_halfwidth(text or "")))
     facts: dict[str, Any] = {}
     m = _HOUSEHOLD_RE.search(clean)
+    income = monthly_income_in(clean)
+    if income is not None:
+        facts["household_monthly_income"] = income
+    if m is None:
+        size = household_size_in(clean)
+        if size is not None:
+            facts["household_size"] = size
+        m = None
     rest = clean
     if m:
         token = (m.group("n") or m.group("m") or m.group("k")).replace("俩", "两").replace("仨", "三")
@@ -192,6 +223,8 @@ def household_in(text: str) -> dict[str, Any]:
             rest = clean[:m.start()] + " " + clean[m.end():]
     rest = re.sub(r"(?:就|只有|只)?(?:我|俺)一个(?:人)?|一个人|一个挣钱|一人挣钱", " ", rest)
     owed = re.search(r"欠|赔|借|花了|医药费", clean) and not _INCOME_CUE.search(clean)
+    if "household_monthly_income" in facts or (m is None and "household_size" in facts):
+        return facts  # 「一个人过」: the size is said, an income must be said with its own words
     if ("household_size" in facts or _INCOME_CUE.search(clean)) and not owed and re.search(r"[0-9千万百]", rest):
         money = parse_money(re.sub(r"一家|家里|全家|收入|挣|赚|我们|俺们", " ", rest))
         if isinstance(money, Parsed) and isinstance(money.value, (int, float)) and money.value > 0:
@@ -208,3 +241,29 @@ def correction_in(text: str) -> str | None:
     fixed = re.sub(r"不是[^，,。\s]+", " ", fixed).strip()  # 「是工伤 不是欠工资」: the denied part is no fact
     return fixed or None
     return (m.group("new") or m.group("new2") or m.group("new3") or m.group("new4") or "").strip() or None
+
+
+# ------------------------------------------------------------------ sound-alikes resolved by context
+
+# 扶养费 (between spouses), 抚养费 (for a child) and 赡养费 (for a parent) sound alike or are
+# mixed up; who pays whom decides: 「孩子他爸不给扶养费」 is child support, 「儿子不给我抚养费」
+# is support for a parent.
+_FOR_CHILD = re.compile(r"孩子|娃|小孩|儿子的|女儿的|闺女的|抚养权|前夫|前妻|孩子他爸|孩子他妈|他爸|他妈")
+_FOR_PARENT = re.compile(r"(?:儿子|女儿|闺女|子女|儿女|孩子们|几个孩子)[^，。,.!?！？]{0,6}(?:不给|不付|不出|不管|不养)"
+                         r"|老人|父母|我爸|我妈|爹|老娘|养老|年纪大")
+_SUPPORT_WORD = re.compile(r"[扶抚赡]养费")
+
+
+def support_word(text: str) -> str:
+    """The text with the support fee named by who pays whom (扶养费/抚养费/赡养费), so the
+    question is read as meant: 「离婚了 孩子他爸不给扶养费」 → 「…抚养费」; 「儿子不给我抚养费」
+    → 「…赡养费」; between spouses with no child or parent in sight it stays as said."""
+    if not text or not _SUPPORT_WORD.search(text):
+        return text
+    parent = _FOR_PARENT.search(text)
+    child = _FOR_CHILD.search(text)
+    if parent and not (child and child.group(0) in ("孩子他爸", "孩子他妈", "前夫", "前妻", "抚养权")):
+        return _SUPPORT_WORD.sub("赡养费", text)
+    if child:
+        return _SUPPORT_WORD.sub("抚养费", text)
+    return text

@@ -125,9 +125,14 @@ def _strip_particles(text: str) -> str:
     return text
 
 
+# 「要钱不」「能行不」「工资发了没」: a question asked with a bare 不/没 at the end (not 「我没有」「都没有」).
+_TAIL_NEGATION_Q = re.compile(r"^[\u4e00-\u9fa5]{1,7}(?<![我俺也都还就说是他她])(?:不|没|没有)$")
+
+
 def looks_like_question(text: str) -> bool:
-    """True when the text reads like a question for the knowledge base ("…怎么办？")."""
-    return bool(_QUESTION_RE.search(normalize(text)))
+    """True when the text reads like a question for the knowledge base ("…怎么办？", 「要钱不」)."""
+    said = normalize(text)
+    return bool(_QUESTION_RE.search(said) or _TAIL_NEGATION_Q.match(_PUNCT_RE.sub("", said)))
 
 
 def says_dont_know(text: str) -> bool:
@@ -450,13 +455,30 @@ def _choice_words(label: str, keywords: tuple[str, ...]) -> tuple[str, ...]:
     return (compact(label), *(compact(k) for k in keywords))
 
 
-def _keyword_hits(c: str, choices: Sequence[Choice]) -> list[int]:
+# A keyword right after a denial is not said (「没有家暴」「不是工伤」); 养老金 is a pension, not support.
+_DENIAL_BEFORE = re.compile(r"(?:没有|没|不是|并非|从没|从来没|无|未|并没有)(?:被|过|再)?$")
+_NOT_A_MATTER = re.compile(r"养老金|养老保险|退休金|低保金")
+
+
+def _said(word: str, c: str) -> bool:
+    """``word`` occurs in ``c`` at least once without a denial right before it."""
+    start = c.find(word)
+    while start >= 0:
+        if not _DENIAL_BEFORE.search(c[max(0, start - 4):start]):
+            return True
+        start = c.find(word, start + 1)
+    return False
+
+
+def _keyword_hits(c: str, choices: Sequence[Choice], denials: bool = True) -> list[int]:
     """Indexes of the choices whose label or a keyword occurs in ``c``, best first
-    (a longer matched keyword is more specific, so it wins)."""
+    (a longer matched keyword is more specific, so it wins). A denied keyword
+    (「没有家暴」) does not count."""
+    c = _NOT_A_MATTER.sub(" ", c)
     scored: list[tuple[int, int]] = []
     for i, ch in enumerate(choices):
         words = _choice_words(ch.label, tuple(ch.keywords))
-        best = max((len(w) for w in words if w and w in c), default=0)
+        best = max((len(w) for w in words if w and (_said(w, c) if denials else w in c)), default=0)
         if best:
             scored.append((-best, i))
     scored.sort()
@@ -525,7 +547,7 @@ def parse_multi_choice(text: str, choices: Sequence[Choice]) -> ParseResult:
             if value not in seen:
                 seen.append(value)
         return Parsed(seen)
-    hits = _keyword_hits(c0, choices)
+    hits = _keyword_hits(c0, choices, denials=False)
     if hits:
         if re.match(r"^(?:没|不|无|否)", c0):
             return ParseError(reask, "ambiguous")
@@ -593,9 +615,13 @@ def resolve_place(text: str) -> str | None:
             candidates.append(cand)
     for cand in candidates:
         try:
-            name = _region_name(resolve(cand))
+            found = resolve(cand)
         except Exception:
-            name = None
+            found = None
+        if found is not None and cand in (c + "市", c + "县") and not any(
+                compact(a).startswith(c) for a in getattr(found, "aliases", ())):
+            continue  # 「不知道」+县 is no 道县: a suffix only completes the name said
+        name = _region_name(found)
         if name:
             return name
     return None

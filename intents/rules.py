@@ -738,7 +738,7 @@ def _order(names: Iterable[str], criminal_defence: bool, matter: str | None = No
     early_for_matter = list((proc.get("matter_early") or {}).get(matter or "", []))
     if early_for_matter:  # e.g. a migrant worker's wage claim: the exemption settles it at once
         order = [n for n in order if n not in early_for_matter]
-        at = order.index("special_status")  # before special_status: the exemption settles most wage claims
+        at = order.index("region") + 1  # right after the place: the exemption settles most wage claims
         order[at:at] = early_for_matter
     if criminal_defence:
         early = list(proc.get("criminal_early") or [])

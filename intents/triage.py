@@ -9,7 +9,8 @@ returns the reply and the case facts the words imply. Pure: text and case file i
 `Triage` or None out; texts live in intents/triage.yaml.
 
 Order (most dangerous first): violence → criminal (minor, family of a suspect,
-administrative detention) → preservation → deadline. A denial (「没有被抓」「不急」) or a
+administrative detention) → a fraud just happening or done (money can still be stopped)
+→ preservation → deadline. A denial (「没有被抓」「不急」) or a
 worry about the future (「会不会被抓」) never triggers.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .special_paths import detect_kinds
 TEXTS_FILE = Path(__file__).resolve().parent / "triage.yaml"
 
 Kind = Literal["criminal_family", "criminal_minor", "criminal_mandatory", "administrative_detention", "deadline",
-               "preservation", "violence"]
+               "preservation", "violence", "scam"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ _DAY_WORD = (r"(?:今天|今儿|明天|明儿|后天|大后天|这两天|过两�
              r"|礼拜[一二三四五六日天]|星期[一二三四五六日天])")
 _DUE_RE = re.compile(rf"(?:期限|时效|截止|仲裁|上诉期|起诉期|期|最后一天)[^，。！？,.!?]{{0,6}}{_DAY_WORD}(?:就|要|便)?(?:到|截止|过|满|结束)"
                      rf"|{_DAY_WORD}(?:就|要|便)?(?:要)?(?:开庭|到期|截止|过期|期满|届满|是最后一天)"
+                     # 「明天就满一年了」: the one-year limit of labour arbitration runs out (with 仲裁/工资 said)
+                     rf"|{_DAY_WORD}(?:就|要|便)?(?:要)?(?:满|到)(?:一|1)年(?=[^。！？!?]{{0,30}}(?:仲裁|工资|工钱|欠薪|辞退|开除|劳动|时效))"
                      rf"|(?:开庭|到期|截止|过期)(?:就|是)?(?:在)?{_DAY_WORD}")
 _CALM_RE = re.compile(r"不急|不着急|没那么急|还早|时间还(?:多|长|够)|没有期限|没期限|不赶")
 
@@ -128,12 +131,30 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
     found = _criminal(clean, case)
     if found is not None:
         return found
+    if is_scam(clean):
+        return Triage("scam", texts()["scam"], {"matter": "criminal.defense", "criminal_role": "victim"})
     if _preservation(clean):
         return Triage("preservation", texts()["preservation"], {"urgent": ["preservation_needed"]})
     if _deadline(clean):
         return Triage("deadline", texts()["deadline"].format(today=_today_step(clean, case)),
                       {"urgent": ["deadline_within_7_days"]})
     return None
+
+
+# A citizen being defrauded (电信诈骗, 安全账户, 刷单): minutes count — 110 and the bank first.
+_SCAM = re.compile(r"安全账户|(?:电信|网络|电话|网上)诈骗|诈骗电话|被(?:人)?(?:电信|网络|电话)?(?:诈)?骗(?:了|走)?"
+                   r"|骗(?:了|走)(?:我|俺|我们|我妈|我爸|老人)?[^，。！？,.!?]{0,6}(?:钱|块|万|元|积蓄)"
+                   r"|刷单[^。！？!?]{0,12}(?:骗|不退|不返|返不)|冒充(?:公安|警察|民警|法院|检察院|客服|领导|老板|快递)"
+                   r"|(?:让|叫|要)(?:我|俺)(?:把钱|把存款)?转(?:账|钱)?到|验证码(?:给|告诉|发给)了?(?:他|对方|人家)"
+                   r"|(?:说|讲)(?:我|俺)涉嫌洗钱|涉嫌洗钱[^，。！？,.!?]{0,6}(?:转|账户)")
+_SCAM_NOT = re.compile(r"(?:没有|没|不是|差点|幸好|还好|防止|预防|怎么防|如何防|会不会)[^，。！？,.!?]{0,2}(?:被)?骗|诈骗罪|判几年|判多久")
+
+
+def is_scam(text: str) -> bool:
+    """「让我把钱转到安全账户」「被骗了三万」「刷单被骗」: a fraud on the writer (or a parent),
+    not a question about the crime of fraud (「诈骗罪判几年」) nor a near miss (「差点被骗」)."""
+    clean = _clean(text)
+    return bool(_SCAM.search(clean)) and not _SCAM_NOT.search(clean)
 
 
 # Beyond intents/special_paths.py's words: how people who are being hurt at home say it.

@@ -49,6 +49,12 @@ def key_lines(result: Mapping[str, Any], shown: list[str], facts: Mapping[str, A
             shown.append("local_caveat")
     for reason in [str(r) for r in result.get("reasons") or []]:
         body = _body(reason)
+        if "不在我们的资料里" in body and "local_caveat" not in shown:
+            # A place without a figure in hardship.yaml (intents/regions.py knows every county):
+            # say that the local centre confirms the line — never a borrowed figure.
+            lines.append(_plain(body.split("；")[-1]))
+            shown.append("local_caveat")
+            continue
         if _EXEMPT.search(body):
             first = body.split("。", 1)[0]
             lines.append(f"{first}（{_head(reason)}）。")

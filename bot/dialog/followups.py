@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from intents import detect
 from intents.parsing import compact
 
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -43,12 +44,19 @@ def kind_of(text: str) -> str | None:
     clean = compact(text)
     if not clean or len(clean) > 16:
         return None
+    office = detect.office_question(text)  # 「你们上班几点」「周六开门吗」「你们在哪」 (intents/detect.py)
+    if office is not None:
+        return "hours" if office == "hours" else "where"
     for kind, rx in KINDS:
         m = rx.search(clean)
         if m is None:
             continue
         if kind == "what_now" and len(clean) - len(m.group(0)) > 4:
             continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我咋办」 a follow-up
+        if kind in ("where", "cost", "duration", "materials", "what_now") and detect.other_procedure(text):
+            continue  # 「工伤认定去哪里弄」「那仲裁要钱吗」: another procedure's question, its own entry answers
+        if kind == "objection" and detect.other_party_refuses(text):
+            continue  # 「医院不认账」: the other side refuses, not an objection to our decision
         return kind
     return None
 
@@ -135,7 +143,8 @@ def _where(turn: Any) -> str:
     region = turn.case.get("region")
     found = in_region(region) if region else []
     if not found:
-        return T("followup_where_unknown")
+        # A place anywhere in China is known (intents/regions.py) but we hold no office data for it.
+        return T("followup_where_no_data").format(place=region) if region else T("followup_where_unknown")
     office = found[0]
     lines = [T("followup_where_head").format(place=region), office.name]
     if getattr(office, "address", None):

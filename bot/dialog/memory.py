@@ -95,14 +95,9 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
     new = copy.deepcopy(dict(case))
     fixed = extract.correction_in(text)
     said = facts_in(fixed if fixed else text, new.get("topic"))
-    if fixed and "region" not in said and new.get("region"):
-        # A place we have no table for (「芜湖」): remember it as said; the region stays the province.
-        place = compact(fixed).removesuffix("的")
-        if 2 <= len(place) <= 6 and re.fullmatch(r"[\u4e00-\u9fa5]+", place):
-            said["place"] = place
-    short = compact(text).removesuffix("的")
-    if said.get("region") and not fixed and 2 <= len(short) <= 8 and re.fullmatch(r"[\u4e00-\u9fa5]+", short):
-        said["place"] = short  # acknowledged as said: 「安徽合肥」, not only 「安徽省」
+    place = extract.place_words(fixed or text) if said.get("region") else None
+    if place and place != said["region"]:
+        said["place"] = place  # acknowledged as said: 「安徽合肥」, never the whole sentence
     learned: dict[str, Any] = {}
     for key, value in said.items():
         if key in LISTS:

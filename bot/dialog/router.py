@@ -268,6 +268,11 @@ def continue_questionnaire(turn) -> Outbound:
         if usable and hasattr(q, "add_facts"):
             step = q.add_facts(turn.st["q"], usable)
             return _after_step(turn, step, memory.ack_line(turn.learned))
+    elif not step.done and hasattr(q, "add_facts"):
+        # 「在长春 家里三口人 一个月三千」 to the place question: the other facts said are kept too.
+        extra = {k: v for k, v in memory.questionnaire_facts(turn.learned).items() if k != "matter"}
+        if extra:
+            step = q.add_facts(step.state, extra)
     return _after_step(turn, step)
 
 
@@ -327,7 +332,12 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
 
 def _understand(turn) -> None:
     """Command, dialogue act, case facts and triage of the text — before any route is tried."""
-    text = turn.text
+    from intents.extract import support_word
+    from intents.person_facts import mandarin
+
+    # Cantonese function words as Mandarin (「要带咩嘢去」), and the support fee named by who pays
+    # whom (「孩子他爸不给扶养费」 is 抚养费): every route below reads the same plain words.
+    turn.text = text = support_word(mandarin(turn.text))
     turn.command = detect.command_of(text)
     in_form = turn.mode in ("apply", "book") or (turn.mode == "questionnaire")
     turn.act = classify(text, list((turn.st.get("pending") or {}).get("options") or []))

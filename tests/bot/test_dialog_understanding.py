@@ -36,7 +36,7 @@ def test_the_case_file_grows_message_by_message_and_is_acknowledged_in_one_line(
     case, learned = update_case(case, "老板欠了俺三个月工资 不给 咋整啊")
     assert case["topic"] == "labor.wages" and "amounts" not in case  # 三个月 is no amount
     case, learned = update_case(case, "安徽合肥")
-    assert case["region"] == "安徽省" and ack_line(learned) == "好的，记下了：安徽合肥。"
+    assert case["region"] == "合肥市" and ack_line(learned) == "好的，记下了：安徽合肥。"
     case, learned = update_case(case, "俺是外地来打工的 在工地上干")
     assert case["migrant_worker"] is True and only_facts("俺是外地来打工的 在工地上干", learned)
     case, learned = update_case(case, "一个月五千 欠了两万")

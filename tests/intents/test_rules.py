@@ -164,7 +164,7 @@ CASES: list[Case] = [
          "needs_more_info", "unknown", True, True, missing=["matter"]),
     Case("R6: lease, place unknown → only the place matters", {"matter": "housing.lease"},
          "needs_more_info", "unknown", missing=["region"]),
-    Case("R6: unrecognised place is asked again", {"matter": "housing.lease", "region": "广州"},
+    Case("R6: unrecognised place is asked again", {"matter": "housing.lease", "region": "纳尼亚王国"},
          "needs_more_info", "unknown", missing=["region"]),
     Case("R6: a sub-code stands under its code", {"matter": "labor.wages.construction", "migrant_worker": True},
          "eligible", "exempt", True),
