@@ -89,3 +89,19 @@ def classify(text: str, options: Sequence[str] = ()) -> Act | None:
     if polar is not None:
         return Act(polar)
     return None
+
+
+# What the bot's own last line asked for, so that the next short reply is read as that fact
+# (「他今年多大？」 → 「他三十五岁」 is the accused's age, not a new question).
+_ASKED = (("age", re.compile(r"(?:今年)?多大(?:年纪)?[？?]|几岁[？?]")),
+          ("region", re.compile(r"(?:在)?哪个(?:市|县|地方)[^。]{0,12}[？?]")),
+          ("household_size", re.compile(r"几口人[？?]")))
+
+
+def asked_fact(reply: str) -> str | None:
+    """The §3 fact the reply's last question asks for, or None."""
+    lines = [l for l in (reply or "").split("\n") if "？" in l or "?" in l]
+    if not lines:
+        return None
+    last = lines[-1]
+    return next((name for name, rx in _ASKED if rx.search(last)), None)

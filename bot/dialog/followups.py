@@ -11,11 +11,19 @@ Pure guard (`kind_of`), small handlers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from intents.parsing import compact
 
+TOPIC_FILE = Path(__file__).with_name("topic_followups.yaml")
+
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("proxy", re.compile(r"替(?:她|他|我妈|我爸|老人|家里人|孩子)?(?:去)?(?:办|申请)|代(?:她|他|我妈|我爸)?(?:去)?(?:办|申请)"
+                         r"|帮(?:我妈|我爸|她|他|老人)(?:去)?(?:办|申请)|(?:我|家属|家里人|别人)(?:去)?办(?:行不行|可以吗|中不中|能行吗)")),
     ("hours", re.compile(r"几点(?:上班|下班|开门|关门)|什么时候(?:上班|下班|开门)|上班时间|办公时间|周末(?:上班|开门)|有人在吗")),
     ("fees", re.compile(r"鉴定费|诉讼费|公证费|打官司的钱|官司费")),
     ("lawyer_bad", re.compile(r"律师.{0,6}(?:不好好|不负责|不办事|不尽责|不管|不理|不回|糊弄|敷衍)|(?:换|更换)(?:个)?律师")),
@@ -29,7 +37,7 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("identity", re.compile(r"实名|真名|身份证")),
     ("materials", re.compile(r"带(?:啥|什么|哪些|些啥)|(?:要|准备|需要)(?:啥|什么|哪些)(?:材料|东西|证件|证据)?$|材料|证据")),
     ("where", re.compile(r"在哪|哪里办|去哪|哪儿办|地址|怎么去|找谁办")),
-    ("what_now", re.compile(r"(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能")),
+    ("what_now", re.compile(r"(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)")),
 )
 
 
@@ -37,6 +45,13 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 SERVICE_TOPIC = {"hours": "service.hotline", "fees": "legal_aid.about", "lawyer_bad": "service.complaint", "in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
                  "what_now": "legal_aid.apply", "cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
                  "identity": "legal_aid.apply"}
+
+
+# A follow-up that names its own object (「工伤认定去哪里弄」「多久之内要去仲裁」) is about that
+# object, not about applying for legal aid: the topic's own answers (below, then the knowledge
+# base within the topic) decide it.
+_OBJECT = re.compile(r"仲裁|工伤认定|认定工伤|鉴定|起诉|打官司|强制执行|执行|报警|保护令|立案|法院|投诉|调解|离婚证|判决")
+_GENERIC = ("where", "duration", "cost", "materials", "what_now")
 
 
 def kind_of(text: str) -> str | None:
@@ -49,7 +64,31 @@ def kind_of(text: str) -> str | None:
             continue
         if kind == "what_now" and len(clean) - len(m.group(0)) > 4:
             continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我咋办」 a follow-up
+        if kind in _GENERIC and _OBJECT.search(clean):
+            return None
         return kind
+    return None
+
+
+@lru_cache(maxsize=1)
+def _topic_entries() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], str], ...]:
+    data = yaml.safe_load(TOPIC_FILE.read_text(encoding="utf-8")) or {}
+    return tuple((str(e["id"]), tuple(str(t) for t in e["topics"]), re.compile(str(e["when"])), str(e["say"]).strip())
+                 for e in data.get("entries") or [])
+
+
+def _in_topics(topic: str | None, topics: tuple[str, ...]) -> bool:
+    return bool(topic) and any(topic == t or (t.endswith(".") and str(topic).startswith(t)) for t in topics)
+
+
+def topic_entry(text: str, topic: str | None) -> tuple[str, str] | None:
+    """(id, answer) of the topic's own follow-up this short message asks, or None."""
+    clean = compact(text)
+    if not clean or len(clean) > 22 or not topic:
+        return None
+    for entry_id, topics, rx, say in _topic_entries():
+        if _in_topics(topic, topics) and rx.search(clean):
+            return entry_id, say
     return None
 
 
@@ -61,7 +100,7 @@ def answer(turn: Any, kind: str) -> str | None:
     turn.st["last_followup"] = kind
     if kind == "hours":
         return _hours(turn)
-    if kind in ("in_person", "who_lawyer", "means_test", "lawyer_bad", "fees"):
+    if kind in ("in_person", "who_lawyer", "means_test", "lawyer_bad", "fees", "proxy"):
         return T(f"followup_{kind}")
     if kind == "self_apply":
         return T("followup_mandatory_notify") if turn.st.get("decision") == "mandatory" else T("followup_self_apply")
@@ -86,6 +125,7 @@ def _facts(turn: Any) -> dict[str, Any]:
     from .memory import is_matter, questionnaire_facts
 
     facts = questionnaire_facts(turn.case)
+    facts.update({k: v for k, v in ((turn.st.get("q") or {}).get("facts") or {}).items() if v is not None})
     if not is_matter(facts.get("matter")):
         facts.pop("matter", None)
     return facts

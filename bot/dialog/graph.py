@@ -64,6 +64,7 @@ FALLBACKS: tuple[Route, ...] = (
 _CONVERSATION: tuple[Route, ...] = (
     Route("resume", h.wants_resume, h.resume, ("questionnaire", "apply", "book")),
     Route("pick_choice", h.picks_choice, h.pick_choice, ("questionnaire",)),
+    Route("asked_fact", h.answers_asked_fact, h.note_asked_fact),
     Route("offer_accepted", h.accepts_offer, h.accept_offer, ("questionnaire", "apply")),
     Route("offer_declined", h.declines_offer, h.decline_offer),
     Route("detail", h.wants_detail, h.detail),
@@ -100,7 +101,8 @@ DIALOG: dict[str, Mode] = {
     "questionnaire": Mode(
         routes=(
             Route("q_book", h.wants_booking, h.to_book, ("book",)),
-            Route("q_asks_result", h.asks_result_early, h.question_again),
+            Route("q_followup", h.asks_followup_mid_form, h.answer_followup_then_resume),
+            Route("q_asks_result", h.asks_result_early, h.question_again, ("idle",)),
             Route("q_question", h.asks_a_question_mid_form, h.answer_then_resume_questionnaire),
         ),
         catch_all=Route("q_answer", h.always, h.answer_questionnaire, ("idle",)),

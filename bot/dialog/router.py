@@ -22,7 +22,7 @@ from handoff.offices import describe_list, nearest
 from handoff.texts import H
 from intents import detect
 
-from intents.parsing import looks_like_question
+from intents.parsing import compact, looks_like_question
 from knowledge_base import store as kb_store
 from knowledge_base.match import MatchResult
 from knowledge_base.privacy import contains_personal_numbers, looks_like_personal_data, mask_personal_data
@@ -31,7 +31,7 @@ from knowledge_base.service import KnowledgeService
 from .. import conversation as conv_store
 from ..inbound import Inbound, Outbound
 from ..menu import text_for_key
-from ..replies import anchor, cut_at_sentence, fit
+from ..replies import anchor, cut_at_sentence, fit, numbered
 from ..texts import T
 from ..texts import clarify_text as texts_clarify
 from . import memory
@@ -258,16 +258,46 @@ def _leave_questionnaire(turn) -> str | None:
     return leave(turn)
 
 
+def absorbable(turn, qstate: dict, answered: str | None = None) -> dict:
+    """Facts this message stated that the questionnaire can keep (not the field just answered,
+    and not a second matter once one is known): a later question they answer is then skipped."""
+    known = qstate.get("facts") or {}
+    return {k: v for k, v in memory.questionnaire_facts(turn.learned).items()
+            if k != answered and (k != "matter" or "matter" not in known)}
+
+
+MISSES_BEFORE_WAY_OUT = 2
+
+
 def continue_questionnaire(turn) -> Outbound:
-    """The answer to the current question — or facts said another way, absorbed from the case file."""
+    """The answer to the current question — or facts said another way, absorbed from the case file.
+
+    An answer that also states other facts (「我在吉林市 是低保户」 to the place question) keeps
+    them too. After two answers in a row that could not be read, the citizen is offered a way
+    out (skip, a person, 12348) instead of the same menu a third time."""
     q = _questionnaire()
-    step = q.answer(turn.st["q"], turn.text)
+    before = turn.st["q"]
+    step = q.answer(before, turn.text)
     if not getattr(step, "understood", True):
-        usable = {k: v for k, v in memory.questionnaire_facts(turn.learned).items() if k != "matter" or "matter" not in
-                  (turn.st["q"].get("facts") or {})}
-        if usable and hasattr(q, "add_facts"):
-            step = q.add_facts(turn.st["q"], usable)
+        usable = absorbable(turn, before)
+        if usable:
+            step = q.add_facts(before, usable)
             return _after_step(turn, step, memory.ack_line(turn.learned))
+        misses = int(before.get("misses") or 0) + 1
+        if misses >= MISSES_BEFORE_WAY_OUT and not step.done:
+            step.state["misses"] = 0
+            way_out = T("q_way_out_skip" if q.may_skip(step.state) else "q_way_out")
+            step.text = f"{way_out}\n{q.brief_question(step.state)}"
+        else:
+            step.state["misses"] = misses
+        return _after_step(turn, step)
+    step.state.pop("misses", None)
+    extra = absorbable(turn, step.state, before.get("current")) if not step.done else {}
+    extra = {k: v for k, v in extra.items() if (step.state.get("facts") or {}).get(k) != v}
+    if extra:
+        lead = step.text.split("\n\n")[0] if "\n\n" in step.text and not step.done else None
+        step = q.add_facts(step.state, extra)
+        return _after_step(turn, step, lead)
     return _after_step(turn, step)
 
 
@@ -314,6 +344,7 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     if turn.route and turn.route.endswith(".ignored_event"):
         return out  # an event that is not the citizen speaking (TEMPLATESENDJOBFINISH …): nothing changes
     out.text = shape(turn, out.text, notice)
+    _note_asked_fact(turn, out.text)
     final = ConversationState.from_dict({**turn.st, "last_route": turn.route})
     conv_store.save_state(conv, final.to_dict())
     conv.last_inbound_at = conv_store.utcnow()
@@ -323,6 +354,17 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     if out.faq_id and out.code == SERVICE_FEEDBACK_CODE:
         _record_service_feedback(ctx, turn.st, inbound, out.faq_id)
     return out
+
+
+def _note_asked_fact(turn, reply: str | None) -> None:
+    """A reply that ends by asking a fact (「他今年多大？」) waits for it, like a form question."""
+    from .acts import asked_fact
+
+    if turn.mode not in ("idle", "crisis") or turn.st.get("pending") or not reply:
+        return
+    field = asked_fact(reply)
+    if field and turn.case.get(field) is None:
+        turn.st["pending"] = {"type": "ask_fact", "field": field}
 
 
 def _understand(turn) -> None:
@@ -473,7 +515,16 @@ def _nearest_offices(inbound: Inbound) -> Outbound:
     return Outbound(fit(f"{T('nearest_head')}\n{body}\n\n{T('nearest_tail')}"))
 
 
+SAID_KEPT = 12
+
+
+def _remember_said(state: dict, key: str) -> None:
+    said = [k for k in state.get("said") or [] if k != key]
+    state["said"] = (said + [key])[-SAID_KEPT:]
+
+
 def _answer(ctx: DialogContext, state: dict, faq_id: str, question: str | None = None) -> Outbound:
+    _remember_said(state, faq_id)
     text, pending = answer_text(ctx, faq_id, state=state)
     entry = kb_store.get_entry(ctx.session, faq_id)
     state["pending"] = pending
@@ -499,6 +550,49 @@ def topic_text(ctx: DialogContext, code: str) -> str | None:
     return ctx.kb.topic_answer(code) or None
 
 
+def _fresh_answer(turn, faq_id: str) -> Outbound:
+    """An answer, unless it was already given in this conversation: then the one point of it
+    the message asks about, or a question back — never the same bubble word for word."""
+    if faq_id not in (turn.st.get("said") or []):
+        return _answer(turn.ctx, turn.st, faq_id, turn.text)
+    entry = kb_store.get_entry(turn.ctx.session, faq_id)
+    point = _point_asked(entry.short_answer if entry else "", turn.text)
+    if point:
+        return Outbound(T("said_point").format(point=point), faq_id=faq_id, code=entry.code if entry else None)
+    return _not_again(turn)
+
+
+def _bigrams(text: str) -> set[str]:
+    clean = re.sub(r"[^\u4e00-\u9fa5A-Za-z0-9]", "", text)
+    return {clean[i:i + 2] for i in range(len(clean) - 1)}
+
+
+_COMMON = {"可以", "我们", "您的", "法律", "援助", "什么", "这个", "一个", "没有", "不是", "就是", "申请"}
+
+
+def _point_asked(answer: str, text: str) -> str | None:
+    """The sentence of an answer already given that shares most words with the message
+    (「嫁出去的闺女没份」 → 「……出嫁、户口迁走都不影响」), or None when none shares two."""
+    asked = _bigrams(text) - _COMMON
+    best, score = None, 1
+    for sentence in re.split(r"(?<=[。；！？])", answer):
+        sentence = re.sub(r"（[^）]*）", "", sentence).strip()
+        if not sentence:
+            continue
+        shared = len(asked & _bigrams(sentence))
+        if shared > score:
+            best, score = sentence, shared
+    return best
+
+
+def _not_again(turn) -> Outbound:
+    """Nothing new to say on this point: ask which part is meant, with numbered ways on."""
+    topic = turn.case.get("topic")
+    options = [T("again_choice_precheck"), T("again_choice_materials"), T("again_choice_person")]
+    turn.st["pending"] = {"type": "again", "options": options}
+    return Outbound(T("again_question").format(options=numbered(options)), code=topic, options=options)
+
+
 def _topic_reply(turn, code: str) -> Outbound:
     """A legal question whose topic we know but that has no entry: never 「不在我能帮忙的范围内」.
 
@@ -506,6 +600,9 @@ def _topic_reply(turn, code: str) -> Outbound:
     transcript as a topic answer, which the statistics count apart from entry answers."""
     kb_store.record_unanswered(turn.ctx.session, turn.text, "topic", turn.inbound.channel, None, None)
     turn.case["topic"] = code
+    if f"topic:{code}" in (turn.st.get("said") or []):
+        return _not_again(turn)
+    _remember_said(turn.st, f"topic:{code}")
     general = topic_text(turn.ctx, code)
     turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": code}
     body = cut_at_sentence(general, BUBBLE) if general else T("topic_general").format(topic=_safe_topic_name(code))
@@ -519,32 +616,72 @@ def _safe_topic_name(code: str) -> str:
         return "这类"
 
 
+def _within_topic(turn, topic: str) -> Outbound | None:
+    """The best answer inside the topic under discussion, one not given yet first."""
+    name = _safe_topic_name(topic)
+    within = ask_kb(turn.ctx, f"{name} {turn.text}")
+    alone = ask_kb(turn.ctx, turn.text)
+    hits = [h for h in within.hits[:4] if h.code == topic and within.status in ("answer", "clarify", "topic")]
+    hits += [h for h in alone.hits[:3] if h.code == topic and alone.status in ("answer", "clarify")]
+    if not hits:
+        return None
+    said = turn.st.get("said") or []
+    fresh = [h for h in hits if h.faq_id not in said]
+    return _fresh_answer(turn, (fresh or hits)[0].faq_id)
+
+
 def answer_in_topic(turn) -> Outbound:
     """A short follow-up: first within the current topic, then across the knowledge base."""
     topic = turn.case.get("topic")
     if topic:
-        name = _safe_topic_name(topic)
-        within = ask_kb(turn.ctx, f"{name} {turn.text}")
-        top = within.top
-        if top is not None and within.status in ("answer", "clarify", "topic") and top.code == topic:
-            return _answer(turn.ctx, turn.st, top.faq_id, turn.text)
-        alone = ask_kb(turn.ctx, turn.text)
-        in_topic = [h for h in alone.hits[:3] if h.code == topic]
-        if alone.status == "clarify" and in_topic:
-            return _answer(turn.ctx, turn.st, in_topic[0].faq_id, turn.text)
+        found = _within_topic(turn, topic)
+        if found is not None:
+            return found
     return _from_knowledge_base(turn)
+
+
+def concrete_answer(turn) -> Outbound | None:
+    """The knowledge base's confident answer to a problem described in words, without offers
+    (the caller adds 12348 and a person), or None."""
+    result = ask_kb(turn.ctx, turn.text)
+    if result.status != "answer" or result.top is None:
+        return None
+    _remember_said(turn.st, result.top.faq_id)
+    text, pending = answer_text(turn.ctx, result.top.faq_id, offer=False)
+    turn.st["pending"] = pending
+    turn.st["last_faq"] = result.top.faq_id
+    if memory.is_matter(result.top.code):
+        turn.case["topic"] = result.top.code
+    return Outbound(text, faq_id=result.top.faq_id, code=result.top.code)
+
+
+def _switches_topic(turn, code: str | None) -> bool:
+    """Whether a hit in another topic may take over: only on strong evidence — the message
+    names its own matter, or it is a full question of its own, not a short remark in the thread."""
+    topic = turn.case.get("topic")
+    if not topic or not code or code == topic or not memory.is_matter(topic) or not memory.is_matter(code):
+        return True
+    if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
+        return True
+    return len(compact(turn.text)) >= 16 and looks_like_question(turn.text)
 
 
 def _from_knowledge_base(turn) -> Outbound:
     ctx, state, inbound = turn.ctx, turn.st, turn.inbound
     result = ask_kb(ctx, turn.text)
     top = result.top
-    if result.status == "answer" and top is not None:
-        return _answer(ctx, state, top.faq_id, turn.text)
     topic = turn.case.get("topic")
+    off_topic = top is not None and result.status in ("answer", "clarify", "topic") and not _switches_topic(
+        turn, getattr(result, "topic", None) if result.status == "topic" and getattr(result, "topic", None) else top.code)
+    if off_topic and topic:
+        # A short remark in the thread (「已经一年没给了」 about child support): the topic under
+        # discussion decides, not the best hit in another one.
+        return _within_topic(turn, topic) or _topic_reply(turn, topic)
+    if result.status == "answer" and top is not None:
+        return _fresh_answer(turn, top.faq_id)
     in_topic = [h for h in result.hits[:3] if topic and h.code == topic]
     if result.status == "clarify" and in_topic:
-        return _answer(ctx, state, in_topic[0].faq_id, turn.text)  # the topic under discussion decides
+        return _fresh_answer(turn, in_topic[0].faq_id)  # the topic under discussion decides
     if result.status == "clarify" and top is not None:
         state["pending"] = {"type": "choose", "faq_ids": [h.faq_id for h in result.choices],
                             "options": [h.question for h in result.choices]}
