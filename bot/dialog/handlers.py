@@ -486,11 +486,16 @@ def _scope_note(turn: Turn) -> Outbound | None:
 _AID_WORDS = re.compile(r"能不能|能否|可不可以|可以|能|管不管|管吗|能管吗|你们|法律援助|法援|申请|找|吗|呢|啊|不|那|哦|我")
 
 
+_ASKS_LAWYER = re.compile(r"律师|法律援助|法援|申请|免费")
+
+
 def _concrete_problem(turn: Turn) -> Outbound | None:
     """「邻居天天往我家门口倒垃圾 能管吗」: no matter we list, but a real problem — its nearest
     answer, 12348 and a person, instead of a menu of seventeen topics."""
     if turn.case.get("topic") and memory.is_matter(turn.case.get("topic")) or turn.learned.get("topic"):
         return None
+    if _ASKS_LAWYER.search(turn.text):
+        return None  # 「我请不起律师 你们给不给派一个」 asks for aid itself: the pre-check answers that
     if len(_AID_WORDS.sub("", compact(turn.text))) < 8:
         return None
     out = _r().concrete_answer(turn)
@@ -595,6 +600,9 @@ def offices(turn: Turn) -> Outbound:
 
 # ================================================================ facts, acts, small talk
 
+_AGE_SAID = re.compile(r"岁|[0-9]|十")
+
+
 def answers_asked_fact(turn: Turn) -> bool:
     """The short reply to a fact the last reply asked for (pending ``ask_fact``), read with
     the questionnaire's own parser for that fact."""
@@ -604,6 +612,8 @@ def answers_asked_fact(turn: Turn) -> bool:
     field_name = turn.pending.get("type") == "ask_fact" and turn.pending.get("field")
     if not field_name or len(compact(turn.text)) > 14 or field_name not in questionnaire.flow().questions:
         return False
+    if looks_like_question(turn.text) or (field_name == "age" and not _AGE_SAID.search(turn.text)):
+        return False  # 「我能见她一面吗」 is a question, not the age 1
     parsed = questionnaire.flow().questions[field_name].parse(turn.text)
     if not isinstance(parsed, Parsed) or parsed.value in (None, [], ""):
         return False

@@ -562,24 +562,24 @@ def _fresh_answer(turn, faq_id: str) -> Outbound:
     return _not_again(turn)
 
 
-def _bigrams(text: str) -> set[str]:
-    clean = re.sub(r"[^\u4e00-\u9fa5A-Za-z0-9]", "", text)
-    return {clean[i:i + 2] for i in range(len(clean) - 1)}
+# Characters too common to say what a message is about.
+_COMMON_CHARS = set("的了是我你他她也有吗呢吧啊在这那个一不没就都和与及或等说人去来到要会能可以把被给对")
 
 
-_COMMON = {"可以", "我们", "您的", "法律", "援助", "什么", "这个", "一个", "没有", "不是", "就是", "申请"}
+def _content_chars(text: str) -> set[str]:
+    return {c for c in re.sub(r"[^\u4e00-\u9fa5]", "", text)} - _COMMON_CHARS
 
 
 def _point_asked(answer: str, text: str) -> str | None:
     """The sentence of an answer already given that shares most words with the message
-    (「嫁出去的闺女没份」 → 「……出嫁、户口迁走都不影响」), or None when none shares two."""
-    asked = _bigrams(text) - _COMMON
-    best, score = None, 1
+    (「嫁出去的闺女没份」 → 「……出嫁、户口迁走都不影响」), or None when none shares three."""
+    asked = _content_chars(text)
+    best, score = None, 2
     for sentence in re.split(r"(?<=[。；！？])", answer):
-        sentence = re.sub(r"（[^）]*）", "", sentence).strip()
-        if not sentence:
+        sentence = re.sub(r"（[^）]*）|\([^)]*\)", "", sentence).strip()
+        if len(sentence) < 6:
             continue
-        shared = len(asked & _bigrams(sentence))
+        shared = len(asked & _content_chars(sentence))
         if shared > score:
             best, score = sentence, shared
     return best
@@ -645,7 +645,11 @@ def concrete_answer(turn) -> Outbound | None:
     (the caller adds 12348 and a person), or None."""
     result = ask_kb(turn.ctx, turn.text)
     if result.status != "answer" or result.top is None:
-        return None
+        code = getattr(result, "topic", None) or (result.top.code if result.top else None)
+        if result.status in ("topic", "clarify") and memory.is_matter(code):
+            return _topic_reply(turn, code)
+        turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": None}
+        return Outbound(T("concrete_unknown"), code="other")
     _remember_said(turn.st, result.top.faq_id)
     text, pending = answer_text(turn.ctx, result.top.faq_id, offer=False)
     turn.st["pending"] = pending
