@@ -54,6 +54,18 @@ _OBJECT = re.compile(r"仲裁|工伤认定|认定工伤|鉴定|起诉|打官司|
 _GENERIC = ("where", "duration", "cost", "materials", "what_now")
 
 
+_ABOUT_AID = re.compile(r"法援|法律援助|决定|结果|评估|审批|不批|没批|不给批|被拒|拒了")
+
+
+def kind_in_context(text: str, decided: bool) -> str | None:
+    """``kind_of``, but 「不认」 is an objection to a legal-aid decision only when there is one
+    or the message says so (「医院不认账」 is the other side refusing, not an objection)."""
+    kind = kind_of(text)
+    if kind == "objection" and not decided and not _ABOUT_AID.search(compact(text)):
+        return None
+    return kind
+
+
 def kind_of(text: str) -> str | None:
     clean = compact(text)
     if not clean or len(clean) > 16:
@@ -145,7 +157,8 @@ def _materials(turn: Any) -> str | None:
         return None
     if not items:
         return None
-    head = T("followup_materials_head").format(topic=_safe_topic_name(facts["matter"]), count=len(items))
+    head = T("followup_materials_head").format(topic=_matter_label(facts["matter"]) or _safe_topic_name(facts["matter"]),
+                                               count=len(items))
     usual = [i for i in items if not i.startswith("代别人申请")]
     if "证据" in turn.text:  # evidence asked for: the matter's own papers first, the ID after
         usual = [i for i in usual if not i.startswith("申请人的居民身份证")] + [i for i in usual if i.startswith("申请人的居民身份证")]
@@ -156,6 +169,13 @@ def _materials(turn: Any) -> str | None:
         turn.st["materials_full"] = items
         return f"{head}\n{body}\n{T('followup_materials_more')}"
     return f"{head}\n{body}"
+
+
+def _matter_label(matter: str) -> str | None:
+    """The matter as the questionnaire names it to citizens (「要赡养费、抚养费」, not the code's first word)."""
+    from intents import questionnaire
+
+    return next((c.label for c in questionnaire.flow().questions["matter"].choices if c.value == matter), None)
 
 
 def _short(item: str) -> str:

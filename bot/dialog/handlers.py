@@ -700,7 +700,7 @@ def is_follow_up(turn: Turn) -> bool:
         return False  # the message names its own matter: a new question, not a follow-up
     if followups.topic_entry(turn.text, turn.case.get("topic")) is not None:
         return True
-    kind = followups.kind_of(turn.text)
+    kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
                 "lawyer_bad", "fees", "hours", "proxy"):
         return True
@@ -715,7 +715,7 @@ def follow_up(turn: Turn) -> Outbound:
     if entry is not None:
         turn.st["last_followup"] = entry[0]
         return Outbound(entry[1], code=turn.case.get("topic"))
-    kind = followups.kind_of(turn.text)
+    kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     text = followups.answer(turn, kind) if kind else None
     if text is not None:
         if not turn.case.get("topic") and kind in followups.SERVICE_TOPIC:
@@ -844,7 +844,7 @@ def _side_question(turn: Turn) -> tuple[str, str] | None:
     entry = followups.topic_entry(turn.text, _topic_of(turn))
     if entry is not None:
         return entry
-    kind = followups.kind_of(turn.text)
+    kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind is None:
         return None
     text = followups.answer(turn, kind)

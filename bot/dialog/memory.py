@@ -102,7 +102,8 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
             said["place"] = place
     short = _PLACE_FRAME.sub("", compact(text))
     only_place = not (set(said) - {"region", "topic"})
-    if said.get("region") and not fixed and only_place and 2 <= len(short) <= 6 and re.fullmatch(r"[\u4e00-\u9fa5]+", short):
+    if said.get("region") and not fixed and only_place and 2 <= len(short) <= 6 and re.fullmatch(r"[\u4e00-\u9fa5]+", short) \
+            and not _NOT_PLACE.search(short):
         said["place"] = short  # acknowledged as said: 「安徽合肥」, not only 「安徽省」 — never a whole sentence
     learned: dict[str, Any] = {}
     for key, value in said.items():
@@ -124,6 +125,10 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
 
 # 「我在长春的」「人在石狮」: the words around a place name, not part of it.
 _PLACE_FRAME = re.compile(r"^(?:我们|我|俺们|俺|人|家)?(?:是)?(?:在|住在|来自)?|(?:的|人|这边|那边|这里)+$")
+
+
+# Words that make 「石狮租的房」「在长春干活」 a sentence about a place, not the place's name.
+_NOT_PLACE = re.compile(r"[租房住干活工厂过做打开买卖里家]")
 
 
 def questionnaire_facts(case: Mapping[str, Any]) -> dict[str, Any]:

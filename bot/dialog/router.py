@@ -559,6 +559,9 @@ def _fresh_answer(turn, faq_id: str) -> Outbound:
     point = _point_asked(entry.short_answer if entry else "", turn.text)
     if point:
         return Outbound(T("said_point").format(point=point), faq_id=faq_id, code=entry.code if entry else None)
+    if not looks_like_question(turn.text):  # 「医院说是食物中毒」: a fact for the file, not a question
+        from .handlers import _next_step
+        return Outbound(f"{memory.ack_line(turn.learned) or T('noted')}\n{_next_step(turn)}", code=turn.case.get("topic"))
     return _not_again(turn)
 
 
@@ -618,8 +621,7 @@ def _safe_topic_name(code: str) -> str:
 
 def _within_topic(turn, topic: str) -> Outbound | None:
     """The best answer inside the topic under discussion, one not given yet first."""
-    name = _safe_topic_name(topic)
-    within = ask_kb(turn.ctx, f"{name} {turn.text}")
+    within = ask_kb(turn.ctx, f"{_context_words(turn.case) or _safe_topic_name(topic)} {turn.text}")
     alone = ask_kb(turn.ctx, turn.text)
     hits = [h for h in within.hits[:4] if h.code == topic and within.status in ("answer", "clarify", "topic")]
     hits += [h for h in alone.hits[:3] if h.code == topic and alone.status in ("answer", "clarify")]
@@ -628,6 +630,16 @@ def _within_topic(turn, topic: str) -> Outbound | None:
     said = turn.st.get("said") or []
     fresh = [h for h in hits if h.faq_id not in said]
     return _fresh_answer(turn, (fresh or hits)[0].faq_id)
+
+
+def _context_words(case: dict) -> str:
+    """What the case file says about whom and what (「判决书」, an old person) — it tells which
+    question of the topic a short remark is (「已经一年没给了」 after a judgment: enforcement)."""
+    words = [str(e) for e in (case.get("evidence") or [])[:2]]
+    age = case.get("age")
+    if isinstance(age, int) and not case.get("criminal_role"):
+        words += ["老人"] if age >= 60 else (["孩子"] if age < 18 else [])
+    return " ".join(words)
 
 
 def answer_in_topic(turn) -> Outbound:
@@ -663,10 +675,13 @@ def _switches_topic(turn, code: str | None) -> bool:
     """Whether a hit in another topic may take over: only on strong evidence — the message
     names its own matter, or it is a full question of its own, not a short remark in the thread."""
     topic = turn.case.get("topic")
-    if not topic or not code or code == topic or not memory.is_matter(topic) or not memory.is_matter(code):
+    if not topic or not code or code == topic or not memory.is_matter(topic):
         return True
     if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
         return True
+    if not memory.is_matter(code):
+        # A question about the service (「要钱吗」) may leave the matter; a remark (「饭店说不关他们事」) may not.
+        return looks_like_question(turn.text)
     return len(compact(turn.text)) >= 16 and looks_like_question(turn.text)
 
 
