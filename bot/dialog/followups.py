@@ -24,7 +24,8 @@ TOPIC_FILE = Path(__file__).with_name("topic_followups.yaml")
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("proxy", re.compile(r"替(?:她|他|我妈|我爸|老人|家里人|孩子)?(?:去)?(?:办|申请)|代(?:她|他|我妈|我爸)?(?:去)?(?:办|申请)"
                          r"|帮(?:我妈|我爸|她|他|老人)(?:去)?(?:办|申请)|(?:我|家属|家里人|别人)(?:去)?办(?:行不行|可以吗|中不中|能行吗)")),
-    ("hours", re.compile(r"几点(?:上班|下班|开门|关门)|什么时候(?:上班|下班|开门)|上班时间|办公时间|周末(?:上班|开门)|有人在吗")),
+    ("hours", re.compile(r"几点(?:上班|下班|开门|关门)|(?:上班|下班|开门|关门)(?:是)?几点|什么时候(?:上班|下班|开门)|上班时间|办公时间"
+                         r"|(?:周|星期|礼拜)[六日天末](?:上班|开门|有人|办公)|周末(?:上班|开门)|开不开门|有人在吗")),
     ("fees", re.compile(r"鉴定费|诉讼费|公证费|打官司的钱|官司费")),
     ("lawyer_bad", re.compile(r"律师.{0,6}(?:不好好|不负责|不办事|不尽责|不管|不理|不回|糊弄|敷衍)|(?:换|更换)(?:个)?律师")),
     ("in_person", re.compile(r"不去现场|网上办|在线办|线上办|网上申请|本人去|亲自去|要本人|自己去一趟|走不开|去不了|没法去|来不了|腿脚不好")),
@@ -220,12 +221,17 @@ def _what_now(turn: Any) -> str | None:
 
 
 def _hours(turn: Any) -> str:
-    """Opening hours of the centre of the case's place (the handover module knows them)."""
-    from handoff import handover
+    """Opening hours of the centre of the case's place (handoff/offices.yaml); without a place,
+    the general rule and the question where (the next message naming a place lists its offices)."""
+    from handoff.offices import in_region
 
-    from .handlers import _local_now
     from .router import T
 
-    answer = getattr(handover, "answer_while_held", None)
-    said = answer(turn.text, _local_now(), turn.case.get("region")) if answer else None
-    return said or T("followup_hours")
+    region = turn.case.get("region")
+    found = in_region(region) if region else []
+    if not found:
+        turn.st["pending"] = {"type": "ask_location"}
+        return T("followup_hours")
+    office = found[0]
+    weekend = "" if re.search(r"[六日天末]", office.hours_text()) else T("followup_hours_weekend")
+    return T("followup_hours_office").format(office=office.name, hours=office.hours_text(), weekend=weekend)

@@ -7,6 +7,7 @@ the mode that was active is paused explicitly and offered again later.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -714,14 +715,25 @@ def follow_up(turn: Turn) -> Outbound:
     entry = followups.topic_entry(turn.text, turn.case.get("topic"))
     if entry is not None:
         turn.st["last_followup"] = entry[0]
-        return Outbound(entry[1], code=turn.case.get("topic"))
+        return _once(turn, f"followup:{entry[0]}", entry[1])
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     text = followups.answer(turn, kind) if kind else None
     if text is not None:
         if not turn.case.get("topic") and kind in followups.SERVICE_TOPIC:
             turn.case["topic"] = followups.SERVICE_TOPIC[kind]
-        return Outbound(text, code=turn.case.get("topic"))
+        return _once(turn, f"followup:{kind}:{zlib.crc32(text.encode('utf-8'))}", text)
     return _r().answer_in_topic(turn)
+
+
+def _once(turn: Turn, key: str, text: str) -> Outbound:
+    """A follow-up's answer; asked again (「能换个律师吗」 after the same answer), the one point of it."""
+    said = turn.st.get("said") or []
+    if key in said:
+        point = _r()._point_asked(text, turn.text)
+        if point:
+            return Outbound(T("said_point").format(point=point), code=turn.case.get("topic"))
+    _r()._remember_said(turn.st, key)
+    return Outbound(text, code=turn.case.get("topic"))
 
 
 def from_knowledge_base(turn: Turn) -> Outbound:

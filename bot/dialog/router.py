@@ -559,6 +559,9 @@ def _fresh_answer(turn, faq_id: str) -> Outbound:
     point = _point_asked(entry.short_answer if entry else "", turn.text)
     if point:
         return Outbound(T("said_point").format(point=point), faq_id=faq_id, code=entry.code if entry else None)
+    topic = turn.case.get("topic")
+    if not looks_like_question(turn.text) and memory.is_matter(topic) and f"topic:{topic}" not in (turn.st.get("said") or []):
+        return _topic_reply(turn, topic)  # 「医生不承认」: the topic's way forward, said once
     if not looks_like_question(turn.text):  # 「医院说是食物中毒」: a fact for the file, not a question
         from .handlers import _next_step
         return Outbound(f"{memory.ack_line(turn.learned) or T('noted')}\n{_next_step(turn)}", code=turn.case.get("topic"))
@@ -585,7 +588,7 @@ def _point_asked(answer: str, text: str) -> str | None:
         shared = len(asked & _content_chars(sentence))
         if shared > score:
             best, score = sentence, shared
-    return best
+    return best.rstrip("；，,;。") + "。" if best else None
 
 
 def _not_again(turn) -> Outbound:
