@@ -34,7 +34,7 @@ from .offices import Office, in_region
 from .slots import Slot, day_label, day_slots, load_policy, local_now, when_label
 from .texts import H
 from .validate import validate_name, validate_phone
-from .when import When, describe, parse_when
+from .when import When, describe, parse_when, refused_day, refuses_only
 
 if TYPE_CHECKING:  # chatflow imports this module; the context type is only for readers
     from .chatflow import FlowContext
@@ -265,8 +265,8 @@ def _free(ctx: "FlowContext", office: Office, state: dict | None = None) -> list
     return appts.available(ctx.session, office, _priority(ctx, state))
 
 
-def _days_text(ctx: "FlowContext", state: dict, office: Office, head: str = "") -> str:
-    free = _free(ctx, office, state)
+def _days_text(ctx: "FlowContext", state: dict, office: Office, head: str = "", skip: set[date] | None = None) -> str:
+    free = [(s, left) for s, left in _free(ctx, office, state) if s.starts_at.date() not in (skip or set())]
     by_day: dict[date, int] = {}
     for slot, left in free:
         by_day[slot.starts_at.date()] = by_day.get(slot.starts_at.date(), 0) + left
@@ -558,6 +558,14 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
         first = next((sl for sl, _ in _free(ctx, office, state) if day is None or sl.starts_at.date() == day), None)
         if first is not None:
             return _slot_chosen(ctx, state, office, first.starts_at)
+    if name in ("day", "time") and when is None and refuses_only(text, _now(ctx)):
+        # The day turned down (「明天不行」), or the day on offer (「周四也不行」「那天不行」): the other days.
+        said = refused_day(text, _now(ctx))
+        shown = date.fromisoformat(flow["day"]) if flow.get("day") else None
+        skip = {d for d in (said, shown) if d is not None and (said is None or shown is None or d == said
+                                                               or d.weekday() == said.weekday())}
+        flow.pop("day", None)
+        return _days_text(ctx, state, office, H("book_other_day"), skip=skip)
     if name == "day":
         if back:
             return start(ctx, state, reschedule=bool(flow.get("replaces")))

@@ -400,14 +400,14 @@ def accept_offer(turn: Turn) -> Outbound:
 
 def declines_offer(turn: Turn) -> bool:
     return turn.pending.get("type") in ("offer", "after_result", "resume", "resume_stale") and \
-        turn.act is not None and turn.act.kind == "no"
+        turn.act is not None and turn.act.kind in ("no", "defer")
 
 
 def decline_offer(turn: Turn) -> Outbound:
     if turn.pending.get("type") in ("resume", "resume_stale"):
         turn.st.pop("paused", None)
     turn.st.pop("pending", None)
-    return Outbound(T("anything_else"))
+    return Outbound(T("defer_ok" if turn.act.kind == "defer" else "anything_else"))  # type: ignore[union-attr]
 
 
 def wants_detail(turn: Turn) -> bool:
@@ -610,7 +610,8 @@ def answers_asked_fact(turn: Turn) -> bool:
     from intents import questionnaire
     from intents.parsing import Parsed
 
-    field_name = turn.pending.get("type") == "ask_fact" and turn.pending.get("field")
+    field_name = (turn.pending.get("type") == "ask_fact" and turn.pending.get("field")) or \
+        (turn.st.get("awaiting") or {}).get("field")
     if not field_name or len(compact(turn.text)) > 14 or field_name not in questionnaire.flow().questions:
         return False
     if looks_like_question(turn.text) or (field_name == "age" and not _AGE_SAID.search(turn.text)):
@@ -675,6 +676,8 @@ def answer_bare_act(turn: Turn) -> Outbound:
         return Outbound(T("consent_nothing_pending"))
     if kind == "no":
         return Outbound(T("anything_else"))
+    if kind == "defer":
+        return Outbound(T("defer_ok"))
     return Outbound(T("anything_else"))  # ack, yes
 
 
@@ -764,7 +767,7 @@ def form_expired(turn: Turn) -> str | None:
 # ================================================================ crisis
 
 def is_ack_or_thanks(turn: Turn) -> bool:
-    return turn.act is not None and turn.act.kind in ("ack", "thanks", "yes", "no")
+    return turn.act is not None and turn.act.kind in ("ack", "thanks", "yes", "no", "defer")
 
 
 def crisis_ack(turn: Turn) -> Outbound:

@@ -243,6 +243,7 @@ def _after_step(turn, step, lead: str | None = None) -> Outbound:
         return Outbound("\n".join(x for x in (lead, text) if x))
     st["q"] = step.state
     st["mode"] = "questionnaire"
+    _case_from_questionnaire(turn, step.state)
     # Notices already shown in this conversation (by triage) are not repeated by the questionnaire.
     from .handlers import _NOTICE_KINDS
 
@@ -250,6 +251,17 @@ def _after_step(turn, step, lead: str | None = None) -> Outbound:
     for kind in st.get("notices") or []:
         shown.extend(k for k in _NOTICE_KINDS.get(kind, ()) if k not in shown)
     return Outbound("\n".join(x for x in (lead, step.text) if x))
+
+
+def _case_from_questionnaire(turn, qstate: dict) -> None:
+    """Answers given in the questionnaire go into the case file at once, so a question typed
+    mid-form, or the form left half-way, still knows the matter (「离婚」 answered → topic)."""
+    for key, value in (qstate.get("facts") or {}).items():
+        if key in memory.SECTION3 and value is not None:
+            turn.case[key] = value  # the questionnaire started from the case file: it differs only if changed there
+    matter = (qstate.get("facts") or {}).get("matter")
+    if memory.is_matter(matter) and not memory.is_matter(turn.case.get("topic")):
+        turn.case["topic"] = matter
 
 
 def _leave_questionnaire(turn) -> str | None:
@@ -356,15 +368,23 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     return out
 
 
+AWAIT_TURNS = 3   # how many messages a fact the bot asked for stays awaited
+
+
 def _note_asked_fact(turn, reply: str | None) -> None:
     """A reply that ends by asking a fact (「他今年多大？」) waits for it, like a form question."""
     from .acts import asked_fact
 
+    awaiting = turn.st.pop("awaiting", None) or {}
+    if awaiting and turn.case.get(awaiting.get("field")) is None and int(awaiting.get("left") or 0) > 1:
+        # still awaited for a turn or two: 「能给他送点衣服吗」 first, then 「他才十九」
+        turn.st["awaiting"] = {"field": awaiting["field"], "left": int(awaiting["left"]) - 1}
     if turn.mode not in ("idle", "crisis") or turn.st.get("pending") or not reply:
         return
     field = asked_fact(reply)
     if field and turn.case.get(field) is None:
         turn.st["pending"] = {"type": "ask_fact", "field": field}
+        turn.st["awaiting"] = {"field": field, "left": AWAIT_TURNS}
 
 
 def _understand(turn) -> None:

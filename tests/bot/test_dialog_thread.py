@@ -84,3 +84,40 @@ def test_the_pending_question_in_one_line():
     line = q.brief_question(step.state)
     assert "\n" not in line and "哪个市或县" in line
     assert q.parses(step.state, "泉州") and not q.parses(step.state, "要带什么东西")
+
+
+@pytest.mark.parametrize(("text", "day", "part"), [
+    ("下周三不行 换周四吧", "2026-12-17", None),      # the Thursday after the refused Wednesday
+    ("不对 明天我没空 后天吧", "2026-12-12", None),
+    ("周五上午有事 下午可以吗", "2026-12-11", "afternoon"),  # the same day, another time
+])
+def test_the_wish_after_a_refusal(text, day, part):
+    from datetime import datetime
+
+    from handoff.when import parse_when
+
+    when = parse_when(text, datetime(2026, 12, 10, 10, 0))   # a Thursday
+    assert (when.day.isoformat(), when.part) == (day, part)
+
+
+def test_a_refusal_alone_asks_for_nothing():
+    from datetime import date, datetime
+
+    from handoff.when import parse_when, refused_day, refuses_only
+
+    now = datetime(2026, 12, 10, 10, 0)
+    assert parse_when("明天不行", now) is None and refuses_only("明天不行", now)
+    assert refused_day("明天不行", now) == date(2026, 12, 11)
+
+
+@pytest.mark.parametrize("text", ["我还得问问我老婆", "算了不知道", "我再想想"])
+def test_not_now_is_an_act(text):
+    from bot.dialog.acts import classify
+
+    assert classify(text).kind == "defer"
+
+
+def test_a_question_that_asks_about_something_is_no_deferral():
+    from bot.dialog.acts import classify
+
+    assert classify("我想问问工伤的事") is None
