@@ -17,7 +17,7 @@ from intents import detect
 from intents.parsing import compact, looks_like_question
 
 from ..inbound import Inbound, Outbound
-from . import memory
+from . import memory, thread
 from .acts import Act
 
 
@@ -460,50 +460,14 @@ def precheck(turn: Turn) -> Outbound:
     again = _r().decision_again(turn)
     if again is not None:  # asked again on the same facts: the same decision, said briefly
         return Outbound(again)
-    note = _scope_note(turn)
+    note = thread.scope_note(turn)
     if note is not None:
         return note
-    concrete = _concrete_problem(turn)
+    concrete = thread.concrete_problem(turn)
     if concrete is not None:
         return concrete
     enter(turn, "questionnaire")
     return _r().start_questionnaire(turn)
-
-
-def _scope_note(turn: Turn) -> Outbound | None:
-    """A matter usually outside the scope (a private debt, a deposit): what the decision depends
-    on and the practical way on, at once — once per conversation; 「1」 still runs the check."""
-    matter = turn.case.get("matter") or turn.case.get("topic")
-    usually_out = T("scope_usually_out")
-    if matter not in usually_out or f"scope:{matter}" in (turn.st.get("notices") or []):
-        return None
-    if _r().decision_from_case(turn) is not None:
-        return None  # the case file already decides (the place's list is known): that decision is given
-    turn.st.setdefault("notices", []).append(f"scope:{matter}")
-    turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": matter}
-    return Outbound(T("scope_note").format(**usually_out[matter]), code=matter)
-
-
-_AID_WORDS = re.compile(r"能不能|能否|可不可以|可以|能|管不管|管吗|能管吗|你们|法律援助|法援|申请|找|吗|呢|啊|不|那|哦|我")
-
-
-_ASKS_LAWYER = re.compile(r"律师|法律援助|法援|申请|免费")
-
-
-def _concrete_problem(turn: Turn) -> Outbound | None:
-    """「邻居天天往我家门口倒垃圾 能管吗」: no matter we list, but a real problem — its nearest
-    answer, 12348 and a person, instead of a menu of seventeen topics."""
-    if turn.case.get("topic") and memory.is_matter(turn.case.get("topic")) or turn.learned.get("topic"):
-        return None
-    if _ASKS_LAWYER.search(turn.text):
-        return None  # 「我请不起律师 你们给不给派一个」 asks for aid itself: the pre-check answers that
-    if len(_AID_WORDS.sub("", compact(turn.text))) < 8:
-        return None
-    out = _r().concrete_answer(turn)
-    if out is None:
-        return None
-    out.text = f"{out.text}\n{T('concrete_tail')}"
-    return out
 
 
 def wants_booking(turn: Turn) -> bool:
@@ -601,34 +565,6 @@ def offices(turn: Turn) -> Outbound:
 
 # ================================================================ facts, acts, small talk
 
-_AGE_SAID = re.compile(r"岁|[0-9]|十")
-
-
-def answers_asked_fact(turn: Turn) -> bool:
-    """The short reply to a fact the last reply asked for (pending ``ask_fact``), read with
-    the questionnaire's own parser for that fact."""
-    from intents import questionnaire
-    from intents.parsing import Parsed
-
-    field_name = (turn.pending.get("type") == "ask_fact" and turn.pending.get("field")) or \
-        (turn.st.get("awaiting") or {}).get("field")
-    if not field_name or len(compact(turn.text)) > 14 or field_name not in questionnaire.flow().questions:
-        return False
-    if looks_like_question(turn.text) or (field_name == "age" and not _AGE_SAID.search(turn.text)):
-        return False  # 「我能见她一面吗」 is a question, not the age 1
-    parsed = questionnaire.flow().questions[field_name].parse(turn.text)
-    if not isinstance(parsed, Parsed) or parsed.value in (None, [], ""):
-        return False
-    if turn.case.get(field_name) != parsed.value:
-        turn.case[field_name] = parsed.value
-        turn.learned[field_name] = parsed.value
-    return True
-
-
-def note_asked_fact(turn: Turn) -> Outbound:
-    turn.st.pop("pending", None)
-    return acknowledge_facts(turn)
-
 
 def carries_only_facts(turn: Turn) -> bool:
     return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction")
@@ -718,25 +654,14 @@ def follow_up(turn: Turn) -> Outbound:
     entry = followups.topic_entry(turn.text, turn.case.get("topic"))
     if entry is not None:
         turn.st["last_followup"] = entry[0]
-        return _once(turn, f"followup:{entry[0]}", entry[1])
+        return thread.once(turn, f"followup:{entry[0]}", entry[1])
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     text = followups.answer(turn, kind) if kind else None
     if text is not None:
         if not turn.case.get("topic") and kind in followups.SERVICE_TOPIC:
             turn.case["topic"] = followups.SERVICE_TOPIC[kind]
-        return _once(turn, f"followup:{kind}:{zlib.crc32(text.encode('utf-8'))}", text)
+        return thread.once(turn, f"followup:{kind}:{zlib.crc32(text.encode('utf-8'))}", text)
     return _r().answer_in_topic(turn)
-
-
-def _once(turn: Turn, key: str, text: str) -> Outbound:
-    """A follow-up's answer; asked again (「能换个律师吗」 after the same answer), the one point of it."""
-    said = turn.st.get("said") or []
-    if key in said:
-        point = _r()._point_asked(text, turn.text)
-        if point:
-            return Outbound(T("said_point").format(point=point), code=turn.case.get("topic"))
-    _r()._remember_said(turn.st, key)
-    return Outbound(text, code=turn.case.get("topic"))
 
 
 def from_knowledge_base(turn: Turn) -> Outbound:
@@ -802,9 +727,9 @@ def crisis_answer(turn: Turn) -> Outbound:
             in_crisis = [within.top]
     if in_crisis and _CRISIS_WORDS.search(turn.text):
         turn.case["topic"] = crisis_topic
-        return _r()._fresh_answer(turn, in_crisis[0].faq_id)
+        return thread.fresh_answer(turn, in_crisis[0].faq_id)
     if result.status == "answer" and result.top is not None:
-        return _r()._fresh_answer(turn, result.top.faq_id)
+        return thread.fresh_answer(turn, result.top.faq_id)
     return Outbound(T("crisis_fear") if _FEAR.search(turn.text) else T("crisis_fallback"))
 
 
@@ -841,54 +766,11 @@ def question_again(turn: Turn) -> Outbound:
     matter named in 「我儿子在学校被打了 能申请吗」), then the next question that is still open."""
     from intents import questionnaire
 
-    usable = _r().absorbable(turn, turn.st["q"])
+    usable = thread.absorbable(turn, turn.st["q"])
     if usable:
         step = questionnaire.add_facts(turn.st["q"], usable)
         return _r()._after_step(turn, step, memory.ack_line(turn.learned))
     return Outbound(f"{T('answer_these_first')}\n{questionnaire.current_question(turn.st['q'])}")
-
-
-def _side_question(turn: Turn) -> tuple[str, str] | None:
-    """(kind, answer) of a follow-up typed inside the questionnaire that does not answer its question."""
-    from intents import questionnaire
-
-    from . import followups
-
-    if questionnaire.parses(turn.st.get("q") or {}, turn.text):
-        return None
-    entry = followups.topic_entry(turn.text, _topic_of(turn))
-    if entry is not None:
-        return entry
-    kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
-    if kind is None:
-        return None
-    text = followups.answer(turn, kind)
-    return (kind, text) if text else None
-
-
-def _topic_of(turn: Turn) -> str | None:
-    """The matter under discussion: the questionnaire's answer wins over the case file's topic."""
-    matter = ((turn.st.get("q") or {}).get("facts") or {}).get("matter")
-    return matter if memory.is_matter(matter) else turn.case.get("topic")
-
-
-def asks_followup_mid_form(turn: Turn) -> bool:
-    """「要带啥」「那要多久」「我去替她办行不行」 typed while a question waits: a side question."""
-    found = _side_question(turn)
-    if found is None:
-        return False
-    turn.st["_side"] = list(found)
-    return True
-
-
-def answer_followup_then_resume(turn: Turn) -> Outbound:
-    """The side question answered, then the pending question again in one short line."""
-    from intents import questionnaire
-
-    kind, text = turn.st.pop("_side", None) or _side_question(turn) or ("", T("unsure_short"))
-    turn.st["last_followup"] = kind
-    back = T("back_to_question_short").format(question=questionnaire.brief_question(turn.st["q"]))
-    return Outbound(f"{text}\n\n{back}", code=_topic_of(turn))
 
 
 def asks_a_question_mid_form(turn: Turn) -> bool:
@@ -912,8 +794,9 @@ def answer_then_resume_questionnaire(turn: Turn) -> Outbound:
 
 def answer_then_resume_form(turn: Turn) -> Outbound:
     out = _r().answer_mid_form(turn)
-    reply = chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "")
-    out.text = f"{out.text}\n\n{T('back_to_form')}\n{reply or ''}".rstrip()
+    prompt = thread.form_prompt(turn) if turn.mode == "apply" else \
+        chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "")
+    out.text = f"{out.text}\n\n{T('back_to_form')}\n{prompt or ''}".rstrip()
     return out
 
 

@@ -34,7 +34,7 @@ from ..menu import text_for_key
 from ..replies import anchor, cut_at_sentence, fit, numbered
 from ..texts import T
 from ..texts import clarify_text as texts_clarify
-from . import memory
+from . import memory, thread
 from .acts import Act, classify
 from .state import ConversationState
 
@@ -270,14 +270,6 @@ def _leave_questionnaire(turn) -> str | None:
     return leave(turn)
 
 
-def absorbable(turn, qstate: dict, answered: str | None = None) -> dict:
-    """Facts this message stated that the questionnaire can keep (not the field just answered,
-    and not a second matter once one is known): a later question they answer is then skipped."""
-    known = qstate.get("facts") or {}
-    return {k: v for k, v in memory.questionnaire_facts(turn.learned).items()
-            if k != answered and (k != "matter" or "matter" not in known)}
-
-
 MISSES_BEFORE_WAY_OUT = 2
 
 
@@ -291,7 +283,7 @@ def continue_questionnaire(turn) -> Outbound:
     before = turn.st["q"]
     step = q.answer(before, turn.text)
     if not getattr(step, "understood", True):
-        usable = absorbable(turn, before)
+        usable = thread.absorbable(turn, before)
         if usable:
             step = q.add_facts(before, usable)
             return _after_step(turn, step, memory.ack_line(turn.learned))
@@ -304,7 +296,7 @@ def continue_questionnaire(turn) -> Outbound:
             step.state["misses"] = misses
         return _after_step(turn, step)
     step.state.pop("misses", None)
-    extra = absorbable(turn, step.state, before.get("current")) if not step.done else {}
+    extra = thread.absorbable(turn, step.state, before.get("current")) if not step.done else {}
     extra = {k: v for k, v in extra.items() if (step.state.get("facts") or {}).get(k) != v}
     if extra:
         lead = step.text.split("\n\n")[0] if "\n\n" in step.text and not step.done else None
@@ -356,7 +348,7 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     if turn.route and turn.route.endswith(".ignored_event"):
         return out  # an event that is not the citizen speaking (TEMPLATESENDJOBFINISH …): nothing changes
     out.text = shape(turn, out.text, notice)
-    _note_asked_fact(turn, out.text)
+    thread.note_asked_fact_after(turn, out.text)
     final = ConversationState.from_dict({**turn.st, "last_route": turn.route})
     conv_store.save_state(conv, final.to_dict())
     conv.last_inbound_at = conv_store.utcnow()
@@ -366,25 +358,6 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     if out.faq_id and out.code == SERVICE_FEEDBACK_CODE:
         _record_service_feedback(ctx, turn.st, inbound, out.faq_id)
     return out
-
-
-AWAIT_TURNS = 3   # how many messages a fact the bot asked for stays awaited
-
-
-def _note_asked_fact(turn, reply: str | None) -> None:
-    """A reply that ends by asking a fact (「他今年多大？」) waits for it, like a form question."""
-    from .acts import asked_fact
-
-    awaiting = turn.st.pop("awaiting", None) or {}
-    if awaiting and turn.case.get(awaiting.get("field")) is None and int(awaiting.get("left") or 0) > 1:
-        # still awaited for a turn or two: 「能给他送点衣服吗」 first, then 「他才十九」
-        turn.st["awaiting"] = {"field": awaiting["field"], "left": int(awaiting["left"]) - 1}
-    if turn.mode not in ("idle", "crisis") or turn.st.get("pending") or not reply:
-        return
-    field = asked_fact(reply)
-    if field and turn.case.get(field) is None:
-        turn.st["pending"] = {"type": "ask_fact", "field": field}
-        turn.st["awaiting"] = {"field": field, "left": AWAIT_TURNS}
 
 
 def _understand(turn) -> None:
@@ -535,16 +508,8 @@ def _nearest_offices(inbound: Inbound) -> Outbound:
     return Outbound(fit(f"{T('nearest_head')}\n{body}\n\n{T('nearest_tail')}"))
 
 
-SAID_KEPT = 12
-
-
-def _remember_said(state: dict, key: str) -> None:
-    said = [k for k in state.get("said") or [] if k != key]
-    state["said"] = (said + [key])[-SAID_KEPT:]
-
-
 def _answer(ctx: DialogContext, state: dict, faq_id: str, question: str | None = None) -> Outbound:
-    _remember_said(state, faq_id)
+    thread.remember_said(state, faq_id)
     text, pending = answer_text(ctx, faq_id, state=state)
     entry = kb_store.get_entry(ctx.session, faq_id)
     state["pending"] = pending
@@ -570,55 +535,6 @@ def topic_text(ctx: DialogContext, code: str) -> str | None:
     return ctx.kb.topic_answer(code) or None
 
 
-def _fresh_answer(turn, faq_id: str) -> Outbound:
-    """An answer, unless it was already given in this conversation: then the one point of it
-    the message asks about, or a question back — never the same bubble word for word."""
-    if faq_id not in (turn.st.get("said") or []):
-        return _answer(turn.ctx, turn.st, faq_id, turn.text)
-    entry = kb_store.get_entry(turn.ctx.session, faq_id)
-    point = _point_asked(entry.short_answer if entry else "", turn.text)
-    if point:
-        return Outbound(T("said_point").format(point=point), faq_id=faq_id, code=entry.code if entry else None)
-    topic = turn.case.get("topic")
-    if not looks_like_question(turn.text) and memory.is_matter(topic) and f"topic:{topic}" not in (turn.st.get("said") or []):
-        return _topic_reply(turn, topic)  # 「医生不承认」: the topic's way forward, said once
-    if not looks_like_question(turn.text):  # 「医院说是食物中毒」: a fact for the file, not a question
-        from .handlers import _next_step
-        return Outbound(f"{memory.ack_line(turn.learned) or T('noted')}\n{_next_step(turn)}", code=turn.case.get("topic"))
-    return _not_again(turn)
-
-
-# Characters too common to say what a message is about.
-_COMMON_CHARS = set("的了是我你他她也有吗呢吧啊在这那个一不没就都和与及或等说人去来到要会能可以把被给对")
-
-
-def _content_chars(text: str) -> set[str]:
-    return {c for c in re.sub(r"[^\u4e00-\u9fa5]", "", text)} - _COMMON_CHARS
-
-
-def _point_asked(answer: str, text: str) -> str | None:
-    """The sentence of an answer already given that shares most words with the message
-    (「嫁出去的闺女没份」 → 「……出嫁、户口迁走都不影响」), or None when none shares three."""
-    asked = _content_chars(text)
-    best, score = None, 2
-    for sentence in re.split(r"(?<=[。；！？])", answer):
-        sentence = re.sub(r"（[^）]*）|\([^)]*\)", "", sentence).strip()
-        if len(sentence) < 6:
-            continue
-        shared = len(asked & _content_chars(sentence))
-        if shared > score:
-            best, score = sentence, shared
-    return best.rstrip("；，,;。") + "。" if best else None
-
-
-def _not_again(turn) -> Outbound:
-    """Nothing new to say on this point: ask which part is meant, with numbered ways on."""
-    topic = turn.case.get("topic")
-    options = [T("again_choice_precheck"), T("again_choice_materials"), T("again_choice_person")]
-    turn.st["pending"] = {"type": "again", "options": options}
-    return Outbound(T("again_question").format(options=numbered(options)), code=topic, options=options)
-
-
 def _topic_reply(turn, code: str) -> Outbound:
     """A legal question whose topic we know but that has no entry: never 「不在我能帮忙的范围内」.
 
@@ -627,8 +543,8 @@ def _topic_reply(turn, code: str) -> Outbound:
     kb_store.record_unanswered(turn.ctx.session, turn.text, "topic", turn.inbound.channel, None, None)
     turn.case["topic"] = code
     if f"topic:{code}" in (turn.st.get("said") or []):
-        return _not_again(turn)
-    _remember_said(turn.st, f"topic:{code}")
+        return thread.not_again(turn)
+    thread.remember_said(turn.st, f"topic:{code}")
     general = topic_text(turn.ctx, code)
     turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": code}
     body = cut_at_sentence(general, BUBBLE) if general else T("topic_general").format(topic=_safe_topic_name(code))
@@ -642,70 +558,14 @@ def _safe_topic_name(code: str) -> str:
         return "这类"
 
 
-def _within_topic(turn, topic: str) -> Outbound | None:
-    """The best answer inside the topic under discussion, one not given yet first."""
-    within = ask_kb(turn.ctx, f"{_context_words(turn.case) or _safe_topic_name(topic)} {turn.text}")
-    alone = ask_kb(turn.ctx, turn.text)
-    hits = [h for h in within.hits[:4] if h.code == topic and within.status in ("answer", "clarify", "topic")]
-    hits += [h for h in alone.hits[:3] if h.code == topic and alone.status in ("answer", "clarify")]
-    if not hits:
-        return None
-    said = turn.st.get("said") or []
-    fresh = [h for h in hits if h.faq_id not in said]
-    return _fresh_answer(turn, (fresh or hits)[0].faq_id)
-
-
-def _context_words(case: dict) -> str:
-    """What the case file says about whom and what (「判决书」, an old person) — it tells which
-    question of the topic a short remark is (「已经一年没给了」 after a judgment: enforcement)."""
-    words = [str(e) for e in (case.get("evidence") or [])[:2]]
-    age = case.get("age")
-    if isinstance(age, int) and not case.get("criminal_role"):
-        words += ["老人"] if age >= 60 else (["孩子"] if age < 18 else [])
-    return " ".join(words)
-
-
 def answer_in_topic(turn) -> Outbound:
     """A short follow-up: first within the current topic, then across the knowledge base."""
     topic = turn.case.get("topic")
     if topic:
-        found = _within_topic(turn, topic)
+        found = thread.within_topic(turn, topic)
         if found is not None:
             return found
     return _from_knowledge_base(turn)
-
-
-def concrete_answer(turn) -> Outbound | None:
-    """The knowledge base's confident answer to a problem described in words, without offers
-    (the caller adds 12348 and a person), or None."""
-    result = ask_kb(turn.ctx, turn.text)
-    if result.status != "answer" or result.top is None:
-        code = getattr(result, "topic", None) or (result.top.code if result.top else None)
-        if result.status in ("topic", "clarify") and memory.is_matter(code):
-            return _topic_reply(turn, code)
-        turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": None}
-        return Outbound(T("concrete_unknown"), code="other")
-    _remember_said(turn.st, result.top.faq_id)
-    text, pending = answer_text(turn.ctx, result.top.faq_id, offer=False)
-    turn.st["pending"] = pending
-    turn.st["last_faq"] = result.top.faq_id
-    if memory.is_matter(result.top.code):
-        turn.case["topic"] = result.top.code
-    return Outbound(text, faq_id=result.top.faq_id, code=result.top.code)
-
-
-def _switches_topic(turn, code: str | None) -> bool:
-    """Whether a hit in another topic may take over: only on strong evidence — the message
-    names its own matter, or it is a full question of its own, not a short remark in the thread."""
-    topic = turn.case.get("topic")
-    if not topic or not code or code == topic or not memory.is_matter(topic):
-        return True
-    if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
-        return True
-    if not memory.is_matter(code):
-        # A question about the service (「要钱吗」) may leave the matter; a remark (「饭店说不关他们事」) may not.
-        return looks_like_question(turn.text)
-    return len(compact(turn.text)) >= 16 and looks_like_question(turn.text)
 
 
 def _from_knowledge_base(turn) -> Outbound:
@@ -713,17 +573,17 @@ def _from_knowledge_base(turn) -> Outbound:
     result = ask_kb(ctx, turn.text)
     top = result.top
     topic = turn.case.get("topic")
-    off_topic = top is not None and result.status in ("answer", "clarify", "topic") and not _switches_topic(
+    off_topic = top is not None and result.status in ("answer", "clarify", "topic") and not thread.switches_topic(
         turn, getattr(result, "topic", None) if result.status == "topic" and getattr(result, "topic", None) else top.code)
     if off_topic and topic:
         # A short remark in the thread (「已经一年没给了」 about child support): the topic under
         # discussion decides, not the best hit in another one.
-        return _within_topic(turn, topic) or _topic_reply(turn, topic)
+        return thread.within_topic(turn, topic) or _topic_reply(turn, topic)
     if result.status == "answer" and top is not None:
-        return _fresh_answer(turn, top.faq_id)
+        return thread.fresh_answer(turn, top.faq_id)
     in_topic = [h for h in result.hits[:3] if topic and h.code == topic]
     if result.status == "clarify" and in_topic:
-        return _fresh_answer(turn, in_topic[0].faq_id)  # the topic under discussion decides
+        return thread.fresh_answer(turn, in_topic[0].faq_id)  # the topic under discussion decides
     if result.status == "clarify" and top is not None:
         state["pending"] = {"type": "choose", "faq_ids": [h.faq_id for h in result.choices],
                             "options": [h.question for h in result.choices]}

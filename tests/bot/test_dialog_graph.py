@@ -56,6 +56,7 @@ SCRIPTS: list[tuple[list, str]] = [
     ([*ELIGIBLE_WAGES, "申请", "预约"], "book"),
     ([*ELIGIBLE_WAGES, "申请", "同意"], "apply"),
     ([*ELIGIBLE_WAGES, "申请", "法律援助要钱吗"], "apply"),
+    ([*ELIGIBLE_WAGES, "申请", "工伤认定要去哪里申请"], "apply"),            # a question for the knowledge base
     ([*ELIGIBLE_WAGES, "申请", "撤回同意"], "idle"),
     (["能不能给我排个号", "取消预约"], "idle"),
     (["能不能给我排个号", "1"], "book"),

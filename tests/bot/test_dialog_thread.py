@@ -7,7 +7,7 @@ import pytest
 
 from bot.dialog import followups
 from bot.dialog.acts import asked_fact
-from bot.dialog.router import _point_asked
+from bot.dialog.thread import point_asked as _point_asked
 from handoff.bookflow import _contact_in
 from intents import questionnaire as q
 
