@@ -588,6 +588,10 @@ def _next_step(turn: Turn) -> str:
         return T("next_after_decision")
     if case.get("topic") or case.get("matter"):
         turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": case.get("topic")}
+        shown = turn.st.setdefault("notices", [])
+        if "offer_precheck" in shown:  # said once in full; after that a short reminder, not the same line each time
+            return T("next_precheck_short")
+        shown.append("offer_precheck")
         return T("next_precheck")
     return T("next_ask_matter")
 

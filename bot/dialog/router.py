@@ -286,6 +286,9 @@ def continue_questionnaire(turn) -> Outbound:
         usable = thread.absorbable(turn, before)
         if usable:
             step = q.add_facts(before, usable)
+            if not step.done and step.state.get("current") == before.get("current"):
+                # 「俺爹没退休金」 while asked about exemptions: noted, and the same question in one line
+                step.text = q.brief_question(step.state)
             return _after_step(turn, step, memory.ack_line(turn.learned))
         misses = int(before.get("misses") or 0) + 1
         if misses >= MISSES_BEFORE_WAY_OUT and not step.done:
