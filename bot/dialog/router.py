@@ -544,7 +544,8 @@ def _topic_reply(turn, code: str) -> Outbound:
     Logged for curators (reason `topic`: what a new entry should answer) and filed in the
     transcript as a topic answer, which the statistics count apart from entry answers."""
     kb_store.record_unanswered(turn.ctx.session, turn.text, "topic", turn.inbound.channel, None, None)
-    turn.case["topic"] = code
+    if memory.is_matter(code) or not memory.is_matter(turn.case.get("topic")):
+        turn.case["topic"] = code  # a service topic never replaces the matter under discussion
     if f"topic:{code}" in (turn.st.get("said") or []):
         return thread.not_again(turn)
     thread.remember_said(turn.st, f"topic:{code}")
@@ -576,12 +577,14 @@ def _from_knowledge_base(turn) -> Outbound:
     result = ask_kb(ctx, turn.text)
     top = result.top
     topic = turn.case.get("topic")
-    off_topic = top is not None and result.status in ("answer", "clarify", "topic") and not thread.switches_topic(
-        turn, getattr(result, "topic", None) if result.status == "topic" and getattr(result, "topic", None) else top.code)
+    code = (getattr(result, "topic", None) if result.status == "topic" else None) or (top.code if top else None)
+    off_topic = code is not None and result.status in ("answer", "clarify", "topic") and \
+        not thread.switches_topic(turn, code)
     if off_topic and topic:
         # A short remark in the thread (「已经一年没给了」 about child support): the topic under
         # discussion decides, not the best hit in another one.
-        return thread.within_topic(turn, topic) or _topic_reply(turn, topic)
+        within = thread.within_topic(turn, topic) if looks_like_question(turn.text) else None
+        return within or _topic_reply(turn, topic)  # a remark gets the topic's way forward, not a stray entry
     if result.status == "answer" and top is not None:
         return thread.fresh_answer(turn, top.faq_id)
     in_topic = [h for h in result.hits[:3] if topic and h.code == topic]

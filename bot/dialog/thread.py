@@ -70,8 +70,6 @@ def fresh_answer(turn, faq_id: str) -> Outbound:
     topic = turn.case.get("topic")
     if not looks_like_question(turn.text) and memory.is_matter(topic) and f"topic:{topic}" not in (turn.st.get("said") or []):
         return _r()._topic_reply(turn, topic)  # 「医生不承认」: the topic's way forward, said once
-    if not looks_like_question(turn.text):  # 「医院说是食物中毒」: a fact for the file, not a question
-        return Outbound(f"{memory.ack_line(turn.learned) or T('noted')}\n{_h()._next_step(turn)}", code=turn.case.get("topic"))
     return not_again(turn)
 
 
@@ -99,8 +97,15 @@ def point_asked(answer: str, text: str) -> str | None:
 
 
 def not_again(turn) -> Outbound:
-    """Nothing new to say on this point: ask which part is meant, with numbered ways on."""
+    """Nothing new to say: a remark (「佢话工厂冇钱」) is noted and the next step offered; a question
+    gets, once, a question back with numbered ways on, and after that a short way to a person."""
     topic = turn.case.get("topic")
+    if not looks_like_question(turn.text):  # 「医院说是食物中毒」: a fact for the file, not a question
+        return Outbound(f"{memory.ack_line(turn.learned) or T('understood')}\n{_h()._next_step(turn)}", code=topic)
+    shown = turn.st.setdefault("notices", [])
+    if "again_menu" in shown:
+        return Outbound(T("said_again_short"), code=topic)
+    shown.append("again_menu")
     options = [T("again_choice_precheck"), T("again_choice_materials"), T("again_choice_person")]
     turn.st["pending"] = {"type": "again", "options": options}
     return Outbound(T("again_question").format(options=numbered(options)), code=topic, options=options)
