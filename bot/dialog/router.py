@@ -435,10 +435,31 @@ def shape(turn, text: str | None, notice: str | None = None) -> str | None:
             seen.add(key)
         lines.append(line)
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = _offer_once(turn, text)
     if turn.case.get("crisis") or turn.mode == "crisis":
         text = "\n".join(l for l in text.split("\n") if not _URL.search(l) and T("feedback_prompt") not in l
                          and "回复「详细」" not in l).strip()
     return fit(text, None)
+
+
+# Closing offers, by what 「1」 then does: the same offer in other words is still the same offer.
+_OFFERS = {"offer_eligibility": "precheck", "next_precheck": "precheck", "next_precheck_short": "precheck",
+           "offer_apply": "apply", "offer_hotline": "hotline"}
+
+
+def _offer_once(turn, text: str) -> str:
+    """The same closing offer (「回复「1」看看您能不能申请法律援助。」) is not added to two replies in
+    a row: the offer still stands (the pending prompt is kept), it is just not said again."""
+    lines = text.split("\n")
+    offers = {T(key): kind for key, kind in _OFFERS.items()}
+    said = [offers[l.strip()] for l in lines if l.strip() in offers]
+    if said and said[-1] == turn.st.get("prev_offer") and len(lines) > 1:
+        lines = [l for l in lines if offers.get(l.strip()) != said[-1]]
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        turn.st["prev_offer"] = None  # said again at the next chance, not never
+    else:
+        turn.st["prev_offer"] = said[-1] if said else None
+    return text
 
 
 SERVICE_FEEDBACK_CODE = "service.complaint"

@@ -25,7 +25,7 @@ STATE_VERSION = 2
 
 # The keys of the JSON form, each a field of ConversationState.
 _KEYS = ("version", "mode", "pending", "case", "paused", "q", "flow", "human", "notices",
-         "decision", "decided_on", "last_faq", "last_question", "last_result", "last_route", "last_followup", "said", "awaiting")
+         "decision", "decided_on", "last_faq", "last_question", "last_result", "last_route", "last_followup", "said", "awaiting", "prev_offer")
 
 
 @dataclass
@@ -47,6 +47,7 @@ class ConversationState:
     last_result: int | None = None
     last_route: str | None = None              # the handler that produced the last reply (tests, diagram)
     last_followup: str | None = None           # the kind of the last follow-up answered (「几天」 after an objection)
+    prev_offer: str | None = None              # the closing offer of the last reply (not said twice in a row)
     awaiting: dict[str, Any] | None = None     # a fact the bot asked for: {"field": "age", "left": 3}
     said: list[str] = field(default_factory=list)  # answers already given (faq ids, "topic:<code>"): never twice word for word
     version: int = STATE_VERSION
