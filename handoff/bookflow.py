@@ -34,7 +34,7 @@ from .offices import Office, in_region
 from .slots import Slot, day_label, day_slots, load_policy, local_now, when_label
 from .texts import H
 from .validate import validate_name, validate_phone
-from .when import When, describe, parse_when
+from .when import When, describe, parse_when, refused_day, refuses_only
 
 if TYPE_CHECKING:  # chatflow imports this module; the context type is only for readers
     from .chatflow import FlowContext
@@ -265,8 +265,8 @@ def _free(ctx: "FlowContext", office: Office, state: dict | None = None) -> list
     return appts.available(ctx.session, office, _priority(ctx, state))
 
 
-def _days_text(ctx: "FlowContext", state: dict, office: Office, head: str = "") -> str:
-    free = _free(ctx, office, state)
+def _days_text(ctx: "FlowContext", state: dict, office: Office, head: str = "", skip: set[date] | None = None) -> str:
+    free = [(s, left) for s, left in _free(ctx, office, state) if s.starts_at.date() not in (skip or set())]
     by_day: dict[date, int] = {}
     for slot, left in free:
         by_day[slot.starts_at.date()] = by_day.get(slot.starts_at.date(), 0) + left
@@ -294,9 +294,14 @@ def _times_text(ctx: "FlowContext", state: dict, office: Office, day: date, when
 
 
 def _nearest(ctx: "FlowContext", state: dict, office: Office, head: str, around: datetime | None = None,
-             day: date | None = None) -> str:
-    """A refusal: why, the opening hours, and the nearest free slots to pick by number."""
+             day: date | None = None, not_before: date | None = None) -> str:
+    """A refusal: why, the opening hours, and the nearest free slots to pick by number.
+
+    ``not_before``: a closed day was asked for (「后天吧」 = Saturday, after 「明天我没空」), so the
+    slots offered are those of the next open day, never the earlier day just turned down."""
     free = _free(ctx, office, state)
+    if not_before is not None:
+        free = [a for a in free if a[0].starts_at.date() >= not_before] or free
     if around is not None:
         free = sorted(free, key=lambda a: abs((a[0].starts_at - around).total_seconds()))
     picks = sorted(free[:3], key=lambda a: a[0].starts_at)
@@ -348,7 +353,8 @@ def _wish(ctx: "FlowContext", state: dict, office: Office, when: When | None) ->
     policy = load_policy()
     if not day_slots(office, day, holidays, policy):
         reason = H("book_holiday", day=day_label(day)) if day in holidays else H("book_closed_day", day=day_label(day))
-        return _nearest(ctx, state, office, reason, around=datetime.combine(day, when.at or datetime.min.time()))
+        return _nearest(ctx, state, office, reason, around=datetime.combine(day, when.at or datetime.min.time()),
+                        not_before=day)
     if day > now.date() + timedelta(days=policy.days_ahead):
         return _nearest(ctx, state, office, H("book_too_far", when=said, days=policy.days_ahead))
     that_day = day_slots(office, day, holidays, policy)
@@ -405,6 +411,23 @@ def _read_name(text: str) -> str | None:
         return None
     value, error = validate_name(raw)
     return str(value) if error is None else None
+
+
+def _contact_in(text: str) -> dict[str, str]:
+    """Name and phone typed in one message (「李大海 186…」「我叫王秀英 电话139…」), those found."""
+    found: dict[str, str] = {}
+    phone = _PHONE_IN_TEXT.search(text or "")
+    if phone is not None:
+        value, error = validate_phone(phone.group(0))
+        if error is None:
+            found["phone"] = str(value)
+    raw = re.sub(r"(?:电话|手机|手机号|号码)[:：是]?", " ", _PHONE_IN_TEXT.sub(" ", text or ""))
+    for part in re.split(r"[\s，,。；;]+", raw):
+        name = _read_name(part) if part else None
+        if name is not None:
+            found["name"] = name
+            break
+    return found if "phone" in found or _NAME_INTRO.match((text or "").strip()) else {}
 
 
 def _contact_step(ctx: "FlowContext", state: dict, office: Office, text: str) -> str | None:
@@ -535,6 +558,14 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
         first = next((sl for sl, _ in _free(ctx, office, state) if day is None or sl.starts_at.date() == day), None)
         if first is not None:
             return _slot_chosen(ctx, state, office, first.starts_at)
+    if name in ("day", "time") and when is None and refuses_only(text, _now(ctx)):
+        # The day turned down (「明天不行」), or the day on offer (「周四也不行」「那天不行」): the other days.
+        said = refused_day(text, _now(ctx))
+        shown = date.fromisoformat(flow["day"]) if flow.get("day") else None
+        skip = {d for d in (said, shown) if d is not None and (said is None or shown is None or d == said
+                                                               or d.weekday() == said.weekday())}
+        flow.pop("day", None)
+        return _days_text(ctx, state, office, H("book_other_day"), skip=skip)
     if name == "day":
         if back:
             return start(ctx, state, reschedule=bool(flow.get("replaces")))
@@ -551,11 +582,24 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
             return _wish(ctx, state, office, when)
         if _is_yes(text):
             flow["consented"] = True
+            contact = flow.setdefault("contact", {})
+            contact.update(flow.pop("held", None) or {})
+            if contact.get("name") and contact.get("phone"):
+                return _confirm_text(state, office)
+            if contact.get("name"):
+                flow["step"] = "field:phone"
+                return H("book_ask_phone", name=contact["name"])
             flow["step"] = "field:name"
             return H("book_ask_name")
         if _is_no(text):
-            state.pop("flow", None)
+            state.pop("flow", None)  # what was typed before the refusal goes with it
             return H("book_consent_declined", office=office.name, phone=office.phone)
+        held = _contact_in(text)
+        if held:
+            # 「我叫王秀英 电话139…」 before saying yes: kept for this form only, used after 「同意」,
+            # dropped on 「不同意」 — consent is still asked, nothing typed is lost.
+            flow["held"] = {**(flow.get("held") or {}), **held}
+            return H("book_consent_held")
         return None
     if name in ("field:name", "field:phone"):
         return _contact_step(ctx, state, office, text)

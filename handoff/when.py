@@ -205,8 +205,45 @@ def _a_little(clean: str, m: re.Match[str]) -> bool:
     return clean[m.start() - 1:m.start()] in tuple("快慢早晚多少大小好有差再") or clean[m.end():m.end() + 1] == "儿"
 
 
+# 「下周三不行 换周四吧」「明天我没空 后天吧」: what comes after the refusal is the wish.
+_REFUSED = re.compile(r"不行|没空|没时间|不方便|去不了|来不了|不可以|有事")
+
+
 def parse_when(text: str, now: datetime) -> When | None:
-    """What a message says about when; None when it says nothing about a day or a time."""
+    """What a message says about when; None when it says nothing about a day or a time.
+
+    A day turned down in the same message is not the wish: the part after the refusal wins
+    when it names a day or a time of its own."""
+    refusals = list(_REFUSED.finditer(text or ""))
+    if refusals:
+        refused = _parse_plain(text[:refusals[-1].start()], now)
+        wish = _parse_plain(text[refusals[-1].end():], now)
+        if wish is None:
+            return None  # 「明天不行」: a day turned down is not a day asked for
+        if refused is not None and refused.day is not None:
+            if wish.day is None:  # 「周五上午有事 下午可以吗」: the same day, another time
+                return When(day=refused.day, at=wish.at, part=wish.part)
+            day = wish.day
+            while day < refused.day:  # 「下周三不行 换周四吧」: the Thursday after it
+                day += timedelta(days=7)
+            return When(day=day, at=wish.at, part=wish.part)
+        return wish
+    return _parse_plain(text, now)
+
+
+def refuses_only(text: str, now: datetime) -> bool:
+    """「明天不行」「那天我没空」: a time turned down, nothing asked for instead."""
+    return bool(_REFUSED.search(text or "")) and parse_when(text, now) is None
+
+
+def refused_day(text: str, now: datetime) -> date | None:
+    """The day a message turns down (「明天不行」 → tomorrow), if it names one."""
+    found = list(_REFUSED.finditer(text or ""))
+    said = _parse_plain(text[:found[-1].start()], now) if found else None
+    return said.day if said is not None else None
+
+
+def _parse_plain(text: str, now: datetime) -> When | None:
     day = parse_day(text, now)
     part = parse_part(text)
     at = parse_time(text, part)

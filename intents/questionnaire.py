@@ -25,7 +25,8 @@ State (all JSON types)::
     {"flow": "eligibility", "version": 1,
      "facts": {...},                    # what decide() sees
      "current": "region" | None,        # the question waiting for an answer
-     "history": [{"field", "value", "source"}],  # source: prefill | answer | skip | extracted
+     "history": [{"field", "value", "source"}],  # source: prefill | answer | skip | extracted | inferred
+     "offered": {"special_status": [...]},  # choices shown for the current question (engine-relevant only)
      "asked": ["matter", ...],          # questions shown, in order (question_count)
      "urgent_first": bool, "notices": [...], "done": bool}
 """
@@ -33,6 +34,7 @@ State (all JSON types)::
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,6 +122,7 @@ class Question:
     variants: tuple[Variant, ...] = ()
     none_words: tuple[str, ...] = ()
     refine: str | None = None
+    numbers: tuple[int, ...] = ()   # the choices' numbers in the full list, when only some are shown
 
     def wording(self, facts: Mapping[str, Any], refining: bool = False) -> str:
         if refining and self.refine:
@@ -130,7 +133,8 @@ class Question:
         return self.ask
 
     def choices_block(self) -> str:
-        return "\n".join(f"{i}. {c.label}" for i, c in enumerate(self.choices, 1))
+        numbers = self.numbers or tuple(range(1, len(self.choices) + 1))
+        return "\n".join(f"{i}. {c.label}" for i, c in zip(numbers, self.choices))
 
     def prompt(self, facts: Mapping[str, Any], refining: bool = False) -> str:
         """The question as sent: wording, numbered choices, how to answer."""
@@ -471,8 +475,87 @@ def _footer(state: Mapping[str, Any], question: Question, refining: bool = False
     return "".join(parts)
 
 
-def _question_text(state: Mapping[str, Any], fname: str) -> str:
+# Multi-choice questions whose choices are tried on the engine (urgency is offered on purpose, §9.9).
+_PROBED = frozenset({"special_status", "criminal_flags"})
+
+
+def _signature(result: Mapping[str, Any] | None, fname: str) -> tuple[Any, ...]:
+    r = result or {}
+    return (r.get("decision"), r.get("hardship_review"), bool(r.get("priority")), bool(r.get("pre_aid")),
+            tuple(sorted(str(m) for m in r.get("missing") or [] if m != fname)))
+
+
+def _offer(state: dict[str, Any], fname: str) -> list[Any]:
+    """The choices of a multi-choice question that could change the result, kept in the
+    state so the numbers the citizen types mean what was shown.
+
+    Why: the seven exemptions (family violence, martyr's relative, retrial …) each protect
+    one kind of claim (LAL 32); listing all of them beside a debt or a deposit asks about
+    things that cannot apply. Each choice is tried on the engine against "none of these"."""
+    offered = state.setdefault("offered", {})
+    if fname in offered:
+        return list(offered[fname])
     q = flow().questions[fname]
+    base, _ = _try_decide(dict(state["facts"], **{fname: []}))
+    keep: list[Any] = []
+    for choice in q.choices:
+        trial, _ = _try_decide(dict(state["facts"], **{fname: [choice.value]}))
+        if trial is None or base is None or _signature(trial, fname) != _signature(base, fname):
+            keep.append(choice.value)
+    offered[fname] = keep
+    return keep
+
+
+def shown_question(state: Mapping[str, Any], fname: str) -> Question:
+    """The question with only the choices offered to this citizen (see ``_offer``)."""
+    q = flow().questions[fname]
+    values = (state.get("offered") or {}).get(fname)
+    if values is None or not q.choices or fname not in _PROBED:
+        return q
+    kept = [(i, c) for i, c in enumerate(q.choices, 1) if c.value in values]
+    numbers = tuple(i for i, _ in kept)
+    hint = q.hint.replace("如 1 3", f"如 {numbers[0]} {numbers[1]}") if q.hint and len(kept) == 2 else q.hint
+    # The numbers stay those of the full list, so 「5」 means the same whatever was shown.
+    return dataclasses.replace(q, choices=tuple(c for _, c in kept), numbers=numbers, hint=hint)
+
+
+def brief_question(state: Mapping[str, Any]) -> str:
+    """The pending question in one short line, to come back to it after answering
+    something else (the choices were shown just before; short ones are repeated inline)."""
+    st = _load(state)
+    fname = st.get("current")
+    if st["done"] or not fname:
+        return current_question(state)
+    q = shown_question(st, fname)
+    wording = q.wording(st["facts"], bool(st.get("refining"))).split("请回复")[0].strip()
+    if q.choices:
+        numbers = q.numbers or tuple(range(1, len(q.choices) + 1))
+        inline = " ".join(f"{i}.{c.label.split('（')[0]}" for i, c in zip(numbers, q.choices))
+        none = " 都没有回0" if q.parser == "multi_choice" else ""
+        tail = f"（{inline}{none}）" if len(inline) <= 40 else "（回复上面列出的数字）"
+        return wording + tail
+    return wording
+
+
+def may_skip(state: Mapping[str, Any]) -> bool:
+    """Whether 「跳过」 is accepted for the pending question (the way out offered after misses)."""
+    st = _load(state)
+    return bool(st.get("current")) and _can_skip(st, flow().questions[st["current"]])
+
+
+def parses(state: Mapping[str, Any], text: str) -> bool:
+    """Whether the text answers the pending question (so it is not taken as a side question)."""
+    st = _load(state)
+    fname = st.get("current")
+    if not fname or st["done"]:
+        return False
+    said = parsing.compact(text)
+    fl = flow()
+    return said in fl.back_words or said in fl.skip_words or isinstance(fl.questions[fname].parse(text), Parsed)
+
+
+def _question_text(state: Mapping[str, Any], fname: str) -> str:
+    q = shown_question(state, fname)
     refining = bool(state.get("refining"))
     footer = _footer(state, q, refining)
     return q.prompt(state["facts"], refining) + (f"\n（{footer}）" if footer else "")
@@ -521,12 +604,21 @@ def _kinds_for_answer(fname: str, value: Any) -> list[str]:
 def _advance(state: dict[str, Any], lead: str | None = None, notice: str | None = None) -> Step:
     """Ask the next missing field, or finish with the result."""
     state["facts"] = _facts_from_history(state["history"])
+    state["offered"] = {}  # recomputed for the question asked now, on the facts known now
     result, error = _try_decide(state["facts"])
     if result is None:  # cannot happen for values our parsers produce; never crash
         result = {"decision": "needs_more_info", "hardship_review": "unknown", "priority": False,
                   "pre_aid": False, "reasons": [], "materials": [], "next_steps": [],
                   "missing": [], "error": error}
     fname, refining = _next_field(state, result)
+    while fname is not None and not refining and fname in _PROBED and not _offer(state, fname):
+        # No choice could change the result (a martyr's relative beside a debt claim): not asked.
+        state["history"].append({"field": fname, "value": [], "source": "inferred"})
+        state["facts"] = _facts_from_history(state["history"])
+        result, error = _try_decide(state["facts"])
+        if result is None:
+            break
+        fname, refining = _next_field(state, result)
     state["refining"] = refining
     if fname is None:
         state["current"] = None
@@ -630,7 +722,7 @@ def _go_back(st: dict[str, Any]) -> Step:
         return step
     # An answer may have brought extracted facts with it (stored right after it):
     # drop them together with the answer.
-    while st["history"] and st["history"][-1].get("source") == "extracted":
+    while st["history"] and st["history"][-1].get("source") in ("extracted", "inferred"):
         st["history"].pop()
     if st["history"]:
         st["history"].pop()
@@ -652,6 +744,7 @@ def _reask(st: dict[str, Any], q: Question, err: ParseError, notice: str | None)
     """The same question again, nothing lost: what was wrong (the parser's specific
     message, or a plain "没看明白"), the question with its choices, and how to answer."""
     texts = flow().texts
+    q = shown_question(st, q.field)
     specific = err.code in ("range", "ambiguous", "out_of_range", "dont_know")
     lead = err.reask if specific else texts["not_understood"]
     wording = q.wording(st["facts"], bool(st.get("refining")))
@@ -696,7 +789,7 @@ def answer(state: dict[str, Any], text: str) -> Step:
             return step
         return step  # a repaired state: ask what is missing
     fname = st["current"]
-    q = fl.questions[fname]
+    q = fl.questions[fname]   # parsed against the full list: the shown numbers are its numbers
     refining = bool(st.get("refining"))
     if said in fl.skip_words:
         if not _can_skip(st, q):

@@ -15,7 +15,7 @@ from intents import detect
 from intents.extract import correction_in
 from intents.parsing import compact
 
-ActKind = Literal["yes", "no", "choice", "correction", "ack", "thanks", "detail", "resume", "data"]
+ActKind = Literal["yes", "no", "choice", "correction", "ack", "thanks", "detail", "resume", "data", "defer"]
 
 _YES = {"是", "是的", "是啊", "对", "对的", "对啊", "对呀", "没错", "好", "好的", "好啊", "嗯", "嗯嗯", "恩", "要", "要的", "需要",
         "行", "可以", "ok", "yes", "y", "确定", "确认", "同意", "我同意", "愿意", "可以的", "行的", "中", "得行", "来吧", "开始",
@@ -31,6 +31,10 @@ _DATA = re.compile(r"^(?:尾号|手机号?|电话|号码|身份证号?|我叫|�
 _ORDINAL = re.compile(r"^第?([0-9]|[一二两三四五六七八九])(?:个|项|条|种|号)?(?:吧|呗|啊)?$")
 
 
+# 「我还得问问我老婆」「算了不知道」「我再想想」: not now — not a question for the knowledge base.
+_DEFER = re.compile(r"^(?:那|哦|嗯|好)?(?:我|俺)?(?:还得|还要|得|要|先|再)?(?:回去)?(?:问问|商量|想想|考虑|合计)(?:一下|商量)?"
+                    r"(?:我|俺)?(?:老婆|老公|家里|家里人|孩子|儿子|女儿|爱人|媳妇)?(?:再说|吧|了)?$"
+                    r"|^(?:算了|那算了)(?:吧)?(?:不知道|不问了|不弄了|再说)?$|^(?:我|俺)?(?:也)?不(?:知道|清楚|晓得)(?:了|啊|呢)?$")
 _ACK_RE = re.compile(r"^(?:好|好的|嗯|哦|噢|行)?(?:我|俺)?(?:知道|明白|晓得|懂)了?(?:谢谢)?$")
 _NO_THANKS = re.compile(r"^(?:不用|不要|不需要|不了|暂时不用|先不用)(?:了)?(?:谢谢|谢了|多谢)?(?:你|您)?$"
                         r"|^(?:先|暂时|现在)不(?:申请|办|弄|用|约|预约)了?(?:我|俺)?(?:再想想|考虑考虑|想一想|回头再说)?$")
@@ -79,6 +83,8 @@ def classify(text: str, options: Sequence[str] = ()) -> Act | None:
         return Act("ack")
     if _NO_THANKS.match(clean):
         return Act("no")
+    if _DEFER.match(clean):
+        return Act("defer")
     if _THANKS.match(clean) and len(clean) <= 10:
         return Act("thanks")
     if clean in _YES:
@@ -89,3 +95,19 @@ def classify(text: str, options: Sequence[str] = ()) -> Act | None:
     if polar is not None:
         return Act(polar)
     return None
+
+
+# What the bot's own last line asked for, so that the next short reply is read as that fact
+# (「他今年多大？」 → 「他三十五岁」 is the accused's age, not a new question).
+_ASKED = (("age", re.compile(r"(?:今年)?多大(?:年纪)?[？?]|几岁[？?]")),
+          ("region", re.compile(r"(?:在)?哪个(?:市|县|地方)[^。]{0,12}[？?]")),
+          ("household_size", re.compile(r"几口人[？?]")))
+
+
+def asked_fact(reply: str) -> str | None:
+    """The §3 fact the reply's last question asks for, or None."""
+    lines = [l for l in (reply or "").split("\n") if "？" in l or "?" in l]
+    if not lines:
+        return None
+    last = lines[-1]
+    return next((name for name, rx in _ASKED if rx.search(last)), None)

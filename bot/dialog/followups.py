@@ -11,14 +11,23 @@ Pure guard (`kind_of`), small handlers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from intents import detect
 from intents.parsing import compact
 
+TOPIC_FILE = Path(__file__).with_name("topic_followups.yaml")
+
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("hours", re.compile(r"几点(?:上班|下班|开门|关门)|什么时候(?:上班|下班|开门)|上班时间|办公时间|周末(?:上班|开门)|有人在吗")),
-    ("fees", re.compile(r"鉴定费|诉讼费|公证费|打官司的钱|官司费")),
+    ("proxy", re.compile(r"替(?:她|他|我妈|我爸|老人|家里人|孩子)?(?:去)?(?:办|申请)|代(?:她|他|我妈|我爸)?(?:去)?(?:办|申请)"
+                         r"|帮(?:我妈|我爸|她|他|老人)(?:去)?(?:办|申请)|(?:我|家属|家里人|别人)(?:去)?办(?:行不行|可以吗|中不中|能行吗)")),
+    ("hours", re.compile(r"几点(?:上班|下班|开门|关门)|(?:上班|下班|开门|关门)(?:是)?几点|什么时候(?:上班|下班|开门)|上班时间|办公时间"
+                         r"|(?:周|星期|礼拜)[六日天末](?:上班|开门|有人|办公)|周末(?:上班|开门)|开不开门|有人在吗")),
+    ("fees", re.compile(r"鉴定费|诉讼费|公证费|打官司的钱|官司费|(?:鉴定|公证|诉讼|打官司|起诉|立案).{0,4}(?:要钱|花钱|收费|费用|多少钱|交钱)")),
     ("lawyer_bad", re.compile(r"律师.{0,6}(?:不好好|不负责|不办事|不尽责|不管|不理|不回|糊弄|敷衍)|(?:换|更换)(?:个)?律师")),
     ("in_person", re.compile(r"不去现场|网上办|在线办|线上办|网上申请|本人去|亲自去|要本人|自己去一趟|走不开|去不了|没法去|来不了|腿脚不好")),
     ("who_lawyer", re.compile(r"律师.{0,6}(?:谁找|谁给找|你们找|给找|自己找|谁派|指派)|谁给(?:我)?找律师|律师.{0,3}谁(?:给)?(?:派|安排|找)")),
@@ -26,11 +35,11 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("self_apply", re.compile(r"(?:要|得|需要)?(?:我们|我|俺们|俺|家属|家里)自己(?:去)?申请|要我们申请|是不是要.{0,4}申请")),
     ("objection", re.compile(r"不认|不服|不批|没批|不给批|拒了|被拒|不同意这个|不接受|不满意这个结果")),
     ("duration", re.compile(r"多久|几天|多长时间|什么时候(?:有|出|给)|啥时候(?:有|出|给)|多少天")),
-    ("cost", re.compile(r"(?<!鉴定)(?:花钱|收费|要钱|交钱|收钱|给钱|掏钱|费用)(?!.*鉴定)")),
+    ("cost", re.compile(r"(?<!鉴定)(?:花钱|收费|要钱|交钱|收钱|给钱|掏钱|费用|律师费|代理费)(?!.*鉴定)|费(?:用)?(?:谁出|谁掏|谁付|谁给)")),
     ("identity", re.compile(r"实名|真名|身份证")),
-    ("materials", re.compile(r"带(?:啥|什么|哪些|些啥)|(?:要|准备|需要)(?:啥|什么|哪些)(?:材料|东西|证件|证据)?$|材料|证据")),
+    ("materials", re.compile(r"带(?:啥|什么|哪些|些啥|咩嘢|咩|乜嘢)|(?:要|准备|需要)(?:啥|什么|哪些)(?:材料|东西|证件|证据)?$|材料|证据")),
     ("where", re.compile(r"在哪|哪里办|去哪|哪儿办|地址|怎么去|找谁办")),
-    ("what_now", re.compile(r"(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能")),
+    ("what_now", re.compile(r"(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)")),
 )
 
 
@@ -38,6 +47,25 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 SERVICE_TOPIC = {"hours": "service.hotline", "fees": "legal_aid.about", "lawyer_bad": "service.complaint", "in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
                  "what_now": "legal_aid.apply", "cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
                  "identity": "legal_aid.apply"}
+
+
+# A follow-up that names its own object (「工伤认定去哪里弄」「多久之内要去仲裁」) is about that
+# object, not about applying for legal aid: the topic's own answers (below, then the knowledge
+# base within the topic) decide it.
+_OBJECT = re.compile(r"仲裁|工伤认定|认定工伤|鉴定|起诉|打官司|强制执行|执行|报警|保护令|立案|法院|投诉|调解|离婚证|判决")
+_GENERIC = ("where", "duration", "cost", "materials", "what_now")
+
+
+_ABOUT_AID = re.compile(r"法援|法律援助|决定|结果|评估|审批|不批|没批|不给批|被拒|拒了")
+
+
+def kind_in_context(text: str, decided: bool) -> str | None:
+    """``kind_of``, but 「不认」 is an objection to a legal-aid decision only when there is one
+    or the message says so (「医院不认账」 is the other side refusing, not an objection)."""
+    kind = kind_of(text)
+    if kind == "objection" and not decided and not _ABOUT_AID.search(compact(text)):
+        return None
+    return kind
 
 
 def kind_of(text: str) -> str | None:
@@ -57,7 +85,31 @@ def kind_of(text: str) -> str | None:
             continue  # 「工伤认定去哪里弄」「那仲裁要钱吗」: another procedure's question, its own entry answers
         if kind == "objection" and detect.other_party_refuses(text):
             continue  # 「医院不认账」: the other side refuses, not an objection to our decision
+        if kind in _GENERIC and _OBJECT.search(clean):
+            return None
         return kind
+    return None
+
+
+@lru_cache(maxsize=1)
+def _topic_entries() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], str], ...]:
+    data = yaml.safe_load(TOPIC_FILE.read_text(encoding="utf-8")) or {}
+    return tuple((str(e["id"]), tuple(str(t) for t in e["topics"]), re.compile(str(e["when"])), str(e["say"]).strip())
+                 for e in data.get("entries") or [])
+
+
+def _in_topics(topic: str | None, topics: tuple[str, ...]) -> bool:
+    return bool(topic) and any(topic == t or (t.endswith(".") and str(topic).startswith(t)) for t in topics)
+
+
+def topic_entry(text: str, topic: str | None) -> tuple[str, str] | None:
+    """(id, answer) of the topic's own follow-up this short message asks, or None."""
+    clean = compact(text)
+    if not clean or len(clean) > 22 or not topic:
+        return None
+    for entry_id, topics, rx, say in _topic_entries():
+        if _in_topics(topic, topics) and rx.search(clean):
+            return entry_id, say
     return None
 
 
@@ -69,7 +121,7 @@ def answer(turn: Any, kind: str) -> str | None:
     turn.st["last_followup"] = kind
     if kind == "hours":
         return _hours(turn)
-    if kind in ("in_person", "who_lawyer", "means_test", "lawyer_bad", "fees"):
+    if kind in ("in_person", "who_lawyer", "means_test", "lawyer_bad", "fees", "proxy"):
         return T(f"followup_{kind}")
     if kind == "self_apply":
         return T("followup_mandatory_notify") if turn.st.get("decision") == "mandatory" else T("followup_self_apply")
@@ -94,6 +146,7 @@ def _facts(turn: Any) -> dict[str, Any]:
     from .memory import is_matter, questionnaire_facts
 
     facts = questionnaire_facts(turn.case)
+    facts.update({k: v for k, v in ((turn.st.get("q") or {}).get("facts") or {}).items() if v is not None})
     if not is_matter(facts.get("matter")):
         facts.pop("matter", None)
     return facts
@@ -113,7 +166,8 @@ def _materials(turn: Any) -> str | None:
         return None
     if not items:
         return None
-    head = T("followup_materials_head").format(topic=_safe_topic_name(facts["matter"]), count=len(items))
+    head = T("followup_materials_head").format(topic=_matter_label(facts["matter"]) or _safe_topic_name(facts["matter"]),
+                                               count=len(items))
     usual = [i for i in items if not i.startswith("代别人申请")]
     if "证据" in turn.text:  # evidence asked for: the matter's own papers first, the ID after
         usual = [i for i in usual if not i.startswith("申请人的居民身份证")] + [i for i in usual if i.startswith("申请人的居民身份证")]
@@ -124,6 +178,13 @@ def _materials(turn: Any) -> str | None:
         turn.st["materials_full"] = items
         return f"{head}\n{body}\n{T('followup_materials_more')}"
     return f"{head}\n{body}"
+
+
+def _matter_label(matter: str) -> str | None:
+    """The matter as the questionnaire names it to citizens (「要赡养费、抚养费」, not the code's first word)."""
+    from intents import questionnaire
+
+    return next((c.label for c in questionnaire.flow().questions["matter"].choices if c.value == matter), None)
 
 
 def _short(item: str) -> str:
@@ -169,12 +230,17 @@ def _what_now(turn: Any) -> str | None:
 
 
 def _hours(turn: Any) -> str:
-    """Opening hours of the centre of the case's place (the handover module knows them)."""
-    from handoff import handover
+    """Opening hours of the centre of the case's place (handoff/offices.yaml); without a place,
+    the general rule and the question where (the next message naming a place lists its offices)."""
+    from handoff.offices import in_region
 
-    from .handlers import _local_now
     from .router import T
 
-    answer = getattr(handover, "answer_while_held", None)
-    said = answer(turn.text, _local_now(), turn.case.get("region")) if answer else None
-    return said or T("followup_hours")
+    region = turn.case.get("region")
+    found = in_region(region) if region else []
+    if not found:
+        turn.st["pending"] = {"type": "ask_location"}
+        return T("followup_hours")
+    office = found[0]
+    weekend = "" if re.search(r"[六日天末]", office.hours_text()) else T("followup_hours_weekend")
+    return T("followup_hours_office").format(office=office.name, hours=office.hours_text(), weekend=weekend)

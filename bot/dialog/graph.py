@@ -22,6 +22,7 @@ from typing import Callable
 
 from ..inbound import Outbound
 from . import handlers as h
+from . import thread as t
 from .handlers import Turn
 
 Guard = Callable[[Turn], bool]
@@ -64,6 +65,7 @@ FALLBACKS: tuple[Route, ...] = (
 _CONVERSATION: tuple[Route, ...] = (
     Route("resume", h.wants_resume, h.resume, ("questionnaire", "apply", "book")),
     Route("pick_choice", h.picks_choice, h.pick_choice, ("questionnaire",)),
+    Route("asked_fact", t.answers_asked_fact, t.note_asked_fact),
     Route("offer_accepted", h.accepts_offer, h.accept_offer, ("questionnaire", "apply")),
     Route("offer_declined", h.declines_offer, h.decline_offer),
     Route("detail", h.wants_detail, h.detail),
@@ -100,7 +102,8 @@ DIALOG: dict[str, Mode] = {
     "questionnaire": Mode(
         routes=(
             Route("q_book", h.wants_booking, h.to_book, ("book",)),
-            Route("q_asks_result", h.asks_result_early, h.question_again),
+            Route("q_followup", t.asks_followup_mid_form, t.answer_followup_then_resume),
+            Route("q_asks_result", h.asks_result_early, h.question_again, ("idle",)),
             Route("q_question", h.asks_a_question_mid_form, h.answer_then_resume_questionnaire),
         ),
         catch_all=Route("q_answer", h.always, h.answer_questionnaire, ("idle",)),
@@ -109,6 +112,7 @@ DIALOG: dict[str, Mode] = {
         routes=(
             Route("apply_command", h.form_command, h.do_form_command, ("idle", "book")),
             Route("apply_book", h.wants_booking_words, h.to_book, ("book",)),
+            Route("apply_followup", t.asks_followup_mid_apply, t.answer_followup_then_resume_form),
             Route("apply_question", h.asks_a_question_mid_form, h.answer_then_resume_form),
         ),
         catch_all=Route("apply_step", h.always, h.form_step, ("idle",)),

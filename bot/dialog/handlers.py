@@ -7,6 +7,7 @@ the mode that was active is paused explicitly and offered again later.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from intents import detect
 from intents.parsing import compact, looks_like_question
 
 from ..inbound import Inbound, Outbound
-from . import memory
+from . import memory, thread
 from .acts import Act
 
 
@@ -339,7 +340,7 @@ def _options(turn: Turn) -> list[str]:
 
 def picks_choice(turn: Turn) -> bool:
     kind = turn.pending.get("type")
-    return kind in ("choose", "menu") and turn.act is not None and turn.act.kind == "choice"
+    return kind in ("choose", "menu", "again") and turn.act is not None and turn.act.kind == "choice"
 
 
 def pick_choice(turn: Turn) -> Outbound:
@@ -351,6 +352,14 @@ def pick_choice(turn: Turn) -> Outbound:
             return Outbound(f"{T('choice_out_of_range')}\n{_r().numbered(_options(turn))}")
         turn.st.pop("pending", None)
         return _r()._answer(turn.ctx, turn.st, ids[n - 1], turn.st.get("last_question"))
+    if pending.get("type") == "again":  # 「您想问哪一点」 after an answer already given
+        turn.st.pop("pending", None)
+        if n == 1:
+            return precheck(turn)
+        if n == 3:
+            return to_human(turn)
+        from . import followups
+        return Outbound(followups.answer(turn, "materials") or T("followup_what_now_general"))
     turn.st.pop("pending", None)  # the welcome menu
     if n == 1:
         return Outbound(T("examples"))
@@ -391,14 +400,14 @@ def accept_offer(turn: Turn) -> Outbound:
 
 def declines_offer(turn: Turn) -> bool:
     return turn.pending.get("type") in ("offer", "after_result", "resume", "resume_stale") and \
-        turn.act is not None and turn.act.kind == "no"
+        turn.act is not None and turn.act.kind in ("no", "defer")
 
 
 def decline_offer(turn: Turn) -> Outbound:
     if turn.pending.get("type") in ("resume", "resume_stale"):
         turn.st.pop("paused", None)
     turn.st.pop("pending", None)
-    return Outbound(T("anything_else"))
+    return Outbound(T("defer_ok" if turn.act.kind == "defer" else "anything_else"))  # type: ignore[union-attr]
 
 
 def wants_detail(turn: Turn) -> bool:
@@ -451,6 +460,12 @@ def precheck(turn: Turn) -> Outbound:
     again = _r().decision_again(turn)
     if again is not None:  # asked again on the same facts: the same decision, said briefly
         return Outbound(again)
+    note = thread.scope_note(turn)
+    if note is not None:
+        return note
+    concrete = thread.concrete_problem(turn)
+    if concrete is not None:
+        return concrete
     enter(turn, "questionnaire")
     return _r().start_questionnaire(turn)
 
@@ -550,6 +565,7 @@ def offices(turn: Turn) -> Outbound:
 
 # ================================================================ facts, acts, small talk
 
+
 def carries_only_facts(turn: Turn) -> bool:
     return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction")
 
@@ -572,6 +588,10 @@ def _next_step(turn: Turn) -> str:
         return T("next_after_decision")
     if case.get("topic") or case.get("matter"):
         turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": case.get("topic")}
+        shown = turn.st.setdefault("notices", [])
+        if "offer_precheck" in shown:  # said once in full; after that a short reminder, not the same line each time
+            return T("next_precheck_short")
+        shown.append("offer_precheck")
         return T("next_precheck")
     return T("next_ask_matter")
 
@@ -596,6 +616,8 @@ def answer_bare_act(turn: Turn) -> Outbound:
         return Outbound(T("consent_nothing_pending"))
     if kind == "no":
         return Outbound(T("anything_else"))
+    if kind == "defer":
+        return Outbound(T("defer_ok"))
     return Outbound(T("anything_else"))  # ack, yes
 
 
@@ -620,9 +642,11 @@ def is_follow_up(turn: Turn) -> bool:
 
     if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
         return False  # the message names its own matter: a new question, not a follow-up
-    kind = followups.kind_of(turn.text)
+    if followups.topic_entry(turn.text, turn.case.get("topic")) is not None:
+        return True
+    kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
-                "lawyer_bad", "fees", "hours"):
+                "lawyer_bad", "fees", "hours", "proxy"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
@@ -631,12 +655,16 @@ def is_follow_up(turn: Turn) -> bool:
 def follow_up(turn: Turn) -> Outbound:
     from . import followups
 
-    kind = followups.kind_of(turn.text)
+    entry = followups.topic_entry(turn.text, turn.case.get("topic"))
+    if entry is not None:
+        turn.st["last_followup"] = entry[0]
+        return thread.once(turn, f"followup:{entry[0]}", entry[1])
+    kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     text = followups.answer(turn, kind) if kind else None
     if text is not None:
         if not turn.case.get("topic") and kind in followups.SERVICE_TOPIC:
             turn.case["topic"] = followups.SERVICE_TOPIC[kind]
-        return Outbound(text, code=turn.case.get("topic"))
+        return thread.once(turn, f"followup:{kind}:{zlib.crc32(text.encode('utf-8'))}", text)
     return _r().answer_in_topic(turn)
 
 
@@ -668,7 +696,7 @@ def form_expired(turn: Turn) -> str | None:
 # ================================================================ crisis
 
 def is_ack_or_thanks(turn: Turn) -> bool:
-    return turn.act is not None and turn.act.kind in ("ack", "thanks", "yes", "no")
+    return turn.act is not None and turn.act.kind in ("ack", "thanks", "yes", "no", "defer")
 
 
 def crisis_ack(turn: Turn) -> Outbound:
@@ -703,9 +731,9 @@ def crisis_answer(turn: Turn) -> Outbound:
             in_crisis = [within.top]
     if in_crisis and _CRISIS_WORDS.search(turn.text):
         turn.case["topic"] = crisis_topic
-        return _r()._answer(turn.ctx, turn.st, in_crisis[0].faq_id, turn.text)
+        return thread.fresh_answer(turn, in_crisis[0].faq_id)
     if result.status == "answer" and result.top is not None:
-        return _r()._answer(turn.ctx, turn.st, result.top.faq_id, turn.text)
+        return thread.fresh_answer(turn, result.top.faq_id)
     return Outbound(T("crisis_fear") if _FEAR.search(turn.text) else T("crisis_fallback"))
 
 
@@ -738,7 +766,14 @@ def asks_result_early(turn: Turn) -> bool:
 
 
 def question_again(turn: Turn) -> Outbound:
+    """「能申请吗」 before the questions are answered: what the message also said is kept (the
+    matter named in 「我儿子在学校被打了 能申请吗」), then the next question that is still open."""
     from intents import questionnaire
+
+    usable = thread.absorbable(turn, turn.st["q"])
+    if usable:
+        step = questionnaire.add_facts(turn.st["q"], usable)
+        return _r()._after_step(turn, step, memory.ack_line(turn.learned))
     return Outbound(f"{T('answer_these_first')}\n{questionnaire.current_question(turn.st['q'])}")
 
 
@@ -756,14 +791,16 @@ def asks_a_question_mid_form(turn: Turn) -> bool:
 def answer_then_resume_questionnaire(turn: Turn) -> Outbound:
     from intents import questionnaire
     out = _r().answer_mid_form(turn)
-    out.text = f"{out.text}\n\n{T('back_to_question')}\n{questionnaire.current_question(turn.st['q'])}"
+    back = T("back_to_question_short").format(question=questionnaire.brief_question(turn.st["q"]))
+    out.text = f"{out.text}\n\n{back}"
     return out
 
 
 def answer_then_resume_form(turn: Turn) -> Outbound:
     out = _r().answer_mid_form(turn)
-    reply = chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "")
-    out.text = f"{out.text}\n\n{T('back_to_form')}\n{reply or ''}".rstrip()
+    prompt = thread.form_prompt(turn) if turn.mode == "apply" else \
+        chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "")
+    out.text = f"{out.text}\n\n{T('back_to_form')}\n{prompt or ''}".rstrip()
     return out
 
 

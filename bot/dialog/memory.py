@@ -132,31 +132,33 @@ MINOR_AGE_BOUND = 17
 
 
 _LABELS = {
-    "migrant_worker": lambda v: "外地来打工" if v else "不是外出务工",
-    "age": lambda v: f"{v}岁",
-    "household_size": lambda v: f"家里{v}口人",
-    "household_monthly_income": lambda v: f"每月收入约{v}元",
-    "fixed_income": lambda v: "有固定收入" if v else "没有固定收入",
-    "disabled": lambda v: "有残疾" if v else "",
-    "amounts": lambda v: "金额" + "、".join(f"{a:g}元" for a in v),
-    "dates": lambda v: "日期" + "、".join(v),
-    "evidence": lambda v: "证据有" + "、".join(v),
+    "migrant_worker": lambda v: "身份：外出务工（农民工）" if v else "身份：不是外出务工",
+    "gender": lambda v: {"female": "性别：女", "male": "性别：男"}.get(v, ""),
+    "age": lambda v: f"年龄：{v}岁",
+    "household_size": lambda v: f"家里：{v}口人",
+    "household_monthly_income": lambda v: f"每月收入：约{v:g}元" if isinstance(v, (int, float)) else "",
+    "fixed_income": lambda v: "固定收入：有" if v else "固定收入：没有",
+    "receives_assistance": lambda v: "低保等救助：有" if v else "低保等救助：没有",
+    "disabled": lambda v: "残疾：有" if v else "",
+    "amounts": lambda v: "金额：" + "、".join(f"{a:g}元" for a in v),
+    "dates": lambda v: "日期：" + "、".join(v),
+    "evidence": lambda v: "证据：" + "、".join(v),
 }
 
 
 def ack_line(learned: Mapping[str, Any]) -> str | None:
-    """「好的，记下了：合肥，外地来打工」 — one line naming what was noted."""
+    """「好的，记下了：地区：合肥；身份：外出务工（农民工）。」 — each fact named, never the sentence as said."""
     parts: list[str] = []
     if learned.get("place"):
-        parts.append(str(learned["place"]))
+        parts.append(f"地区：{learned['place']}")
     elif learned.get("region"):
-        parts.append(str(learned["region"]))
+        parts.append(f"地区：{learned['region']}")
     for key, label in _LABELS.items():
         if key in learned:
             text = label(learned[key])
             if text:
                 parts.append(text)
-    return f"好的，记下了：{'，'.join(parts)}。" if parts else None
+    return f"好的，记下了：{'；'.join(parts)}。" if parts else None
 
 
 def only_facts(text: str, learned: Mapping[str, Any]) -> bool:

@@ -22,7 +22,7 @@ from handoff.offices import describe_list, nearest
 from handoff.texts import H
 from intents import detect
 
-from intents.parsing import looks_like_question
+from intents.parsing import compact, looks_like_question
 from knowledge_base import store as kb_store
 from knowledge_base.match import MatchResult
 from ground.privacy import contains_personal_numbers, looks_like_personal_data, mask_personal_data
@@ -31,10 +31,10 @@ from knowledge_base.service import KnowledgeService
 from .. import conversation as conv_store
 from ..inbound import Inbound, Outbound
 from ..menu import text_for_key
-from ..replies import anchor, cut_at_sentence, fit
+from ..replies import anchor, cut_at_sentence, fit, numbered
 from ..texts import T
 from ..texts import clarify_text as texts_clarify
-from . import memory
+from . import memory, thread
 from .acts import Act, classify
 from .state import ConversationState
 
@@ -243,6 +243,7 @@ def _after_step(turn, step, lead: str | None = None) -> Outbound:
         return Outbound("\n".join(x for x in (lead, text) if x))
     st["q"] = step.state
     st["mode"] = "questionnaire"
+    _case_from_questionnaire(turn, step.state)
     # Notices already shown in this conversation (by triage) are not repeated by the questionnaire.
     from .handlers import _NOTICE_KINDS
 
@@ -252,27 +253,58 @@ def _after_step(turn, step, lead: str | None = None) -> Outbound:
     return Outbound("\n".join(x for x in (lead, step.text) if x))
 
 
+def _case_from_questionnaire(turn, qstate: dict) -> None:
+    """Answers given in the questionnaire go into the case file at once, so a question typed
+    mid-form, or the form left half-way, still knows the matter (「离婚」 answered → topic)."""
+    for key, value in (qstate.get("facts") or {}).items():
+        if key in memory.SECTION3 and value is not None:
+            turn.case[key] = value  # the questionnaire started from the case file: it differs only if changed there
+    matter = (qstate.get("facts") or {}).get("matter")
+    if memory.is_matter(matter) and not memory.is_matter(turn.case.get("topic")):
+        turn.case["topic"] = matter
+
+
 def _leave_questionnaire(turn) -> str | None:
     from .handlers import leave
     turn.st["mode"] = "questionnaire"
     return leave(turn)
 
 
+MISSES_BEFORE_WAY_OUT = 2
+
+
 def continue_questionnaire(turn) -> Outbound:
-    """The answer to the current question — or facts said another way, absorbed from the case file."""
+    """The answer to the current question — or facts said another way, absorbed from the case file.
+
+    An answer that also states other facts (「我在吉林市 是低保户」 to the place question) keeps
+    them too. After two answers in a row that could not be read, the citizen is offered a way
+    out (skip, a person, 12348) instead of the same menu a third time."""
     q = _questionnaire()
-    step = q.answer(turn.st["q"], turn.text)
+    before = turn.st["q"]
+    step = q.answer(before, turn.text)
     if not getattr(step, "understood", True):
-        usable = {k: v for k, v in memory.questionnaire_facts(turn.learned).items() if k != "matter" or "matter" not in
-                  (turn.st["q"].get("facts") or {})}
-        if usable and hasattr(q, "add_facts"):
-            step = q.add_facts(turn.st["q"], usable)
+        usable = thread.absorbable(turn, before)
+        if usable:
+            step = q.add_facts(before, usable)
+            if not step.done and step.state.get("current") == before.get("current"):
+                # 「俺爹没退休金」 while asked about exemptions: noted, and the same question in one line
+                step.text = q.brief_question(step.state)
             return _after_step(turn, step, memory.ack_line(turn.learned))
-    elif not step.done and hasattr(q, "add_facts"):
-        # 「在长春 家里三口人 一个月三千」 to the place question: the other facts said are kept too.
-        extra = {k: v for k, v in memory.questionnaire_facts(turn.learned).items() if k != "matter"}
-        if extra:
-            step = q.add_facts(step.state, extra)
+        misses = int(before.get("misses") or 0) + 1
+        if misses >= MISSES_BEFORE_WAY_OUT and not step.done:
+            step.state["misses"] = 0
+            way_out = T("q_way_out_skip" if q.may_skip(step.state) else "q_way_out")
+            step.text = f"{way_out}\n{q.brief_question(step.state)}"
+        else:
+            step.state["misses"] = misses
+        return _after_step(turn, step)
+    step.state.pop("misses", None)
+    extra = thread.absorbable(turn, step.state, before.get("current")) if not step.done else {}
+    extra = {k: v for k, v in extra.items() if (step.state.get("facts") or {}).get(k) != v}
+    if extra:
+        lead = step.text.split("\n\n")[0] if "\n\n" in step.text and not step.done else None
+        step = q.add_facts(step.state, extra)
+        return _after_step(turn, step, lead)
     return _after_step(turn, step)
 
 
@@ -319,6 +351,7 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     if turn.route and turn.route.endswith(".ignored_event"):
         return out  # an event that is not the citizen speaking (TEMPLATESENDJOBFINISH …): nothing changes
     out.text = shape(turn, out.text, notice)
+    thread.note_asked_fact_after(turn, out.text)
     final = ConversationState.from_dict({**turn.st, "last_route": turn.route})
     conv_store.save_state(conv, final.to_dict())
     conv.last_inbound_at = conv_store.utcnow()
@@ -407,10 +440,31 @@ def shape(turn, text: str | None, notice: str | None = None) -> str | None:
             seen.add(key)
         lines.append(line)
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = _offer_once(turn, text)
     if turn.case.get("crisis") or turn.mode == "crisis":
         text = "\n".join(l for l in text.split("\n") if not _URL.search(l) and T("feedback_prompt") not in l
                          and "回复「详细」" not in l).strip()
     return fit(text, None)
+
+
+# Closing offers, by what 「1」 then does: the same offer in other words is still the same offer.
+_OFFERS = {"offer_eligibility": "precheck", "next_precheck": "precheck", "next_precheck_short": "precheck",
+           "offer_apply": "apply", "offer_hotline": "hotline"}
+
+
+def _offer_once(turn, text: str) -> str:
+    """The same closing offer (「回复「1」看看您能不能申请法律援助。」) is not added to two replies in
+    a row: the offer still stands (the pending prompt is kept), it is just not said again."""
+    lines = text.split("\n")
+    offers = {T(key): kind for key, kind in _OFFERS.items()}
+    said = [offers[l.strip()] for l in lines if l.strip() in offers]
+    if said and said[-1] == turn.st.get("prev_offer") and len(lines) > 1:
+        lines = [l for l in lines if offers.get(l.strip()) != said[-1]]
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        turn.st["prev_offer"] = None  # said again at the next chance, not never
+    else:
+        turn.st["prev_offer"] = said[-1] if said else None
+    return text
 
 
 SERVICE_FEEDBACK_CODE = "service.complaint"
@@ -484,6 +538,7 @@ def _nearest_offices(inbound: Inbound) -> Outbound:
 
 
 def _answer(ctx: DialogContext, state: dict, faq_id: str, question: str | None = None) -> Outbound:
+    thread.remember_said(state, faq_id)
     text, pending = answer_text(ctx, faq_id, state=state)
     entry = ctx.kb.entry(ctx.session, faq_id)
     state["pending"] = pending
@@ -515,7 +570,11 @@ def _topic_reply(turn, code: str) -> Outbound:
     Logged for curators (reason `topic`: what a new entry should answer) and filed in the
     transcript as a topic answer, which the statistics count apart from entry answers."""
     kb_store.record_unanswered(turn.ctx.session, turn.text, "topic", turn.inbound.channel, None, None)
-    turn.case["topic"] = code
+    if memory.is_matter(code) or not memory.is_matter(turn.case.get("topic")):
+        turn.case["topic"] = code  # a service topic never replaces the matter under discussion
+    if f"topic:{code}" in (turn.st.get("said") or []):
+        return thread.not_again(turn)
+    thread.remember_said(turn.st, f"topic:{code}")
     general = topic_text(turn.ctx, code)
     turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": code}
     body = cut_at_sentence(general, BUBBLE) if general else T("topic_general").format(topic=_safe_topic_name(code))
@@ -533,15 +592,9 @@ def answer_in_topic(turn) -> Outbound:
     """A short follow-up: first within the current topic, then across the knowledge base."""
     topic = turn.case.get("topic")
     if topic:
-        name = _safe_topic_name(topic)
-        within = ask_kb(turn.ctx, f"{name} {turn.text}")
-        top = within.top
-        if top is not None and within.status in ("answer", "clarify", "topic") and top.code == topic:
-            return _answer(turn.ctx, turn.st, top.faq_id, turn.text)
-        alone = ask_kb(turn.ctx, turn.text)
-        in_topic = [h for h in alone.hits[:3] if h.code == topic]
-        if alone.status == "clarify" and in_topic:
-            return _answer(turn.ctx, turn.st, in_topic[0].faq_id, turn.text)
+        found = thread.within_topic(turn, topic)
+        if found is not None:
+            return found
     return _from_knowledge_base(turn)
 
 
@@ -549,12 +602,20 @@ def _from_knowledge_base(turn) -> Outbound:
     ctx, state, inbound = turn.ctx, turn.st, turn.inbound
     result = ask_kb(ctx, turn.text)
     top = result.top
-    if result.status == "answer" and top is not None:
-        return _answer(ctx, state, top.faq_id, turn.text)
     topic = turn.case.get("topic")
+    code = (getattr(result, "topic", None) if result.status == "topic" else None) or (top.code if top else None)
+    off_topic = code is not None and result.status in ("answer", "clarify", "topic") and \
+        not thread.switches_topic(turn, code)
+    if off_topic and topic:
+        # A short remark in the thread (「已经一年没给了」 about child support): the topic under
+        # discussion decides, not the best hit in another one.
+        within = thread.within_topic(turn, topic) if looks_like_question(turn.text) else None
+        return within or _topic_reply(turn, topic)  # a remark gets the topic's way forward, not a stray entry
+    if result.status == "answer" and top is not None:
+        return thread.fresh_answer(turn, top.faq_id)
     in_topic = [h for h in result.hits[:3] if topic and h.code == topic]
     if result.status == "clarify" and in_topic:
-        return _answer(ctx, state, in_topic[0].faq_id, turn.text)  # the topic under discussion decides
+        return thread.fresh_answer(turn, in_topic[0].faq_id)  # the topic under discussion decides
     if result.status == "clarify" and top is not None:
         state["pending"] = {"type": "choose", "faq_ids": [h.faq_id for h in result.choices],
                             "options": [h.question for h in result.choices]}

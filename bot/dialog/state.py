@@ -25,7 +25,7 @@ STATE_VERSION = 2
 
 # The keys of the JSON form, each a field of ConversationState.
 _KEYS = ("version", "mode", "pending", "case", "paused", "q", "flow", "human", "notices",
-         "decision", "decided_on", "last_faq", "last_question", "last_result", "last_route", "last_followup")
+         "decision", "decided_on", "last_faq", "last_question", "last_result", "last_route", "last_followup", "said", "awaiting", "prev_offer")
 
 
 @dataclass
@@ -47,6 +47,9 @@ class ConversationState:
     last_result: int | None = None
     last_route: str | None = None              # the handler that produced the last reply (tests, diagram)
     last_followup: str | None = None           # the kind of the last follow-up answered (「几天」 after an objection)
+    prev_offer: str | None = None              # the closing offer of the last reply (not said twice in a row)
+    awaiting: dict[str, Any] | None = None     # a fact the bot asked for: {"field": "age", "left": 3}
+    said: list[str] = field(default_factory=list)  # answers already given (faq ids, "topic:<code>"): never twice word for word
     version: int = STATE_VERSION
 
     # ------------------------------------------------------------ JSON form
@@ -168,6 +171,8 @@ def pending_label(st: ConversationState) -> str | None:
     if st.mode == "questionnaire" and st.q and st.q.get("current"):
         return f"question:{st.q['current']}"
     kind = (st.pending or {}).get("type")
+    if kind == "ask_fact":
+        return f"question:{(st.pending or {}).get('field')}"
     return {
         "choose": "choice", "menu": "choice", "offer": "yes_no", "resume": "yes_no",
         "resume_stale": "yes_no", "after_result": "yes_no", "detail": "detail",

@@ -56,10 +56,13 @@ SCRIPTS: list[tuple[list, str]] = [
     ([*ELIGIBLE_WAGES, "申请", "预约"], "book"),
     ([*ELIGIBLE_WAGES, "申请", "同意"], "apply"),
     ([*ELIGIBLE_WAGES, "申请", "法律援助要钱吗"], "apply"),
+    ([*ELIGIBLE_WAGES, "申请", "工伤认定要去哪里申请"], "apply"),            # a question for the knowledge base
     ([*ELIGIBLE_WAGES, "申请", "撤回同意"], "idle"),
     (["能不能给我排个号", "取消预约"], "idle"),
     (["能不能给我排个号", "1"], "book"),
     (["我要申请"], "questionnaire"),
+    (["我要申请", "欠工资", "那要多久"], "questionnaire"),                    # a side question, then the question again
+    (["我老公被派出所抓了", "他四十岁"], "idle"),                             # the fact the last reply asked for
     (["老板欠我工资 我在石狮", "删除我的信息", "确认删除"], "idle"),             # erase_confirm erases
     (["删除我的信息", "算了"], "idle"),                                       # anything else keeps it
     (["儿子被派出所带走了 才16岁"], "idle"),

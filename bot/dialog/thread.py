@@ -1,0 +1,338 @@
+"""Keeping the thread: what makes a conversation feel like one with an intake worker.
+
+Why a module of its own: an independent tester's 30 conversations (2026-12-02) lost the
+thread in the same few ways — a question typed while a form question waited got 「没看明白」 and
+the same menu; a short remark in a wage case jumped to another topic's best hit; an answer
+was given twice word for word; a fact the bot had just asked for was not read as that fact;
+a matter usually outside the scope got seven irrelevant exemptions. Each rule here is one of
+those failures made general:
+
+- side questions inside a form (materials, time, cost, who may apply for someone) are
+  answered and the pending question asked again in one line (``asks_followup_mid_form``);
+- the topic under discussion wins over a hit elsewhere unless the message names its own
+  matter or is a full question (``switches_topic``), and the case file tells which answer of
+  the topic a remark wants (``context_words``);
+- an answer is never repeated: the one point asked, the topic's way forward, or a numbered
+  question back (``fresh_answer``, ``point_asked``, ``not_again``);
+- a fact the last reply asked for stays awaited for a few messages (``answers_asked_fact``);
+- a matter usually out of scope, or a concrete problem we list no matter for, gets the way
+  on at once instead of a questionnaire or a menu (``scope_note``, ``concrete_problem``).
+
+Handlers take the Turn (handlers.py); router helpers are reached late (``_r()``) because the
+router imports the graph, which imports this module.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from handoff import chatflow
+from intents.parsing import compact, looks_like_question
+from knowledge_base import store as kb_store
+
+from ..inbound import Outbound
+from ..replies import numbered
+from ..texts import T
+from . import memory
+
+if TYPE_CHECKING:
+    from .handlers import Turn
+
+
+def _r():
+    from . import router
+    return router
+
+
+def _h():
+    from . import handlers
+    return handlers
+
+
+SAID_KEPT = 12   # answers remembered per conversation (the state stays small)
+
+
+def remember_said(state: dict, key: str) -> None:
+    """Note an answer given (a faq id, "topic:<code>", "followup:<kind>…"): the last few are not said again."""
+    said = [k for k in state.get("said") or [] if k != key]
+    state["said"] = (said + [key])[-SAID_KEPT:]
+
+
+def fresh_answer(turn, faq_id: str) -> Outbound:
+    """An answer, unless it was already given in this conversation: then the one point of it
+    the message asks about, or a question back — never the same bubble word for word."""
+    if faq_id not in (turn.st.get("said") or []):
+        return _r()._answer(turn.ctx, turn.st, faq_id, turn.text)
+    entry = kb_store.get_entry(turn.ctx.session, faq_id)
+    point = point_asked(entry.short_answer if entry else "", turn.text)
+    if point:
+        return Outbound(T("said_point").format(point=point), faq_id=faq_id, code=entry.code if entry else None)
+    topic = turn.case.get("topic")
+    if not looks_like_question(turn.text) and memory.is_matter(topic) and f"topic:{topic}" not in (turn.st.get("said") or []):
+        return _r()._topic_reply(turn, topic)  # 「医生不承认」: the topic's way forward, said once
+    return not_again(turn)
+
+
+# Characters too common to say what a message is about.
+_COMMON_CHARS = set("的了是我你他她也有吗呢吧啊在这那个一不没就都和与及或等说人去来到要会能可以把被给对")
+
+
+def _content_chars(text: str) -> set[str]:
+    return {c for c in re.sub(r"[^\u4e00-\u9fa5]", "", text)} - _COMMON_CHARS
+
+
+def point_asked(answer: str, text: str) -> str | None:
+    """The sentence of an answer already given that shares most words with the message
+    (「嫁出去的闺女没份」 → 「……出嫁、户口迁走都不影响」), or None when none shares three."""
+    asked = _content_chars(text)
+    best, score = None, 2
+    for sentence in re.split(r"(?<=[。；！？])", answer):
+        sentence = re.sub(r"（[^）]*）|\([^)]*\)", "", sentence).strip()
+        if len(sentence) < 6:
+            continue
+        shared = len(asked & _content_chars(sentence))
+        if shared > score:
+            best, score = sentence, shared
+    return best.rstrip("；，,;。") + "。" if best else None
+
+
+def not_again(turn) -> Outbound:
+    """Nothing new to say: a remark (「佢话工厂冇钱」) is noted and the next step offered; a question
+    gets, once, a question back with numbered ways on, and after that a short way to a person."""
+    topic = turn.case.get("topic")
+    if not looks_like_question(turn.text):  # 「医院说是食物中毒」: a fact for the file, not a question
+        return Outbound(f"{memory.ack_line(turn.learned) or T('understood')}\n{_h()._next_step(turn)}", code=topic)
+    shown = turn.st.setdefault("notices", [])
+    if "again_menu" in shown:
+        return Outbound(T("said_again_short"), code=topic)
+    shown.append("again_menu")
+    options = [T("again_choice_precheck"), T("again_choice_materials"), T("again_choice_person")]
+    turn.st["pending"] = {"type": "again", "options": options}
+    return Outbound(T("again_question").format(options=numbered(options)), code=topic, options=options)
+
+
+def within_topic(turn, topic: str) -> Outbound | None:
+    """The best answer inside the topic under discussion, one not given yet first."""
+    within = _r().ask_kb(turn.ctx, f"{context_words(turn.case) or _r()._safe_topic_name(topic)} {turn.text}")
+    alone = _r().ask_kb(turn.ctx, turn.text)
+    hits = [h for h in within.hits[:4] if h.code == topic and within.status in ("answer", "clarify", "topic")]
+    hits += [h for h in alone.hits[:3] if h.code == topic and alone.status in ("answer", "clarify")]
+    if not hits:
+        return None
+    said = turn.st.get("said") or []
+    fresh = [h for h in hits if h.faq_id not in said]
+    return fresh_answer(turn, (fresh or hits)[0].faq_id)
+
+
+def context_words(case: dict) -> str:
+    """What the case file says about whom and what (「判决书」, an old person) — it tells which
+    question of the topic a short remark is (「已经一年没给了」 after a judgment: enforcement)."""
+    words = [str(e) for e in (case.get("evidence") or [])[:2]]
+    age = case.get("age")
+    if isinstance(age, int) and not case.get("criminal_role"):
+        words += ["老人"] if age >= 60 else (["孩子"] if age < 18 else [])
+    return " ".join(words)
+
+
+def concrete_answer(turn) -> Outbound | None:
+    """The knowledge base's confident answer to a problem described in words, without offers
+    (the caller adds 12348 and a person), or None."""
+    result = _r().ask_kb(turn.ctx, turn.text)
+    if result.status != "answer" or result.top is None:
+        code = getattr(result, "topic", None) or (result.top.code if result.top else None)
+        if result.status in ("topic", "clarify") and memory.is_matter(code):
+            return _r()._topic_reply(turn, code)
+        turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": None}
+        return Outbound(T("concrete_unknown"), code="other")
+    remember_said(turn.st, result.top.faq_id)
+    text, pending = _r().answer_text(turn.ctx, result.top.faq_id, offer=False)
+    turn.st["pending"] = pending
+    turn.st["last_faq"] = result.top.faq_id
+    if memory.is_matter(result.top.code):
+        turn.case["topic"] = result.top.code
+    return Outbound(text, faq_id=result.top.faq_id, code=result.top.code)
+
+
+def switches_topic(turn, code: str | None) -> bool:
+    """Whether a hit in another topic may take over: only on strong evidence — the message
+    names its own matter, or it is a full question of its own, not a short remark in the thread."""
+    topic = turn.case.get("topic")
+    if not topic or not code or code == topic or not memory.is_matter(topic):
+        return True
+    if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
+        return True
+    if not memory.is_matter(code):
+        # A question about the service (「要钱吗」) may leave the matter; a remark (「饭店说不关他们事」) may not.
+        return looks_like_question(turn.text)
+    return len(compact(turn.text)) >= 16 and looks_like_question(turn.text)
+
+
+AWAIT_TURNS = 3   # how many messages a fact the bot asked for stays awaited
+
+
+def note_asked_fact_after(turn, reply: str | None) -> None:
+    """A reply that ends by asking a fact (「他今年多大？」) waits for it, like a form question."""
+    from .acts import asked_fact
+
+    awaiting = turn.st.pop("awaiting", None) or {}
+    if awaiting and turn.case.get(awaiting.get("field")) is None and int(awaiting.get("left") or 0) > 1:
+        # still awaited for a turn or two: 「能给他送点衣服吗」 first, then 「他才十九」
+        turn.st["awaiting"] = {"field": awaiting["field"], "left": int(awaiting["left"]) - 1}
+    if turn.mode not in ("idle", "crisis") or turn.st.get("pending") or not reply:
+        return
+    field = asked_fact(reply)
+    if field and turn.case.get(field) is None:
+        turn.st["pending"] = {"type": "ask_fact", "field": field}
+        turn.st["awaiting"] = {"field": field, "left": AWAIT_TURNS}
+
+
+def absorbable(turn, qstate: dict, answered: str | None = None) -> dict:
+    """Facts this message stated that the questionnaire can keep (not the field just answered,
+    and not a second matter once one is known): a later question they answer is then skipped."""
+    known = qstate.get("facts") or {}
+    return {k: v for k, v in memory.questionnaire_facts(turn.learned).items()
+            if k != answered and (k != "matter" or "matter" not in known)}
+
+
+def scope_note(turn: Turn) -> Outbound | None:
+    """A matter usually outside the scope (a private debt, a deposit): what the decision depends
+    on and the practical way on, at once — once per conversation; 「1」 still runs the check."""
+    matter = turn.case.get("matter") or turn.case.get("topic")
+    usually_out = T("scope_usually_out")
+    if matter not in usually_out or f"scope:{matter}" in (turn.st.get("notices") or []):
+        return None
+    if _r().decision_from_case(turn) is not None:
+        return None  # the case file already decides (the place's list is known): that decision is given
+    turn.st.setdefault("notices", []).append(f"scope:{matter}")
+    turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": matter}
+    return Outbound(T("scope_note").format(**usually_out[matter]), code=matter)
+
+
+_AID_WORDS = re.compile(r"能不能|能否|可不可以|可以|能|管不管|管吗|能管吗|你们|法律援助|法援|申请|找|吗|呢|啊|不|那|哦|我")
+
+
+_ASKS_LAWYER = re.compile(r"律师|法律援助|法援|申请|免费")
+
+
+def concrete_problem(turn: Turn) -> Outbound | None:
+    """「邻居天天往我家门口倒垃圾 能管吗」: no matter we list, but a real problem — its nearest
+    answer, 12348 and a person, instead of a menu of seventeen topics."""
+    if turn.case.get("topic") and memory.is_matter(turn.case.get("topic")) or turn.learned.get("topic"):
+        return None
+    if _ASKS_LAWYER.search(turn.text):
+        return None  # 「我请不起律师 你们给不给派一个」 asks for aid itself: the pre-check answers that
+    if len(_AID_WORDS.sub("", compact(turn.text))) < 8:
+        return None
+    out = concrete_answer(turn)
+    if out is None:
+        return None
+    out.text = f"{out.text}\n{T('concrete_tail')}"
+    return out
+
+
+_AGE_SAID = re.compile(r"岁|[0-9]|十")
+
+
+def answers_asked_fact(turn: Turn) -> bool:
+    """The short reply to a fact the last reply asked for (pending ``ask_fact``), read with
+    the questionnaire's own parser for that fact."""
+    from intents import questionnaire
+    from intents.parsing import Parsed
+
+    field_name = (turn.pending.get("type") == "ask_fact" and turn.pending.get("field")) or \
+        (turn.st.get("awaiting") or {}).get("field")
+    if not field_name or len(compact(turn.text)) > 14 or field_name not in questionnaire.flow().questions:
+        return False
+    if looks_like_question(turn.text) or (field_name == "age" and not _AGE_SAID.search(turn.text)):
+        return False  # 「我能见她一面吗」 is a question, not the age 1
+    parsed = questionnaire.flow().questions[field_name].parse(turn.text)
+    if not isinstance(parsed, Parsed) or parsed.value in (None, [], ""):
+        return False
+    if turn.case.get(field_name) != parsed.value:
+        turn.case[field_name] = parsed.value
+        turn.learned[field_name] = parsed.value
+    return True
+
+
+def note_asked_fact(turn: Turn) -> Outbound:
+    turn.st.pop("pending", None)
+    return _h().acknowledge_facts(turn)
+
+
+def once(turn: Turn, key: str, text: str) -> Outbound:
+    """A follow-up's answer; asked again (「能换个律师吗」 after the same answer), the one point of it."""
+    said = turn.st.get("said") or []
+    if key in said:
+        point = point_asked(text, turn.text)
+        if point:
+            return Outbound(T("said_point").format(point=point), code=turn.case.get("topic"))
+    remember_said(turn.st, key)
+    return Outbound(text, code=turn.case.get("topic"))
+
+
+def _side_question(turn: Turn) -> tuple[str, str] | None:
+    """(kind, answer) of a follow-up typed inside the questionnaire that does not answer its question."""
+    from intents import questionnaire
+
+    from . import followups
+
+    if questionnaire.parses(turn.st.get("q") or {}, turn.text):
+        return None
+    entry = followups.topic_entry(turn.text, _topic_of(turn))
+    if entry is not None:
+        return entry
+    kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
+    if kind is None:
+        return None
+    text = followups.answer(turn, kind)
+    return (kind, text) if text else None
+
+
+def _topic_of(turn: Turn) -> str | None:
+    """The matter under discussion: the questionnaire's answer wins over the case file's topic."""
+    matter = ((turn.st.get("q") or {}).get("facts") or {}).get("matter")
+    return matter if memory.is_matter(matter) else turn.case.get("topic")
+
+
+def asks_followup_mid_form(turn: Turn) -> bool:
+    """「要带啥」「那要多久」「我去替她办行不行」 typed while a question waits: a side question."""
+    found = _side_question(turn)
+    if found is None:
+        return False
+    turn.st["_side"] = list(found)
+    return True
+
+
+def asks_followup_mid_apply(turn: Turn) -> bool:
+    """「要带什么材料」「要多久」 at a consent prompt or a short field of the application form
+    (not the account of what happened, where any words are the answer)."""
+    step = str((turn.st.get("flow") or {}).get("step") or "")
+    if not (step in ("consent", "sensitive") or step.startswith("field:")) or step == "field:account":
+        return False
+    return asks_followup_mid_form(turn)
+
+
+def answer_followup_then_resume_form(turn: Turn) -> Outbound:
+    kind, text = turn.st.pop("_side", None) or _side_question(turn) or ("", T("unsure_short"))
+    turn.st["last_followup"] = kind
+    return Outbound(f"{text}\n\n{T('back_to_form')}\n{form_prompt(turn)}".rstrip(), code=_topic_of(turn))
+
+
+def form_prompt(turn: Turn) -> str:
+    """The application form's pending prompt again — the field's question, not an error for an empty answer."""
+    from handoff.texts import H
+
+    step = str((turn.st.get("flow") or {}).get("step") or "")
+    if step.startswith("field:"):
+        return H(f"ask.{step.removeprefix('field:')}")
+    return chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "") or ""
+
+
+def answer_followup_then_resume(turn: Turn) -> Outbound:
+    """The side question answered, then the pending question again in one short line."""
+    from intents import questionnaire
+
+    kind, text = turn.st.pop("_side", None) or _side_question(turn) or ("", T("unsure_short"))
+    turn.st["last_followup"] = kind
+    back = T("back_to_question_short").format(question=questionnaire.brief_question(turn.st["q"]))
+    return Outbound(f"{text}\n\n{back}", code=_topic_of(turn))
