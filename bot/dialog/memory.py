@@ -147,12 +147,13 @@ _LABELS = {
 
 
 def ack_line(learned: Mapping[str, Any]) -> str | None:
-    """「好的，记下了：地区：合肥；身份：外出务工（农民工）。」 — each fact named, never the sentence as said."""
+    """「好的，记下了：地区：合肥市；身份：外出务工（农民工）。」 — each fact named, never the sentence
+    as said; the place by the name we resolved it to, so a citizen sees at once if we read it wrong."""
     parts: list[str] = []
-    if learned.get("place"):
-        parts.append(f"地区：{learned['place']}")
-    elif learned.get("region"):
+    if learned.get("region"):
         parts.append(f"地区：{learned['region']}")
+    elif learned.get("place"):
+        parts.append(f"地区：{learned['place']}")
     for key, label in _LABELS.items():
         if key in learned:
             text = label(learned[key])

@@ -36,7 +36,7 @@ def test_the_case_file_grows_message_by_message_and_is_acknowledged_in_one_line(
     case, learned = update_case(case, "老板欠了俺三个月工资 不给 咋整啊")
     assert case["topic"] == "labor.wages" and "amounts" not in case  # 三个月 is no amount
     case, learned = update_case(case, "安徽合肥")
-    assert case["region"] == "合肥市" and ack_line(learned) == "好的，记下了：地区：安徽合肥。"
+    assert case["region"] == "合肥市" and ack_line(learned) == "好的，记下了：地区：合肥市。"
     case, learned = update_case(case, "俺是外地来打工的 在工地上干")
     assert case["migrant_worker"] is True and only_facts("俺是外地来打工的 在工地上干", learned)
     case, learned = update_case(case, "一个月五千 欠了两万")
@@ -49,7 +49,7 @@ def test_the_case_file_grows_message_by_message_and_is_acknowledged_in_one_line(
 
 @pytest.mark.parametrize(("text", "ack"), [
     ("在长春我是农民工", "好的，记下了：地区：长春市；身份：外出务工（农民工）。"),
-    ("我在石狮的", "好的，记下了：地区：石狮。"),
+    ("我在石狮的", "好的，记下了：地区：石狮市。"),
     ("家里三口人 一个月三千", "好的，记下了：家里：3口人；每月收入：约3000元。"),
 ])
 def test_the_acknowledgement_names_each_fact_not_the_sentence(text, ack):

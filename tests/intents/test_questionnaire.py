@@ -597,3 +597,22 @@ def test_typical_personas_are_short() -> None:
     for persona in short:
         r = run(persona)
         assert r.question_count <= 5, (persona.name, r.asked)
+
+
+def test_a_status_that_would_exempt_is_asked_before_an_income_over_the_line_decides() -> None:
+    """R12 reads an income clearly over the line as a no whatever exemption facts are
+    missing, so the questionnaire must ask the LAL 32 statuses first: a woman divorcing a
+    violent husband whose household earns 20,000 a month is exempt, not refused."""
+    from intents import questionnaire as qn
+
+    step = qn.start({"matter": "family.divorce", "region": "石狮市"})
+    asked: list[str] = []
+    answers = {"special_status": "家庭暴力", "age": "40", "disabled": "不是", "fixed_income": "有",
+               "household_size": "2", "household_monthly_income": "20000"}
+    while not step.done and len(asked) < 12:
+        field = step.state["current"]
+        asked.append(field)
+        step = qn.answer(step.state, answers.get(field, "不是"))
+    assert "special_status" in asked
+    assert step.done and step.result["decision"] in ("eligible", "likely_eligible")
+    assert step.result["hardship_review"] == "exempt"
