@@ -48,7 +48,7 @@ CLARIFY_MENU = "您想问的是"
 ERROR_REPLY = "系统出了点问题"
 DEFAULT_MAX_LEN = 300   # the issue aims at ~200 characters a bubble; 300 leaves room for a list
 HARD_MAX_LEN = 600      # one passive reply (tests/wechat_client.py Citizen)
-PROJECT_PACKAGES = ("bot", "handoff", "intents", "knowledge_base", "reports")
+PROJECT_PACKAGES = ("ground", "bot", "handoff", "intents", "knowledge_base", "reports", "console")
 
 TURN_INPUTS = ("say", "voice", "event")
 TURN_META = ("carries", "note")
