@@ -59,8 +59,12 @@ def login(page, base):
 
 
 def ask(page, base, text: str) -> str:
+    """The question as a new citizen asks it (a fresh simulator user): one who asked it
+    before in the same chat is, rightly, not given the same answer word for word again."""
     page.goto(f"{base}/simulator")
     bubbles = page.locator(".msg.in .bubble")
+    expect(bubbles.first).to_be_visible(timeout=15000)
+    page.click("#newuser")
     expect(bubbles.first).to_be_visible(timeout=15000)
     count = bubbles.count()
     page.fill("#input", text)
