@@ -54,10 +54,10 @@ def test_simulator_cases_stay_out_of_the_real_queue(app, user_id):
 
 
 def test_simulator_cases_stay_out_of_the_statistics(new_db_url, user_id):
-    from datetime import date
+    from datetime import datetime
 
     from bot.conversation import EligibilityRecord
-    from reports.period import parse_range
+    from reports.period import CST, parse_range
     from reports.stats import collect
 
     app = make_app(new_db_url())
@@ -67,7 +67,7 @@ def test_simulator_cases_stay_out_of_the_statistics(new_db_url, user_id):
     with app.extensions["fayuan_db"].session() as s:
         for who in (user_id, "sim:x1", "cli:x2"):
             s.add(EligibilityRecord(user_id=who, matter="labor.wages", region="石狮市", decision="eligible"))
-    today = date.today().isoformat()
+    today = datetime.now(CST).date().isoformat()  # statistics days are China days, whatever the server's zone
     with app.extensions["fayuan_db"].session() as s:
         st = collect(s, parse_range(today, today))
         assert s.scalar(select(func.count()).select_from(EligibilityRecord)) == 3
