@@ -27,6 +27,11 @@ _VICTIM = re.compile(r"(?:打人|撞人|伤人|骗子|对方|肇事)的?(?:人|�
                      r"|被人打|被(?:(?!抓|拘|带走|逮捕|关)[^，。\s]){0,6}?打(?:伤|了|骨折)|受害")
 _RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子|哥哥|姐姐)(?:今年|才|刚|还不到|不到)?(\d{1,2})(?:岁|周岁)"
                            r"|(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子)(?:今年|才|刚满|刚|还不到|不到)(\d{1,2})(?![0-9万千百块元])")
+# LAL 31(7): a consumer dispute is covered only when someone was hurt. The denial is read
+# first: 「没受伤」 contains 受伤.
+_NO_INJURY = re.compile(r"(?:没|没有|没得|无)(?:人)?(?:受伤|伤着|伤到|中毒|住院)|人(?:倒是|都|还)?没(?:啥|什么)?事|身体没(?:啥|什么)?(?:事|问题)|没(?:吃|喝|用)出(?:啥|什么)?(?:问题|毛病|病)")
+_INJURY = re.compile(r"受伤|伤着|伤到|住院|住了院|进了?医院|送医|急诊|中毒|吃坏|吃出(?:了)?(?:病|毛病|问题)|吃了?[^。，]{0,8}(?:拉肚子|上吐下泻|呕吐|过敏)"
+                     r"|拉肚子|上吐下泻|过敏|烫伤|烧伤|炸伤|划伤|割伤|毁容|残疾|骨折|伤残|死亡|去世|人没了|喝坏")
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
 _DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了|带走|派出所|传唤|公安局")
 # A relative who hurt someone and the police are involved: the relative is the accused.
@@ -85,6 +90,10 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
         facts["domestic_violence"] = False  # 「他没打过我」: never the violence route
     elif "violence" in kinds and (matter is None or matter.startswith("family.")):
         facts["special_status"] = ["abuse_victim"]
+    if _NO_INJURY.search(clean):
+        facts["personal_injury"] = False
+    elif _INJURY.search(clean):
+        facts["personal_injury"] = True
     if "will" in denied:
         facts["has_will"] = False
     gender = gender_in(clean)

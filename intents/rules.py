@@ -309,8 +309,13 @@ def _wage_index(table_name: str) -> dict[tuple[str, str], WageFigure]:
 # --------------------------------------------------------------------------- scope (R5, R6)
 
 
-def _scope_status(matter: str, profile: str) -> dict[str, Any]:
+def _scope_status(matter: str, profile: str, injured: bool | None = True) -> dict[str, Any]:
+    """The scope entry of ``matter`` in ``profile``. A matter covered only when someone was
+    hurt (LAL 31(7): a consumer dispute) has a ``without_injury`` table used when
+    ``injured`` is False."""
     spec = section("scope", "matters")[matter]
+    if injured is False and "without_injury" in spec:
+        spec = spec["without_injury"]
     return spec.get(profile) or spec["national"]
 
 
@@ -325,11 +330,18 @@ def _fits(status: str, matter: str, role: str | None) -> bool:
 
 def _scope(f: Facts, matter: str, region: Region | None, role: str | None) -> Combined:
     options: list[Option] = []
-    if region is not None:
-        st = _scope_status(matter, region.scope_profile)
+    profiles = [region.scope_profile] if region is not None else list(section("scope", "profiles"))
+    if "without_injury" in section("scope", "matters")[matter] and f.personal_injury is None:
+        # LAL 31(7): whether anyone was hurt decides the scope before the place does.
+        best = max(_STATUS_LEVEL[str(_scope_status(matter, p)["status"])] for p in profiles)
+        options.append(_open("scope", best, ("personal_injury",), "《法律援助法》第三十一条第七项",
+                             pending=_say("《法律援助法》第三十一条第七项",
+                                          "消费纠纷要看有没有人身伤害：因食品、药品安全事故等受伤请求赔偿的，才属于法律援助事项")))
+    elif region is not None:
+        st = _scope_status(matter, region.scope_profile, f.personal_injury)
         options.append(_known("scope", _STATUS_LEVEL[str(st["status"])], _say(st["basis"], st["text"])))
     else:
-        statuses = [_scope_status(matter, p) for p in section("scope", "profiles")]
+        statuses = [_scope_status(matter, p, f.personal_injury) for p in profiles]
         levels = {_STATUS_LEVEL[str(s["status"])] for s in statuses}
         if len(levels) == 1:
             st = statuses[0]

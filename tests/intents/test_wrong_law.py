@@ -1,0 +1,87 @@
+"""Wrong legal statements found by the tester replays (TESTER2 "WRONG LAW"), as rules.
+
+Each case is a general rule of legal-aid-facts.md, checked on wordings of our own:
+LAL 31(7) covers a consumer dispute only with personal injury; ordinary debt is on no
+list we hold (national or Shishi §四(一)); divorce and custody are not support payments
+(31(4)); 见义勇为 claims have no hardship test (32(2)); the migrant-worker waiver (42(3))
+is for pay and work injury only.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from intents.extract import facts_from_text
+from intents.rules import decide
+
+ROOT = Path(__file__).resolve().parents[2]
+NOEX: dict[str, Any] = {"special_status": [], "receives_assistance": False, "age": 40, "disabled": False}
+
+
+# ------------------------------------------------------------------ 1. consumer: injury only (LAL 31(7))
+
+@pytest.mark.parametrize("text,injured", [
+    ("在超市买的熟食 全家吃了上吐下泻 住了三天院", True),
+    ("孩子喝了那个奶粉过敏 进医院了", True),
+    ("饭店吃饭吃坏了肚子", True),
+    ("买的电动车充电炸了 把我手烧伤了", True),
+    ("买的手机是翻新机 人倒是没事", False),
+    ("买的药是假药 还好没吃出问题", False),
+    ("没有人受伤 就是钱的事", False),
+    ("网上买了个玉镯子是假的 花了九千", None),
+])
+def test_injury_is_read_from_the_story(text: str, injured: bool | None) -> None:
+    assert facts_from_text(text, "consumer").get("personal_injury") is injured
+
+
+def test_consumer_fraud_without_injury_is_out_of_scope_with_12315_and_12348() -> None:
+    out = decide({"matter": "consumer", "personal_injury": False, "region": "郑州", **NOEX,
+                  "household_size": 1, "household_monthly_income": 9000})
+    assert out["decision"] == "not_eligible"
+    text = " ".join(out["reasons"] + out["next_steps"])
+    assert "第三十一条第七项" in text and "没有人受伤" in text
+    assert "12315" in text and "12348" in text and "人民调解" in text
+
+
+def test_food_poisoning_is_covered_under_31_7() -> None:
+    out = decide({"matter": "consumer", "personal_injury": True, "region": "长春", **NOEX,
+                  "migrant_worker": False, "gender": "male", "unemployed": False,
+                  "household_size": 2, "household_monthly_income": 1200})
+    assert out["decision"] == "eligible"
+    assert any("第三十一条第七项" in r for r in out["reasons"])
+
+
+def test_consumer_without_the_injury_fact_is_never_eligible_yet() -> None:
+    out = decide({"matter": "consumer", "region": "郑州", **NOEX})
+    assert out["decision"] == "needs_more_info" and out["missing"][0] == "personal_injury"
+
+
+def test_cli_accepts_personal_injury_and_still_rejects_unknown_fields() -> None:
+    def run(facts: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", "eligibility", "--json", "-"], input=json.dumps(facts),
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+    ok = run({"matter": "consumer", "region": "长春", "personal_injury": False})
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["decision"] == "not_eligible"
+    bad = run({"matter": "consumer", "injured": True})
+    assert bad.returncode == 2 and "injured" in bad.stderr
+
+
+# ------------------------------------------------------------------ 3. debt: on no list we hold
+
+@pytest.mark.parametrize("region", ["石狮", "晋江", "长春", "郑州"])
+def test_an_iou_is_never_likely_eligible(region: str) -> None:
+    out = decide({"matter": "civil.debt", "region": region, **NOEX, "household_size": 1, "household_monthly_income": 300})
+    assert out["decision"] == "not_eligible", out["reasons"]
+    assert not any("第三十一条第九项" in r for r in out["reasons"])
+    assert any("12348" in s for s in out["next_steps"])
+
+
+def test_a_deposit_is_out_of_scope_outside_shishi_covid_leases() -> None:
+    out = decide({"matter": "housing.lease", "region": "长春", **NOEX, "household_size": 1, "household_monthly_income": 300})
+    assert out["decision"] == "not_eligible"
