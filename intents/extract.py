@@ -276,3 +276,33 @@ def support_word(text: str) -> str:
     if child:
         return _SUPPORT_WORD.sub("抚养费", text)
     return text
+
+
+# LAL 31(4) covers support *payments* (赡养费、抚养费、扶养费) only; custody and the divorce
+# itself are not on the list (facts §2.1). So the matter of a family message follows what is
+# claimed, not which FAQ it resembled: 「想离婚 孩子抚养权能给我吗」 is a divorce;
+# 「离婚协议上写了每月给八百」 in a child-support case is still support.
+_SUPPORT_CLAIM = re.compile(r"[抚扶赡]养费|生活费|(?:每个?月|一个月)(?:给|付|拿)|不给钱|不出钱|不养(?:他|她|我|俺|老人|孩子)?")
+_SUPPORT_REFUSED = re.compile(r"不要[^，。]{0,4}[抚扶赡]养费|[抚扶赡]养费(?:我)?(?:不要|不用|不需要)")
+_DIVORCE_SOUGHT = re.compile(r"想离婚|要离婚|闹离婚|起诉离婚|打离婚|离婚(?:吗|官司|纠纷|诉讼)|离不离|能离婚|协议离婚|跟他离|和他离|跟她离|和她离")
+_CUSTODY = re.compile(r"抚养权|孩子(?:归|跟)谁|孩子(?:归|跟)我|探望权|看孩子")
+_FAMILY_CLAIMS = ("family.divorce", "family.support")
+
+
+def family_matter(matter: str | None, text: str, current: str | None = None) -> str | None:
+    """The family matter a message is about, given the one the case already has.
+
+    A support fee claimed → family.support; a divorce or custody sought with no fee
+    claimed → family.divorce; a passing mention of the divorce (离婚协议、离婚了) inside
+    a support case keeps the support claim. Other matters pass through unchanged."""
+    if matter not in _FAMILY_CLAIMS or not text:
+        return matter
+    clean = mandarin(to_simplified_halfwidth(text))
+    claimed = bool(_SUPPORT_CLAIM.search(clean)) and not _SUPPORT_REFUSED.search(clean)
+    if claimed:
+        return "family.support"
+    if matter == "family.support" and (_DIVORCE_SOUGHT.search(clean) or _CUSTODY.search(clean)):
+        return "family.divorce"
+    if matter == "family.divorce" and current == "family.support" and not _DIVORCE_SOUGHT.search(clean):
+        return "family.support"
+    return matter

@@ -95,6 +95,8 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
     new = copy.deepcopy(dict(case))
     fixed = extract.correction_in(text)
     said = facts_in(fixed if fixed else text, new.get("topic"))
+    if said.get("topic"):  # support payments vs divorce/custody follow the claim (LAL 31(4))
+        said["topic"] = extract.family_matter(said["topic"], fixed or text, new.get("topic"))
     place = extract.place_words(fixed or text) if said.get("region") else None
     if place and place != said["region"]:
         said["place"] = place  # acknowledged as said: 「安徽合肥」, never the whole sentence

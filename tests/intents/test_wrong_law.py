@@ -85,3 +85,38 @@ def test_an_iou_is_never_likely_eligible(region: str) -> None:
 def test_a_deposit_is_out_of_scope_outside_shishi_covid_leases() -> None:
     out = decide({"matter": "housing.lease", "region": "长春", **NOEX, "household_size": 1, "household_monthly_income": 300})
     assert out["decision"] == "not_eligible"
+
+
+# ------------------------------------------------------------------ 2. custody is not support payments (31(4))
+
+@pytest.mark.parametrize("matter,text,current,expected", [
+    ("family.support", "想离婚 孩子抚养权能给我吗", None, "family.divorce"),
+    ("family.support", "俺们要打离婚 娃归谁", None, "family.divorce"),
+    ("family.support", "不要抚养费 只要孩子跟我", "family.divorce", "family.divorce"),
+    ("family.divorce", "离婚协议上写了每月给八百", "family.support", "family.support"),
+    ("family.divorce", "离婚了 孩子他爸不给扶养费", None, "family.support"),
+    ("family.support", "孩子抚养费他一分不给", None, "family.support"),
+    ("family.support", "儿子不养我", None, "family.support"),
+    ("family.divorce", "我想离婚了 他天天不回家", "family.support", "family.divorce"),
+    ("labor.wages", "想离婚", None, "labor.wages"),
+])
+def test_the_family_matter_follows_what_is_claimed(matter: str, text: str, current: str | None, expected: str) -> None:
+    from intents.extract import family_matter
+    assert family_matter(matter, text, current) == expected
+
+
+def test_divorce_with_custody_and_no_violence_is_not_decided_under_31_4() -> None:
+    out = decide({"matter": "family.divorce", "region": "吉林市", **NOEX, "migrant_worker": False, "gender": "female",
+                  "unemployed": False, "household_size": 2, "household_monthly_income": 2000})
+    assert out["decision"] == "likely_eligible"
+    assert not any("第三十一条第四项" in r for r in out["reasons"])
+
+
+def test_the_case_file_keeps_a_support_claim_when_the_divorce_agreement_is_mentioned() -> None:
+    from bot.dialog.memory import update_case
+    case, _ = update_case({}, "孩子他爸不给抚养费")
+    assert case["matter"] == "family.support"
+    case, _ = update_case(case, "离婚协议上写了每月给八百")
+    assert case["matter"] == "family.support"
+    divorce, _ = update_case({}, "想离婚 孩子抚养权能给我吗 他没打过我")
+    assert divorce["matter"] == "family.divorce"
