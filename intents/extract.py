@@ -32,6 +32,10 @@ _RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|�
 _NO_INJURY = re.compile(r"(?:没|没有|没得|无)(?:人)?(?:受伤|伤着|伤到|中毒|住院)|人(?:倒是|都|还)?没(?:啥|什么)?事|身体没(?:啥|什么)?(?:事|问题)|没(?:吃|喝|用)出(?:啥|什么)?(?:问题|毛病|病)")
 _INJURY = re.compile(r"受伤|伤着|伤到|住院|住了院|进了?医院|送医|急诊|中毒|吃坏|吃出(?:了)?(?:病|毛病|问题)|吃了?[^。，]{0,8}(?:拉肚子|上吐下泻|呕吐|过敏)"
                      r"|拉肚子|上吐下泻|过敏|烫伤|烧伤|炸伤|划伤|割伤|毁容|残疾|骨折|伤残|死亡|去世|人没了|喝坏")
+# LAL 32(2): a civil claim arising from a good-samaritan act has no hardship test.
+_SAMARITAN = re.compile(r"见义勇为|勇斗歹徒|(?:下河|下水|跳(?:下|进)[^，。]{0,4}|冲进[^，。]{0,6})救|救(?:了|起)?(?:个|一个|两个)?[^，。]{0,4}(?:落水|溺水|掉(?:进|到)[^，。]{0,4}(?:河|水|塘|湖))"
+                        r"|救(?:了|起)(?:个|一个|两个)?[^，。]{0,4}(?:人|孩子|小孩|娃|老人)|(?:抓|追|拦)(?:住)?(?:了)?(?:个)?(?:小偷|贼|抢劫的|歹徒|扒手)"
+                        r"|制止[^，。]{0,6}(?:抢劫|行凶|打人|偷东西|小偷)")
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
 _DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了|带走|派出所|传唤|公安局")
 # A relative who hurt someone and the police are involved: the relative is the accused.
@@ -90,6 +94,8 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
         facts["domestic_violence"] = False  # 「他没打过我」: never the violence route
     elif "violence" in kinds and (matter is None or matter.startswith("family.")):
         facts["special_status"] = ["abuse_victim"]
+    if _SAMARITAN.search(clean):
+        facts["special_status"] = sorted({*facts.get("special_status", []), "good_samaritan"})
     if _NO_INJURY.search(clean):
         facts["personal_injury"] = False
     elif _INJURY.search(clean):

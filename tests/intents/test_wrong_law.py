@@ -120,3 +120,25 @@ def test_the_case_file_keeps_a_support_claim_when_the_divorce_agreement_is_menti
     assert case["matter"] == "family.support"
     divorce, _ = update_case({}, "想离婚 孩子抚养权能给我吗 他没打过我")
     assert divorce["matter"] == "family.divorce"
+
+
+# ------------------------------------------------------------------ 4. 见义勇为 (LAL 32(2))
+
+@pytest.mark.parametrize("text,samaritan", [
+    ("下河救了个落水小孩 自己腿划伤了", True),
+    ("我见义勇为抓小偷被捅了一刀 小偷家里不赔", True),
+    ("帮人抓小偷受伤了 医药费谁出", True),
+    ("冲进火里救人 手烧伤了", True),
+    ("看见有人抢劫 我上去制止抢劫被打了", True),
+    ("小偷偷了我的手机", False),
+    ("孩子被救回来了", False),
+])
+def test_good_samaritan_is_read_from_the_story(text: str, samaritan: bool) -> None:
+    assert ("good_samaritan" in (facts_from_text(text).get("special_status") or [])) is samaritan
+
+
+def test_a_good_samaritan_injury_claim_has_no_hardship_test() -> None:
+    out = decide({"matter": "injury.personal", "region": "广东", "special_status": ["good_samaritan"],
+                  "household_size": 1, "household_monthly_income": 20000})
+    assert (out["decision"], out["hardship_review"]) == ("eligible", "exempt")
+    assert any("第三十二条第二项" in r for r in out["reasons"])
