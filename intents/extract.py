@@ -96,10 +96,11 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
         facts["special_status"] = ["abuse_victim"]
     if _SAMARITAN.search(clean):
         facts["special_status"] = sorted({*facts.get("special_status", []), "good_samaritan"})
-    if _NO_INJURY.search(clean):
-        facts["personal_injury"] = False
-    elif _INJURY.search(clean):
-        facts["personal_injury"] = True
+    if matter == "consumer":  # the only matter whose scope turns on it (LAL 31(7))
+        if _NO_INJURY.search(clean):
+            facts["personal_injury"] = False
+        elif _INJURY.search(clean):
+            facts["personal_injury"] = True
     if "will" in denied:
         facts["has_will"] = False
     gender = gender_in(clean)

@@ -124,6 +124,11 @@ def test_the_case_file_keeps_a_support_claim_when_the_divorce_agreement_is_menti
 
 # ------------------------------------------------------------------ 4. 见义勇为 (LAL 32(2))
 
+def test_injury_is_noted_only_in_a_consumer_matter() -> None:
+    assert "personal_injury" not in facts_from_text("我妈去世了 房子我弟要独占", "family.inheritance")
+    assert "personal_injury" not in facts_from_text("下河救了个落水小孩 自己腿划伤了", "injury.personal")
+
+
 @pytest.mark.parametrize("text,samaritan", [
     ("下河救了个落水小孩 自己腿划伤了", True),
     ("我见义勇为抓小偷被捅了一刀 小偷家里不赔", True),
