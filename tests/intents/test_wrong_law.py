@@ -147,3 +147,31 @@ def test_a_good_samaritan_injury_claim_has_no_hardship_test() -> None:
                   "household_size": 1, "household_monthly_income": 20000})
     assert (out["decision"], out["hardship_review"]) == ("eligible", "exempt")
     assert any("第三十二条第二项" in r for r in out["reasons"])
+
+
+# ------------------------------------------------------------------ 6. a place whose hardship rule we do not hold
+
+@pytest.mark.parametrize("region", ["绵阳", "郑州", "广州"])
+def test_no_result_before_the_income_where_the_line_is_unknown(region: str) -> None:
+    out = decide({"matter": "injury.traffic", "region": region, **NOEX})
+    assert out["decision"] == "needs_more_info"
+    assert out["missing"] == ["household_size", "household_monthly_income"]
+
+
+def test_income_known_the_local_centre_decides_and_we_say_the_line_is_not_ours() -> None:
+    out = decide({"matter": "injury.traffic", "region": "绵阳", **NOEX, "household_size": 3, "household_monthly_income": 2400})
+    assert (out["decision"], out["hardship_review"]) == ("likely_eligible", "unknown")
+    text = "".join(out["reasons"])
+    assert "绵阳市的标准不在我们的资料里" in text and "由他们决定" in text
+
+
+def test_income_above_every_sourced_line_fails_citing_that_line() -> None:
+    out = decide({"matter": "injury.traffic", "region": "郑州", **NOEX, "household_size": 1, "household_monthly_income": 9000})
+    assert (out["decision"], out["hardship_review"]) == ("not_eligible", "failed")
+    text = "".join(out["reasons"])
+    assert "3180元" in text and "吉政函" not in text and "最低工资（2120元）的1.5倍" in text
+
+
+def test_an_exemption_still_settles_a_place_without_a_line() -> None:
+    out = decide({"matter": "labor.wages", "region": "郑州", "migrant_worker": True})
+    assert (out["decision"], out["hardship_review"]) == ("eligible", "exempt")
