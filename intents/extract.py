@@ -27,6 +27,15 @@ _VICTIM = re.compile(r"(?:打人|撞人|伤人|骗子|对方|肇事)的?(?:人|�
                      r"|被人打|被(?:(?!抓|拘|带走|逮捕|关)[^，。\s]){0,6}?打(?:伤|了|骨折)|受害")
 _RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子|哥哥|姐姐)(?:今年|才|刚|还不到|不到)?(\d{1,2})(?:岁|周岁)"
                            r"|(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子)(?:今年|才|刚满|刚|还不到|不到)(\d{1,2})(?![0-9万千百块元])")
+# LAL 31(7): a consumer dispute is covered only when someone was hurt. The denial is read
+# first: 「没受伤」 contains 受伤.
+_NO_INJURY = re.compile(r"(?:没|没有|没得|无)(?:人)?(?:受伤|伤着|伤到|中毒|住院)|人(?:倒是|都|还)?没(?:啥|什么)?事|身体没(?:啥|什么)?(?:事|问题)|没(?:吃|喝|用)出(?:啥|什么)?(?:问题|毛病|病)")
+_INJURY = re.compile(r"受伤|伤着|伤到|住院|住了院|进了?医院|送医|急诊|中毒|吃坏|吃出(?:了)?(?:病|毛病|问题)|吃了?[^。，]{0,8}(?:拉肚子|上吐下泻|呕吐|过敏)"
+                     r"|拉肚子|上吐下泻|过敏|烫伤|烧伤|炸伤|划伤|割伤|毁容|残疾|骨折|伤残|死亡|去世|人没了|喝坏")
+# LAL 32(2): a civil claim arising from a good-samaritan act has no hardship test.
+_SAMARITAN = re.compile(r"见义勇为|勇斗歹徒|(?:下河|下水|跳(?:下|进)[^，。]{0,4}|冲进[^，。]{0,6})救|救(?:了|起)?(?:个|一个|两个)?[^，。]{0,4}(?:落水|溺水|掉(?:进|到)[^，。]{0,4}(?:河|水|塘|湖))"
+                        r"|救(?:了|起)(?:个|一个|两个)?[^，。]{0,4}(?:人|孩子|小孩|娃|老人)|(?:抓|追|拦)(?:住)?(?:了)?(?:个)?(?:小偷|贼|抢劫的|歹徒|扒手)"
+                        r"|制止[^，。]{0,6}(?:抢劫|行凶|打人|偷东西|小偷)")
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
 _DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了|带走|派出所|传唤|公安局")
 # A relative who hurt someone and the police are involved: the relative is the accused.
@@ -85,6 +94,13 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
         facts["domestic_violence"] = False  # 「他没打过我」: never the violence route
     elif "violence" in kinds and (matter is None or matter.startswith("family.")):
         facts["special_status"] = ["abuse_victim"]
+    if _SAMARITAN.search(clean):
+        facts["special_status"] = sorted({*facts.get("special_status", []), "good_samaritan"})
+    if matter == "consumer":  # the only matter whose scope turns on it (LAL 31(7))
+        if _NO_INJURY.search(clean):
+            facts["personal_injury"] = False
+        elif _INJURY.search(clean):
+            facts["personal_injury"] = True
     if "will" in denied:
         facts["has_will"] = False
     gender = gender_in(clean)
@@ -267,3 +283,33 @@ def support_word(text: str) -> str:
     if child:
         return _SUPPORT_WORD.sub("抚养费", text)
     return text
+
+
+# LAL 31(4) covers support *payments* (赡养费、抚养费、扶养费) only; custody and the divorce
+# itself are not on the list (facts §2.1). So the matter of a family message follows what is
+# claimed, not which FAQ it resembled: 「想离婚 孩子抚养权能给我吗」 is a divorce;
+# 「离婚协议上写了每月给八百」 in a child-support case is still support.
+_SUPPORT_CLAIM = re.compile(r"[抚扶赡]养费|生活费|(?:每个?月|一个月)(?:给|付|拿)|不给钱|不出钱|不养(?:他|她|我|俺|老人|孩子)?")
+_SUPPORT_REFUSED = re.compile(r"不要[^，。]{0,4}[抚扶赡]养费|[抚扶赡]养费(?:我)?(?:不要|不用|不需要)")
+_DIVORCE_SOUGHT = re.compile(r"想离婚|要离婚|闹离婚|起诉离婚|打离婚|离婚(?:吗|官司|纠纷|诉讼)|离不离|能离婚|协议离婚|跟他离|和他离|跟她离|和她离")
+_CUSTODY = re.compile(r"抚养权|孩子(?:归|跟)谁|孩子(?:归|跟)我|探望权|看孩子")
+_FAMILY_CLAIMS = ("family.divorce", "family.support")
+
+
+def family_matter(matter: str | None, text: str, current: str | None = None) -> str | None:
+    """The family matter a message is about, given the one the case already has.
+
+    A support fee claimed → family.support; a divorce or custody sought with no fee
+    claimed → family.divorce; a passing mention of the divorce (离婚协议、离婚了) inside
+    a support case keeps the support claim. Other matters pass through unchanged."""
+    if matter not in _FAMILY_CLAIMS or not text:
+        return matter
+    clean = mandarin(to_simplified_halfwidth(text))
+    claimed = bool(_SUPPORT_CLAIM.search(clean)) and not _SUPPORT_REFUSED.search(clean)
+    if claimed:
+        return "family.support"
+    if matter == "family.support" and (_DIVORCE_SOUGHT.search(clean) or _CUSTODY.search(clean)):
+        return "family.divorce"
+    if matter == "family.divorce" and current == "family.support" and not _DIVORCE_SOUGHT.search(clean):
+        return "family.support"
+    return matter

@@ -49,6 +49,9 @@ class Facts:
     criminal_role: str | None = None
     criminal_flags: frozenset[str] | None = None
     urgent: frozenset[str] | None = None
+    # Beyond the table of CONTRACTS §3 (optional, additive): whether someone was physically
+    # hurt. LAL 31(7) covers a consumer dispute only with personal injury (facts §2.1, §2.3).
+    personal_injury: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The answered facts as JSON-ready values (sets as sorted lists)."""

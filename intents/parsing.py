@@ -132,7 +132,10 @@ _TAIL_NEGATION_Q = re.compile(r"^[\u4e00-\u9fa5]{1,7}(?<![我俺也都还就说�
 def looks_like_question(text: str) -> bool:
     """True when the text reads like a question for the knowledge base ("…怎么办？", 「要钱不」)."""
     said = normalize(text)
-    return bool(_QUESTION_RE.search(said) or _TAIL_NEGATION_Q.match(_PUNCT_RE.sub("", said)))
+    # 「我是农民工 能免审查不」: the question is the last clause, after a stated fact.
+    last = next((c for c in reversed(re.split(r"[\s，,。；;！!]+", said)) if c), "")
+    return bool(_QUESTION_RE.search(said) or _TAIL_NEGATION_Q.match(_PUNCT_RE.sub("", said))
+                or _TAIL_NEGATION_Q.match(_PUNCT_RE.sub("", last)))
 
 
 def says_dont_know(text: str) -> bool:

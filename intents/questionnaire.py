@@ -52,7 +52,7 @@ FLOW_FILE = Path(__file__).resolve().parent / "flows" / "eligibility.yaml"
 FIELDS: tuple[str, ...] = (
     "region", "matter", "age", "disabled", "fixed_income", "migrant_worker", "gender",
     "unemployed", "household_size", "household_monthly_income", "receives_assistance",
-    "special_status", "criminal_role", "criminal_flags", "urgent",
+    "special_status", "criminal_role", "criminal_flags", "urgent", "personal_injury",
 )
 
 # Allowed values of the §3 enumerated fields; the flow's choices must stay within them.
@@ -83,7 +83,7 @@ _FIELD_PARSERS: dict[str, frozenset[str]] = {
     "criminal_flags": frozenset({"multi_choice"}),
     "urgent": frozenset({"multi_choice"}),
     **{f: frozenset({"yes_no"}) for f in (
-        "disabled", "fixed_income", "migrant_worker", "unemployed", "receives_assistance")},
+        "disabled", "fixed_income", "migrant_worker", "unemployed", "receives_assistance", "personal_injury")},
 }
 
 # FAQ codes that are not matters but still say something about the conversation.

@@ -90,7 +90,7 @@ def alternatives(matter: str | None) -> list[tuple[str, str]]:
     if matter and matter.startswith("labor."):
         alts.append(("劳动仲裁", "劳动纠纷可以申请劳动仲裁，不收费，一般要在 1 年内申请（《劳动争议调解仲裁法》第二十七条、第五十三条）；也可以向劳动监察部门投诉。"))
     if matter == "consumer":
-        alts.append(("消费者协会", "消费纠纷可以向市场监管部门投诉，或找消费者协会。"))
+        alts.append(("消费者协会", "消费纠纷可以打 12315 向市场监管部门投诉，或找消费者协会。"))
     if matter == "family.violence":
         alts.append(("保护令", "受到家庭暴力，可以向法院申请人身安全保护令（《反家庭暴力法》第二十三条）。"))
     alts.append(("委托律师", "也可以自己委托律师（律师事务所一般收费）。"))

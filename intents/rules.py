@@ -309,8 +309,13 @@ def _wage_index(table_name: str) -> dict[tuple[str, str], WageFigure]:
 # --------------------------------------------------------------------------- scope (R5, R6)
 
 
-def _scope_status(matter: str, profile: str) -> dict[str, Any]:
+def _scope_status(matter: str, profile: str, injured: bool | None = True) -> dict[str, Any]:
+    """The scope entry of ``matter`` in ``profile``. A matter covered only when someone was
+    hurt (LAL 31(7): a consumer dispute) has a ``without_injury`` table used when
+    ``injured`` is False."""
     spec = section("scope", "matters")[matter]
+    if injured is False and "without_injury" in spec:
+        spec = spec["without_injury"]
     return spec.get(profile) or spec["national"]
 
 
@@ -325,11 +330,18 @@ def _fits(status: str, matter: str, role: str | None) -> bool:
 
 def _scope(f: Facts, matter: str, region: Region | None, role: str | None) -> Combined:
     options: list[Option] = []
-    if region is not None:
-        st = _scope_status(matter, region.scope_profile)
+    profiles = [region.scope_profile] if region is not None else list(section("scope", "profiles"))
+    if "without_injury" in section("scope", "matters")[matter] and f.personal_injury is None:
+        # LAL 31(7): whether anyone was hurt decides the scope before the place does.
+        best = max(_STATUS_LEVEL[str(_scope_status(matter, p)["status"])] for p in profiles)
+        options.append(_open("scope", best, ("personal_injury",), "《法律援助法》第三十一条第七项",
+                             pending=_say("《法律援助法》第三十一条第七项",
+                                          "消费纠纷要看有没有人身伤害：因食品、药品安全事故等受伤请求赔偿的，才属于法律援助事项")))
+    elif region is not None:
+        st = _scope_status(matter, region.scope_profile, f.personal_injury)
         options.append(_known("scope", _STATUS_LEVEL[str(st["status"])], _say(st["basis"], st["text"])))
     else:
-        statuses = [_scope_status(matter, p) for p in section("scope", "profiles")]
+        statuses = [_scope_status(matter, p, f.personal_injury) for p in profiles]
         levels = {_STATUS_LEVEL[str(s["status"])] for s in statuses}
         if len(levels) == 1:
             st = statuses[0]
@@ -472,6 +484,43 @@ def _household_missing(f: Facts) -> tuple[str, ...]:
                                 ("household_monthly_income", f.household_monthly_income)) if v is None)
 
 
+def _highest_sourced_line(scheme: dict[str, Any]) -> tuple[float, str] | None:
+    """The highest hardship line any sourced figure of ours gives (facts §3.3): 2 × the
+    highest 低保 bound, or a min-wage scheme's higher line on its highest figure."""
+    lines: list[tuple[float, str]] = []
+    m = _positive(scheme.get("upper_dibao_multiple"))
+    if m:
+        uppers = [u for _, u in _bounds_index().values() if u is not None]
+        if uppers:
+            top = max(uppers, key=lambda u: u.monthly)
+            lines.append((m * top.monthly, f"{top.what}（{_yuan(top.monthly)}元/人/月，{top.date}）的{_yuan(m)}倍"))
+    for name, other in (section("hardship", "schemes") or {}).items():
+        if other.get("kind") == "min_wage" and other.get("figures_table"):
+            figures = _wage_index(str(other["figures_table"])).values()
+            if figures:
+                top_wage = max(figures, key=lambda w: w.monthly)
+                mult = max(float(other.get("multiple") or 1), float((other.get("higher_line") or {}).get("multiple") or 1))
+                lines.append((mult * top_wage.monthly, f"{top_wage.area}最低工资（{_yuan(top_wage.monthly)}元）的{_yuan(mult)}倍"))
+    return max(lines, key=lambda x: x[0]) if lines else None
+
+
+def _unknown_rule_option(f: Facts, region: Region, scheme: dict[str, Any]) -> Option:
+    """A place whose hardship rule is not in our data: never a decision before the income is
+    known; then the local centre's call, unless the income is above every sourced line."""
+    basis = str(scheme["basis"])
+    highest = _highest_sourced_line(scheme)
+    pc, said = _per_capita(f, lambda x: False)
+    if pc is None:
+        return _open("income", LIKELY, _household_missing(f), basis)
+    centre = scheme.get("centre") or "当地法律援助中心"
+    if highest is not None and _classify(pc, highest[0]) == "failed":
+        text = (f"{scheme['text']}；{region.name}的标准不在我们的资料里，我们掌握的各地标准线最高约{_yuan(highest[0])}元"
+                f"（{highest[1]}）；{said}，高于这条线，暂不符合经济困难条件，最终以{centre}的审查为准")
+        return _known("income", NO, _say(basis, text), basis=basis, review="failed")
+    text = f"{scheme['text']}；{said}；{region.name}的标准不在我们的资料里，具体标准以{centre}确认为准，是否符合经济困难条件由他们决定"
+    return _known("income", LIKELY, _say(basis, text), basis=basis, review="unknown")
+
+
 def _income_option(f: Facts, region: Region | None) -> Option:
     """R8: per-capita income against the region's line (figures only from the tables)."""
     if region is None:
@@ -482,7 +531,7 @@ def _income_option(f: Facts, region: Region | None) -> Option:
     pass_level = YES if scheme.get("certain") else LIKELY
     basis = str(scheme["basis"])
     if kind == "none":
-        return _figure_unknown(scheme, region, f"{region.name}的标准不在我们的资料里")
+        return _unknown_rule_option(f, region, scheme)
     if kind == "dibao_multiple":
         return _dibao_option(f, region, scheme, pass_level, basis)
     if kind == "min_wage":
@@ -793,6 +842,10 @@ def _path(f: Facts, matter: str, region: Region | None, role: str | None, region
     income = _income_option(f, region)
     options = exempt_opts + [income] + (_judgment_options(f, role) if matter == CRIMINAL_MATTER else [])
     hard = _combine(options, cap)
+    if cap == NO and scope.level is None and hard.level == NO and not hard.deciders:
+        # Nothing is known about means and only the LAL 32 status can bring the matter in —
+        # that status also lifts the hardship test (R5), so means are not asked (yet).
+        hard = Combined(None, hard.potential, (), (), (), NO)
     if hard.level is None and income.level == NO and income.review == "failed":
         # R12 takes "failed" first: income clearly above the line is a no, whatever
         # exemption facts were not given (the questionnaire asks those before income).

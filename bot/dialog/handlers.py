@@ -567,7 +567,10 @@ def offices(turn: Turn) -> Outbound:
 
 
 def carries_only_facts(turn: Turn) -> bool:
-    return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction")
+    from . import followups  # a fact that is also a topic follow-up (判决书…一年没给了) gets the answer
+
+    return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction") \
+        and followups.topic_entry(turn.text, turn.case.get("topic")) is None
 
 
 def acknowledge_facts(turn: Turn) -> Outbound:

@@ -18,7 +18,7 @@ from intents.parsing import compact
 # Facts of the §3 schema the questionnaire understands (and so may be prefilled with).
 SECTION3 = ("region", "matter", "age", "disabled", "fixed_income", "migrant_worker", "gender", "unemployed",
             "household_size", "household_monthly_income", "receives_assistance", "special_status",
-            "criminal_role", "criminal_flags", "urgent")
+            "criminal_role", "criminal_flags", "urgent", "personal_injury")
 LISTS = ("amounts", "dates", "evidence")
 
 _NO_FIXED_INCOME = re.compile(r"没(?:有)?(?:别的|啥|什么|任何)?(?:退休金|养老金|固定收入|工作|收入)|靠种地|种地为生|打零工|无业|失业")
@@ -95,6 +95,8 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
     new = copy.deepcopy(dict(case))
     fixed = extract.correction_in(text)
     said = facts_in(fixed if fixed else text, new.get("topic"))
+    if said.get("topic"):  # support payments vs divorce/custody follow the claim (LAL 31(4))
+        said["topic"] = extract.family_matter(said["topic"], fixed or text, new.get("topic"))
     place = extract.place_words(fixed or text) if said.get("region") else None
     if place and place != said["region"]:
         said["place"] = place  # acknowledged as said: 「安徽合肥」, never the whole sentence

@@ -20,7 +20,7 @@ from handoff import chatflow
 from handoff.applications import Eligibility
 from handoff.offices import describe_list, nearest
 from handoff.texts import H
-from intents import detect
+from intents import detect, extract
 
 from intents.parsing import compact, looks_like_question
 from knowledge_base import store as kb_store
@@ -545,8 +545,8 @@ def _answer(ctx: DialogContext, state: dict, faq_id: str, question: str | None =
     state["last_faq"] = faq_id
     if entry is not None and entry.code:
         case = state.setdefault("case", {})
-        if memory.is_matter(entry.code):
-            case["topic"] = case["matter"] = entry.code
+        if memory.is_matter(entry.code):  # custody is not support payments (LAL 31(4)): intents.extract
+            case["topic"] = case["matter"] = extract.family_matter(entry.code, question or "", case.get("matter"))
         elif not case.get("topic") and entry.code != "other":
             case["topic"] = entry.code
     if question is not None:

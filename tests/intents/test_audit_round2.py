@@ -247,10 +247,13 @@ TOPIC_CASES: list[Case] = [
     Case("LAL 31 / facts §2.4: a debt dispute is not on the national list (Guangdong)",
          {"matter": "civil.debt", "region": "广东", "special_status": []}, "not_eligible", "unknown",
          says=("借钱不还、欠款等一般债务纠纷不在国家列举的援助事项里", "人民调解")),
-    Case("Fujian list unverified: debt in Shishi → agency judgment",
-         {"matter": "civil.debt", "region": "石狮", **NOEX, **hh(300)}, "likely_eligible", "passed"),
-    Case("Jilin list unverified: debt in Jilin city, above the line → failed",
-         {"matter": "civil.debt", "region": "吉林市", **NOEX, **NOGROUP, **hh(10000)}, "not_eligible", "failed"),
+    Case("Shishi §四(一) names no debt: an IOU in Shishi is out of scope, even when poor",
+         {"matter": "civil.debt", "region": "石狮", **NOEX, **hh(300)}, "not_eligible", "passed",
+         says=("石狮市", "人民调解", "12348")),
+    Case("No recorded local list names debt: a loan in Jilin city is out of scope",
+         {"matter": "civil.debt", "region": "吉林市", **NOEX, **NOGROUP, **hh(500)}, "not_eligible", "passed"),
+    Case("No recorded local list names debt: 晋江 (Fujian) too",
+         {"matter": "civil.debt", "region": "晋江", **NOEX, **hh(300)}, "not_eligible", "passed"),
     Case("R5: a LAL 32 status does not exempt a debt claim",
          {"matter": "civil.debt", "region": "长春", **{**NOEX, "special_status": ["abuse_victim"]}, **NOGROUP, **hh(10000)},
          "not_eligible", "failed"),
@@ -280,7 +283,8 @@ def test_cli_accepts_the_new_matters(matter: str) -> None:
     proc = subprocess.run([sys.executable, "-m", "bot", "eligibility", "--json", "-"], input=json.dumps(facts),
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["decision"] == "likely_eligible"
+    # Shishi's list names 婚姻家庭 (inheritance → judgment) but no debt (facts §2.2).
+    assert json.loads(proc.stdout)["decision"] == {"family.inheritance": "likely_eligible", "civil.debt": "not_eligible"}[matter]
 
 
 @pytest.mark.parametrize("text,code", [

@@ -169,7 +169,7 @@ def test_answering_what_is_missing_makes_progress(facts: dict[str, Any]) -> None
         "matter": "labor.wages", "criminal_role": "victim", "region": "长春", "special_status": [],
         "migrant_worker": False, "gender": "male", "unemployed": False, "receives_assistance": False,
         "age": 40, "disabled": False, "fixed_income": True, "household_size": 2,
-        "household_monthly_income": 1000, "criminal_flags": [], "urgent": [],
+        "household_monthly_income": 1000, "criminal_flags": [], "urgent": [], "personal_injury": False,
     }
     answered = {**facts, first: samples[first]}
     if first == "matter" and facts.get("criminal_role") is not None or facts.get("criminal_flags") is not None:
@@ -215,7 +215,8 @@ def test_bounds_are_monotonic_in_income(place: str, matter: str, size: int, a: f
     person never gets a worse decision or review than a higher one, and an exemption never
     a worse decision than no exemption."""
     base: dict[str, Any] = {"matter": matter, "region": place, "special_status": [], "receives_assistance": False,
-                            "age": 40, "disabled": False, "migrant_worker": False, "household_size": size}
+                            "age": 40, "disabled": False, "migrant_worker": False, "household_size": size,
+                            "personal_injury": True}
     low, high = sorted((a, b))
     poorer = decide({**base, "household_monthly_income": low})
     richer = decide({**base, "household_monthly_income": high})

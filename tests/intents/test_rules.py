@@ -76,8 +76,11 @@ CASES: list[Case] = [
     Case("R1 pending: age", {"matter": CRIM, "criminal_role": "suspect", "criminal_flags": []},
          "needs_more_info", "unknown", missing=["age"]),
     # ---------------------------------------------------------------- R2 role unknown
+    # Every place now needs means or an exemption (a place without a line in our data is no
+    # longer settled as "likely" unasked), so age — an exemption for the victim, R1 for the
+    # suspect — is needed whatever the role.
     Case("R2: criminal, role unknown", {"matter": CRIM},
-         "needs_more_info", "unknown", missing=["criminal_role"]),
+         "needs_more_info", "unknown", missing=["criminal_role", "age"]),
     Case("R2: role unknown even with a place (age is needed whatever the role)", {"matter": CRIM, "region": "石狮"},
          "needs_more_info", "unknown", missing=["criminal_role", "age"]),
     # ---------------------------------------------------------------- R3 suspect / defendant, hardship path
@@ -92,7 +95,7 @@ CASES: list[Case] = [
     Case("R3 §5.1: age 19 — maybe a minor at the offence", {"matter": CRIM, "criminal_role": "suspect", "age": 19, "criminal_flags": [], "region": "长春", **{**NOEX, "age": 19}, **NOGROUP, **hh(10000)},
          "likely_eligible", "failed"),
     Case("R3: place and assistance still needed", {"matter": CRIM, "criminal_role": "suspect", "age": 30, "criminal_flags": []},
-         "needs_more_info", "unknown", missing=["region", "receives_assistance"]),
+         "needs_more_info", "unknown", missing=["region", "receives_assistance", "disabled", "household_size", "household_monthly_income"]),
     Case("R3+R9: an elderly suspect gets priority", {"matter": CRIM, "criminal_role": "suspect", "criminal_flags": [], "region": "长春", **{**NOEX, "age": 66}, "fixed_income": True, **NOGROUP, **hh(1000)},
          "eligible", "passed", True),
     # ---------------------------------------------------------------- R4 victims
@@ -103,7 +106,8 @@ CASES: list[Case] = [
     Case("R4: victim above the line", {"matter": CRIM, "criminal_role": "victim", "region": "长春", **NOEX, **NOGROUP, **hh(10000)},
          "not_eligible", "failed"),
     Case("R4: victim, nothing known yet", {"matter": CRIM, "criminal_role": "victim"},
-         "needs_more_info", "unknown", missing=["region", "special_status", "receives_assistance"]),
+         "needs_more_info", "unknown", missing=["region", "special_status", "receives_assistance", "age", "disabled",
+                                                "household_size", "household_monthly_income"]),
     # ---------------------------------------------------------------- R5 LAL 32
     Case("R5 LAL 32(4): divorce with domestic violence, Quanzhou", {"matter": "family.divorce", "region": "泉州", "special_status": ["abuse_victim"]},
          "eligible", "exempt", missing=[]),
@@ -148,8 +152,16 @@ CASES: list[Case] = [
          "likely_eligible", "passed"),
     Case("R6: education → judgment (campus injury)", {"matter": "education", "region": "泉州", **NOEX, **hh(1500)},
          "likely_eligible", "unknown", missing=[]),
-    Case("R6 LAL 31(7): consumer → injury only, judgment", {"matter": "consumer", "region": "长春", **NOEX, **NOGROUP, **hh(1000)},
+    Case("R6 LAL 31(7): consumer with injury (food poisoning) → covered", {"matter": "consumer", "personal_injury": True, "region": "长春", **NOEX, **NOGROUP, **hh(1000)},
+         "eligible", "passed"),
+    Case("R6 LAL 31(7): consumer fraud, nobody hurt → not covered", {"matter": "consumer", "personal_injury": False, "region": "长春", **NOEX, **NOGROUP, **hh(1000)},
+         "not_eligible", "passed"),
+    Case("R6 LAL 31(7): consumer, injury not yet said → ask it first", {"matter": "consumer", "region": "长春", **NOEX, **NOGROUP, **hh(1000)},
+         "needs_more_info", "passed", missing=["personal_injury"]),
+    Case("R6 Shishi: food/drug dispute without injury → 逐步纳入, judgment", {"matter": "consumer", "personal_injury": False, "region": "石狮", **NOEX, **hh(300)},
          "likely_eligible", "passed"),
+    Case("R6 LAL 31(7): fraud without injury, place unknown → not covered anywhere but Shishi: ask the place",
+         {"matter": "consumer", "personal_injury": False}, "needs_more_info", "unknown", missing=["region"]),
     Case("R6 LAL 31(7): medical dispute vs accident → judgment", {"matter": "injury.medical", "region": "长春", **NOEX, **NOGROUP, **hh(1000)},
          "likely_eligible", "passed"),
     Case("R6 LAL 31(7): traffic injury covered", {"matter": "injury.traffic", "region": "长春", **NOEX, **NOGROUP, **hh(1000)},
@@ -210,8 +222,12 @@ CASES: list[Case] = [
          "likely_eligible", "unknown"),
     Case("R8 §3.3: Fuzhou far above the highest plausible line", {"matter": "family.support", "region": "福州", **NOEX, **hh(10000)},
          "not_eligible", "failed"),
-    Case("R8 LAL 34: another province, line not in our data", {"matter": "family.support", "region": "广东", **NOEX},
-         "likely_eligible", "unknown", missing=[]),
+    Case("R8 LAL 34: another province, line not in our data — never a result before the income", {"matter": "family.support", "region": "广东", **NOEX},
+         "needs_more_info", "unknown", missing=["household_size", "household_monthly_income"]),
+    Case("R8 LAL 34: another province, income known → the local centre decides", {"matter": "family.support", "region": "广东", **NOEX, **hh(1500)},
+         "likely_eligible", "unknown"),
+    Case("R8 §3.3: another province, income above every sourced line → failed", {"matter": "family.support", "region": "广东", **NOEX, **hh(9000)},
+         "not_eligible", "failed"),
     Case("R8 Jilin reg. 12: Changchun, clearly below", {"matter": "family.support", "region": "长春", **NOEX, **NOGROUP, **hh(1000, 3)},
          "eligible", "passed"),
     Case("R8: Changchun, clearly above", {"matter": "family.support", "region": "长春", **NOEX, **NOGROUP, **hh(5000)},
@@ -247,7 +263,7 @@ CASES: list[Case] = [
     Case("R8: income not given", {"matter": "family.support", "region": "长春", **NOEX, **NOGROUP},
          "needs_more_info", "unknown", missing=["household_size", "household_monthly_income"]),
     Case("R8: place unknown → asked first", {"matter": "family.support", **NOEX, **NOGROUP},
-         "needs_more_info", "unknown", missing=["region"]),
+         "needs_more_info", "unknown", missing=["region", "household_size", "household_monthly_income"]),
     # R12 takes "failed" first: income clearly above the line is a no even when exemption
     # facts were not given (the questionnaire asks them before income).
     Case("R8+R12: failed income decides even with exemption facts not given",
