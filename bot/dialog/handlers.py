@@ -441,6 +441,19 @@ def feedback(turn: Turn) -> Outbound:
 
 # ================================================================ idle: intents by meaning
 
+def objects_to_refusal(turn: Turn) -> bool:
+    from . import followups
+    return followups.objects_to_refusal(turn.text)
+
+
+def objection(turn: Turn) -> Outbound:
+    """The LAL 49 way to object, not a new questionnaire (the citizen was already assessed)."""
+    turn.st["last_followup"] = "objection"
+    if not turn.case.get("topic"):
+        turn.case["topic"] = "legal_aid.apply"
+    return thread.once(turn, "followup:objection", T("followup_objection"))
+
+
 def asks_for_aid(turn: Turn) -> bool:
     """「能找免费律师不」; but a visit with a day or time (「后天下午去中心当面问问中不中」) is a booking."""
     if turn.command == "eligibility":
@@ -567,7 +580,11 @@ def offices(turn: Turn) -> Outbound:
 
 
 def carries_only_facts(turn: Turn) -> bool:
-    return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction")
+    """Facts and nothing else — 「我是吉林市的 异议往哪交」 also asks something (a follow-up)."""
+    from . import followups
+
+    return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction") \
+        and not (followups.kind_of(turn.text) is not None and _r().asks_something(turn.text))
 
 
 def acknowledge_facts(turn: Turn) -> Outbound:
@@ -646,7 +663,7 @@ def is_follow_up(turn: Turn) -> bool:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
-                "lawyer_bad", "fees", "hours", "proxy"):
+                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
@@ -866,6 +883,45 @@ def bot_may_answer_while_held(turn: Turn) -> bool:
 def answer_while_held(turn: Turn) -> Outbound:
     answer = getattr(handover_store, "answer_while_held")
     return Outbound(answer(turn.text, _local_now(), turn.case.get("region")))
+
+
+_LETS_BOT_ANSWER = re.compile(r"算了|你先(?:说|讲|答|回答|帮)|先(?:跟我|给我)(?:说说|讲讲)|你(?:来)?(?:说说|讲讲)")
+
+
+def _nobody_on_it(turn: Turn) -> bool:
+    current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+    return current is None or current.status == "waiting"
+
+
+def asks_bot_while_waiting(turn: Turn) -> bool:
+    """No person has picked the chat up and the citizen asks the bot after all (「算了 你先说说吧」)
+    or asks a case question (「能申请吗」): silence would leave them with nothing at all."""
+    if turn.inbound.kind not in ("text", "voice") or not turn.text or not _nobody_on_it(turn):
+        return False
+    if _LETS_BOT_ANSWER.search(turn.text) or detect.asks_for_aid(turn.text):
+        return True
+    return looks_like_question(turn.text) and len(compact(turn.text)) >= 4 and _r().would_answer(turn)
+
+
+def answer_while_waiting(turn: Turn) -> Outbound:
+    """Answered as outside the hand-over; the hand-over stays open (a person still reads it)
+    unless the answer opened a form, which the citizen then fills with the bot."""
+    from .graph import dispatch
+
+    handover_id = turn.st.get("human")
+    turn.st["mode"] = "idle"
+    out = dispatch(turn)
+    if turn.mode == "idle":
+        turn.st["mode"] = "human"
+        turn.st["human"] = handover_id
+        turn.st.pop("pending", None)
+        out.text = f"{out.text}\n\n{T('human_still_reads')}" if out.text else T("human_still_reads")
+        return out
+    current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+    if current is not None:
+        handover_store.close(turn.ctx.session, current, "citizen")
+    turn.st.pop("human", None)
+    return out
 
 
 def held_silence(turn: Turn) -> Outbound:
