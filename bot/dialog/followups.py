@@ -38,6 +38,7 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("refusal_oral", re.compile(r"口头|没给.{0,4}(?:纸|书面|文书|决定书|通知书)|不给.{0,3}(?:书面|决定书|通知书)")),
     ("limitation", re.compile(r"期限|时效|(?:多久|多长时间|什么时候|啥时候|几年|会不会|就|还没).{0,6}(?:过期|失效|作废)"
                                r"|来[得不]及|晚不晚|还能不能告|告不了了|多久.{0,4}(?:不能|不让|不给)(?:告|起诉|要)")),
+    ("elapsed", re.compile(r"^(?:都|已经|这都|都已经|过了|快)(?:[0-9一二三四五六七八九十两]+(?:来|多)?|八九|十几|好几|七八)(?:天|日)了?|一个多(?:星期|礼拜)了|半个多?月了")),
     ("duration", re.compile(r"多久|几天|多长时间|什么时候(?:有|出|给)|啥时候(?:有|出|给)|多少天")),
     ("cost", re.compile(r"(?<!鉴定)(?:花钱|收费|要钱|交钱|收钱|给钱|掏钱|费用|律师费|代理费)(?!.*鉴定)|费(?:用)?(?:谁出|谁掏|谁付|谁给)")),
     ("identity", re.compile(r"实名|真名|身份证")),
@@ -139,6 +140,8 @@ def answer(turn: Any, kind: str) -> str | None:
         if last in ("objection", "refusal_oral") or _ON_OBJECTION.search(compact(turn.text)):
             return T("followup_objection_limit")
         return T(_limitation_key(str(turn.case.get("topic") or "")))
+    if kind == "elapsed":  # 「都八九天了」 after the 7-day rule: the time has passed, what to do now
+        return T("followup_overdue") if last in ("duration", "elapsed") else None
     if kind == "duration":
         return T("followup_objection_duration") if last == "objection" else T("followup_duration")
     if kind == "cost":

@@ -483,8 +483,14 @@ def precheck(turn: Turn) -> Outbound:
     return _r().start_questionnaire(turn)
 
 
+_VISIT = re.compile(r"过去|过来|去一趟|来一趟|到得了|赶得到|能到|去你们|来你们|去中心|到中心|当面")
+
+
 def wants_booking(turn: Turn) -> bool:
-    return turn.command == "book" or detect.wants_booking(turn.text)
+    """「预约」 or a booking by meaning — also a visit with a day or time (「那我今天就过去行不」
+    「下午两点半到得了」): the office's hours and a slot, not the last answer again."""
+    return turn.command == "book" or detect.wants_booking(turn.text) or (
+        bool(_VISIT.search(turn.text)) and _names_when(turn.text))
 
 
 def wants_booking_words(turn: Turn) -> bool:
@@ -595,7 +601,26 @@ def acknowledge_facts(turn: Turn) -> Outbound:
         text = _r().record_decision(turn, step)
         turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
         return Outbound(f"{ack}\n{text}")
+    answer = _answer_to_the_problem(turn)
+    if answer is not None:  # 「我72了 俩儿子都不管我 一分钱不给」: the problem answered, then what was noted
+        return Outbound(f"{answer.text}\n\n{ack}\n{_next_step(turn)}", faq_id=answer.faq_id, code=answer.code)
     return Outbound(f"{ack}\n{_next_step(turn)}")
+
+
+def _answer_to_the_problem(turn: Turn) -> Outbound | None:
+    """The knowledge base's answer in the matter this message names for the first time, when it
+    tells a problem (not only a place or an age): the citizen came with a problem, not a form."""
+    topic = turn.learned.get("topic")
+    if not memory.is_matter(topic) or len(compact(turn.text)) < 8:
+        return None
+    result = _r().ask_kb(turn.ctx, turn.text)
+    if result.status != "answer" or result.top is None or result.top.code != topic \
+            or result.top.faq_id in (turn.st.get("said") or []):
+        return None
+    text, _ = _r().answer_text(turn.ctx, result.top.faq_id, offer=False)
+    thread.remember_said(turn.st, result.top.faq_id)
+    turn.st["last_faq"] = result.top.faq_id
+    return Outbound(text, faq_id=result.top.faq_id, code=topic)
 
 
 def _next_step(turn: Turn) -> str:
@@ -663,7 +688,7 @@ def is_follow_up(turn: Turn) -> bool:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
-                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral"):
+                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
