@@ -127,6 +127,16 @@ def _known_contact(ctx: "FlowContext") -> dict[str, str] | None:
     return None
 
 
+def _replaced_contact(ctx: "FlowContext", flow: dict) -> dict[str, str] | None:
+    """A reschedule keeps the name and phone given with consent for the booking it replaces."""
+    from .models import Appointment
+
+    old = ctx.session.get(Appointment, flow["replaces"]) if flow.get("replaces") else None
+    if old is None or old.user_id != ctx.user_id or not (old.contact_name and old.contact_phone):
+        return None
+    return {"name": old.contact_name, "phone": old.contact_phone}
+
+
 def _materials(ctx: "FlowContext") -> list[str]:
     case = _latest_case(ctx) or apps.current_draft(ctx.session, ctx.user_id)
     if case is not None and apps.materials(case):
@@ -392,7 +402,7 @@ def _wish(ctx: "FlowContext", state: dict, office: Office, when: When | None) ->
 def _slot_chosen(ctx: "FlowContext", state: dict, office: Office, starts_at: datetime) -> str:
     flow = state["flow"]
     flow["chosen"] = starts_at.isoformat()
-    known = _known_contact(ctx)
+    known = _known_contact(ctx) or _replaced_contact(ctx, flow)
     if known is not None:
         flow["contact"] = known
         return _confirm_text(state, office)

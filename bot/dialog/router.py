@@ -311,7 +311,8 @@ def continue_questionnaire(turn) -> Outbound:
     return _after_step(turn, step)
 
 
-_ASKS = re.compile(r"谁|哪|几|多少|多久|多长|要不要|能.{0,8}不$|(?:行|中|成|可以|能行)不(?:行|中|成)?(?!好|了)|呢$|[不没]$")
+_ASKS = re.compile(r"谁|哪|几|多少|多久|多长|要不要|能.{0,8}不$|(?:行|中|成|可以|能行)不(?:行|中|成)?(?!好|了)|呢$|[不没]$"
+                   r"|点(?:打|样|算|办|搞|做)|几多|乜|咩|边度|边个|有冇|系咪|可唔可以|得唔得")  # and in Cantonese
 
 
 def asks_something(text: str) -> bool:

@@ -38,7 +38,7 @@ def test_not_objections(text):
 
 
 @pytest.mark.parametrize("text, asks", [("孩子跟谁啊", True), ("房子是她婚前买的 我能分到不", True),
-                                        ("律师费谁出", True), ("这个嘛", False), ("我家三口人", False)])
+                                        ("律师费谁出", True), ("12348点打", True), ("层楼系婚前佢买嘅 我有冇份", True), ("这个嘛", False), ("我家三口人", False)])
 def test_questions_in_everyday_words(text, asks):
     assert asks_something(text) is asks
 
