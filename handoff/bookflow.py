@@ -127,6 +127,16 @@ def _known_contact(ctx: "FlowContext") -> dict[str, str] | None:
     return None
 
 
+def _replaced_contact(ctx: "FlowContext", flow: dict) -> dict[str, str] | None:
+    """A reschedule keeps the name and phone given with consent for the booking it replaces."""
+    from .models import Appointment
+
+    old = ctx.session.get(Appointment, flow["replaces"]) if flow.get("replaces") else None
+    if old is None or old.user_id != ctx.user_id or not (old.contact_name and old.contact_phone):
+        return None
+    return {"name": old.contact_name, "phone": old.contact_phone}
+
+
 def _materials(ctx: "FlowContext") -> list[str]:
     case = _latest_case(ctx) or apps.current_draft(ctx.session, ctx.user_id)
     if case is not None and apps.materials(case):
@@ -193,9 +203,16 @@ def _place_in(text: str | None) -> str | None:
     return found.name if found is not None else None
 
 
+_CHANGE = re.compile(r"改成|改到|改在|换成|换到|挪到|调到|推到|提前到")
+
+
 def start(ctx: "FlowContext", state: dict, reschedule: bool = False, wish: str | None = None) -> str:
     """「预约」 (or booking asked for by meaning): the office from the case file, then the time."""
     current = appts.active_appointment(ctx.session, ctx.user_id)
+    if current is not None and not reschedule and wish and _CHANGE.search(wish):
+        changed_to = _CHANGE.split(wish)[-1]
+        if parse_when(changed_to, _now(ctx)) is not None:  # 「周五要上班 改成下周二上午行不」: a reschedule
+            reschedule, wish = True, changed_to
     if current is not None and not reschedule:
         office = appts.office_by_id(current.office_id)
         return H("already_booked", when=when_label(current.starts_at), office=office.name if office else "")
@@ -385,7 +402,7 @@ def _wish(ctx: "FlowContext", state: dict, office: Office, when: When | None) ->
 def _slot_chosen(ctx: "FlowContext", state: dict, office: Office, starts_at: datetime) -> str:
     flow = state["flow"]
     flow["chosen"] = starts_at.isoformat()
-    known = _known_contact(ctx)
+    known = _known_contact(ctx) or _replaced_contact(ctx, flow)
     if known is not None:
         flow["contact"] = known
         return _confirm_text(state, office)
@@ -585,6 +602,8 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
             contact = flow.setdefault("contact", {})
             contact.update(flow.pop("held", None) or {})
             if contact.get("name") and contact.get("phone"):
+                if flow.pop("held_shown", False):  # the one-line consent named them, the time and the place
+                    return _book_now(ctx, state, office)
                 return _confirm_text(state, office)
             if contact.get("name"):
                 flow["step"] = "field:phone"
@@ -599,6 +618,12 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
             # 「我叫王秀英 电话139…」 before saying yes: kept for this form only, used after 「同意」,
             # dropped on 「不同意」 — consent is still asked, nothing typed is lost.
             flow["held"] = {**(flow.get("held") or {}), **held}
+            kept = flow["held"]
+            if kept.get("name") and kept.get("phone") and flow.get("chosen"):
+                # One short line, not the notice again; 「同意」 then books at once (all was shown here).
+                flow["held_shown"] = True
+                return H("book_consent_held_short", name=kept["name"], phone=mask_phone(kept["phone"]),
+                         when=when_label(datetime.fromisoformat(flow["chosen"])), office=office.name)
             return H("book_consent_held")
         return None
     if name in ("field:name", "field:phone"):

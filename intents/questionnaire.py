@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -512,11 +513,24 @@ def shown_question(state: Mapping[str, Any], fname: str) -> Question:
     values = (state.get("offered") or {}).get(fname)
     if values is None or not q.choices or fname not in _PROBED:
         return q
-    kept = [(i, c) for i, c in enumerate(q.choices, 1) if c.value in values]
-    numbers = tuple(i for i, _ in kept)
-    hint = q.hint.replace("如 1 3", f"如 {numbers[0]} {numbers[1]}") if q.hint and len(kept) == 2 else q.hint
-    # The numbers stay those of the full list, so 「5」 means the same whatever was shown.
-    return dataclasses.replace(q, choices=tuple(c for _, c in kept), numbers=numbers, hint=hint)
+    kept = tuple(c for c in q.choices if c.value in values)
+    hint = q.hint.replace("如 1 3", "如 1 2") if q.hint and len(kept) == 2 else q.hint
+    # Numbered 1..n as shown (a list reading 1, 5, 6 confused people); answers are read
+    # against this list (``_parse_answer``), so 「2」 means the second choice shown.
+    return dataclasses.replace(q, choices=kept, numbers=(), hint=hint)
+
+
+def _parse_answer(state: Mapping[str, Any], fname: str, text: str) -> Parsed | ParseError:
+    """The answer read against the choices shown; a word naming a choice not shown
+    (「我是退役军人」) is still read against the full list — only numbers depend on what was shown."""
+    shown = shown_question(state, fname)
+    parsed = shown.parse(text)
+    full = flow().questions[fname]
+    if isinstance(parsed, ParseError) and shown is not full:
+        again = full.parse(text)
+        if not re.search(r"\d", parsing.normalize(text)) or isinstance(again, ParseError):
+            return again  # a word read on the full list; or its clearer complaint (「0」 mixed with others)
+    return parsed
 
 
 def brief_question(state: Mapping[str, Any]) -> str:
@@ -551,7 +565,7 @@ def parses(state: Mapping[str, Any], text: str) -> bool:
         return False
     said = parsing.compact(text)
     fl = flow()
-    return said in fl.back_words or said in fl.skip_words or isinstance(fl.questions[fname].parse(text), Parsed)
+    return said in fl.back_words or said in fl.skip_words or isinstance(_parse_answer(st, fname, text), Parsed)
 
 
 def _question_text(state: Mapping[str, Any], fname: str) -> str:
@@ -789,7 +803,7 @@ def answer(state: dict[str, Any], text: str) -> Step:
             return step
         return step  # a repaired state: ask what is missing
     fname = st["current"]
-    q = fl.questions[fname]   # parsed against the full list: the shown numbers are its numbers
+    q = fl.questions[fname]
     refining = bool(st.get("refining"))
     if said in fl.skip_words:
         if not _can_skip(st, q):
@@ -797,7 +811,7 @@ def answer(state: dict[str, Any], text: str) -> Step:
                         understood=True, question_count=len(st["asked"]))
         return _skip(st, fname)
 
-    parsed = q.parse(text)
+    parsed = _parse_answer(st, fname, text)
     notice_kinds: list[str] = []
     if isinstance(parsed, ParseError):
         notice = _special(st, text)

@@ -34,11 +34,16 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("means_test", re.compile(r"穷不穷|看收入|查收入|看经济|经济条件|看家里条件|查家里")),
     ("self_apply", re.compile(r"(?:要|得|需要)?(?:我们|我|俺们|俺|家属|家里)自己(?:去)?申请|要我们申请|是不是要.{0,4}申请")),
     ("objection", re.compile(r"不认|不服|不批|没批|不给批|拒了|被拒|不同意这个|不接受|不满意这个结果")),
+    ("sentence", re.compile(r"判(?:多久|几年|多少年|多长|多重|得重|重不重)|(?:会|要|得|能)(?:坐|关)(?:多久|几年|多少年)|坐几年牢|量刑")),
+    ("refusal_oral", re.compile(r"口头|没给.{0,4}(?:纸|书面|文书|决定书|通知书)|不给.{0,3}(?:书面|决定书|通知书)")),
+    ("limitation", re.compile(r"期限|时效|(?:多久|多长时间|什么时候|啥时候|几年|会不会|就|还没).{0,6}(?:过期|失效|作废)"
+                               r"|来[得不]及|晚不晚|还能不能告|告不了了|多久.{0,4}(?:不能|不让|不给)(?:告|起诉|要)")),
+    ("elapsed", re.compile(r"^(?:都|已经|这都|都已经|过了|快)(?:[0-9一二三四五六七八九十两]+(?:来|多)?|八九|十几|好几|七八)(?:天|日)了?|一个多(?:星期|礼拜)了|半个多?月了")),
     ("duration", re.compile(r"多久|几天|多长时间|什么时候(?:有|出|给)|啥时候(?:有|出|给)|多少天")),
     ("cost", re.compile(r"(?<!鉴定)(?:花钱|收费|要钱|交钱|收钱|给钱|掏钱|费用|律师费|代理费)(?!.*鉴定)|费(?:用)?(?:谁出|谁掏|谁付|谁给)")),
     ("identity", re.compile(r"实名|真名|身份证")),
     ("materials", re.compile(r"带(?:啥|什么|哪些|些啥|咩嘢|咩|乜嘢)|(?:要|准备|需要)(?:啥|什么|哪些)(?:材料|东西|证件|证据)?$|材料|证据")),
-    ("where", re.compile(r"在哪|哪里办|去哪|哪儿办|地址|怎么去|找谁办")),
+    ("where", re.compile(r"在哪|哪里办|去哪|往哪|(?:交|递|送)(?:到|给)?哪|哪儿办|地址|怎么去|找谁办")),
     ("what_now", re.compile(r"(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)")),
 )
 
@@ -53,7 +58,7 @@ SERVICE_TOPIC = {"hours": "service.hotline", "fees": "legal_aid.about", "lawyer_
 # object, not about applying for legal aid: the topic's own answers (below, then the knowledge
 # base within the topic) decide it.
 _OBJECT = re.compile(r"仲裁|工伤认定|认定工伤|鉴定|起诉|打官司|强制执行|执行|报警|保护令|立案|法院|投诉|调解|离婚证|判决")
-_GENERIC = ("where", "duration", "cost", "materials", "what_now")
+_GENERIC = ("where", "duration", "cost", "materials", "what_now", "limitation")
 
 
 _ABOUT_AID = re.compile(r"法援|法律援助|决定|结果|评估|审批|不批|没批|不给批|被拒|拒了")
@@ -81,7 +86,7 @@ def kind_of(text: str) -> str | None:
             continue
         if kind == "what_now" and len(clean) - len(m.group(0)) > 4:
             continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我咋办」 a follow-up
-        if kind in ("where", "cost", "duration", "materials", "what_now") and detect.other_procedure(text):
+        if kind in ("where", "cost", "duration", "materials", "what_now", "limitation") and detect.other_procedure(text):
             continue  # 「工伤认定去哪里弄」「那仲裁要钱吗」: another procedure's question, its own entry answers
         if kind == "objection" and detect.other_party_refuses(text):
             continue  # 「医院不认账」: the other side refuses, not an objection to our decision
@@ -127,6 +132,16 @@ def answer(turn: Any, kind: str) -> str | None:
         return T("followup_mandatory_notify") if turn.st.get("decision") == "mandatory" else T("followup_self_apply")
     if kind == "objection":
         return T("followup_objection")
+    if kind == "sentence":
+        return T("followup_sentence")
+    if kind == "refusal_oral":
+        return T("followup_refusal_written")
+    if kind == "limitation":
+        if last in ("objection", "refusal_oral") or _ON_OBJECTION.search(compact(turn.text)):
+            return T("followup_objection_limit")
+        return T(_limitation_key(str(turn.case.get("topic") or "")))
+    if kind == "elapsed":  # 「都八九天了」 after the 7-day rule: the time has passed, what to do now
+        return T("followup_overdue") if last in ("duration", "elapsed") else None
     if kind == "duration":
         return T("followup_objection_duration") if last == "objection" else T("followup_duration")
     if kind == "cost":
@@ -136,10 +151,38 @@ def answer(turn: Any, kind: str) -> str | None:
     if kind == "materials":
         return _materials(turn)
     if kind == "where":
+        if last in ("objection", "refusal_oral", "limitation") and _ON_OBJECTION.search(compact(turn.text)) \
+                or _ON_OBJECTION.search(compact(turn.text)):
+            region = turn.case.get("region")
+            return T("followup_objection_where").format(bureau=f"{region}司法局" if region else "当地司法局")
         return _where(turn)
     if kind == "what_now":
         return _what_now(turn)
     return None
+
+
+_ON_OBJECTION = re.compile(r"异议|不服|复议|申诉")
+_REFUSED = re.compile(r"不符合|不给(?:我)?(?:办|批|援助)|不予(?:援助|批准)|没(?:给)?批|不批|被拒|拒(?:绝)?了|不受理")
+_OBJECTS = re.compile(r"不服|不认|不同意|不满|不公平|凭什么|咋办|怎么办|怎么整|咋整|能告|投诉|申诉|异议|不甘心|冤")
+
+
+def objects_to_refusal(text: str) -> bool:
+    """「法援中心说我不符合条件 不给办 我不服气」: an objection to a refusal (LAL 49), of any length —
+    not a new request for a check, which would start the questionnaire over."""
+    clean = compact(text)
+    return bool(_REFUSED.search(clean) and _OBJECTS.search(clean)) and not detect.other_party_refuses(text)
+
+
+def _limitation_key(topic: str) -> str:
+    """Which time limit 「这事多久就过期了」 asks about: the topic's own, not the 7-day decision
+    (工伤认定 1 year by the worker; labour arbitration 1 year; a civil claim 3 years)."""
+    if topic == "labor.injury":
+        return "followup_limit_injury"
+    if topic.startswith("labor."):
+        return "followup_limit_labor"
+    if topic.startswith("criminal."):
+        return "followup_limit_ask"
+    return "followup_limit_civil"
 
 
 def _facts(turn: Any) -> dict[str, Any]:

@@ -441,6 +441,19 @@ def feedback(turn: Turn) -> Outbound:
 
 # ================================================================ idle: intents by meaning
 
+def objects_to_refusal(turn: Turn) -> bool:
+    from . import followups
+    return followups.objects_to_refusal(turn.text)
+
+
+def objection(turn: Turn) -> Outbound:
+    """The LAL 49 way to object, not a new questionnaire (the citizen was already assessed)."""
+    turn.st["last_followup"] = "objection"
+    if not turn.case.get("topic"):
+        turn.case["topic"] = "legal_aid.apply"
+    return thread.once(turn, "followup:objection", T("followup_objection"))
+
+
 def asks_for_aid(turn: Turn) -> bool:
     """「能找免费律师不」; but a visit with a day or time (「后天下午去中心当面问问中不中」) is a booking."""
     if turn.command == "eligibility":
@@ -470,8 +483,14 @@ def precheck(turn: Turn) -> Outbound:
     return _r().start_questionnaire(turn)
 
 
+_VISIT = re.compile(r"过去|过来|去一趟|来一趟|到得了|赶得到|能到|去你们|来你们|去中心|到中心|当面")
+
+
 def wants_booking(turn: Turn) -> bool:
-    return turn.command == "book" or detect.wants_booking(turn.text)
+    """「预约」 or a booking by meaning — also a visit with a day or time (「那我今天就过去行不」
+    「下午两点半到得了」): the office's hours and a slot, not the last answer again."""
+    return turn.command == "book" or detect.wants_booking(turn.text) or (
+        bool(_VISIT.search(turn.text)) and _names_when(turn.text))
 
 
 def wants_booking_words(turn: Turn) -> bool:
@@ -567,9 +586,12 @@ def offices(turn: Turn) -> Outbound:
 
 
 def carries_only_facts(turn: Turn) -> bool:
-    from . import followups  # a fact that is also a topic follow-up (判决书…一年没给了) gets the answer
+    """Facts and nothing else: 「我是吉林市的 异议往哪交」 also asks something (a follow-up), and a
+    fact that is also a topic follow-up (「判决书…一年没给了」) gets that answer."""
+    from . import followups
 
     return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction") \
+        and not (followups.kind_of(turn.text) is not None and _r().asks_something(turn.text)) \
         and followups.topic_entry(turn.text, turn.case.get("topic")) is None
 
 
@@ -581,7 +603,26 @@ def acknowledge_facts(turn: Turn) -> Outbound:
         text = _r().record_decision(turn, step)
         turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
         return Outbound(f"{ack}\n{text}")
+    answer = _answer_to_the_problem(turn)
+    if answer is not None:  # 「我72了 俩儿子都不管我 一分钱不给」: the problem answered, then what was noted
+        return Outbound(f"{answer.text}\n\n{ack}\n{_next_step(turn)}", faq_id=answer.faq_id, code=answer.code)
     return Outbound(f"{ack}\n{_next_step(turn)}")
+
+
+def _answer_to_the_problem(turn: Turn) -> Outbound | None:
+    """The knowledge base's answer in the matter this message names for the first time, when it
+    tells a problem (not only a place or an age): the citizen came with a problem, not a form."""
+    topic = turn.learned.get("topic")
+    if not memory.is_matter(topic) or len(compact(turn.text)) < 8:
+        return None
+    result = _r().ask_kb(turn.ctx, turn.text)
+    if result.status != "answer" or result.top is None or result.top.code != topic \
+            or result.top.faq_id in (turn.st.get("said") or []):
+        return None
+    text, _ = _r().answer_text(turn.ctx, result.top.faq_id, offer=False)
+    thread.remember_said(turn.st, result.top.faq_id)
+    turn.st["last_faq"] = result.top.faq_id
+    return Outbound(text, faq_id=result.top.faq_id, code=topic)
 
 
 def _next_step(turn: Turn) -> str:
@@ -649,7 +690,7 @@ def is_follow_up(turn: Turn) -> bool:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
-                "lawyer_bad", "fees", "hours", "proxy"):
+                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
@@ -869,6 +910,45 @@ def bot_may_answer_while_held(turn: Turn) -> bool:
 def answer_while_held(turn: Turn) -> Outbound:
     answer = getattr(handover_store, "answer_while_held")
     return Outbound(answer(turn.text, _local_now(), turn.case.get("region")))
+
+
+_LETS_BOT_ANSWER = re.compile(r"算了|你先(?:说|讲|答|回答|帮)|先(?:跟我|给我)(?:说说|讲讲)|你(?:来)?(?:说说|讲讲)")
+
+
+def _nobody_on_it(turn: Turn) -> bool:
+    current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+    return current is None or current.status == "waiting"
+
+
+def asks_bot_while_waiting(turn: Turn) -> bool:
+    """No person has picked the chat up and the citizen asks the bot after all (「算了 你先说说吧」)
+    or asks a case question (「能申请吗」): silence would leave them with nothing at all."""
+    if turn.inbound.kind not in ("text", "voice") or not turn.text or not _nobody_on_it(turn):
+        return False
+    if _LETS_BOT_ANSWER.search(turn.text) or detect.asks_for_aid(turn.text):
+        return True
+    return looks_like_question(turn.text) and len(compact(turn.text)) >= 4 and _r().would_answer(turn)
+
+
+def answer_while_waiting(turn: Turn) -> Outbound:
+    """Answered as outside the hand-over; the hand-over stays open (a person still reads it)
+    unless the answer opened a form, which the citizen then fills with the bot."""
+    from .graph import dispatch
+
+    handover_id = turn.st.get("human")
+    turn.st["mode"] = "idle"
+    out = dispatch(turn)
+    if turn.mode == "idle":
+        turn.st["mode"] = "human"
+        turn.st["human"] = handover_id
+        turn.st.pop("pending", None)
+        out.text = f"{out.text}\n\n{T('human_still_reads')}" if out.text else T("human_still_reads")
+        return out
+    current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+    if current is not None:
+        handover_store.close(turn.ctx.session, current, "citizen")
+    turn.st.pop("human", None)
+    return out
 
 
 def held_silence(turn: Turn) -> Outbound:

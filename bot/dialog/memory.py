@@ -113,9 +113,30 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
             learned[key] = value
     if "region" in learned and "place" not in learned:
         new.pop("place", None)
+    if learned.get("topic") and stays_in_topic(case.get("topic"), learned["topic"], fixed or text):
+        new["topic"] = case["topic"]  # 「俺没签合同 就有工友能作证」 in a wage case: evidence, not a new matter
+        learned.pop("topic")
     if learned.get("topic") and learned["topic"] != case.get("topic"):
         new["matter"] = learned["topic"]
     return new, learned
+
+
+# A matter that is also an aspect of another (a contract or social insurance in a wage or injury
+# case, a diagnosis in a food case, the divorce papers in a support case): while the case is about
+# the other, it takes over only when the message makes it the subject (the words after the codes).
+_ASPECT_OF: dict[str, tuple[tuple[str, ...], re.Pattern[str]]] = {
+    "labor.contract": (("labor.wages", "labor.injury"), re.compile(r"辞退|开除|解雇|炒了|炒我|裁员|解除.{0,4}合同|不让(?:我)?干了|赶走")),
+    "labor.wages": (("labor.injury",), re.compile(r"欠.{0,6}(?:工资|工钱)|讨薪|不给工资|工资.{0,4}(?:没|不)(?:给|发)")),
+    "injury.medical": (("consumer", "injury.traffic", "injury.personal", "labor.injury"),
+                       re.compile(r"医疗事故|误诊|手术.{0,6}(?:出|失败|事故|坏)|医院.{0,6}(?:责任|赔|治坏|弄坏|耽误)|医生.{0,6}(?:治坏|弄坏|耽误)")),
+    "family.divorce": (("family.support",), re.compile(r"(?:想|要|准备|打算|闹|起诉)离婚|离婚(?:官司|诉讼)|离不离")),
+}
+
+
+def stays_in_topic(topic: str | None, named: str, text: str) -> bool:
+    """Whether a matter named in passing keeps the case on its topic (see ``_ASPECT_OF``)."""
+    aspect = _ASPECT_OF.get(named)
+    return bool(topic) and aspect is not None and topic in aspect[0] and not aspect[1].search(compact(text))
 
 
 def questionnaire_facts(case: Mapping[str, Any]) -> dict[str, Any]:

@@ -290,6 +290,9 @@ def continue_questionnaire(turn) -> Outbound:
                 # 「俺爹没退休金」 while asked about exemptions: noted, and the same question in one line
                 step.text = q.brief_question(step.state)
             return _after_step(turn, step, memory.ack_line(turn.learned))
+        side = _side_answer(turn, before)
+        if side is not None:
+            return side
         misses = int(before.get("misses") or 0) + 1
         if misses >= MISSES_BEFORE_WAY_OUT and not step.done:
             step.state["misses"] = 0
@@ -306,6 +309,37 @@ def continue_questionnaire(turn) -> Outbound:
         step = q.add_facts(step.state, extra)
         return _after_step(turn, step, lead)
     return _after_step(turn, step)
+
+
+_ASKS = re.compile(r"谁|哪|几|多少|多久|多长|要不要|能.{0,8}不$|(?:行|中|成|可以|能行)不(?:行|中|成)?(?!好|了)|呢$|[不没]$"
+                   r"|点(?:打|样|算|办|搞|做)|几多|乜|咩|边度|边个|有冇|系咪|可唔可以|得唔得")  # and in Cantonese
+
+
+def asks_something(text: str) -> bool:
+    """A question in the words people type (「孩子跟谁」「我能分到不」), wider than a search query's."""
+    return looks_like_question(text) or bool(_ASKS.search(compact(text)))
+
+
+def _side_answer(turn, before: dict) -> Outbound | None:
+    """A message that is no answer and no fact (「孩子归谁啊」「12348咋打」「律师费谁出」) is
+    answered from the knowledge base inside the case's topic, then the pending question in one
+    line — the questionnaire must not swallow it as a bad answer. None when nothing answers it."""
+    if len(compact(turn.text)) < 4 or turn.act is not None:
+        return None  # 「这个嘛」「哎呀呀」: no content to answer, the way out follows
+    kind_text = thread._side_question(turn)
+    if kind_text is not None:
+        turn.st["last_followup"] = kind_text[0]
+        text, faq_id = kind_text[1], None
+    else:
+        faq_id = thread.kb_answer_in_topic(turn) if asks_something(turn.text) else None
+        if faq_id is None or faq_id in (turn.st.get("said") or [])[-1:]:
+            return None  # a statement, no answer, or the answer just given: not the same bubble again
+        text, _ = answer_text(turn.ctx, faq_id, offer=False)
+        thread.remember_said(turn.st, faq_id)
+    turn.st["q"] = before
+    back = T("back_to_question_short").format(question=_questionnaire().brief_question(before))
+    entry = turn.ctx.kb.entry(turn.ctx.session, faq_id) if faq_id else None
+    return Outbound(f"{text}\n\n{back}", faq_id=faq_id, code=entry.code if entry else thread._topic_of(turn))
 
 
 def would_answer(turn) -> bool:

@@ -124,6 +124,22 @@ def within_topic(turn, topic: str) -> Outbound | None:
     return fresh_answer(turn, (fresh or hits)[0].faq_id)
 
 
+def kb_answer_in_topic(turn) -> str | None:
+    """The faq id that answers a message inside the topic under discussion (the topic's own
+    answer first: 「房子是婚前买的」 in a divorce is the divorce's property answer, not
+    inheritance), else the knowledge base's confident answer to the message alone, else None."""
+    topic = _topic_of(turn)
+    alone = _r().ask_kb(turn.ctx, turn.text)
+    alone_id = alone.top.faq_id if alone.status == "answer" and alone.top is not None else None
+    if memory.is_matter(topic):
+        if alone_id and alone.top.code.split(".")[0] == str(topic).split(".")[0]:
+            return alone_id  # 「孩子跟谁」 in a divorce: custody, a neighbour of the topic, asked in its own words
+        within = _r().ask_kb(turn.ctx, f"{context_words(turn.case) or _r()._safe_topic_name(topic)} {turn.text}")
+        if within.status == "answer" and within.top is not None:
+            return within.top.faq_id
+    return alone_id
+
+
 def context_words(case: dict) -> str:
     """What the case file says about whom and what (「判决书」, an old person) — it tells which
     question of the topic a short remark is (「已经一年没给了」 after a judgment: enforcement)."""

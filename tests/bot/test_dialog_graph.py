@@ -56,7 +56,8 @@ SCRIPTS: list[tuple[list, str]] = [
     ([*ELIGIBLE_WAGES, "申请", "预约"], "book"),
     ([*ELIGIBLE_WAGES, "申请", "同意"], "apply"),
     ([*ELIGIBLE_WAGES, "申请", "法律援助要钱吗"], "apply"),
-    ([*ELIGIBLE_WAGES, "申请", "工伤认定要去哪里申请"], "apply"),            # a question for the knowledge base
+    ([*ELIGIBLE_WAGES, "申请", "工伤认定要去哪里申请"], "apply"),            # the topic's own follow-up (人社部门)
+    ([*ELIGIBLE_WAGES, "申请", "交通事故责任怎么认定"], "apply"),            # a question for the knowledge base
     ([*ELIGIBLE_WAGES, "申请", "撤回同意"], "idle"),
     (["能不能给我排个号", "取消预约"], "idle"),
     (["能不能给我排个号", "1"], "book"),
@@ -67,6 +68,8 @@ SCRIPTS: list[tuple[list, str]] = [
     (["删除我的信息", "算了"], "idle"),                                       # anything else keeps it
     (["儿子被派出所带走了 才16岁"], "idle"),
     (["人工", "帮助"], "idle"),
+    (["人工", "算了 你先说说吧 老板欠我工资 我在石狮"], "human"),          # nobody on it yet: the bot answers
+    (["法援中心说我不符合条件 不给办 我不服气"], "idle"),                    # an objection (LAL 49), no new check
     (["人工", "你们几点上班", "我的工资一直要不回来", "结束人工"], "idle"),
     (["老公喝多了又打我 我躲在厕所", "好的", "不要打电话", "要钱吗", "在长春", "他会不会找过来", "预约", "退出"], "crisis"),
     (["老公喝多了又打我 我躲在厕所", "我能申请法律援助吗"], "questionnaire"),

@@ -68,9 +68,9 @@ def test_only_exemptions_that_can_change_the_result_are_offered():
     step = q.start({"matter": "family.inheritance", "region": "石狮市"})
     assert step.state["current"] == "special_status"
     assert "退役军人" in step.text and "英雄烈士" not in step.text and "家庭暴力" not in step.text
-    # the numbers are those of the full list, so they mean the same whatever was shown
-    assert "5. 退役军人" in step.text
-    after = q.answer(step.state, "5")
+    # numbered 1..n as shown (not 1/5/6 with gaps), and the answer is read against what was shown
+    assert "1. 退役军人" in step.text and "5." not in step.text
+    after = q.answer(step.state, "1")
     assert after.state["facts"]["special_status"] == ["veteran"]
 
 
