@@ -579,7 +579,9 @@ def _answer(ctx: DialogContext, state: dict, faq_id: str, question: str | None =
     state["last_faq"] = faq_id
     if entry is not None and entry.code:
         case = state.setdefault("case", {})
-        if memory.is_matter(entry.code):  # custody is not support payments (LAL 31(4)): intents.extract
+        if memory.stays_in_topic(case.get("topic"), entry.code, question or ""):
+            pass  # a wage answer to 「农民工能免费找律师吗」 in a work-injury case: still a work injury (LAL 31(7))
+        elif memory.is_matter(entry.code):  # custody is not support payments (LAL 31(4)): intents.extract
             case["topic"] = case["matter"] = extract.family_matter(entry.code, question or "", case.get("matter"))
         elif not case.get("topic") and entry.code != "other":
             case["topic"] = entry.code
