@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -97,9 +97,10 @@ def kind_of(text: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _topic_entries() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], str], ...]:
+def _topic_entries() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], str, frozenset[str]], ...]:
     data = yaml.safe_load(TOPIC_FILE.read_text(encoding="utf-8")) or {}
-    return tuple((str(e["id"]), tuple(str(t) for t in e["topics"]), re.compile(str(e["when"])), str(e["say"]).strip())
+    return tuple((str(e["id"]), tuple(str(t) for t in e["topics"]), re.compile(str(e["when"])), str(e["say"]).strip(),
+                  frozenset(str(x) for x in e.get("status") or ()))
                  for e in data.get("entries") or [])
 
 
@@ -107,13 +108,17 @@ def _in_topics(topic: str | None, topics: tuple[str, ...]) -> bool:
     return bool(topic) and any(topic == t or (t.endswith(".") and str(topic).startswith(t)) for t in topics)
 
 
-def topic_entry(text: str, topic: str | None) -> tuple[str, str] | None:
-    """(id, answer) of the topic's own follow-up this short message asks, or None."""
+def topic_entry(text: str, topic: str | None, statuses: Iterable[str] | None = None) -> tuple[str, str] | None:
+    """(id, answer) of the topic's own follow-up this short message asks, or None.
+
+    An entry with ``status`` holds only for a case with one of those special statuses: the proof a
+    good samaritan brings (LAL 32(2)) is not what every injured person is asked for."""
     clean = compact(text)
     if not clean or len(clean) > 22 or not topic:
         return None
-    for entry_id, topics, rx, say in _topic_entries():
-        if _in_topics(topic, topics) and rx.search(clean):
+    have = frozenset(statuses or ())
+    for entry_id, topics, rx, say, needs in _topic_entries():
+        if _in_topics(topic, topics) and (not needs or needs & have) and rx.search(clean):
             return entry_id, say
     return None
 

@@ -592,7 +592,7 @@ def carries_only_facts(turn: Turn) -> bool:
 
     return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction") \
         and not (followups.kind_of(turn.text) is not None and _r().asks_something(turn.text)) \
-        and followups.topic_entry(turn.text, turn.case.get("topic")) is None
+        and followups.topic_entry(turn.text, turn.case.get("topic"), turn.case.get("special_status")) is None
 
 
 def acknowledge_facts(turn: Turn) -> Outbound:
@@ -686,7 +686,7 @@ def is_follow_up(turn: Turn) -> bool:
 
     if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
         return False  # the message names its own matter: a new question, not a follow-up
-    if followups.topic_entry(turn.text, turn.case.get("topic")) is not None:
+    if followups.topic_entry(turn.text, turn.case.get("topic"), turn.case.get("special_status")) is not None:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
@@ -699,7 +699,7 @@ def is_follow_up(turn: Turn) -> bool:
 def follow_up(turn: Turn) -> Outbound:
     from . import followups
 
-    entry = followups.topic_entry(turn.text, turn.case.get("topic"))
+    entry = followups.topic_entry(turn.text, turn.case.get("topic"), turn.case.get("special_status"))
     if entry is not None:
         turn.st["last_followup"] = entry[0]
         return thread.once(turn, f"followup:{entry[0]}", entry[1])

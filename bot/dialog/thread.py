@@ -294,7 +294,7 @@ def _side_question(turn: Turn) -> tuple[str, str] | None:
 
     if questionnaire.parses(turn.st.get("q") or {}, turn.text):
         return None
-    entry = followups.topic_entry(turn.text, _topic_of(turn))
+    entry = followups.topic_entry(turn.text, _topic_of(turn), turn.case.get("special_status"))
     if entry is not None:
         return entry
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
