@@ -34,6 +34,13 @@ def test_topic_follow_ups_belong_to_their_topic(text, topic, entry):
     assert followups.topic_entry(text, "land") is None  # another topic: not this answer
 
 
+def test_a_status_follow_up_holds_only_for_that_status():
+    """The proof a good samaritan brings (LAL 32(2)) is not asked of every injured person."""
+    assert followups.topic_entry("要开什么证明", "injury.personal", ["good_samaritan"])[0] == "good_samaritan_proof"
+    assert followups.topic_entry("要开什么证明", "injury.personal", []) is None
+    assert followups.topic_entry("要开什么证明", "injury.personal", ["abuse_victim"]) is None
+
+
 def test_a_follow_up_naming_its_own_object_is_not_a_generic_one():
     assert followups.kind_of("工伤认定去哪里弄") is None      # about 工伤认定, not where to apply for aid
     assert followups.kind_of("去哪里申请") == "where"
