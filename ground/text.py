@@ -39,6 +39,22 @@ def to_simplified_halfwidth(text: str) -> str:
     return zhconv.convert(text, "zh-cn").lower()
 
 
+# Digits with a Chinese unit, as typed on phones: 1万2 (= 一万二), 3千5, 1.2万, 2万5千, 3千块.
+_MIXED_RE = re.compile(r"(?<![0-9.])(?P<a>[0-9]+(?:\.[0-9]+)?)(?P<u>万|千)(?:(?P<b>[0-9])(?P<bu>千|百)?(?![0-9])|(?P<c>[0-9]+)(?P<cu>千|百))?(?![0-9])")
+_UNIT = {"万": 10000, "千": 1000, "百": 100}
+
+
+def _mixed_to_digits(match: re.Match[str]) -> str:
+    unit = _UNIT[match.group("u")]
+    value = float(match.group("a")) * unit
+    if match.group("b") is not None:  # 1万2 is 12000 (the next unit down), 1万2千 too
+        value += int(match.group("b")) * (_UNIT[match.group("bu")] if match.group("bu") else unit // 10)
+    elif match.group("c") is not None:
+        value += int(match.group("c")) * _UNIT[match.group("cu")]
+    return str(int(value)) if value.is_integer() else str(value)
+
+
 def convert_numerals(text: str) -> str:
-    """三个月 → 3个月, 三千五 → 3500; leaves 一共/一下 alone."""
-    return _NUMERAL_RE.sub(_numeral_to_digits, text)
+    """三个月 → 3个月, 三千五 → 3500, 一万二 → 12000, 1万2 → 12000, 3千5 → 3500, 1.2万 → 12000;
+    leaves 一共/一下 alone. One reading of a number for every reader of the citizen's words."""
+    return _MIXED_RE.sub(_mixed_to_digits, _NUMERAL_RE.sub(_numeral_to_digits, text))

@@ -13,7 +13,7 @@ from typing import Any
 from ground.text import convert_numerals, to_simplified_halfwidth
 
 from .parsing import resolve_place
-from .person_facts import age_in, concerned_in, denied_in, gender_in, household_size_in, mandarin, monthly_income_in
+from .person_facts import _NOT_INCOME, age_in, concerned_in, denied_in, gender_in, household_size_in, mandarin, monthly_income_in
 from .special_paths import detect_kinds
 
 _MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
@@ -125,6 +125,8 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
 # ------------------------------------------------------------------ beyond §3: what the case file keeps
 
 _AMOUNT_RE = re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十百千万点]+)(?P<scale>万|千|k|w)?(?P<unit>元|块钱?|块)?")
+# 「一块都没给」「一块钱也没拿到」: "not a single yuan" says nothing was paid, it is no sum.
+_NOT_A_SINGLE = re.compile(r"^(?:钱)?(?:都|也|都还|还)(?:没|不|未)")
 _NOT_MONEY_AFTER = re.compile(r"^(?:个|口|人|岁|天|年|月|号|日|次|遍|层|楼|小时|点钟|点|分|周|星期|礼拜|公里|里|斤|岁|孩子|娃)")
 _DATE_RE = re.compile(r"(?:(?P<y>20[0-9]{2})年)?(?P<m>1[0-2]|0?[1-9])月(?P<d>3[01]|[12][0-9]|0?[1-9])(?:日|号)")
 EVIDENCE_WORDS: tuple[str, ...] = (
@@ -136,7 +138,9 @@ EVIDENCE_WORDS: tuple[str, ...] = (
 _HOUSEHOLD_RE = re.compile(r"(?:一家|家里|家中|全家|我家)?(?P<n>[0-9]{1,2}|[一二两三四五六七八九十俩仨])(?:口人|口)(?!工资)"
                            r"|一家(?P<m>[二两三四五六七八九十])口"
                            r"|(?:家里|家中|家|屋头|屋里|屋里头)[^，。,]{0,8}?(?P<k>[0-9]|[一二两三四五六七八九十俩仨])(?:个)?人")
-_INCOME_CUE = re.compile(r"收入|挣|赚|工资加起来|一共|家里.*(?:月|年)|口人|口.*月|低保")
+# Words that make a bare figure the household's income (「家里三口人 三千」「收入就两千」); 一共 alone
+# is no such word: 「一共一万二」 after 「老板欠我工资」 is the sum owed.
+_INCOME_CUE = re.compile(r"收入|挣|赚|工资加起来|家里.*(?:月|年)|口人|口.*月|低保|退休金|养老金")
 _CORRECTION_RE = re.compile(r"^不是[，,\s]+(?:我是说|我说的是|是|应该是)(?P<new4>.+)$"
                             r"|^(?:不对[，,]?\s*)?(?:不是|不在)(?P<old>[^，,。\s]{1,12})[，,。\s]*(?:是|在|而是|应该是|我是说)(?P<new>.+)$"
                             r"|^(?:不对|说错了|我说错了|更正一下|更正)[，,。\s]*(?:是|应该是)?(?P<new2>.+)$"
@@ -149,15 +153,18 @@ def _cn_number(token: str) -> float | None:
 
 
 def amounts_in(text: str) -> list[float]:
-    """Sums of money stated: 「一个月五千 欠了两万」 → [5000, 20000]. Only numbers that
-    are clearly money (a 元/块 unit, or 千/万 in the figure); 「三个月」 is no amount."""
-    clean = to_simplified_halfwidth(text or "").replace(",", "")
+    """Sums of money stated: 「一个月五千 欠了两万」 → [5000, 20000], 「一共一万二」「1万2」 →
+    [12000]. Only numbers that are clearly money (a 元/块 unit, or 千/万 in the figure);
+    「三个月」 is no amount, nor 「一块都没给」 (not a single yuan: nothing was paid)."""
+    clean = convert_numerals(mandarin(to_simplified_halfwidth(text or "").replace(",", "")))
     out: list[float] = []
     for m in _AMOUNT_RE.finditer(clean):
         token, scale, unit = m.group("n"), m.group("scale"), m.group("unit")
         if not re.search(r"[0-9一二两三四五六七八九十]", token):
             continue
         after = clean[m.end():]
+        if token in ("1", "一") and unit and _NOT_A_SINGLE.match(after):
+            continue
         if re.search(r"(?:尾号|号码|电话|手机|身份证|卡号|编号|房间|门牌)[是为:：]?\s*$", clean[:m.start()]):
             continue  # a number that identifies someone is not money (and is masked elsewhere)
         if not unit and _NOT_MONEY_AFTER.match(after):
@@ -238,7 +245,7 @@ def household_in(text: str) -> dict[str, Any]:
             facts["household_size"] = value
             rest = clean[:m.start()] + " " + clean[m.end():]
     rest = re.sub(r"(?:就|只有|只)?(?:我|俺)一个(?:人)?|一个人|一个挣钱|一人挣钱", " ", rest)
-    owed = re.search(r"欠|赔|借|花了|医药费", clean) and not _INCOME_CUE.search(clean)
+    owed = _NOT_INCOME.search(clean)  # 「家里四口人 欠了两万」: money owed or claimed is never the income
     if "household_monthly_income" in facts or (m is None and "household_size" in facts):
         return facts  # 「一个人过」: the size is said, an income must be said with its own words
     if ("household_size" in facts or _INCOME_CUE.search(clean)) and not owed and re.search(r"[0-9千万百]", rest):

@@ -194,8 +194,11 @@ def household_size_in(text: str) -> int | None:
     return None
 
 
-_INCOME_AT = re.compile(r"(?:退休金|养老金|低保金|收入|月收入|月入|工资|月薪|薪水|挣|赚|领|拿|一个月|每个月|每月|一月|月)"
-                        r"(?:也|才|就|只|只有|有|是|能|大概|差不多|也就|一共|总共|加起来|家里|能挣|能拿|挣|拿|领)*"
+# An income is said with an earnings word (退休金, 收入, 挣 …) or per month (一个月/每月 …) before the
+# figure. 一共/总共 alone is a total of anything — 「欠了三个月一共一万二」 is owed, not earned — and
+# 「三个月」 is a span, not 「一个月」: 领/拿 only count after such a word (「拿了两万」 is no income).
+_INCOME_AT = re.compile(r"(?:退休金|养老金|低保金|低保|收入|月收入|月入|工资|月薪|薪水|挣|赚|一个月|每个月|每月|(?<![0-9几多两个])(?:一)?月(?!底|初|份|号|中))"
+                        r"(?:也|才|就|只|只有|有|是|能|大概|差不多|也就|一共|总共|加起来|家里|能挣|能拿|挣|拿|领|赚|收入)*"
                         r"(?P<amt>[0-9]+(?:\.[0-9]+)?(?:千|万|k)?[0-9]*(?:多|来|左右|出头)?(?:块|元)?)")
 # 「干了三年 一个月六千五」 is the wage of a job (now lost or unpaid), not today's household income.
 _NOT_INCOME = re.compile(r"干了|做了|工作了|上了.{0,3}年班|欠|赔|借|花了|花费|医药费|判决|判了|抚养费|扶养费|赡养费|生活费|房租|租金|押金|补偿|罚|彩礼"

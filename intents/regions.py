@@ -266,17 +266,28 @@ def _longest_alias() -> int:
     return max(len(k) for k in _alias_index())
 
 
+@cached
+def _word_tail() -> re.Pattern[str] | None:
+    """What after a place name makes it part of another word (regions.yaml: place_word_tails)."""
+    tails = [str(t) for t in (table("regions").get("place_word_tails") or [])]
+    return re.compile("|".join(f"(?:{t})" for t in sorted(tails, key=len, reverse=True))) if tails else None
+
+
 def _mentions(said: str) -> list[tuple[str, tuple[Region, ...]]]:
     """The place names in a normalised text, read left to right, longest first at each
-    position: 「北京朝阳区」 → 北京, 朝阳区 (not 朝阳); 「上海安装」 → 上海 (not 海安)."""
-    index, longest = _alias_index(), _longest_alias()
+    position: 「北京朝阳区」 → 北京, 朝阳区 (not 朝阳); 「上海安装」 → 上海 (not 海安).
+
+    A name inside a longer everyday word is no mention: 和田玉 is a jade, 南京路 a street,
+    湖南菜 a cuisine — read as places they would send the citizen to the wrong centre."""
+    index, longest, tail = _alias_index(), _longest_alias(), _word_tail()
     out: list[tuple[str, tuple[Region, ...]]] = []
     i = 0
     while i < len(said):
         for size in range(min(longest, len(said) - i), 1, -1):
             piece = said[i:i + size]
             if piece in index:
-                out.append((piece, index[piece]))
+                if tail is None or not tail.match(said, i + size):
+                    out.append((piece, index[piece]))
                 i += size
                 break
         else:

@@ -86,12 +86,38 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+# What a message about a relative taken by the police says besides: the police acts (关起来 is the
+# police's, not a husband locking the door), a fight with someone else (「我老公打了人 被刑拘了」:
+# the relative hit a third person — he is the accused, the writer no victim) and fear of what
+# happens next (「我好怕」). Read without them, only violence against the writer is left.
+_POLICE_ACTS = re.compile(r"(?:被|让|叫|给)?(?:警察|公安局|公安|派出所|民警|检察院|法院)?(?:给)?"
+                          r"(?:抓走|抓起来|抓进去|抓了|被抓|被拘|刑拘|拘留|拘了|逮捕|关进去|关起来|被关|关了|进去了|带走|押走|羁押)")
+_HIT_SOMEONE_ELSE = re.compile(r"(?:打|砍|捅|撞|伤|踢|揍)(?:伤|死|残|断)?(?:了)?(?:个|一个|几个)?(?:人|别人|同学|对方|人家|邻居|工友|路人)"
+                               r"|打架|打群架|斗殴|互殴|动手打人")
+_FEAR_OF_WHAT_NEXT = re.compile(r"(?:我|俺)?(?:好|很|真|太|非常)?(?:害怕|怕)(?!他|她|被打|挨打)(?:死了|极了|得很)?|吓坏了|吓死了|慌了")
+
+
+def without_detention(clean: str) -> str:
+    """The text with the words of a detention taken out, for reading violence against the writer
+    when a relative was taken (「我儿子被抓了 我好怕」 is no crisis at home; 「我老公被抓了
+    他以前老打我」 still is)."""
+    for rx in (_POLICE_ACTS, _HIT_SOMEONE_ELSE, _FEAR_OF_WHAT_NEXT):
+        clean = rx.sub("，", clean)
+    return clean
+
+
 def detect_kinds(text: str) -> list[str]:
-    """Which special situations the text mentions, safety first ([] for none)."""
+    """Which special situations the text mentions, safety first ([] for none). When a relative was
+    detained, violence is read without the detention's words (``without_detention``)."""
     clean = _clean(text)
     if not clean:
         return []
-    return [kind for kind in KINDS if any(not _negated(clean, m.start()) for m in _PATTERNS[kind].finditer(clean))]
+    found = [kind for kind in KINDS if any(not _negated(clean, m.start()) for m in _PATTERNS[kind].finditer(clean))]
+    if "violence" in found and "detained" in found:
+        rest = without_detention(clean)
+        if not any(not _negated(rest, m.start()) for m in _PATTERNS["violence"].finditer(rest)):
+            found.remove("violence")
+    return found
 
 
 _NEGATIONS = ("没有", "没", "不是", "不", "并没", "无", "未")

@@ -24,7 +24,7 @@ from typing import Any, Literal, Mapping
 
 import yaml
 
-from .special_paths import detect_kinds
+from .special_paths import detect_kinds, without_detention
 
 TEXTS_FILE = Path(__file__).resolve().parent / "triage.yaml"
 
@@ -79,6 +79,7 @@ _FLAGS = (("mental_illness", re.compile(r"精神病|精神疾病|精神分裂|�
           ("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|瞎子|看不见|听不见|不会说话|说不了话")),
           ("life_or_death_sentence", re.compile(r"死刑|无期|判死|枪毙|杀了人|出了人命|命案")))
 _CRIMINAL_RE = re.compile(rf"{_FAMILY}(?P<gap>[^，。！？,.!?；;]{{0,10}}?"
+                          rf"|[^，。！？,.!?；;]{{0,12}}[，,](?:昨天|前天|今天|刚才|刚刚|后来|结果|现在|已经|就|又|也)?(?=进去了|被抓|被拘|被刑拘|被逮捕|被关|关进去|刑拘了|拘留了|逮捕了|让警察|让公安|被警察|被公安)"
                           rf"|[^，。！？,.!?；;]{{0,10}}[，,](?!对方|那人|他们|别人|人家|打人|那个)[^，。！？,.!?；;的]{{0,8}}?"
                           rf"(?:被|让|叫)[^，。！？,.!?；;]{{0,5}}?)"
                           rf"{_TAKEN}")
@@ -124,9 +125,12 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
     clean = _clean(text)
     if not clean:
         return None
-    if ("violence" in detect_kinds(text) or _CHILD_ABUSE.search(clean) or _more_violence(clean)
-            or _harmed_at_home(clean)) \
-            and not _third_party_assault(clean):
+    # A relative taken by the police: violence is read without the detention's words
+    # (「我儿子被抓了 我好怕」「我老公打了人 被刑拘了」 go to the criminal path, not the crisis).
+    harm = without_detention(clean) if _taken(clean) else clean
+    if ("violence" in detect_kinds(harm) or _CHILD_ABUSE.search(harm) or _more_violence(harm)
+            or _harmed_at_home(harm)) \
+            and not _third_party_assault(harm):
         return _violence(clean)
     found = _criminal(clean, case)
     if found is not None:
