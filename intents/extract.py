@@ -13,7 +13,7 @@ from typing import Any
 from ground.text import convert_numerals, to_simplified_halfwidth
 
 from .parsing import resolve_place
-from .person_facts import _NOT_INCOME, age_in, concerned_in, denied_in, gender_in, household_size_in, mandarin, monthly_income_in
+from .person_facts import _NOT_INCOME, age_in, concerned_in, denied_in, gender_in, good_samaritan_in, household_size_in, mandarin, monthly_income_in
 from .special_paths import detect_kinds
 
 _MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
@@ -27,15 +27,13 @@ _VICTIM = re.compile(r"(?:打人|撞人|伤人|骗子|对方|肇事)的?(?:人|�
                      r"|被人打|被(?:(?!抓|拘|带走|逮捕|关)[^，。\s]){0,6}?打(?:伤|了|骨折)|受害")
 _RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子|哥哥|姐姐)(?:今年|才|刚|还不到|不到)?(\d{1,2})(?:岁|周岁)"
                            r"|(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子)(?:今年|才|刚满|刚|还不到|不到)(\d{1,2})(?![0-9万千百块元])")
+# Hurt in body, however said (for a good-samaritan act: the claim is then a personal injury).
+HURT = re.compile(r"[砍打捅刺划割摔撞烫烧咬踢]伤|被[^，。！？,.!?]{0,3}?(?:打|砍|捅|刺|踢|推倒|撞)(?:了|倒|翻)|受伤|受了伤|骨折|[摔打]断|伤了|住院|缝了.{0,3}针|流血|脑震荡|伤残")
 # LAL 31(7): a consumer dispute is covered only when someone was hurt. The denial is read
 # first: 「没受伤」 contains 受伤.
 _NO_INJURY = re.compile(r"(?:没|没有|没得|无)(?:人)?(?:受伤|伤着|伤到|中毒|住院)|人(?:倒是|都|还)?没(?:啥|什么)?事|身体没(?:啥|什么)?(?:事|问题)|没(?:吃|喝|用)出(?:啥|什么)?(?:问题|毛病|病)")
 _INJURY = re.compile(r"受伤|伤着|伤到|住院|住了院|进了?医院|送医|急诊|中毒|吃坏|吃出(?:了)?(?:病|毛病|问题)|吃了?[^。，]{0,8}(?:拉肚子|上吐下泻|呕吐|过敏)"
                      r"|拉肚子|上吐下泻|过敏|烫伤|烧伤|炸伤|划伤|割伤|毁容|残疾|骨折|伤残|死亡|去世|人没了|喝坏")
-# LAL 32(2): a civil claim arising from a good-samaritan act has no hardship test.
-_SAMARITAN = re.compile(r"见义勇为|勇斗歹徒|(?:下河|下水|跳(?:下|进)[^，。]{0,4}|冲进[^，。]{0,6})救|救(?:了|起)?(?:个|一个|两个)?[^，。]{0,4}(?:落水|溺水|掉(?:进|到)[^，。]{0,4}(?:河|水|塘|湖))"
-                        r"|救(?:了|起)(?:个|一个|两个)?[^，。]{0,4}(?:人|孩子|小孩|娃|老人)|(?:抓|追|拦)(?:住)?(?:了)?(?:个)?(?:小偷|贼|抢劫的|歹徒|扒手)"
-                        r"|制止[^，。]{0,6}(?:抢劫|行凶|打人|偷东西|小偷)")
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
 _DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了|带走|派出所|传唤|公安局")
 # A relative who hurt someone and the police are involved: the relative is the accused.
@@ -92,9 +90,11 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
     denied = denied_in(clean)
     if "violence" in denied:
         facts["domestic_violence"] = False  # 「他没打过我」: never the violence route
-    elif "violence" in kinds and (matter is None or matter.startswith("family.")):
-        facts["special_status"] = ["abuse_victim"]
-    if _SAMARITAN.search(clean):
+    family = matter is not None and matter.startswith("family.")
+    samaritan = good_samaritan_in(clean) and not family  # stepping between a violent husband and a child is the crisis
+    if "violence" not in denied and "violence" in kinds and (family or (matter is None and not samaritan)):
+        facts["special_status"] = ["abuse_victim"]  # 「拦住抢包的 被打伤了」: hurt by the robber, no abuse at home
+    if samaritan:
         facts["special_status"] = sorted({*facts.get("special_status", []), "good_samaritan"})
     if matter == "consumer":  # the only matter whose scope turns on it (LAL 31(7))
         if _NO_INJURY.search(clean):

@@ -224,3 +224,38 @@ def monthly_income_in(text: str) -> int | None:
 
 
 _PER_YEAR = re.compile(r"(?:一|每|1)年|年收入|年薪|全年|一年到头|年底|年终")
+
+
+# ------------------------------------------------------------------ a good-samaritan act (LAL 32(2))
+
+# People tell the act, not its name: 「拦住一个抢包的被砍伤了」「追小偷摔断了腿」「下河救落水的孩子」
+# 「制止打架被捅了」. An act is stepping in against a wrongdoer or rescuing someone in danger; being
+# the one robbed (「被小偷偷了」) or detained (「被抓」) is not.
+_WRONGDOER = (r"(?:小偷|贼|扒手|劫匪|歹徒|坏人|流氓|醉汉|抢劫|抢包|抢东西|抢手机|抢钱|被抢|偷东西|偷车|偷电动车|偷钱包|偷手机|行凶"
+              r"|持刀|拿刀|施暴|耍流氓|猥亵|调戏|打人|打架|斗殴|群殴|欺负(?:人|小孩|老人|女孩|妇女)|肇事逃逸|逃逸)")
+_STEP_IN = r"(?<!被)(?:拦|追|抓|逮|按|摁|扑|制服|阻止|制止|挡|揪|拉开|劝开|劝架|帮(?:人|别人|忙)?(?:抓|追|拦|挡))"
+_SAMARITAN_ACT = re.compile(
+    r"见义勇为|勇斗歹徒|挺身而出"
+    rf"|{_STEP_IN}(?:住|上|到|下|了|着)*[^，。！？,.!?；;]{{0,8}}?{_WRONGDOER}"
+    rf"|{_WRONGDOER}[^。！？!?；;]{{0,10}}?(?:我|俺)?(?:就)?(?:上去|冲上去|过去|赶紧|马上)?(?:拦|制止|阻止|拉开|挡|追|抓|扑)"
+    r"|劝架"
+    r"|(?:火灾|着火|失火|起火|火场|煤气)[^。！？!?]{0,20}?(?:救|背|抱|拉|拖)(?:了|出|起)"
+    r"|(?:掉进|掉到|掉下|落水|溺水)[^。！？!?]{0,12}?(?:拉上来|救上来|捞上来|拉出来|救出来|救起|拖上来|抱上来)"
+    r"|(?:下河|下水|跳(?:下|进)?(?:河|水|湖|塘|海|江|水库)|冲进(?:火|火场|屋|楼|去)|从(?:水|河|火|火场)里)[^，。！？,.!?；;]{0,6}?(?:救|拉|捞|抱|拖)"
+    r"|救(?:了|起|出)?(?:个|一个|两个|几个)?[^，。！？,.!?；;]{0,6}?(?:落水|溺水|掉(?:进|到|下)[^，。！？,.!?；;]{0,4}(?:河|水|塘|湖|海|江|井|冰窟窿)|被困|着火|火场|火里)"
+    r"|救(?:了|起|出)(?:个|一个|两个|几个)?[^，。！？,.!?；;]{0,4}(?:人|孩子|小孩|娃|老人|女孩|男孩|姑娘)")
+_SAMARITAN_DENIED = re.compile(r"(?:没|没有|不是|不敢|不想|没敢)(?:去|上去)?(?:见义勇为|救|拦|追|抓|制止)")
+
+
+def good_samaritan_in(text: str) -> bool:
+    """The writer tells a good-samaritan act (见义勇为, LAL 32(2): no hardship test for the claims
+    arising from it), however it is told: stepping in against a thief, robber or attacker, or
+    rescuing someone from water or fire. 「被小偷偷了」 (a victim) and 「没敢追」 are not."""
+    text = _fold(text)
+    m = _SAMARITAN_ACT.search(text)
+    if m is None or _SAMARITAN_DENIED.search(text[max(0, m.start() - 4):m.end()]):
+        return False
+    return not _OWN_LOSS.search(text)  # chasing the thief of one's own phone is no act for others
+
+
+_OWN_LOSS = re.compile(r"(?:我|俺)(?:的)?[^，。！？,.!?；;]{0,4}被(?:小偷|贼|扒手|人|劫匪)?(?:偷|抢|扒)|(?:偷|抢|扒)(?:了|走)(?:我|俺)")

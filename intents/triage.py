@@ -24,6 +24,7 @@ from typing import Any, Literal, Mapping
 
 import yaml
 
+from .person_facts import good_samaritan_in
 from .special_paths import detect_kinds, without_detention
 
 TEXTS_FILE = Path(__file__).resolve().parent / "triage.yaml"
@@ -128,7 +129,9 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
     # A relative taken by the police: violence is read without the detention's words
     # (「我儿子被抓了 我好怕」「我老公打了人 被刑拘了」 go to the criminal path, not the crisis).
     harm = without_detention(clean) if _taken(clean) else clean
-    if ("violence" in detect_kinds(harm) or _CHILD_ABUSE.search(harm) or _more_violence(harm)
+    # Hurt by a robber while stepping in (「拦抢包的被打伤了」) is a good-samaritan claim, not a crisis at home.
+    stranger = good_samaritan_in(clean) and not _KIN_ACTOR.search(clean)
+    if not stranger and ("violence" in detect_kinds(harm) or _CHILD_ABUSE.search(harm) or _more_violence(harm)
             or _harmed_at_home(harm)) \
             and not _third_party_assault(harm):
         return _violence(clean)
@@ -201,6 +204,7 @@ def _harmed_at_home(clean: str) -> bool:
     return False
 
 
+_KIN_ACTOR = re.compile(r"老公|丈夫|男人|对象|前夫|男朋友|老婆|媳妇|公公|婆婆|爸|妈|儿子|女儿|家里人|继父|继母|老伴|当家的")
 _VIOLENCE_SUBJECT = re.compile(r"我|俺|孩子|娃|老公|丈夫|男人|对象|前夫|他|她")
 
 

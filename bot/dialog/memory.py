@@ -72,6 +72,8 @@ def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
         facts["receives_assistance"] = True
     if _DISABLED.search(text) and not re.search(r"不是残疾|没有残疾", text):
         facts["disabled"] = True
+    if "good_samaritan" in facts.get("special_status", []) and not matter and not topic and extract.HURT.search(text):
+        facts["topic"] = "injury.personal"  # 「拦住一个抢包的被砍伤了」: the claim arising from the act (LAL 32(2))
     if facts.get("criminal_role") == "suspect" and not matter and not topic:
         facts["topic"] = "criminal.defense"
     amounts = [a for a in extract.amounts_in(text) if a != facts.get("household_monthly_income")]

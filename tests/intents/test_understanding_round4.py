@@ -1,0 +1,130 @@
+"""Understanding a citizen's first messages, round 4 (intents/person_facts.py, extract.py,
+regions.py, special_paths.py, triage.py; bot/dialog/memory.py).
+
+Why: independent testers found totals owed read as a monthly income, 「一块都没给」 as 1 yuan,
+和田玉 read as 和田地区, a son taken by the police read as violence at home, and a robber
+stopped in the street not read as 见义勇为. Each test below uses our own wordings (several per
+capability) and asserts what a case worker would note — or that nothing is noted.
+"""
+from __future__ import annotations
+
+import pytest
+
+from bot.dialog import memory
+from ground.text import convert_numerals
+from intents.extract import amounts_in, facts_from_text, household_in
+from intents.person_facts import good_samaritan_in
+from intents.special_paths import detect_kinds
+from intents.triage import assess
+
+# ------------------------------------------------------------------ money: owed is no income, numbers read once
+
+
+@pytest.mark.parametrize("text,value", [
+    ("一万二", "12000"), ("1万2", "12000"), ("3千5", "3500"), ("1.2万", "12000"), ("2万5千", "25000"),
+    ("三千五", "3500"), ("欠了1万2块", "欠了12000块"), ("1.5万块", "15000块"),
+])
+def test_numbers_as_typed_are_read_as_one_figure(text: str, value: str) -> None:
+    assert convert_numerals(text) == value
+
+
+@pytest.mark.parametrize("text", ["1万25", "2千35块"])
+def test_a_figure_that_cannot_be_read_whole_is_left_alone(text: str) -> None:
+    assert convert_numerals(text) == text
+
+
+@pytest.mark.parametrize("text,amount", [
+    ("包工头一共欠我一万二", 12000), ("欠了三个月 一共一万二", 12000), ("还差1万2没给", 12000),
+    ("总共三千五", 3500), ("一共两万五千块", 25000), ("欠款1.2万", 12000),
+])
+def test_a_total_owed_is_an_amount_and_never_the_income(text: str, amount: int) -> None:
+    assert amount in amounts_in(text), text
+    assert "household_monthly_income" not in household_in(text), text
+
+
+@pytest.mark.parametrize("text", ["一共一万二", "加起来一共三千五", "家里四口人 欠了两万", "拿了两万", "三个月一共九千"])
+def test_no_earnings_word_no_income(text: str) -> None:
+    assert "household_monthly_income" not in household_in(text), text
+
+
+@pytest.mark.parametrize("text,income", [
+    ("一个月两千出头", 2000), ("俺家就靠我挣钱 一个月3千5", 3500), ("退休金每月一千二", 1200),
+    ("家里三口人 收入就两千", 2000), ("每月领六百低保", 600),
+])
+def test_earnings_said_with_their_words_are_the_income(text: str, income: int) -> None:
+    assert household_in(text).get("household_monthly_income") == income, text
+
+
+@pytest.mark.parametrize("text", ["欠了一万二 一块都没给", "一块钱也没拿到", "一块钱都没给过我"])
+def test_not_a_single_yuan_is_no_amount(text: str) -> None:
+    assert 1.0 not in amounts_in(text), text
+
+
+# ------------------------------------------------------------------ a place name inside another word
+
+
+@pytest.mark.parametrize("text", [
+    "买了个和田玉手镯是假的", "在长安街上被人抢了", "吃了北京烤鸭拉肚子", "湖南菜馆老板欠我工资",
+    "他说一口四川话", "我在南京路上班", "住在北京大厦附近的小区", "我是湖南籍的",
+])
+def test_a_place_inside_a_longer_word_is_no_region(text: str) -> None:
+    assert "region" not in facts_from_text(text), text
+
+
+@pytest.mark.parametrize("text,region", [
+    ("在石狮街上被人打了", "石狮市"), ("我在石狮菜市场卖菜", "石狮市"), ("在晋江路口被车撞了", "晋江市"),
+    ("新疆和田的", "和田地区"), ("我在上海南京路打工", "上海市"),
+])
+def test_a_place_with_a_street_or_market_after_it_stays_the_place(text: str, region: str) -> None:
+    assert facts_from_text(text).get("region") == region, text
+
+
+# ------------------------------------------------------------------ a relative taken: criminal path, not violence
+
+
+@pytest.mark.parametrize("text", [
+    "我老公打了人 被刑拘了", "我老公喝酒打人 进去了", "我儿子被抓了 我好怕", "儿子让派出所关起来了",
+    "孩子他爸跟人打架 昨天被警察带走了", "我弟喝多了砍伤了人 关进去了", "俺家娃让警察给带走了",
+])
+def test_a_relative_taken_by_the_police_is_the_criminal_path(text: str) -> None:
+    found = assess(text, {})
+    assert found is not None and found.kind.startswith("criminal"), text
+    assert found.facts["criminal_role"] == "suspect"
+    assert not found.crisis
+    assert "violence" not in detect_kinds(text)
+
+
+@pytest.mark.parametrize("text", ["我老公被抓了 他以前老打我", "我老公把我打了 现在被拘留了", "我老公天天打我"])
+def test_violence_against_the_writer_is_still_the_crisis(text: str) -> None:
+    found = assess(text, {})
+    assert found is not None and found.kind == "violence" and found.crisis, text
+
+
+# ------------------------------------------------------------------ 见义勇为 told without the word
+
+
+@pytest.mark.parametrize("text", [
+    "拦住一个抢包的 被他砍伤了", "我追小偷摔断了腿", "下河把落水的小孩救上来了", "制止打架被捅了一刀",
+    "帮人抓贼被打伤", "有人抢手机 我冲上去拦 被推倒了", "火灾时冲进屋把邻居背了出来", "把掉进冰窟窿的孩子拉上来了",
+])
+def test_a_good_samaritan_act_is_read_without_the_word(text: str) -> None:
+    assert good_samaritan_in(text), text
+    case = memory.facts_in(text)
+    assert "good_samaritan" in case.get("special_status", []), text
+    assert "abuse_victim" not in case.get("special_status", []), text
+
+
+@pytest.mark.parametrize("text", ["我被小偷偷了 去追没追上", "我没敢追小偷", "小偷偷了我手机 我报警了", "我儿子被抓了"])
+def test_being_robbed_or_not_stepping_in_is_no_act(text: str) -> None:
+    assert not good_samaritan_in(text), text
+
+
+@pytest.mark.parametrize("text", ["拦住一个抢包的 被他砍伤了", "帮邻居追回被抢的包 被打伤了", "有人欺负小孩我上去制止被打了"])
+def test_hurt_while_stepping_in_is_a_personal_injury_claim_not_a_crisis(text: str) -> None:
+    assert assess(text, {}) is None, text
+    assert memory.facts_in(text).get("topic") == "injury.personal", text
+
+
+def test_stepping_between_a_violent_husband_and_others_stays_the_crisis() -> None:
+    found = assess("我老公打人 我拦着被他推倒", {})
+    assert found is not None and found.kind == "violence"
