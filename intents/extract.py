@@ -13,7 +13,7 @@ from typing import Any
 from ground.text import convert_numerals, to_simplified_halfwidth
 
 from .parsing import resolve_place
-from .person_facts import _NOT_INCOME, age_in, concerned_in, denied_in, gender_in, good_samaritan_in, household_size_in, mandarin, monthly_income_in
+from .person_facts import _NOT_INCOME, _PER_YEAR, age_in, concerned_in, denied_in, gender_in, good_samaritan_in, household_size_in, mandarin, monthly_income_in, relative_age_in
 from .special_paths import detect_kinds
 
 _MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
@@ -25,8 +25,6 @@ _FLAGS = (("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|眼睛看
 _TAKEN_ANY = re.compile(r"被抓|抓走|抓了|拘留|刑拘|逮捕|批捕|看守所|关进去|进去了|带走|押走")
 _VICTIM = re.compile(r"(?:打人|撞人|伤人|骗子|对方|肇事)的?(?:人|司机)?(?:已经|也)?被[^，。\s]{0,4}?(?:抓|拘|逮捕|带走)"
                      r"|被人打|被(?:(?!抓|拘|带走|逮捕|关)[^，。\s]){0,6}?打(?:伤|了|骨折)|受害")
-_RELATIVE_AGE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子|哥哥|姐姐)(?:今年|才|刚|还不到|不到)?(\d{1,2})(?:岁|周岁)"
-                           r"|(?:儿子|女儿|孩子|娃|弟弟|妹妹|侄子|外甥|孙子)(?:今年|才|刚满|刚|还不到|不到)(\d{1,2})(?![0-9万千百块元])")
 # Hurt in body, however said (for a good-samaritan act: the claim is then a personal injury).
 HURT = re.compile(r"[砍打捅刺划割摔撞烫烧咬踢]伤|被[^，。！？,.!?]{0,3}?(?:打|砍|捅|刺|踢|推倒|撞)(?:了|倒|翻)|受伤|受了伤|骨折|[摔打]断|伤了|住院|缝了.{0,3}针|流血|脑震荡|伤残")
 # LAL 31(7): a consumer dispute is covered only when someone was hurt. The denial is read
@@ -66,8 +64,9 @@ def place_words(text: str) -> str | None:
     return place_said(_ORIGIN_RE.sub(" ", said))  # the same reading as place_in: not where they come from
 
 
-def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
-    """The §3 facts this message states clearly ({} when none)."""
+def facts_from_text(text: str, matter: str | None = None, concerned: str | None = None) -> dict[str, Any]:
+    """The §3 facts this message states clearly ({} when none); ``concerned`` is whom the case is
+    already about (「他七十五岁」 after 「帮我妈问」 is the mother's age)."""
     if not text:
         return {}
     clean = convert_numerals(mandarin(to_simplified_halfwidth(text)))
@@ -106,17 +105,18 @@ def facts_from_text(text: str, matter: str | None = None) -> dict[str, Any]:
     gender = gender_in(clean)
     if gender:
         facts["gender"] = gender
-    concerned = concerned_in(clean)
-    if concerned:
-        facts["concerned"] = concerned
+    said_about = concerned_in(clean)
+    if said_about:
+        facts["concerned"] = said_about
+        concerned = said_about
     if "urgent" in kinds:
         facts["urgent"] = ["preservation_needed"] if _PRESERVE.search(clean) else ["deadline_within_7_days"]
     if matter == "criminal.defense":
-        m = _RELATIVE_AGE.search(clean)
-        if m and _DETAINED_ROLE.search(clean) and not _VICTIM.search(clean):
+        kin = relative_age_in(clean)  # 「儿子今年17岁 被刑拘了」: the relative taken is the accused
+        if kin and kin[0] not in ("他", "她") and _DETAINED_ROLE.search(clean) and not _VICTIM.search(clean):
             facts["criminal_role"] = "suspect"
-            facts["age"] = int(m.group(1) or m.group(2))
-    age = age_in(clean, matter)
+            facts["age"] = kin[1]
+    age = age_in(clean, matter, concerned)
     if age is not None and "age" not in facts:
         facts["age"] = age
     return facts
@@ -169,6 +169,8 @@ def amounts_in(text: str) -> list[float]:
             continue  # a number that identifies someone is not money (and is masked elsewhere)
         if not unit and _NOT_MONEY_AFTER.match(after):
             continue
+        if not unit and not scale and not token[0].isdigit():
+            continue  # numerals are digits by now: a bare 一/二 left over is a word (「工资一直不给」), not a sum
         if re.search(r"(?:收入|年收入|月收入|退休金|养老金|低保金|月入|挣|赚)(?:有|是|才|就|大概|差不多|一共)?\s*$", clean[:m.start()]):
             continue  # an income is the household's (household_in), not a sum in dispute
         paid = re.search(r"(?:一天|每天|日薪|一个月|每个月|月薪|工资|工钱)(?:给|是|挣|拿)?\s*$", clean[:m.start()])
@@ -248,11 +250,16 @@ def household_in(text: str) -> dict[str, Any]:
     owed = _NOT_INCOME.search(clean)  # 「家里四口人 欠了两万」: money owed or claimed is never the income
     if "household_monthly_income" in facts or (m is None and "household_size" in facts):
         return facts  # 「一个人过」: the size is said, an income must be said with its own words
-    if ("household_size" in facts or _INCOME_CUE.search(clean)) and not owed and re.search(r"[0-9千万百]", rest):
-        money = parse_money(re.sub(r"一家|家里|全家|收入|挣|赚|我们|俺们", " ", rest))
-        if isinstance(money, Parsed) and isinstance(money.value, (int, float)) and money.value > 0:
-            facts["household_monthly_income"] = int(money.value)
+    if ("household_size" in facts or _INCOME_CUE.search(clean)) and not owed and not _NO_EARNINGS.search(clean):
+        # Only a figure that is money: 「我妈68岁了 有低保」「佢七十五岁 冇退休金」 hold an age, no income.
+        money = amounts_in(rest)
+        if len(money) == 1:  # 「每年就一万二的低保」 is 1000 a month
+            facts["household_monthly_income"] = int(round(money[0] / 12)) if _PER_YEAR.search(clean) else int(money[0])
     return facts
+
+
+# 「冇退休金」「没有收入」: an earnings word denied names no income.
+_NO_EARNINGS = re.compile(r"(?:没|没有|无|不)(?:啥|什么|任何|固定)?(?:收入|退休金|养老金|工资|低保)")
 
 
 def correction_in(text: str) -> str | None:
@@ -277,11 +284,23 @@ _FOR_PARENT = re.compile(r"(?:儿子|女儿|闺女|子女|儿女|孩子们|几�
 _SUPPORT_WORD = re.compile(r"[扶抚赡]养费")
 
 
+# Typed by sound: 抚养废, 赡养肥 … are the fee.
+_FEE_TYPO = re.compile(r"([扶抚赡])养(?:废|肥|非|飞|菲)")
+# 「我哥不给我妈生活费」「儿子不给养老钱」: money for a parent's living is 赡养费 in the law's words.
+_PARENT_LIVING = re.compile(r"(?:不给|不出|不付|没给|不拿)(?:(?:我|俺)?(?:妈|爸|母亲|父亲|老娘|老爹|爹娘|父母|老人|爷爷|奶奶|姥姥|姥爷|我|俺))?(?:的)?(?:生活费|养老钱|养老费)")
+
+
 def support_word(text: str) -> str:
     """The text with the support fee named by who pays whom (扶养费/抚养费/赡养费), so the
     question is read as meant: 「离婚了 孩子他爸不给扶养费」 → 「…抚养费」; 「儿子不给我抚养费」
-    → 「…赡养费」; between spouses with no child or parent in sight it stays as said."""
-    if not text or not _SUPPORT_WORD.search(text):
+    → 「…赡养费」; 「我哥不给我妈生活费」 → 「…赡养费」 (a parent's living money); between
+    spouses with no child or parent in sight it stays as said. 「抚养废」 is read as 抚养费."""
+    if not text:
+        return text
+    text = _FEE_TYPO.sub(lambda m: f"{m.group(1)}养费", text)
+    if _PARENT_LIVING.search(text) and _FOR_PARENT.search(text) and not _FOR_CHILD.search(text):
+        text = re.sub(r"生活费|养老钱|养老费", "赡养费", text)
+    if not _SUPPORT_WORD.search(text):
         return text
     parent = _FOR_PARENT.search(text)
     child = _FOR_CHILD.search(text)

@@ -21,7 +21,8 @@ from .parsing import Parsed, parse_money
 _CANTONESE: tuple[tuple[str, str], ...] = (
     ("系唔系", "是不是"), ("唔该", "麻烦"), ("点算", "怎么办"), ("点样", "怎样"), ("乜嘢", "什么"), ("我系", "我是"), ("佢系", "他是"), ("你系", "你是"), ("唔系", "不是"), ("都系", "都是"),
     ("咩嘢", "什么"), ("嘢", "东西"), ("嚟", "来"), ("嘅", "的"), ("咗", "了"), ("冇", "没"), ("佢哋", "他们"),
-    ("佢", "他"), ("唔", "不"), ("畀", "给"), ("俾", "给"), ("搵", "找"), ("揾", "找"), ("咩", "什么"), ("喺", "在"),
+    ("佢", "他"), ("阿妈", "妈"), ("阿爸", "爸"), ("老豆", "爸"), ("老母", "妈"), ("呃咗", "骗了"), ("呃钱", "骗钱"), ("蚊", "块"),
+    ("係", "是"), ("而家", "现在"), ("边度", "哪里"), ("乜", "什么"), ("唔", "不"), ("畀", "给"), ("俾", "给"), ("搵", "找"), ("揾", "找"), ("咩", "什么"), ("喺", "在"),
     ("嗰", "那"), ("啲", "些"), ("哋", "们"), ("睇", "看"), ("老细", "老板"), ("屋企", "家里"), ("几多", "多少"),
 )
 
@@ -65,34 +66,53 @@ def _age(value: str) -> int | None:
     return n if 0 < n < 120 else None
 
 
-def age_in(text: str, matter: str | None = None) -> int | None:
+def relative_age_in(text: str) -> tuple[str, int] | None:
+    """(who, age) when the writer gives a relative's age: 「我妈八十了」 → (我妈, 80), 「儿子今年17岁」 →
+    (儿子, 17), 「孩子才十六」 → (孩子, 16), 「他29岁」 → (他, 29). The one reader of a relative's age:
+    age_in and extract.facts_from_text (the accused's age in a criminal matter) both use it."""
+    text = _fold(text)
+    k = _KIN_AGE.search(text)
+    if k:
+        age = _age(k.group("n") or k.group("n2"))
+        return (k.group("who") or k.group("who2"), age) if age is not None else None
+    m = _KIN_BARE_AGE.search(text)
+    if m:
+        age = _age(m.group("n"))
+        return (m.group("who"), age) if age is not None else None
+    return None
+
+
+_THIRD_PERSON = ("他", "她")
+
+
+def age_in(text: str, matter: str | None = None, concerned: str | None = None) -> int | None:
     """The age of the person the matter is about, in years.
 
     The writer's own age (「我今年七十二了」「年龄67了」「七十二了」「我是女的 四十五岁」); an
     elderly relative's when the writer speaks for them (「我妈八十了」: the mother applies);
-    in a criminal matter the accused's (「他三十五岁」「孩子17」 — the defence depends on it).
-    A child's or spouse's age in another matter is not the applicant's: None.
+    in a criminal matter the accused's (「他三十五岁」「孩子17」 — the defence depends on it);
+    他/她 when the case is already about someone else (``concerned`` is not self: 「帮我妈问」
+    then 「她七十五岁」). A child's or spouse's age in another matter is not the applicant's: None.
     """
     text = _fold(text)
     m = _OWN_AGE.search(text)
     if m and m.group("a"):
         return _age(m.group("a"))
     criminal = (matter or "").startswith("criminal")
-    k = _KIN_AGE.search(text)
-    if k:
-        who = k.group("who") or k.group("who2")
-        if re.fullmatch(_KIN_ELDER, who) or criminal:
-            return _age(k.group("n") or k.group("n2"))
+    speaks_for = concerned not in (None, "self")
+    kin = relative_age_in(text)
+    if kin and _KIN_AGE.search(text):
+        who, age = kin
+        if re.fullmatch(_KIN_ELDER, who) or criminal or (speaks_for and who in _THIRD_PERSON):
+            return age
         return None
     if m:
         return _age(m.group("b") or m.group("c"))
     m = _BARE_AGE.match(text.strip())
     if m:
         return _age(m.group("n") or m.group("m"))
-    if criminal:
-        m = _KIN_BARE_AGE.search(text)
-        if m:
-            return _age(m.group("n"))
+    if criminal and kin:
+        return kin[1]
     m = _AGE_ALONE.search(text)
     if m and not _SOMEONE_ELSE.search(text[:m.start()]):
         return _age(m.group("n"))
@@ -102,8 +122,8 @@ def age_in(text: str, matter: str | None = None) -> int | None:
 # ------------------------------------------------------------------ who the matter is about
 
 _CONCERNED: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("mother", re.compile(r"(?:帮|替|给|为|代)(?:我|俺)?(?:妈|母亲|老娘|娘|老妈)|(?:我|俺)(?:妈|母亲|老娘|老妈)[^。]{0,12}(?:替|帮|给|代)她|(?:我|俺)(?:妈|母亲|老娘|老妈)(?:的事|的情况|这事|这情况)")),
-    ("father", re.compile(r"(?:帮|替|给|为|代)(?:我|俺)?(?:爸|父亲|老爸|爹|老汉|老爷子)|(?:我|俺)(?:爸|父亲|老爸|爹|老汉)[^。]{0,12}(?:替|帮|给|代)他|(?:我|俺)(?:爸|父亲|老爸|爹|老汉)(?:的事|的情况|这事|这情况)"
+    ("mother", re.compile(r"(?:帮|替|给|为|代)(?:我|俺)?(?:妈|母亲|老娘|娘|老妈)|(?:我|俺)(?:妈|母亲|老娘|老妈)[^。]{0,12}(?:替|帮|给|代)她|(?:我|俺)(?:妈|母亲|老娘|老妈)(?:的事|的情况|这事|这情况|被|让人|给人|叫人)")),
+    ("father", re.compile(r"(?:帮|替|给|为|代)(?:我|俺)?(?:爸|父亲|老爸|爹|老汉|老爷子)|(?:我|俺)(?:爸|父亲|老爸|爹|老汉)[^。]{0,12}(?:替|帮|给|代)他|(?:我|俺)(?:爸|父亲|老爸|爹|老汉)(?:的事|的情况|这事|这情况|让人|给人|叫人)"
                           r"|(?:我|俺)(?:老汉|老爸|爸|父亲)(?:在工地|在厂|干活|上班|被|摔|受伤)")),
     ("son", re.compile(r"(?:帮|替|给|为|代)(?:我|俺)?儿子|(?:我|俺)儿子(?:的事|被|在看守所|进去)")),
     ("daughter", re.compile(r"(?:帮|替|给|为|代)(?:我|俺)?(?:女儿|闺女)|(?:我|俺)(?:女儿|闺女)(?:的事|被)")),
@@ -122,9 +142,10 @@ def concerned_in(text: str) -> str | None:
 
 # ------------------------------------------------------------------ sex (where the rules use it)
 
-_FEMALE = re.compile(r"(?:我|俺|本人)(?:是)?(?:个|一个)?(?:女的|女人|女性|妇女)|(?:我|俺|本人)是(?:女儿|闺女|孩子他妈|孩子妈|娃他妈|当妈的|单亲妈妈)"
+# 「俺男人」「我女人」 name a spouse: 男人/女人 count only after 是 or 个 (「我是个女人」「我一个女人家」).
+_FEMALE = re.compile(r"(?:我|俺|本人)(?:是)?(?:个|一个)?(?:女的|女性|妇女)|(?:我|俺|本人)(?:是(?:个|一个)?|个|一个)女人|(?:我|俺|本人)是(?:女儿|闺女|孩子他妈|孩子妈|娃他妈|当妈的|单亲妈妈)"
                      r"|(?:^|[，,\s])(?:女的|女|女性|妇女)(?=$|[，,\s])")
-_MALE = re.compile(r"(?:我|俺|本人)(?:是)?(?:个|一个)?(?:男的|男人|男性)|(?:我|俺|本人)是(?:儿子|孩子他爸|孩子爸|娃他爹|当爹的)"
+_MALE = re.compile(r"(?:我|俺|本人)(?:是)?(?:个|一个)?(?:男的|男性)|(?:我|俺|本人)(?:是(?:个|一个)?|个|一个)男人|(?:我|俺|本人)是(?:儿子|孩子他爸|孩子爸|娃他爹|当爹的)"
                    r"|(?:^|[，,\s])(?:男的|男|男性)(?=$|[，,\s])")
 
 
@@ -237,7 +258,7 @@ _STEP_IN = r"(?<!被)(?:拦|追|抓|逮|按|摁|扑|制服|阻止|制止|挡|揪
 _SAMARITAN_ACT = re.compile(
     r"见义勇为|勇斗歹徒|挺身而出"
     rf"|{_STEP_IN}(?:住|上|到|下|了|着)*[^，。！？,.!?；;]{{0,8}}?{_WRONGDOER}"
-    rf"|{_WRONGDOER}[^。！？!?；;]{{0,10}}?(?:我|俺)?(?:就)?(?:上去|冲上去|过去|赶紧|马上)?(?:拦|制止|阻止|拉开|挡|追|抓|扑)"
+    rf"|{_WRONGDOER}[^。！？!?；;]{{0,10}}?(?:(?:我|俺)(?:就|也)?(?:上去|冲上去|冲过去|过去|赶紧|马上|去)?|上去|冲上去|冲过去)(?:拦|制止|阻止|拉开|挡|追|抓|扑)"
     r"|劝架"
     r"|(?:火灾|着火|失火|起火|火场|煤气)[^。！？!?]{0,20}?(?:救|背|抱|拉|拖)(?:了|出|起)"
     r"|(?:掉进|掉到|掉下|落水|溺水)[^。！？!?]{0,12}?(?:拉上来|救上来|捞上来|拉出来|救出来|救起|拖上来|抱上来)"

@@ -31,6 +31,9 @@ _MATTER_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("injury.traffic", re.compile(r"撞(?:了|俺|我|伤)|被车撞|车祸|交通事故|撞俺|撞我")),
     ("family.support", re.compile(r"不养(?:他|她|我|俺|老人)|赡养|抚养费|养老钱|不给生活费")),
 )
+# 「我没工作」 while the case is about the husband taken or the mother: the writer's own job, not
+# the applicant's income (the fact is asked of the person concerned).
+_WRITER_INCOME = re.compile(r"(?:我|俺)(?:自己|也)?(?:没|没有|不)(?:啥|什么|固定)?(?:工作|收入|上班)|(?:我|俺)(?:有|拿|领)(?:退休金|养老金|固定工资)")
 _DISABLED = re.compile(r"残疾证|残疾人|是残疾")
 
 
@@ -46,8 +49,13 @@ def _matter(text: str) -> str | None:
     return parsed.value if isinstance(parsed, Parsed) and isinstance(parsed.value, str) else None
 
 
-def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
-    """Everything this message states, in case-file names."""
+def facts_in(text: str, topic: str | None = None, case: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Everything this message states, in case-file names; ``case`` is the case file so far (whom
+    the matter is about decides whose age 「他七十五」 is and whose job 「我没工作」 is)."""
+    case = case or {}
+    concerned = case.get("concerned")
+    if case.get("criminal_role") in ("suspect", "defendant") and concerned in (None, "self"):
+        concerned = "someone_else"  # a relative taken: the facts of the case are the accused's
     facts: dict[str, Any] = {}
     matter = _matter(text)
     if extract.ACCUSED_RELATIVE.search(extract.convert_numerals(text)):
@@ -58,15 +66,16 @@ def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
         facts["topic"] = matter
     else:
         matter = None
-    facts.update(extract.facts_from_text(text, matter or topic))
+    facts.update(extract.facts_from_text(text, matter or topic, concerned))
     if "migrant_worker" not in facts:  # the case file keeps it whatever the matter (the rules decide if it counts)
         said = extract.facts_from_text(text, None).get("migrant_worker")
         if said is not None:
             facts["migrant_worker"] = said
     facts.update(extract.household_in(text))
-    if _NO_FIXED_INCOME.search(text):
+    about = facts.get("concerned") or concerned
+    if _NO_FIXED_INCOME.search(text) and not _writer_only(text, about):
         facts["fixed_income"] = False
-    elif _HAS_FIXED_INCOME.search(text):
+    elif _HAS_FIXED_INCOME.search(text) and not _writer_only(text, about):
         facts["fixed_income"] = True
     if re.search(r"低保|特困|五保", text) and not re.search(r"不是低保|没有低保|没低保|不吃低保", text):
         facts["receives_assistance"] = True
@@ -88,6 +97,11 @@ def facts_in(text: str, topic: str | None = None) -> dict[str, Any]:
     return facts
 
 
+def _writer_only(text: str, concerned: str | None) -> bool:
+    """The income words are about the writer while the matter is about someone else."""
+    return concerned not in (None, "self") and bool(_WRITER_INCOME.search(text))
+
+
 def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The case file after this message, and the facts it added or changed (for the ack line).
 
@@ -96,7 +110,7 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
     """
     new = copy.deepcopy(dict(case))
     fixed = extract.correction_in(text)
-    said = facts_in(fixed if fixed else text, new.get("topic"))
+    said = facts_in(fixed if fixed else text, new.get("topic"), new)
     if said.get("topic"):  # support payments vs divorce/custody follow the claim (LAL 31(4))
         said["topic"] = extract.family_matter(said["topic"], fixed or text, new.get("topic"))
     place = extract.place_words(fixed or text) if said.get("region") else None

@@ -128,3 +128,54 @@ def test_hurt_while_stepping_in_is_a_personal_injury_claim_not_a_crisis(text: st
 def test_stepping_between_a_violent_husband_and_others_stays_the_crisis() -> None:
     found = assess("我老公打人 我拦着被他推倒", {})
     assert found is not None and found.kind == "violence"
+
+
+# ------------------------------------------------------------------ an age or a job is not an income; whose fact it is
+
+
+@pytest.mark.parametrize("text", ["我妈68岁了 有低保", "他七十五岁 没退休金", "我爸80了 吃低保", "老人家九十了 没有养老金"])
+def test_an_age_beside_an_earnings_word_is_no_income(text: str) -> None:
+    assert "household_monthly_income" not in household_in(text), text
+
+
+@pytest.mark.parametrize("text", ["老板欠俺八千块钱工资一直不给", "工资一直拖着 欠了三千", "工钱一分没给 一共五千"])
+def test_a_word_starting_with_yi_is_no_sum(text: str) -> None:
+    assert 1.0 not in amounts_in(text), text
+
+
+@pytest.mark.parametrize("text,gender", [("俺想跟俺男人离婚", None), ("我女人跑了", None), ("我是个女人 带俩娃", "female"),
+                                          ("俺一个男人 干不了这活", "male")])
+def test_my_man_names_a_spouse_not_the_writers_sex(text: str, gender: str | None) -> None:
+    assert facts_from_text(text).get("gender") == gender, text
+
+
+@pytest.mark.parametrize("text", ["他七十五岁 没退休金", "她今年78了", "他83岁"])
+def test_he_or_she_is_the_relative_the_case_is_about(text: str) -> None:
+    case = {"topic": "family.support", "concerned": "mother"}
+    _, learned = memory.update_case(case, text)
+    assert 70 < learned.get("age", 0) < 90, text
+    _, alone = memory.update_case({"topic": "family.support"}, text)
+    assert "age" not in alone, text  # about nobody in particular: whose age is unknown
+
+
+@pytest.mark.parametrize("text", ["家里就他挣钱 我没工作", "我没有收入 都靠他", "我自己没工作"])
+def test_the_writers_job_is_not_the_accuseds_income(text: str) -> None:
+    case = {"topic": "criminal.defense", "criminal_role": "suspect"}
+    _, learned = memory.update_case(case, text)
+    assert "fixed_income" not in learned, text
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("我哥不给我妈生活费", "赡养费"), ("三个儿子不给养老钱 我七十多了", "赡养费"), ("前夫一直不给孩子抚养废", "抚养费"),
+    ("他不给娃的扶养肥", "抚养费"),
+])
+def test_the_support_fee_is_named_by_who_receives_it(text: str, expected: str) -> None:
+    from intents.extract import support_word
+
+    assert expected in support_word(text), text
+
+
+def test_spousal_living_money_stays_as_said() -> None:
+    from intents.extract import support_word
+
+    assert support_word("老公不给生活费") == "老公不给生活费"
