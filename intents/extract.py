@@ -119,6 +119,11 @@ def facts_from_text(text: str, matter: str | None = None, concerned: str | None 
     age = age_in(clean, matter, concerned)
     if age is not None and "age" not in facts:
         facts["age"] = age
+        kin = relative_age_in(clean)
+        if "concerned" not in facts and kin and kin[1] == age and not (matter or "").startswith("criminal"):
+            who = concerned_in(f"{kin[0]}的事") if kin[0] not in ("他", "她") else None
+            if who:
+                facts["concerned"] = who  # 「我妈七十五了 …」: the mother is the one the matter is about
     return facts
 
 
@@ -182,7 +187,7 @@ def amounts_in(text: str) -> list[float]:
         if value is None and scale:
             base = _cn_number(token)
             value = base * (10000 if scale in ("万", "w") else 1000) if base is not None else None
-        if value is not None and 0 < value < 100_000_000 and value not in out:
+        if value is not None and 10 <= value < 100_000_000 and value not in out:  # 「一块干的」 is together, no 1 yuan
             out.append(float(value))
     return out
 
@@ -260,6 +265,18 @@ def household_in(text: str) -> dict[str, Any]:
 
 # 「冇退休金」「没有收入」: an earnings word denied names no income.
 _NO_EARNINGS = re.compile(r"(?:没|没有|无|不)(?:啥|什么|任何|固定)?(?:收入|退休金|养老金|工资|低保)")
+
+
+_CORRECTION_INSIDE = re.compile(r"[，,。\s]+(?:不对|不是不是|说错了|我说错了|打错了|写错了|更正一下|更正|哦不)[，,。\s]*(?:是|应该是|我是说)?")
+
+
+def correction_split(text: str) -> tuple[str, str] | None:
+    """(before, after) for a correction inside a message: 「我在石狮 不对 是在晋江 工厂欠我工资」 →
+    (「我在石狮」, 「在晋江 工厂欠我工资」); what follows the correction replaces what came before."""
+    m = _CORRECTION_INSIDE.search(text or "")
+    if m is None or not text[:m.start()].strip() or not text[m.end():].strip():
+        return None
+    return text[:m.start()], text[m.end():]
 
 
 def correction_in(text: str) -> str | None:

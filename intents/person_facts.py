@@ -140,6 +140,42 @@ def concerned_in(text: str) -> str | None:
     return next((who for who, rx in _CONCERNED if rx.search(text)), None)
 
 
+# ------------------------------------------------------------------ a follow-up about another person
+
+_WHO_WORDS: tuple[tuple[str, str], ...] = (
+    ("mother", r"妈妈|妈|母亲|老妈|老娘|娘|阿妈|婆婆|岳母|丈母娘"),
+    ("father", r"爸爸|爸|父亲|老爸|爹|老汉|老爷子|阿爸|公公|岳父|老丈人"),
+    ("spouse", r"老公|丈夫|老婆|媳妇|爱人|男人|对象|老伴"),
+    ("son", r"儿子|小儿子|大儿子"),
+    ("daughter", r"女儿|闺女|小女儿|大女儿"),
+    ("someone_else", r"哥哥|哥|弟弟|弟|姐姐|姐|妹妹|妹|爷爷|奶奶|姥姥|姥爷|外婆|外公|孙子|孙女|侄子|外甥|朋友|邻居|亲戚|同事|工友"),
+    ("self", r"自己|我自己|本人"),
+)
+_WHO_ALT = "|".join(f"(?P<{code}>{words})" for code, words in _WHO_WORDS)
+# 「那我爸呢」「我妈也是这情况呢」「要是换成我老公呢」「俺爸也一样不」: the same matter, another person.
+_SWITCH = re.compile(rf"^(?:那|那么|还有)?(?:要是|如果是|如果)?(?:换成|换做|换了)?(?:是)?(?:我|俺|我家|俺家|我们家)?(?:的)?(?:{_WHO_ALT})"
+                     r"(?:呢|的话呢|的话|也是这(?:个|种|样)?(?:情况|事|样)|也(?:一样|这样|是)|也(?:能|可以|行|算)(?:吗|不|么|嘛|申请)?"
+                     r"|(?:的)?(?:情况|事)(?:呢|咋办|怎么办|能行吗)|能(?:不能)?(?:申请|办)|可以(?:申请|办)?吗|行(?:吗|不))")
+
+
+def person_switch_in(text: str) -> str | None:
+    """Whom a follow-up turns the case to, when it opens by naming another person for the same
+    matter (「那我爸呢」「我妈也是这情况呢」「那俺爸呢 他跟俺一块干的」): mother, father, spouse,
+    son, daughter, someone_else or self. None for a statement that only mentions a relative
+    (「我妈住院了」) — that may be a fact of the case, not a change of person."""
+    text = re.sub(r"^[\s，,。]+", "", _fold(text).strip())
+    m = _SWITCH.match(text)
+    if m is None:
+        return None
+    # 「我老公呢 天天喝酒不回家」 uses 呢 to bring up a topic: without 那/要是/换成 or 也, only a
+    # message that ends there (「我妈呢？」) turns the case.
+    opened = re.match(r"(?:那|那么|还有|要是|如果|换成|换做|换了)", text) is not None
+    also = "也" in m.group(0) or re.search(r"情况|事", m.group(0)) is not None
+    if not (opened or also or re.fullmatch(r"[\s？?。！!]*", text[m.end():])):
+        return None
+    return next(code for code, _ in _WHO_WORDS if m.group(code))
+
+
 # ------------------------------------------------------------------ sex (where the rules use it)
 
 # 「俺男人」「我女人」 name a spouse: 男人/女人 count only after 是 or 个 (「我是个女人」「我一个女人家」).

@@ -598,6 +598,21 @@ def carries_only_facts(turn: Turn) -> bool:
 def acknowledge_facts(turn: Turn) -> Outbound:
     """「好的，记下了：合肥，外地来打工」 and the next useful step."""
     ack = memory.ack_line(turn.learned) or T("noted")
+    if turn.learned.get("concerned_switched"):
+        # 「那我爸呢」: the decision given was for someone else — run it again for this person,
+        # asking only what is not known about them (their age, income …).
+        for key in ("decision", "decided_on", "last_result"):
+            turn.st.pop(key, None)
+        if memory.is_matter(turn.case.get("topic")):
+            step = _r().decision_from_case(turn)
+            if step is not None:
+                text = _r().record_decision(turn, step)
+                turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
+                return Outbound(f"{ack}\n{text}")
+            enter(turn, "questionnaire")
+            out = _r().start_questionnaire(turn)
+            out.text = f"{ack}\n{out.text}" if out.text else ack
+            return out
     step = _r().new_decision(turn)
     if step is not None:  # the case file now decides: that is the next useful step
         text = _r().record_decision(turn, step)

@@ -97,6 +97,30 @@ def facts_in(text: str, topic: str | None = None, case: Mapping[str, Any] | None
     return facts
 
 
+# Facts of a person, not of the matter: they go with the person when the case turns to another.
+PERSON_FACTS = ("age", "gender", "disabled", "fixed_income", "migrant_worker", "unemployed", "receives_assistance",
+                "special_status", "criminal_flags", "accused_under_18")
+HOUSEHOLD = ("household_size", "household_monthly_income")
+
+
+def _switch_person(case: dict[str, Any], text: str) -> bool:
+    """「那我爸呢」「我妈也是这情况呢」: the same matter for another person. The facts of the person
+    the case was about are put aside (kept under ``persons``, so 「那我妈呢」 brings them back);
+    the household goes with them when they live alone. True when the case turned."""
+    from intents.person_facts import person_switch_in
+
+    who = person_switch_in(text)
+    before = case.get("concerned") or "self"
+    if who is None or who == before:
+        return False
+    persons = case.setdefault("persons", {})
+    keys = PERSON_FACTS + (HOUSEHOLD if case.get("household_size") == 1 else ())
+    persons[before] = {k: case.pop(k) for k in keys if k in case}
+    case.update(persons.pop(who, {}))
+    case["concerned"] = who
+    return True
+
+
 def _writer_only(text: str, concerned: str | None) -> bool:
     """The income words are about the writer while the matter is about someone else."""
     return concerned not in (None, "self") and bool(_WRITER_INCOME.search(text))
@@ -109,14 +133,28 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
     scalar fact replaces the earlier one; lists only grow.
     """
     new = copy.deepcopy(dict(case))
+    switched = _switch_person(new, text)
     fixed = extract.correction_in(text)
-    said = facts_in(fixed if fixed else text, new.get("topic"), new)
+    split = None if fixed else extract.correction_split(text)
+    if split:  # 「我在石狮 不对 是在晋江 工厂欠我工资」: what follows the correction wins
+        said = facts_in(split[0], new.get("topic"), new)
+        after = facts_in(split[1], new.get("topic"), new)
+        for key in ("dates", "evidence"):  # 「欠我三千 说错了 是五千」: the amount is replaced, the rest adds up
+            if key in after:
+                after[key] = list(dict.fromkeys([*said.get(key, []), *after[key]]))
+        said.update(after)
+        fixed = split[1] if after.get("region") else None
+    else:
+        said = facts_in(fixed if fixed else text, new.get("topic"), new)
     if said.get("topic"):  # support payments vs divorce/custody follow the claim (LAL 31(4))
         said["topic"] = extract.family_matter(said["topic"], fixed or text, new.get("topic"))
     place = extract.place_words(fixed or text) if said.get("region") else None
     if place and place != said["region"]:
         said["place"] = place  # acknowledged as said: 「安徽合肥」, never the whole sentence
     learned: dict[str, Any] = {}
+    if switched:
+        learned["concerned"] = learned["concerned_switched"] = new["concerned"]
+        said.pop("concerned", None)
     for key, value in said.items():
         if key in LISTS:
             have = list(new.get(key) or [])
@@ -170,7 +208,10 @@ def questionnaire_facts(case: Mapping[str, Any]) -> dict[str, Any]:
 MINOR_AGE_BOUND = 17
 
 
+_WHOM = {"mother": "您母亲", "father": "您父亲", "spouse": "您爱人", "son": "您儿子", "daughter": "您女儿",
+         "someone_else": "您说的这位", "self": "您自己"}
 _LABELS = {
+    "concerned_switched": lambda v: f"这次看{_WHOM.get(v, '这位')}的情况",
     "migrant_worker": lambda v: "身份：外出务工（农民工）" if v else "身份：不是外出务工",
     "gender": lambda v: {"female": "性别：女", "male": "性别：男"}.get(v, ""),
     "age": lambda v: f"年龄：{v}岁",
@@ -205,6 +246,8 @@ def only_facts(text: str, learned: Mapping[str, Any]) -> bool:
     """The message carries facts and asks nothing (「安徽合肥」「有工牌 还有微信转账记录」)."""
     from intents.parsing import looks_like_question
 
+    if learned.get("concerned_switched"):
+        return True  # 「那我爸呢」 asks for the same check for another person: the check answers it
     informative = {k for k in learned if k not in ("topic", "matter")}
     return bool(informative) and not looks_like_question(text)
 

@@ -422,6 +422,12 @@ def _understand(turn) -> None:
     case, learned = memory.update_case(turn.case, text)
     turn.st["case"] = case
     turn.learned = learned
+    if learned.get("concerned_switched") and turn.mode == "questionnaire":
+        # 「那我爸呢」 mid-check: the answers so far were about someone else — the check starts again
+        # for this person from the case file (facts of the matter kept, the person's own asked anew).
+        turn.st.pop("q", None)
+        turn.st.pop("pending", None)
+        turn.st["mode"] = "idle"
     turn.triage = _triage(text, case)
 
 

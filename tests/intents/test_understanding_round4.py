@@ -179,3 +179,56 @@ def test_spousal_living_money_stays_as_said() -> None:
     from intents.extract import support_word
 
     assert support_word("老公不给生活费") == "老公不给生活费"
+
+
+# ------------------------------------------------------------------ a follow-up about another person; a correction inside
+
+
+@pytest.mark.parametrize("text,who", [
+    ("那我爸呢", "father"), ("我妈也是这情况呢", "mother"), ("那俺爹呢 他也跟着干的", "father"), ("要是换成我老公呢", "spouse"),
+    ("那我自己呢", "self"), ("我闺女也能申请吗", "daughter"), ("那我哥呢", "someone_else"), ("我老伴的情况呢 她七十了", "spouse"),
+])
+def test_a_follow_up_naming_another_person_turns_the_case(text: str, who: str) -> None:
+    from intents.person_facts import person_switch_in
+
+    assert person_switch_in(text) == who
+
+
+@pytest.mark.parametrize("text", ["我妈住院了", "我爸在工地摔了", "我老公呢 天天喝酒不回家", "帮我妈问一下", "我爸"])
+def test_a_mention_of_a_relative_is_no_switch(text: str) -> None:
+    from intents.person_facts import person_switch_in
+
+    assert person_switch_in(text) is None
+
+
+def test_switching_person_puts_their_facts_aside_and_brings_them_back() -> None:
+    case = {"topic": "family.support", "matter": "family.support", "region": "石狮市"}
+    case, _ = memory.update_case(case, "我妈七十五了 一个人过 每个月退休金一千五")
+    assert case["concerned"] == "mother" and case["age"] == 75
+    case, learned = memory.update_case(case, "那我爸呢")
+    assert learned["concerned_switched"] == "father"
+    assert "age" not in case and "household_size" not in case and "household_monthly_income" not in case
+    assert case["region"] == "石狮市" and case["topic"] == "family.support"  # the matter stays
+    assert memory.ack_line(learned) == "好的，记下了：这次看您父亲的情况。"
+    case, learned = memory.update_case(case, "他八十了")
+    assert case["age"] == 80
+    case, _ = memory.update_case(case, "那我妈呢")
+    assert case["concerned"] == "mother" and case["age"] == 75 and case["household_monthly_income"] == 1500
+
+
+@pytest.mark.parametrize("text,region", [
+    ("我在石狮 不对 是在晋江 工厂欠我工资", "晋江市"), ("在长春 说错了 是吉林市", "吉林市"), ("泉州 打错了 是石狮", "石狮市"),
+])
+def test_a_correction_inside_a_message_wins(text: str, region: str) -> None:
+    case, learned = memory.update_case({}, text)
+    assert case["region"] == region and learned["region"] == region
+
+
+def test_a_corrected_amount_replaces_the_first() -> None:
+    case, _ = memory.update_case({}, "老板欠我三千 说错了 是五千")
+    assert case["amounts"] == [5000.0]
+
+
+@pytest.mark.parametrize("text", ["他跟俺一块干的", "我们一块去的", "一块都没给"])
+def test_yi_kuai_as_together_is_no_sum(text: str) -> None:
+    assert amounts_in(text) == [], text
