@@ -56,6 +56,31 @@ def place_in(text: str) -> str | None:
     return resolve_place(text)
 
 
+# 「老家在湖南邵阳」「老家河南周口的」「邵阳老家」: where the citizen's family home is — not, by
+# itself, where they live or where the matter is handled.
+_HOME_PLACE_RE = re.compile(r"老家(?:是|在)?(?P<p>[\u4e00-\u9fa5]{2,8}?)(?=的|人|那|这|[，,。\s]|$)|(?P<q>[\u4e00-\u9fa5]{2,6}?)(?:的)?老家")
+# The dispute itself is in the home place: a house, land or a grave there, or a case brought there.
+_AT_HOME = re.compile(r"老家[^。！？!?]{0,12}?(?:房子|房产|老房|宅基地|承包地|土地|田地|林地|山林|祖屋|老屋|拆迁|征地|坟|地被|的地|田被|的田)"
+                      r"|(?:房子|宅基地|承包地|土地|田地)[^。！？!?]{0,6}在老家|家里的(?:地|田|房子|宅基地|老房子)|(?:村里|村委会|村干部)[^。！？!?]{0,8}(?:地|房|宅基地|拆)"
+                      r"|在老家(?:出|发生|打官司|起诉|告|被)|回老家(?:打官司|起诉|告)|老家(?:那边|那儿)?的?法院")
+
+
+def home_place_in(text: str) -> str | None:
+    """The region of the citizen's 老家 when the words name it (「老家在湖南邵阳」 → 邵阳市)."""
+    clean = mandarin(to_simplified_halfwidth(text or ""))
+    for m in _HOME_PLACE_RE.finditer(clean):
+        found = resolve_place(m.group("p") or m.group("q") or "")
+        if found:
+            return found
+    return None
+
+
+def matter_at_home(text: str) -> bool:
+    """The dispute is in the citizen's 老家 (a house or land there, a case brought there): by LAL 38
+    it is handled where the case-handling organ is, so the home place is the matter's region."""
+    return bool(_AT_HOME.search(mandarin(to_simplified_halfwidth(text or ""))))
+
+
 def place_words(text: str) -> str | None:
     """The place as said (「在长春我是农民工」 → 长春), for acknowledging it: never the sentence."""
     from .regions import place_said

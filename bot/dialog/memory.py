@@ -121,6 +121,41 @@ def _switch_person(case: dict[str, Any], text: str) -> bool:
     return True
 
 
+def _home_or_residence(case: Mapping[str, Any], said: dict[str, Any], text: str) -> None:
+    """The region of the matter when the citizen's 老家 comes up (LAL 38: where the case-handling
+    organ is, or where the events happened — not simply where the applicant lives).
+
+    「老家在湖南」 alone is where they come from: kept as ``home_region``, the region stays. When the
+    dispute is there (a house or land in 老家, a case brought there) and the place is named, the
+    region becomes the home place and the place they live is kept as ``residence``; when the home
+    place is not named the region is left as it was (and asked about if there is none)."""
+    home = extract.home_place_in(text)
+    if home:
+        said["home_region"] = home
+    at_home = extract.matter_at_home(text) or bool(case.get("dispute_at_home"))
+    if extract.matter_at_home(text):
+        said["dispute_at_home"] = True
+    if at_home and not home and said.get("region") and case.get("region") and said["region"] != case["region"]:
+        said["home_region"] = home = said["region"]  # 「老家的房子被占了 在湖南邵阳」: the place named is the home's
+    home = home or case.get("home_region")
+    lives = said.get("region") if said.get("region") != home else None
+    lives = lives or (case.get("region") if case.get("region") != home else None)
+    if at_home and not home and lives and (extract.matter_at_home(text) or said.get("region") == case.get("residence")):
+        # The dispute is in a 老家 not named: where they live is no place to handle it — kept as
+        # the residence, and the region asked (a wrong centre is worse than one more question).
+        said["residence"] = lives
+        said.pop("region", None)
+        said["_drop_region"] = True
+    elif at_home and home:
+        if said.get("region") != home:
+            said["region"] = home
+            said["_region_from_home"] = True
+        if lives:
+            said["residence"] = lives
+    elif home and said.get("region") == home and case.get("region") and case.get("region") != home:
+        said.pop("region")  # 「老家是湖南邵阳的」: where they come from does not move the matter
+
+
 def _writer_only(text: str, concerned: str | None) -> bool:
     """The income words are about the writer while the matter is about someone else."""
     return concerned not in (None, "self") and bool(_WRITER_INCOME.search(text))
@@ -146,9 +181,14 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
         fixed = split[1] if after.get("region") else None
     else:
         said = facts_in(fixed if fixed else text, new.get("topic"), new)
+    _home_or_residence(new, said, fixed or text)
     if said.get("topic"):  # support payments vs divorce/custody follow the claim (LAL 31(4))
         said["topic"] = extract.family_matter(said["topic"], fixed or text, new.get("topic"))
-    place = extract.place_words(fixed or text) if said.get("region") else None
+    place = extract.place_words(fixed or text) if said.get("region") and not said.get("_region_from_home") else None
+    said.pop("_region_from_home", None)
+    if said.pop("_drop_region", False):
+        new.pop("region", None)
+        new.pop("place", None)
     if place and place != said["region"]:
         said["place"] = place  # acknowledged as said: 「安徽合肥」, never the whole sentence
     learned: dict[str, Any] = {}
@@ -212,6 +252,7 @@ _WHOM = {"mother": "您母亲", "father": "您父亲", "spouse": "您爱人", "s
          "someone_else": "您说的这位", "self": "您自己"}
 _LABELS = {
     "concerned_switched": lambda v: f"这次看{_WHOM.get(v, '这位')}的情况",
+    "residence": lambda v: f"居住地：{v}",
     "migrant_worker": lambda v: "身份：外出务工（农民工）" if v else "身份：不是外出务工",
     "gender": lambda v: {"female": "性别：女", "male": "性别：男"}.get(v, ""),
     "age": lambda v: f"年龄：{v}岁",

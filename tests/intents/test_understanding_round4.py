@@ -232,3 +232,39 @@ def test_a_corrected_amount_replaces_the_first() -> None:
 @pytest.mark.parametrize("text", ["他跟俺一块干的", "我们一块去的", "一块都没给"])
 def test_yi_kuai_as_together_is_no_sum(text: str) -> None:
     assert amounts_in(text) == [], text
+
+
+# ------------------------------------------------------------------ where they live vs where the matter is (LAL 38)
+
+
+def _after(*messages: str) -> dict:
+    case: dict = {}
+    for text in messages:
+        case, _ = memory.update_case(case, text)
+    return case
+
+
+@pytest.mark.parametrize("messages", [("我在石狮", "老家四川的"), ("我在东莞打工 老板欠钱", "我老家是湖南邵阳的"),
+                                      ("老家河南周口 现在在长春干活",)])
+def test_where_they_come_from_does_not_move_the_matter(messages: tuple[str, ...]) -> None:
+    case = _after(*messages)
+    assert case["region"] in ("石狮市", "东莞市", "长春市")
+    assert case.get("home_region") in ("四川省", "邵阳市", "周口市")
+
+
+@pytest.mark.parametrize("messages,region,residence", [
+    (("我在东莞打工", "老家在湖南邵阳 宅基地被村里收了"), "邵阳市", "东莞市"),
+    (("我在深圳上班 老家河南周口的 家里的地被人占了",), "周口市", "深圳市"),
+    (("我住在长春", "老家的房子被我哥占了 在吉林市"), "吉林市", "长春市"),
+    (("在东莞上班", "要回老家打官司 在周口"), "周口市", "东莞市"),
+])
+def test_a_dispute_in_the_home_place_is_handled_there_and_the_residence_kept(messages, region, residence) -> None:
+    case = _after(*messages)
+    assert case["region"] == region and case["residence"] == residence
+
+
+def test_a_dispute_in_an_unnamed_home_place_leaves_the_region_to_ask() -> None:
+    case = _after("我在东莞打工", "老家的房子被村里强拆了")
+    assert "region" not in case and case["residence"] == "东莞市"
+    case, learned = memory.update_case(case, "老家在湖南邵阳")
+    assert case["region"] == "邵阳市"
