@@ -277,7 +277,8 @@ def household_in(text: str) -> dict[str, Any]:
             facts["household_size"] = value
             rest = clean[:m.start()] + " " + clean[m.end():]
     rest = re.sub(r"(?:就|只有|只)?(?:我|俺)一个(?:人)?|一个人|一个挣钱|一人挣钱", " ", rest)
-    owed = _NOT_INCOME.search(clean)  # 「家里四口人 欠了两万」: money owed or claimed is never the income
+    # 「家里四口人 欠了两万」: money owed, lent or spent is never the income, whatever else is said
+    owed = re.search(r"欠|赔|借|花了|医药费|要回|讨回|被骗|骗了", clean)
     if "household_monthly_income" in facts or (m is None and "household_size" in facts):
         return facts  # 「一个人过」: the size is said, an income must be said with its own words
     if ("household_size" in facts or _INCOME_CUE.search(clean)) and not owed and not _NO_EARNINGS.search(clean):

@@ -33,7 +33,9 @@ _RENGONG_WAGE = re.compile(r"(?P<v>畀|俾|给|拖|扣|冇|没|欠|讨|追|攞|�
 
 def mandarin(text: str) -> str:
     """Cantonese function words as Mandarin: 「我系外省嚟打工嘅」 → 「我是外省来打工的」,
-    「老细冇畀人工我」 → 「老板没给工资我」."""
+    「老细冇畀人工我」 → 「老板没给工资我」; 「唔该」 said alone is thanks."""
+    if re.fullmatch(r"\s*(?:唔该|唔該|多谢|多謝)(?:晒|哂|你|晒你)?[啦呀啊哦!！。.\s]*", text or ""):
+        return "谢谢"
     text = _RENGONG_WAGE.sub(lambda m: f"{m.group('v')}{m.group('a') or ''}{m.group('n') or ''}工资", text or "")
     for word, plain in _CANTONESE:
         text = text.replace(word, plain)

@@ -286,7 +286,9 @@ def _mentions(said: str) -> list[tuple[str, tuple[Region, ...]]]:
         for size in range(min(longest, len(said) - i), 1, -1):
             piece = said[i:i + size]
             if piece in index:
-                if tail is None or not tail.match(said, i + size):
+                word = tail.match(said, i + size) if tail is not None else None
+                # 「永春茶厂」「景德镇瓷器厂」: a factory or farm of the product is in the place
+                if word is None or said[word.end():word.end() + 1] in ("厂", "场", "园"):
                     out.append((piece, index[piece]))
                 i += size
                 break

@@ -227,8 +227,24 @@ _ASPECT_OF: dict[str, tuple[tuple[str, ...], re.Pattern[str]]] = {
 }
 
 
+_EVIDENCE_FILLER = re.compile(r"有的|还有|也有|都有|有|我们|我|俺|的|和|跟|与|以及|还|也|都|着|了|留着|保存|保留|开了|开的|拿到|拿了"
+                              r"|派出所|医院|公安局|公安|警察|交警|法院|单位|公司|老板|村里|这边|那边|[，,。、；;\s！!]")
+
+
+def evidence_only(text: str) -> bool:
+    """「有派出所的出警记录 还有医院的病历」: the message lists evidence and says nothing else — the
+    病历 of a violence case is no medical dispute."""
+    rest = text
+    for word in sorted(extract.evidence_in(text), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return rest != text and len(_EVIDENCE_FILLER.sub("", rest)) <= 2
+
+
 def stays_in_topic(topic: str | None, named: str, text: str) -> bool:
-    """Whether a matter named in passing keeps the case on its topic (see ``_ASPECT_OF``)."""
+    """Whether a matter named in passing keeps the case on its topic (see ``_ASPECT_OF``); a message
+    that only lists evidence never moves it."""
+    if topic and evidence_only(text):
+        return True
     aspect = _ASPECT_OF.get(named)
     return bool(topic) and aspect is not None and topic in aspect[0] and not aspect[1].search(compact(text))
 

@@ -268,3 +268,44 @@ def test_a_dispute_in_an_unnamed_home_place_leaves_the_region_to_ask() -> None:
     assert "region" not in case and case["residence"] == "东莞市"
     case, learned = memory.update_case(case, "老家在湖南邵阳")
     assert case["region"] == "邵阳市"
+
+
+def test_a_factory_of_the_product_is_in_the_place() -> None:
+    assert facts_from_text("我在永春茶厂干活 老板欠钱").get("region") == "永春县"
+
+
+# ------------------------------------------------------------------ questions, thanks, evidence in passing
+
+
+@pytest.mark.parametrize("text", ["病历要不要先复印封存", "用不用先报警", "工伤认定要多久啊", "我会不会被开除", "需不需要他签字"])
+def test_x_not_x_and_how_long_are_questions(text: str) -> None:
+    from intents.parsing import looks_like_question
+
+    assert looks_like_question(text), text
+
+
+@pytest.mark.parametrize("text", ["我想让他赔 能有法律援助吗", "能不能有个律师帮我", "俺这能有免费律师不"])
+def test_can_i_have_legal_aid_is_the_precheck(text: str) -> None:
+    from intents.detect import asks_for_aid
+
+    assert asks_for_aid(text), text
+
+
+@pytest.mark.parametrize("text", ["唔该", "唔该晒", "多谢晒"])
+def test_cantonese_thanks_alone_is_thanks(text: str) -> None:
+    from intents.detect import social_intent
+    from intents.person_facts import mandarin
+
+    assert social_intent(mandarin(text)) == "thanks"
+
+
+@pytest.mark.parametrize("text", ["有派出所的出警记录 还有医院的病历", "病历和报警回执都有", "我保存了聊天记录和录音"])
+def test_evidence_listed_keeps_the_topic(text: str) -> None:
+    case, learned = memory.update_case({"topic": "family.violence", "matter": "family.violence"}, text)
+    assert case["topic"] == "family.violence" and "topic" not in learned
+    assert learned["evidence"]
+
+
+def test_a_new_problem_beside_evidence_still_moves_the_topic() -> None:
+    case, _ = memory.update_case({"topic": "family.violence"}, "医院把我治坏了 有病历")
+    assert case["topic"] == "injury.medical"
