@@ -62,11 +62,15 @@ def _clean(text: str) -> str:
 
 # ------------------------------------------------------------------ word lists
 
-_FAMILY = (r"(?:儿子|女儿|闺女|孩子|小孩|娃|崽|老公|丈夫|爱人|媳妇|老婆|男人|对象|男朋友|女朋友|老伴|当家的"
+_FAMILY = (r"(?:儿子|女儿|闺女|孩子|小孩|娃|崽|老公|丈夫|爱人|媳妇|老婆|男人|对象|男朋友|女朋友|老伴|当家的|那口子|孩子他爸|娃他爹|孩子他爹"
            r"|爸爸|妈妈|爸|妈|父亲|母亲|老爸|老妈|哥哥|弟弟|姐姐|妹妹|哥|弟|姐|妹|家人|家里人|亲戚|侄子|侄女|外甥"
            r"|孙子|孙女|外孙|儿媳|女婿|公公|婆婆|舅舅|叔叔)")
 _TAKEN = (r"(?:被抓|抓走|抓起来|抓进去|抓了|被拘|刑拘|拘留|拘了|被逮捕|逮捕了|批捕|关进去|关起来|被关|进去了"
-          r"|羁押|带走|扣押了|扣起来|押走|送看守所|在看守所|关在看守所|进了看守所)")
+          r"|羁押|带走|扣押了|扣起来|押走|送看守所|在看守所|关在看守所|进了看守所|铐走|铐起来|带到派出所|带去派出所|带进派出所"
+          r"|带到公安局|没放出来|还没放回来)")
+# With the police named (「被派出所扣了」「让公安局关了三天」) more words say it; alone they need not
+# (「工资被扣了」「把门关了」).
+_TAKEN_BY_POLICE = rf"(?:{_TAKEN[3:-1]}|扣了|扣下|扣住|关了|关着|抓去|弄走)"
 _DENIED = re.compile(r"(?:没有|没|不是|未|并未|没让)被?$")
 _NOT_NOW = re.compile(r"不会|会不会|会被|怕|担心|万一|如果|要是|可能|以免|避免|防止|是否")
 # The gap may cross one comma when the next clause only drops the subject:
@@ -74,8 +78,9 @@ _NOT_NOW = re.compile(r"不会|会不会|会被|怕|担心|万一|如果|要是|
 # 「儿子被打了，打人的被抓了」「…，对方被抓了」 (another subject: 的, 对方, 那人 …).
 # A clause with its subject left out, after a relative was named: 「我哥有精神病 …，被警察带走了」.
 _TAKEN_BY_POLICE_RE = re.compile(rf"(?:^|[，,。；;])(?:昨天|前天|今天|刚才|刚刚|后来|结果|现在|已经)?(?:被|让|叫)"
-                                 rf"(?:警察|公安|派出所|民警|检察院|公安局)[^，,。；;]{{0,4}}?{_TAKEN}")
+                                 rf"(?:警察|公安|派出所|民警|检察院|公安局)[^，,。；;]{{0,4}}?{_TAKEN_BY_POLICE}")
 _FAMILY_RE = re.compile(_FAMILY)
+_KIN_BY_POLICE_RE = re.compile(rf"{_FAMILY}[^，,。；;！？!?]{{0,6}}?(?:被|让|叫|给)(?:警察|公安局|公安|派出所|民警)[^，,。；;！？!?]{{0,4}}?{_TAKEN_BY_POLICE}")
 _FLAGS = (("mental_illness", re.compile(r"精神病|精神疾病|精神分裂|精神不正常|精神有问题|躁狂|抑郁症发作|犯病")),
           ("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|瞎子|看不见|听不见|不会说话|说不了话")),
           ("life_or_death_sentence", re.compile(r"死刑|无期|判死|枪毙|杀了人|出了人命|命案")))
@@ -270,6 +275,9 @@ def accused_age(clean: str) -> int | None:
 
 
 def _taken(clean: str) -> bool:
+    for m in _KIN_BY_POLICE_RE.finditer(clean):
+        if not _NOT_NOW.search(clean[max(0, m.start() - 4):m.end()]) and not re.search(r"吗|么", clean[m.end():m.end() + 2]):
+            return True
     for m in _TAKEN_BY_POLICE_RE.finditer(clean):
         if _FAMILY_RE.search(clean[:m.start()]) and not _NOT_NOW.search(clean[max(0, m.start() - 4):m.end()]):
             return True

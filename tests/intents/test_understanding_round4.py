@@ -309,3 +309,15 @@ def test_evidence_listed_keeps_the_topic(text: str) -> None:
 def test_a_new_problem_beside_evidence_still_moves_the_topic() -> None:
     case, _ = memory.update_case({"topic": "family.violence"}, "医院把我治坏了 有病历")
     assert case["topic"] == "injury.medical"
+
+
+@pytest.mark.parametrize("text", ["我家那口子被抓了", "小孩被派出所扣了", "我老公被公安局关了三天了", "我儿子被警察铐走了",
+                                  "孩子被带到派出所了 还没放出来"])
+def test_more_ways_of_saying_a_relative_was_taken(text: str) -> None:
+    found = assess(text, {})
+    assert found is not None and found.kind == "criminal_family", text
+
+
+@pytest.mark.parametrize("text", ["孩子工资被扣了", "我妈把门关了", "我儿子会不会被警察抓走", "儿子被警察抓了吗"])
+def test_a_worry_or_another_meaning_is_no_detention(text: str) -> None:
+    assert assess(text, {}) is None, text
