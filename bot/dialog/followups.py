@@ -11,6 +11,7 @@ Pure guard (`kind_of`), small handlers.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -44,7 +45,7 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("identity", re.compile(r"实名|真名|身份证")),
     ("materials", re.compile(r"带(?:啥|什么|哪些|些啥|咩嘢|咩|乜嘢)|(?:要|准备|需要)(?:啥|什么|哪些)(?:材料|东西|证件|证据)?$|材料|证据")),
     ("where", re.compile(r"在哪|哪里办|去哪|往哪|(?:交|递|送)(?:到|给)?哪|哪儿办|地址|怎么去|找谁办")),
-    ("what_now", re.compile(r"(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)")),
+    ("what_now", re.compile(r"(?:咋|怎么)(?:办|整|搞|弄)(?:呢|啊|嘛|哦)?$|(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)")),
 )
 
 
@@ -96,31 +97,66 @@ def kind_of(text: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class TopicEntry:
+    """One follow-up of topic_followups.yaml: where it holds, what it matches, what it says."""
+
+    id: str
+    topics: tuple[str, ...]
+    when: re.Pattern[str]
+    say: str
+    needs: frozenset[str]          # special statuses or "role:<criminal_role>", one of which the case must have
+    options: tuple[str, ...] = ()  # the numbered ways the answer lists: 「2」 then asks about that one
+
+
 @lru_cache(maxsize=1)
-def _topic_entries() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], str, frozenset[str]], ...]:
+def _topic_entries() -> tuple[TopicEntry, ...]:
     data = yaml.safe_load(TOPIC_FILE.read_text(encoding="utf-8")) or {}
-    return tuple((str(e["id"]), tuple(str(t) for t in e["topics"]), re.compile(str(e["when"])), str(e["say"]).strip(),
-                  frozenset(str(x) for x in e.get("status") or ()))
+    return tuple(TopicEntry(str(e["id"]), tuple(str(t) for t in e["topics"]), re.compile(str(e["when"])),
+                            str(e["say"]).strip(),
+                            frozenset(str(x) for x in (e.get("status") or ())) | frozenset(str(x) for x in (e.get("roles") or ())),
+                            tuple(str(o) for o in e.get("options") or ()))
                  for e in data.get("entries") or [])
 
 
 def _in_topics(topic: str | None, topics: tuple[str, ...]) -> bool:
-    return bool(topic) and any(topic == t or (t.endswith(".") and str(topic).startswith(t)) for t in topics)
+    """A listed code, a prefix ending in "." (「labor.」), or "*": any legal matter (the general way)."""
+    if not topic:
+        return False
+    from .memory import is_matter
+
+    return any(topic == t or (t.endswith(".") and str(topic).startswith(t)) or (t == "*" and is_matter(topic))
+               for t in topics)
 
 
-def topic_entry(text: str, topic: str | None, statuses: Iterable[str] | None = None) -> tuple[str, str] | None:
-    """(id, answer) of the topic's own follow-up this short message asks, or None.
+def marks(case: dict[str, Any]) -> list[str]:
+    """What an entry's ``status``/``roles`` may ask of the case: its special statuses and its criminal role."""
+    out = [str(s) for s in case.get("special_status") or []]
+    if case.get("criminal_role"):
+        out.append(f"role:{case['criminal_role']}")
+    return out
 
-    An entry with ``status`` holds only for a case with one of those special statuses: the proof a
-    good samaritan brings (LAL 32(2)) is not what every injured person is asked for."""
+
+def find_topic_entry(text: str, topic: str | None, statuses: Iterable[str] | None = None) -> TopicEntry | None:
+    """The topic's own follow-up this short message asks (the first that fits), or None.
+
+    An entry with ``status``/``roles`` holds only for a case with one of them: the proof a good
+    samaritan brings (LAL 32(2)) is not what every injured person is asked for, and the way a
+    fraud victim gets money back is not a suspect's family's question."""
     clean = compact(text)
     if not clean or len(clean) > 22 or not topic:
         return None
     have = frozenset(statuses or ())
-    for entry_id, topics, rx, say, needs in _topic_entries():
-        if _in_topics(topic, topics) and (not needs or needs & have) and rx.search(clean):
-            return entry_id, say
+    for entry in _topic_entries():
+        if _in_topics(topic, entry.topics) and (not entry.needs or entry.needs & have) and entry.when.search(clean):
+            return entry
     return None
+
+
+def topic_entry(text: str, topic: str | None, statuses: Iterable[str] | None = None) -> tuple[str, str] | None:
+    """(id, answer) of ``find_topic_entry``, or None."""
+    entry = find_topic_entry(text, topic, statuses)
+    return (entry.id, entry.say) if entry else None
 
 
 def answer(turn: Any, kind: str) -> str | None:
@@ -267,7 +303,7 @@ def _what_now(turn: Any) -> str | None:
     from .router import T
 
     if not turn.st.get("last_result"):
-        return T("followup_what_now_general")
+        return _topic_way(turn) or T("followup_what_now_general")
     from .. import conversation as conv_store
 
     record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"])
@@ -275,6 +311,23 @@ def _what_now(turn: Any) -> str | None:
     if not steps:
         return None
     return T("followup_what_now") + "".join(f"\n· {s}" for s in steps[:2])
+
+
+def _topic_way(turn: Any) -> str | None:
+    """「那咋办」 in a matter with no decision yet: the matter's own way forward (劳动监察, 仲裁 …),
+    once — not the service's two generic lines (topic_answers.yaml, the same text as a topic reply)."""
+    from .memory import is_matter
+    from .router import BUBBLE, cut_at_sentence
+    from .thread import remember_said
+
+    topic = turn.case.get("topic")
+    if not is_matter(topic) or f"topic:{topic}" in (turn.st.get("said") or []):
+        return None
+    general = turn.ctx.kb.topic_answer(topic)
+    if not general:
+        return None
+    remember_said(turn.st, f"topic:{topic}")
+    return f"{cut_at_sentence(general, BUBBLE)}\n{T('followup_what_now_tail')}"
 
 
 def _hours(turn: Any) -> str:

@@ -340,7 +340,7 @@ def _options(turn: Turn) -> list[str]:
 
 def picks_choice(turn: Turn) -> bool:
     kind = turn.pending.get("type")
-    return kind in ("choose", "menu", "again") and turn.act is not None and turn.act.kind == "choice"
+    return kind in ("choose", "menu", "again", "items") and turn.act is not None and turn.act.kind == "choice"
 
 
 def pick_choice(turn: Turn) -> Outbound:
@@ -352,6 +352,11 @@ def pick_choice(turn: Turn) -> Outbound:
             return Outbound(f"{T('choice_out_of_range')}\n{_r().numbered(_options(turn))}")
         turn.st.pop("pending", None)
         return _r()._answer(turn.ctx, turn.st, ids[n - 1], turn.st.get("last_question"))
+    if pending.get("type") == "items":  # the ways an answer listed: the one chosen, as if typed
+        options = _options(turn)
+        if not 1 <= n <= len(options):
+            return Outbound(f"{T('choice_out_of_range')}\n{_r().numbered(options)}")
+        return thread.redispatch(turn, options[n - 1])
     if pending.get("type") == "again":  # 「您想问哪一点」 after an answer already given
         turn.st.pop("pending", None)
         if n == 1:
@@ -592,7 +597,7 @@ def carries_only_facts(turn: Turn) -> bool:
 
     return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction") \
         and not (followups.kind_of(turn.text) is not None and _r().asks_something(turn.text)) \
-        and followups.topic_entry(turn.text, turn.case.get("topic"), turn.case.get("special_status")) is None
+        and followups.topic_entry(turn.text, turn.case.get("topic"), followups.marks(turn.case)) is None
 
 
 def acknowledge_facts(turn: Turn) -> Outbound:
@@ -686,7 +691,7 @@ def is_follow_up(turn: Turn) -> bool:
 
     if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
         return False  # the message names its own matter: a new question, not a follow-up
-    if followups.topic_entry(turn.text, turn.case.get("topic"), turn.case.get("special_status")) is not None:
+    if followups.topic_entry(turn.text, turn.case.get("topic"), followups.marks(turn.case)) is not None:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
@@ -699,10 +704,14 @@ def is_follow_up(turn: Turn) -> bool:
 def follow_up(turn: Turn) -> Outbound:
     from . import followups
 
-    entry = followups.topic_entry(turn.text, turn.case.get("topic"), turn.case.get("special_status"))
+    entry = followups.find_topic_entry(turn.text, turn.case.get("topic"), followups.marks(turn.case))
     if entry is not None:
-        turn.st["last_followup"] = entry[0]
-        return thread.once(turn, f"followup:{entry[0]}", entry[1])
+        turn.st["last_followup"] = entry.id
+        out = thread.once(turn, f"followup:{entry.id}", entry.say)
+        if entry.options and out.text == entry.say:  # the ways listed: 「2」「第二条」 then asks about that one
+            turn.st["pending"] = {"type": "items", "options": list(entry.options)}
+            out.options = list(entry.options)
+        return out
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     text = followups.answer(turn, kind) if kind else None
     if text is not None:

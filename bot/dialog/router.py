@@ -386,6 +386,7 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
         return out  # an event that is not the citizen speaking (TEMPLATESENDJOBFINISH …): nothing changes
     out.text = shape(turn, out.text, notice)
     thread.note_asked_fact_after(turn, out.text)
+    thread.remember_reply(turn, out)
     final = ConversationState.from_dict({**turn.st, "last_route": turn.route})
     conv_store.save_state(conv, final.to_dict())
     conv.last_inbound_at = conv_store.utcnow()
@@ -404,7 +405,7 @@ def _understand(turn) -> None:
 
     # Cantonese function words as Mandarin (「要带咩嘢去」), and the support fee named by who pays
     # whom (「孩子他爸不给扶养费」 is 抚养费): every route below reads the same plain words.
-    turn.text = text = support_word(mandarin(turn.text))
+    turn.text = text = thread.strip_pointer(support_word(mandarin(turn.text)))
     turn.command = detect.command_of(text)
     in_form = turn.mode in ("apply", "book") or (turn.mode == "questionnaire")
     turn.act = classify(text, list((turn.st.get("pending") or {}).get("options") or []))
@@ -640,6 +641,12 @@ def _from_knowledge_base(turn) -> Outbound:
     top = result.top
     topic = turn.case.get("topic")
     code = (getattr(result, "topic", None) if result.status == "topic" else None) or (top.code if top else None)
+    if thread.neighbour_dispute(turn.text) and not memory.is_matter(topic) and \
+            not (result.status == "answer" and top is not None and memory.is_matter(top.code)):
+        return thread.neighbour_answer(turn)  # a noisy neighbour is a dispute, not small talk
+    if result.status in ("topic", "clarify") and len(compact(turn.text)) <= 10 and state.get("last_point") and \
+            not turn.learned.get("topic") and not asks_something(turn.text):
+        return thread.not_again(turn)  # 「还是不行啊」「跟他说了也不听」: a remark on the thread, not a new entry
     off_topic = code is not None and result.status in ("answer", "clarify", "topic") and \
         not thread.switches_topic(turn, code)
     if off_topic and topic:
@@ -665,14 +672,14 @@ def _from_knowledge_base(turn) -> Outbound:
     if result.status == "offtopic" and not turn.case.get("topic"):
         kb_store.record_unanswered(ctx.session, turn.text, "offtopic", inbound.channel, None, None)
         state.pop("pending", None)
-        return Outbound(T("offtopic"), code="other")
+        return thread.refusal(turn, "offtopic")
     if turn.case.get("topic"):
         # A question in the topic under discussion: the topic's general way forward, not a dead end.
         return _topic_reply(turn, turn.case["topic"])
     kb_store.record_unanswered(ctx.session, turn.text, "unsure", inbound.channel,
                                top.faq_id if top else None, top.score if top else None)
     state.pop("pending", None)
-    return Outbound(T("unsure"), code="other")
+    return thread.refusal(turn, "unsure")
 
 
 def _feedback(ctx: DialogContext, state: dict, inbound: Inbound, pending: dict, command: str) -> Outbound:
