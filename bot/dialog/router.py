@@ -384,6 +384,7 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     out = dispatch(turn)
     if turn.route and turn.route.endswith(".ignored_event"):
         return out  # an event that is not the citizen speaking (TEMPLATESENDJOBFINISH …): nothing changes
+    out = thread.not_verbatim(turn, out)
     out.text = shape(turn, out.text, notice)
     thread.note_asked_fact_after(turn, out.text)
     thread.remember_reply(turn, out)
@@ -420,6 +421,8 @@ def _understand(turn) -> None:
     if turn.act is not None and turn.act.kind == "data":
         return
     turn.st["_topic_before"] = turn.case.get("topic")
+    if turn.act is not None and turn.act.kind == "choice" and not in_form:
+        return  # 「第二种」 picks from the last reply's list: not the matter list's 2 (工伤)
     case, learned = memory.update_case(turn.case, text)
     turn.st["case"] = case
     turn.learned = learned
@@ -625,6 +628,11 @@ def _safe_topic_name(code: str) -> str:
         return "这类"
 
 
+# An entry of the case's own topic this close to a question answers it even when the matcher
+# took the message for small talk or was unsure (its answer bar, knowledge_base/match.py, is 0.19).
+IN_TOPIC_SCORE = 0.2
+
+
 def answer_in_topic(turn) -> Outbound:
     """A short follow-up: first within the current topic, then across the knowledge base."""
     topic = turn.case.get("topic")
@@ -674,7 +682,11 @@ def _from_knowledge_base(turn) -> Outbound:
         state.pop("pending", None)
         return thread.refusal(turn, "offtopic")
     if turn.case.get("topic"):
-        # A question in the topic under discussion: the topic's general way forward, not a dead end.
+        # A question in the topic under discussion: its own entry when one fits well (the matcher's
+        # small-talk guess aside: 「附带民事诉讼怎么提」 in a fraud case), else the topic's way forward.
+        own = [h for h in result.hits[:3] if h.code == turn.case["topic"] and h.score >= IN_TOPIC_SCORE]
+        if own and memory.is_matter(turn.case["topic"]) and asks_something(turn.text):
+            return thread.fresh_answer(turn, own[0].faq_id)
         return _topic_reply(turn, turn.case["topic"])
     kb_store.record_unanswered(ctx.session, turn.text, "unsure", inbound.channel,
                                top.faq_id if top else None, top.score if top else None)

@@ -506,9 +506,30 @@ def redispatch(turn, text: str) -> Outbound:
     return dispatch(turn)
 
 
-def refusal(turn, key: str) -> Outbound:
+# Routes whose reply depends on the words only: the same words twice get the same bubble, which
+# reads as a machine stuck (「明天天气怎么样」「后天会下雨吗」). Commands (帮助, 人工) and forms may repeat.
+_FREE_ROUTES = ("social", "ask_knowledge_base", "follow_up", "act_without_prompt", "facts_only")
+
+
+def not_verbatim(turn, out: Outbound) -> Outbound:
+    """The reply, unless it is the very bubble sent last time: then the ways on (numbered), once."""
+    import zlib
+
+    if not out.text or turn.mode != "idle" or not str(turn.route or "").endswith(_FREE_ROUTES):
+        turn.st["last_reply_crc"] = zlib.crc32((out.text or "").encode("utf-8")) if out.text else None
+        return out
+    crc = zlib.crc32(out.text.encode("utf-8"))
+    if crc != turn.st.get("last_reply_crc"):
+        turn.st["last_reply_crc"] = crc
+        return out
+    again = refusal(turn, "__repeat__", force=True)
+    turn.st["last_reply_crc"] = zlib.crc32((again.text or "").encode("utf-8"))
+    return again
+
+
+def refusal(turn, key: str, force: bool = False) -> Outbound:
     """「不在我能帮忙的范围」 once; asked again, not the same words but numbered ways on, a person, 12348."""
-    if turn.st.get("last_refusal") == key or turn.st.get("last_refusal"):
+    if force or turn.st.get("last_refusal"):
         options = [T("again_choice_precheck"), T("again_choice_person"), T("refusal_choice_hotline")]
         turn.st["pending"] = {"type": "items", "options": [T("refusal_option_precheck"), "人工", "12348 怎么打"]}
         turn.st["_refused"] = True
