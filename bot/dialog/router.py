@@ -157,6 +157,8 @@ def start_questionnaire(turn) -> Outbound:
         if last is not None:
             facts["matter"] = last.code  # the questionnaire drops codes that are not matters
     step = _questionnaire().start(facts, offer_urgency=False)
+    if not step.done and (step.state or {}).get("current") == "region" and facts.get("matter"):
+        step = decision_anywhere(facts) or step  # the place cannot change the result: decided now
     return _after_step(turn, step)
 
 
@@ -169,6 +171,33 @@ def decision_from_case(turn):
     if step.done and (step.result or {}).get("decision") not in (None, "needs_more_info"):
         return step
     return None
+
+
+# Places of every kind the rules know (a Fujian county with its own document, a Jilin city with
+# its minimum-wage line, a place with no local data): when all give the same decision for the
+# same reasons, the place cannot change the result and is not asked before deciding.
+PROBE_PLACES = ("石狮市", "长春市", "吉林市", "合肥市")
+_NEUTRAL_PLACE = "合肥市"
+
+
+def decision_anywhere(facts: dict):
+    """The decision when it is the same wherever the matter is handled (a domestic-violence victim,
+    LAL 32(4): no hardship test anywhere), else None. Legal-aid-facts §9: ask only what the result
+    still depends on. The place is not written into the case; "where to apply" reads 「当地」."""
+    import copy
+    import json
+
+    steps = [_questionnaire().start({**facts, "region": place}, offer_urgency=False) for place in PROBE_PLACES]
+    results = [s.result or {} for s in steps]
+    if not all(s.done for s in steps) or results[0].get("decision") in (None, "needs_more_info", "not_eligible"):
+        return None
+    if any((r.get("decision"), r.get("reasons")) != (results[0].get("decision"), results[0].get("reasons")) for r in results):
+        return None
+    step = steps[PROBE_PLACES.index(_NEUTRAL_PLACE)]
+    step.result = json.loads(json.dumps(step.result, ensure_ascii=False).replace(_NEUTRAL_PLACE, "当地"))
+    step.state = copy.deepcopy(step.state)
+    (step.state.get("facts") or {}).pop("region", None)
+    return step
 
 
 def record_decision(turn, step) -> str:
@@ -207,7 +236,8 @@ _VERDICTS = {"eligible": "按您说的情况，可以申请法律援助", "likel
 def decision_again(turn) -> str | None:
     """The decision already given on these same facts, said again in one line (not the whole bubble)."""
     decision = turn.st.get("decision")
-    if decision not in _VERDICTS or turn.st.get("decided_on") != _decision_key(turn.case):
+    if decision not in _VERDICTS or turn.st.get("decided_on") not in (
+            _decision_key(turn.case), _decision_key({**turn.case, "region": None})):
         return None
     record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st.get("last_result") or -1)
     result = (record.result or {}) if record else {}
@@ -224,8 +254,9 @@ def decision_again(turn) -> str | None:
 
 
 def new_decision(turn):
-    """A decision the case file reaches now and that was not given on these same facts before."""
-    if turn.st.get("decided_on") == _decision_key(turn.case):
+    """A decision the case file reaches now and that was not given on these same facts before
+    (a place added to a decision that did not depend on the place changes nothing)."""
+    if turn.st.get("decided_on") in (_decision_key(turn.case), _decision_key({**turn.case, "region": None})):
         return None
     return decision_from_case(turn)
 
