@@ -962,8 +962,10 @@ def asks_bot_while_waiting(turn: Turn) -> bool:
     or asks a case question (「能申请吗」): silence would leave them with nothing at all."""
     if turn.inbound.kind not in ("text", "voice") or not turn.text or not _nobody_on_it(turn):
         return False
-    if _LETS_BOT_ANSWER.search(turn.text) or detect.asks_for_aid(turn.text):
-        return True
+    if turn.act is not None and turn.act.kind == "data":
+        return False  # an ID number typed while waiting: held_silence warns, nothing is searched
+    if _LETS_BOT_ANSWER.search(turn.text) or detect.asks_for_aid(turn.text) or memory.is_matter(turn.learned.get("topic")):
+        return True  # 「我老板拖欠工资的事 想问下真人」: the promised first answer, the person still reads
     return looks_like_question(turn.text) and len(compact(turn.text)) >= 4 and _r().would_answer(turn)
 
 
@@ -979,7 +981,9 @@ def answer_while_waiting(turn: Turn) -> Outbound:
         turn.st["mode"] = "human"
         turn.st["human"] = handover_id
         turn.st.pop("pending", None)
-        out.text = f"{out.text}\n\n{T('human_still_reads')}" if out.text else T("human_still_reads")
+        offers = {T(k) for k in _r()._OFFERS} | {T("feedback_prompt")}  # nothing pending: 「回复1」 would mean nothing
+        body = "\n".join(l for l in (out.text or "").split("\n") if l.strip() not in offers).strip()
+        out.text = f"{body}\n\n{T('human_still_reads')}" if body else T("human_still_reads")
         return out
     current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
     if current is not None:
@@ -989,11 +993,23 @@ def answer_while_waiting(turn: Turn) -> Outbound:
 
 
 def held_silence(turn: Turn) -> Outbound:
-    """Staff answer in their own time; the bot stays silent (danger is handled by triage first)."""
-    if handover_store.current(turn.ctx.session, turn.inbound.user_id) is None:  # staff closed it
+    """A person holding the chat answers in their own time: the bot stays silent (danger is handled
+    by triage first). While nobody has picked it up, silence would read as a dead line: personal
+    data gets the privacy warning, anything else a short 「收到」 (the full line once)."""
+    current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+    if current is None:  # staff closed it
         turn.st.pop("human", None)
         turn.st["mode"] = "idle"
         from .graph import dispatch  # the message is the bot's again
         return dispatch(turn)
-    return Outbound(_r()._danger_notice(turn.inbound))
+    danger = _r()._danger_notice(turn.inbound)
+    if danger or current.status != "waiting" or turn.inbound.kind not in ("text", "voice") or not turn.text:
+        return Outbound(danger)
+    if turn.act is not None and turn.act.kind == "data":
+        return Outbound(f"{T('data_without_form')}\n{T('human_waiting_short')}")
+    shown = turn.st.setdefault("notices", [])
+    if "human_waiting_ack" in shown:
+        return Outbound(T("human_waiting_short"))
+    shown.append("human_waiting_ack")
+    return Outbound(T("human_waiting_ack"))
 
