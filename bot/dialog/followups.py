@@ -42,8 +42,10 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("elapsed", re.compile(r"^(?:都|已经|这都|都已经|过了|快)(?:[0-9一二三四五六七八九十两]+(?:来|多)?|八九|十几|好几|七八)(?:天|日)了?|一个多(?:星期|礼拜)了|半个多?月了")),
     ("duration", re.compile(r"多久|几天|多长时间|什么时候(?:有|出|给)|啥时候(?:有|出|给)|多少天")),
     ("cost", re.compile(r"(?<!鉴定)(?:花钱|收费|要钱|交钱|收钱|给钱|掏钱|费用|律师费|代理费)(?!.*鉴定)|费(?:用)?(?:谁出|谁掏|谁付|谁给)")),
+    ("aid_first", re.compile(r"先行援助|材料.{0,4}(?:后面|以后|之后|回头|过后|再)(?:再)?(?:补|交|给)|(?:手续|证明).{0,4}(?:后补|以后补|后面补)"
+                             r"|先(?:帮|给|替)?(?:我)?(?:办|援助|受理|弄|立案|申请)(?:着|上)?.{0,6}(?:后补|再补|以后补|后面补)")),
     ("identity", re.compile(r"实名|真名|身份证")),
-    ("materials", re.compile(r"带(?:啥|什么|哪些|些啥|咩嘢|咩|乜嘢)|(?:要|准备|需要)(?:啥|什么|哪些)(?:材料|东西|证件|证据)?$|材料|证据")),
+    ("materials", re.compile(r"带(?:啥|什么|哪些|些啥|咩嘢|咩|乜嘢)|(?:要|准备|需要)(?:些|点)?(?:啥|什么|哪些)(?:子|材料|东西|证件|证据)?(?:哦|呢|啊|嘛)?$|材料|证据")),
     ("where", re.compile(r"在哪|哪里办|去哪|往哪|(?:交|递|送)(?:到|给)?哪|哪儿办|地址|怎么去|找谁办")),
     ("what_now", re.compile(r"(?:咋|怎么)(?:办|整|搞|弄)(?:呢|啊|嘛|哦)?$|(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)")),
 )
@@ -52,7 +54,7 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # A follow-up asked first, with no topic yet, is about the service itself.
 SERVICE_TOPIC = {"hours": "service.hotline", "fees": "legal_aid.about", "lawyer_bad": "service.complaint", "in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
                  "what_now": "legal_aid.apply", "cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
-                 "identity": "legal_aid.apply"}
+                 "identity": "legal_aid.apply", "aid_first": "service.urgent"}
 
 
 # A follow-up that names its own object (「工伤认定去哪里弄」「多久之内要去仲裁」) is about that
@@ -189,6 +191,8 @@ def answer(turn: Any, kind: str) -> str | None:
         return T("followup_cost")
     if kind == "identity":
         return T("followup_identity")
+    if kind == "aid_first":
+        return T("followup_aid_first")
     if kind == "materials":
         return _materials(turn)
     if kind == "where":

@@ -597,7 +597,18 @@ def carries_only_facts(turn: Turn) -> bool:
 
     return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction") \
         and not (followups.kind_of(turn.text) is not None and _r().asks_something(turn.text)) \
+        and not _asks_beside_facts(turn) \
         and followups.topic_entry(turn.text, turn.case.get("topic"), followups.marks(turn.case)) is None
+
+
+def _asks_beside_facts(turn: Turn) -> bool:
+    """「石狮 对了 工伤认定要多久啊」「病历要不要先复印封存」: a fact and a question — the question is
+    answered (the fact is noted too); a topic follow-up of the case says what the question is."""
+    from . import followups
+
+    return _r().asks_something(turn.text) and (
+        followups.find_topic_entry(turn.text, turn.case.get("topic"), followups.marks(turn.case)) is not None
+        or followups.kind_in_context(turn.text, bool(turn.st.get("last_result"))) is not None)
 
 
 def acknowledge_facts(turn: Turn) -> Outbound:
@@ -695,7 +706,7 @@ def is_follow_up(turn: Turn) -> bool:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
-                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed"):
+                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed", "aid_first"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
@@ -708,6 +719,9 @@ def follow_up(turn: Turn) -> Outbound:
     if entry is not None:
         turn.st["last_followup"] = entry.id
         out = thread.once(turn, f"followup:{entry.id}", entry.say)
+        ack = memory.ack_line({k: v for k, v in turn.learned.items() if k != "topic"})
+        if ack and out.text == entry.say:  # 「石狮 对了 工伤认定要多久啊」: the place noted, the question answered
+            out.text = f"{ack}\n{out.text}"
         if entry.options and out.text == entry.say:  # the ways listed: 「2」「第二条」 then asks about that one
             turn.st["pending"] = {"type": "items", "options": list(entry.options)}
             out.options = list(entry.options)
