@@ -614,7 +614,11 @@ def _asks_beside_facts(turn: Turn) -> bool:
 def acknowledge_facts(turn: Turn) -> Outbound:
     """「好的，记下了：合肥，外地来打工」 and the next useful step."""
     ack = memory.ack_line(turn.learned) or T("noted")
-    step = _r().new_decision(turn)
+    step = _r().new_decision(turn, anywhere=True)
+    if step is not None and _r().same_decision(turn, step):
+        turn.st["decided_on"] = _r()._decision_key(turn.case)  # the same result for the same reasons: one line
+        turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
+        return Outbound(f"{ack}\n{T('next_after_decision')}")
     if step is not None:  # the case file now decides: that is the next useful step
         text = _r().record_decision(turn, step)
         turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}

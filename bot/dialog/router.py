@@ -100,14 +100,19 @@ def answer_text(ctx: DialogContext, faq_id: str, offer: bool = True, state: dict
     if longer:
         body += "\n" + T("more_detail").format(link=link)
     tail: list[str] = []
+    decided = (state or {}).get("decision") in ("eligible", "likely_eligible", "mandatory")
     if offer:
         offer_key = {"eligibility": "offer_eligibility", "apply": "offer_apply"}.get(entry.follow_up, "offer_hotline")
+        if offer_key == "offer_eligibility" and decided:
+            offer_key = "offer_after_decision"  # decided already: 「看看能不能申请」 would ask it again
         tail.append(T(offer_key))
         shown = (state or {}).setdefault("notices", []) if state is not None else []
         if "feedback" not in shown:
             tail.append(T("feedback_prompt"))
             shown.append("feedback")
     pending = {"type": "offer", "action": entry.follow_up, "matter": entry.code, "faq_id": entry.faq_id}
+    if decided and entry.follow_up == "eligibility":
+        pending = {"type": "after_result", "decision": (state or {}).get("decision")}
     return fit("\n\n".join([body, "\n".join(tail)]) if tail else body, link), pending
 
 
@@ -162,14 +167,17 @@ def start_questionnaire(turn) -> Outbound:
     return _after_step(turn, step)
 
 
-def decision_from_case(turn):
-    """The questionnaire's finished step when the case file alone decides (else None)."""
+def decision_from_case(turn, anywhere: bool = False):
+    """The questionnaire's finished step when the case file alone decides (else None); with
+    ``anywhere``, also when only the place is missing and cannot change the result."""
     facts = memory.questionnaire_facts(turn.case)
     if not facts.get("matter"):
         return None
     step = _questionnaire().start(facts, offer_urgency=False)
     if step.done and (step.result or {}).get("decision") not in (None, "needs_more_info"):
         return step
+    if anywhere and not step.done and (step.state or {}).get("current") == "region":
+        return decision_anywhere(facts)
     return None
 
 
@@ -253,12 +261,21 @@ def decision_again(turn) -> str | None:
     return T("decision_again").format(verdict=_VERDICTS[decision], reason=reason, action=action)
 
 
-def new_decision(turn):
+def new_decision(turn, anywhere: bool = False):
     """A decision the case file reaches now and that was not given on these same facts before
     (a place added to a decision that did not depend on the place changes nothing)."""
     if turn.st.get("decided_on") in (_decision_key(turn.case), _decision_key({**turn.case, "region": None})):
         return None
-    return decision_from_case(turn)
+    return decision_from_case(turn, anywhere)
+
+
+def same_decision(turn, step) -> bool:
+    """Whether ``step`` decides as the last decision did, for the same reasons (a new fact that
+    changes nothing: 「我月收入八千」 beside a good samaritan's claim, LAL 32(2))."""
+    if (step.result or {}).get("decision") != turn.st.get("decision") or not turn.st.get("last_result"):
+        return False
+    record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"])
+    return record is not None and (record.result or {}).get("reasons") == (step.result or {}).get("reasons")
 
 
 def _after_step(turn, step, lead: str | None = None) -> Outbound:
@@ -517,7 +534,7 @@ def shape(turn, text: str | None, notice: str | None = None) -> str | None:
 
 
 # Closing offers, by what 「1」 then does: the same offer in other words is still the same offer.
-_OFFERS = {"offer_eligibility": "precheck", "next_precheck": "precheck", "next_precheck_short": "precheck",
+_OFFERS = {"offer_eligibility": "precheck", "offer_after_decision": "apply", "next_precheck": "precheck", "next_precheck_short": "precheck",
            "offer_apply": "apply", "offer_hotline": "hotline"}
 
 
@@ -647,8 +664,15 @@ def _topic_reply(turn, code: str) -> Outbound:
         return thread.not_again(turn)
     thread.remember_said(turn.st, f"topic:{code}")
     general = topic_text(turn.ctx, code)
-    turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": code}
     body = cut_at_sentence(general, BUBBLE) if general else T("topic_general").format(topic=_safe_topic_name(code))
+    if turn.st.get("decision") in ("eligible", "likely_eligible", "mandatory"):
+        # Decided already: the topic's general line on whether aid applies (「各地规定不一样」) would
+        # contradict the decision given for this case, so only its practical ways are kept.
+        kept = [x for x in re.split(r"(?<=[。！？])", body) if x.strip() and not re.search(r"法律援助|法援", x)]
+        body = "".join(kept) or body
+        turn.st["pending"] = {"type": "after_result", "decision": turn.st["decision"]}
+        return Outbound(f"{body}\n\n{T('offer_after_decision')}", code=code, kind="topic")
+    turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": code}
     return Outbound(f"{body}\n\n{T('offer_eligibility')}", code=code, kind="topic")
 
 
