@@ -335,6 +335,17 @@ def _nearest(ctx: "FlowContext", state: dict, office: Office, head: str, around:
                       _numbered([f"{when_label(s.starts_at)}（剩 {left}）" for s, left in picks]), H("book_say_when")])
 
 
+def _pick_hint(flow: dict) -> str:
+    """「回复上面的数字选一个，比如「1」就是 12月11日 08:00」: the choice on offer, with its first option."""
+    if flow.get("step") == "time" and flow.get("times"):
+        first = when_label(datetime.fromisoformat(flow["times"][0]))
+    elif flow.get("days"):
+        first = day_label(date.fromisoformat(flow["days"][0]))
+    else:
+        return H("book_say_when")
+    return H("book_pick_hint", first=first)
+
+
 def _pick(ctx: "FlowContext", state: dict, office: Office, text: str, when: When | None,
           options: list[str], chosen: Callable[[str], str]) -> str | None:
     """A listed day or time by its number; else a day or time said in words; else "not mine"
@@ -583,6 +594,15 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
                                                                or d.weekday() == said.weekday())}
         flow.pop("day", None)
         return _days_text(ctx, state, office, H("book_other_day"), skip=skip)
+    if name in ("day", "time") and when is None and not back:
+        held = _contact_in(text)
+        if held:
+            # 「李秀英 138…」 before a time is chosen: kept for this form (used only after consent, like
+            # at the consent step), and the same choice of times asked again — never a search for 12348.
+            flow["held"] = {**(flow.get("held") or {}), **held}
+            return f"{H('book_contact_held_first')}{_pick_hint(flow)}"
+        if _is_yes(text) and detect.choice_number(text, 99) is None:  # 「对」「好的」: which one, by an example
+            return _pick_hint(flow)
     if name == "day":
         if back:
             return start(ctx, state, reschedule=bool(flow.get("replaces")))

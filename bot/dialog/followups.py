@@ -11,6 +11,7 @@ Pure guard (`kind_of`), small handlers.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -41,17 +42,19 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("elapsed", re.compile(r"^(?:都|已经|这都|都已经|过了|快)(?:[0-9一二三四五六七八九十两]+(?:来|多)?|八九|十几|好几|七八)(?:天|日)了?|一个多(?:星期|礼拜)了|半个多?月了")),
     ("duration", re.compile(r"多久|几天|多长时间|什么时候(?:有|出|给)|啥时候(?:有|出|给)|多少天")),
     ("cost", re.compile(r"(?<!鉴定)(?:花钱|收费|要钱|交钱|收钱|给钱|掏钱|费用|律师费|代理费)(?!.*鉴定)|费(?:用)?(?:谁出|谁掏|谁付|谁给)")),
+    ("aid_first", re.compile(r"先行援助|材料.{0,4}(?:后面|以后|之后|回头|过后|再)(?:再)?(?:补|交|给)|(?:手续|证明).{0,4}(?:后补|以后补|后面补)"
+                             r"|先(?:帮|给|替)?(?:我)?(?:办|援助|受理|弄|立案|申请)(?:着|上)?.{0,6}(?:后补|再补|以后补|后面补)")),
     ("identity", re.compile(r"实名|真名|身份证")),
-    ("materials", re.compile(r"带(?:啥|什么|哪些|些啥|咩嘢|咩|乜嘢)|(?:要|准备|需要)(?:啥|什么|哪些)(?:材料|东西|证件|证据)?$|材料|证据")),
+    ("materials", re.compile(r"带(?:啥|什么|哪些|些啥|咩嘢|咩|乜嘢)|(?:要|准备|需要)(?:些|点)?(?:啥|什么|哪些)(?:子|材料|东西|证件|证据)?(?:哦|呢|啊|嘛)?$|材料|证据")),
     ("where", re.compile(r"在哪|哪里办|去哪|往哪|(?:交|递|送)(?:到|给)?哪|哪儿办|地址|怎么去|找谁办")),
-    ("what_now", re.compile(r"(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)")),
+    ("what_now", re.compile(r"(?:咋|怎么)(?:办|整|搞|弄)(?:呢|啊|嘛|哦)?$|(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)")),
 )
 
 
 # A follow-up asked first, with no topic yet, is about the service itself.
 SERVICE_TOPIC = {"hours": "service.hotline", "fees": "legal_aid.about", "lawyer_bad": "service.complaint", "in_person": "legal_aid.apply", "who_lawyer": "legal_aid.apply", "means_test": "eligibility.hardship",
                  "what_now": "legal_aid.apply", "cost": "legal_aid.about", "duration": "legal_aid.apply", "objection": "legal_aid.apply",
-                 "identity": "legal_aid.apply"}
+                 "identity": "legal_aid.apply", "aid_first": "service.urgent"}
 
 
 # A follow-up that names its own object (「工伤认定去哪里弄」「多久之内要去仲裁」) is about that
@@ -96,31 +99,66 @@ def kind_of(text: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class TopicEntry:
+    """One follow-up of topic_followups.yaml: where it holds, what it matches, what it says."""
+
+    id: str
+    topics: tuple[str, ...]
+    when: re.Pattern[str]
+    say: str
+    needs: frozenset[str]          # special statuses or "role:<criminal_role>", one of which the case must have
+    options: tuple[str, ...] = ()  # the numbered ways the answer lists: 「2」 then asks about that one
+
+
 @lru_cache(maxsize=1)
-def _topic_entries() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], str, frozenset[str]], ...]:
+def _topic_entries() -> tuple[TopicEntry, ...]:
     data = yaml.safe_load(TOPIC_FILE.read_text(encoding="utf-8")) or {}
-    return tuple((str(e["id"]), tuple(str(t) for t in e["topics"]), re.compile(str(e["when"])), str(e["say"]).strip(),
-                  frozenset(str(x) for x in e.get("status") or ()))
+    return tuple(TopicEntry(str(e["id"]), tuple(str(t) for t in e["topics"]), re.compile(str(e["when"])),
+                            str(e["say"]).strip(),
+                            frozenset(str(x) for x in (e.get("status") or ())) | frozenset(str(x) for x in (e.get("roles") or ())),
+                            tuple(str(o) for o in e.get("options") or ()))
                  for e in data.get("entries") or [])
 
 
 def _in_topics(topic: str | None, topics: tuple[str, ...]) -> bool:
-    return bool(topic) and any(topic == t or (t.endswith(".") and str(topic).startswith(t)) for t in topics)
+    """A listed code, a prefix ending in "." (「labor.」), or "*": any legal matter (the general way)."""
+    if not topic:
+        return False
+    from .memory import is_matter
+
+    return any(topic == t or (t.endswith(".") and str(topic).startswith(t)) or (t == "*" and is_matter(topic))
+               for t in topics)
 
 
-def topic_entry(text: str, topic: str | None, statuses: Iterable[str] | None = None) -> tuple[str, str] | None:
-    """(id, answer) of the topic's own follow-up this short message asks, or None.
+def marks(case: dict[str, Any]) -> list[str]:
+    """What an entry's ``status``/``roles`` may ask of the case: its special statuses and its criminal role."""
+    out = [str(s) for s in case.get("special_status") or []]
+    if case.get("criminal_role"):
+        out.append(f"role:{case['criminal_role']}")
+    return out
 
-    An entry with ``status`` holds only for a case with one of those special statuses: the proof a
-    good samaritan brings (LAL 32(2)) is not what every injured person is asked for."""
+
+def find_topic_entry(text: str, topic: str | None, statuses: Iterable[str] | None = None) -> TopicEntry | None:
+    """The topic's own follow-up this short message asks (the first that fits), or None.
+
+    An entry with ``status``/``roles`` holds only for a case with one of them: the proof a good
+    samaritan brings (LAL 32(2)) is not what every injured person is asked for, and the way a
+    fraud victim gets money back is not a suspect's family's question."""
     clean = compact(text)
     if not clean or len(clean) > 22 or not topic:
         return None
     have = frozenset(statuses or ())
-    for entry_id, topics, rx, say, needs in _topic_entries():
-        if _in_topics(topic, topics) and (not needs or needs & have) and rx.search(clean):
-            return entry_id, say
+    for entry in _topic_entries():
+        if _in_topics(topic, entry.topics) and (not entry.needs or entry.needs & have) and entry.when.search(clean):
+            return entry
     return None
+
+
+def topic_entry(text: str, topic: str | None, statuses: Iterable[str] | None = None) -> tuple[str, str] | None:
+    """(id, answer) of ``find_topic_entry``, or None."""
+    entry = find_topic_entry(text, topic, statuses)
+    return (entry.id, entry.say) if entry else None
 
 
 def answer(turn: Any, kind: str) -> str | None:
@@ -153,6 +191,8 @@ def answer(turn: Any, kind: str) -> str | None:
         return T("followup_cost")
     if kind == "identity":
         return T("followup_identity")
+    if kind == "aid_first":
+        return T("followup_aid_first")
     if kind == "materials":
         return _materials(turn)
     if kind == "where":
@@ -267,7 +307,7 @@ def _what_now(turn: Any) -> str | None:
     from .router import T
 
     if not turn.st.get("last_result"):
-        return T("followup_what_now_general")
+        return _topic_way(turn) or T("followup_what_now_general")
     from .. import conversation as conv_store
 
     record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"])
@@ -275,6 +315,23 @@ def _what_now(turn: Any) -> str | None:
     if not steps:
         return None
     return T("followup_what_now") + "".join(f"\n· {s}" for s in steps[:2])
+
+
+def _topic_way(turn: Any) -> str | None:
+    """「那咋办」 in a matter with no decision yet: the matter's own way forward (劳动监察, 仲裁 …),
+    once — not the service's two generic lines (topic_answers.yaml, the same text as a topic reply)."""
+    from .memory import is_matter
+    from .router import BUBBLE, cut_at_sentence
+    from .thread import remember_said
+
+    topic = turn.case.get("topic")
+    if not is_matter(topic) or f"topic:{topic}" in (turn.st.get("said") or []):
+        return None
+    general = turn.ctx.kb.topic_answer(topic)
+    if not general:
+        return None
+    remember_said(turn.st, f"topic:{topic}")
+    return f"{cut_at_sentence(general, BUBBLE)}\n{T('followup_what_now_tail')}"
 
 
 def _hours(turn: Any) -> str:

@@ -68,6 +68,8 @@ _CONVERSATION: tuple[Route, ...] = (
     Route("asked_fact", t.answers_asked_fact, t.note_asked_fact),
     Route("offer_accepted", h.accepts_offer, h.accept_offer, ("questionnaire", "apply")),
     Route("offer_declined", h.declines_offer, h.decline_offer),
+    Route("pointer_item", t.points_at_item, t.answer_item, ("questionnaire", "book", "human")),
+    Route("pointer_back", t.points_back, t.answer_pointed_back),
     Route("detail", h.wants_detail, h.detail),
     Route("feedback", h.gives_feedback, h.feedback),
     Route("objection", h.objects_to_refusal, h.objection),

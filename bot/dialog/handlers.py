@@ -340,7 +340,7 @@ def _options(turn: Turn) -> list[str]:
 
 def picks_choice(turn: Turn) -> bool:
     kind = turn.pending.get("type")
-    return kind in ("choose", "menu", "again") and turn.act is not None and turn.act.kind == "choice"
+    return kind in ("choose", "menu", "again", "items") and turn.act is not None and turn.act.kind == "choice"
 
 
 def pick_choice(turn: Turn) -> Outbound:
@@ -352,6 +352,11 @@ def pick_choice(turn: Turn) -> Outbound:
             return Outbound(f"{T('choice_out_of_range')}\n{_r().numbered(_options(turn))}")
         turn.st.pop("pending", None)
         return _r()._answer(turn.ctx, turn.st, ids[n - 1], turn.st.get("last_question"))
+    if pending.get("type") == "items":  # the ways an answer listed: the one chosen, as if typed
+        options = _options(turn)
+        if not 1 <= n <= len(options):
+            return Outbound(f"{T('choice_out_of_range')}\n{_r().numbered(options)}")
+        return thread.redispatch(turn, options[n - 1])
     if pending.get("type") == "again":  # 「您想问哪一点」 after an answer already given
         turn.st.pop("pending", None)
         if n == 1:
@@ -592,7 +597,18 @@ def carries_only_facts(turn: Turn) -> bool:
 
     return memory.only_facts(turn.text, turn.learned) and (turn.act is None or turn.act.kind == "correction") \
         and not (followups.kind_of(turn.text) is not None and _r().asks_something(turn.text)) \
-        and followups.topic_entry(turn.text, turn.case.get("topic"), turn.case.get("special_status")) is None
+        and not _asks_beside_facts(turn) \
+        and followups.topic_entry(turn.text, turn.case.get("topic"), followups.marks(turn.case)) is None
+
+
+def _asks_beside_facts(turn: Turn) -> bool:
+    """「石狮 对了 工伤认定要多久啊」「病历要不要先复印封存」: a fact and a question — the question is
+    answered (the fact is noted too); a topic follow-up of the case says what the question is."""
+    from . import followups
+
+    return _r().asks_something(turn.text) and (
+        followups.find_topic_entry(turn.text, turn.case.get("topic"), followups.marks(turn.case)) is not None
+        or followups.kind_in_context(turn.text, bool(turn.st.get("last_result"))) is not None)
 
 
 def acknowledge_facts(turn: Turn) -> Outbound:
@@ -613,7 +629,11 @@ def acknowledge_facts(turn: Turn) -> Outbound:
             out = _r().start_questionnaire(turn)
             out.text = f"{ack}\n{out.text}" if out.text else ack
             return out
-    step = _r().new_decision(turn)
+    step = _r().new_decision(turn, anywhere=True)
+    if step is not None and _r().same_decision(turn, step):
+        turn.st["decided_on"] = _r()._decision_key(turn.case)  # the same result for the same reasons: one line
+        turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
+        return Outbound(f"{ack}\n{T('next_after_decision')}")
     if step is not None:  # the case file now decides: that is the next useful step
         text = _r().record_decision(turn, step)
         turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
@@ -701,11 +721,11 @@ def is_follow_up(turn: Turn) -> bool:
 
     if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
         return False  # the message names its own matter: a new question, not a follow-up
-    if followups.topic_entry(turn.text, turn.case.get("topic"), turn.case.get("special_status")) is not None:
+    if followups.topic_entry(turn.text, turn.case.get("topic"), followups.marks(turn.case)) is not None:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
-                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed"):
+                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed", "aid_first"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
@@ -714,10 +734,17 @@ def is_follow_up(turn: Turn) -> bool:
 def follow_up(turn: Turn) -> Outbound:
     from . import followups
 
-    entry = followups.topic_entry(turn.text, turn.case.get("topic"), turn.case.get("special_status"))
+    entry = followups.find_topic_entry(turn.text, turn.case.get("topic"), followups.marks(turn.case))
     if entry is not None:
-        turn.st["last_followup"] = entry[0]
-        return thread.once(turn, f"followup:{entry[0]}", entry[1])
+        turn.st["last_followup"] = entry.id
+        out = thread.once(turn, f"followup:{entry.id}", entry.say)
+        ack = memory.ack_line({k: v for k, v in turn.learned.items() if k != "topic"})
+        if ack and out.text == entry.say:  # 「石狮 对了 工伤认定要多久啊」: the place noted, the question answered
+            out.text = f"{ack}\n{out.text}"
+        if entry.options and out.text == entry.say:  # the ways listed: 「2」「第二条」 then asks about that one
+            turn.st["pending"] = {"type": "items", "options": list(entry.options)}
+            out.options = list(entry.options)
+        return out
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     text = followups.answer(turn, kind) if kind else None
     if text is not None:
@@ -773,6 +800,9 @@ def crisis_answer(turn: Turn) -> Outbound:
     """
     from intents.triage import fear_kind, texts as triage_texts
 
+    now = crisis_now(turn)
+    if now is not None:
+        return now
     fear = fear_kind(turn.text)
     if fear is not None and not looks_like_question(turn.text):  # 「我怕他看到我手机」: fear is answered, not searched
         shown = turn.st.setdefault("notices", [])  # kept in the stored state: each line once per conversation
@@ -794,6 +824,31 @@ def crisis_answer(turn: Turn) -> Outbound:
     if result.status == "answer" and result.top is not None:
         return thread.fresh_answer(turn, result.top.faq_id)
     return Outbound(T("crisis_fear") if _FEAR.search(turn.text) else T("crisis_fallback"))
+
+
+_POLICE_PENDING = re.compile(r"(?:报了警|报过警了|报警了|打了110|打过110|叫了警察).{0,8}(?:没来|还没到|没到|不来|等|还没)")
+_STILL_THERE = re.compile(r"^(?:我|我们|俺)?(?:还)?(?:在家|家里|屋里|房里|屋头|卧室|厕所)|孩子(?:也|都)?在|门外|砸门|踹门|敲门|堵(?:在)?门")
+_LEGAL_ASK = re.compile(r"离婚|保护令|律师|法援|法律援助|申请|起诉|抚养|财产|房子|孩子归|证据")
+
+
+def crisis_now(turn: Turn) -> Outbound | None:
+    """A short statement in a crisis — where she is, that the police are on their way — is about
+    this minute: lock the door, stay inside with the children, 110 again. Each line once, then a
+    short reminder; a question or a legal word (离婚, 保护令) goes on to the answers below."""
+    clean = compact(turn.text)
+    if len(clean) > 16 or looks_like_question(turn.text) or _r().asks_something(turn.text) or _LEGAL_ASK.search(clean):
+        return None
+    police = bool(_POLICE_PENDING.search(clean))
+    if not police and not _STILL_THERE.search(clean):
+        return None  # 「我跑出来了 在邻居家」「我怕他看到我手机」: answered below (12338, fear)
+    shown = turn.st.setdefault("notices", [])
+    key = "crisis_police_coming" if police else "crisis_now"
+    if key in shown:
+        key = "crisis_now_again"
+        if key in shown:
+            return None
+    shown.append(key)
+    return Outbound(T(key), code="family.violence")
 
 
 _CRISIS_WORDS = re.compile(r"保护令|家暴|家庭暴力|打我|打俺|报警|派出所|警察|家务事|告诫书|妇联|庇护|躲|逃|危险|安全")
@@ -940,8 +995,10 @@ def asks_bot_while_waiting(turn: Turn) -> bool:
     or asks a case question (「能申请吗」): silence would leave them with nothing at all."""
     if turn.inbound.kind not in ("text", "voice") or not turn.text or not _nobody_on_it(turn):
         return False
-    if _LETS_BOT_ANSWER.search(turn.text) or detect.asks_for_aid(turn.text):
-        return True
+    if turn.act is not None and turn.act.kind == "data":
+        return False  # an ID number typed while waiting: held_silence warns, nothing is searched
+    if _LETS_BOT_ANSWER.search(turn.text) or detect.asks_for_aid(turn.text) or memory.is_matter(turn.learned.get("topic")):
+        return True  # 「我老板拖欠工资的事 想问下真人」: the promised first answer, the person still reads
     return looks_like_question(turn.text) and len(compact(turn.text)) >= 4 and _r().would_answer(turn)
 
 
@@ -957,7 +1014,9 @@ def answer_while_waiting(turn: Turn) -> Outbound:
         turn.st["mode"] = "human"
         turn.st["human"] = handover_id
         turn.st.pop("pending", None)
-        out.text = f"{out.text}\n\n{T('human_still_reads')}" if out.text else T("human_still_reads")
+        offers = {T(k) for k in _r()._OFFERS} | {T("feedback_prompt")}  # nothing pending: 「回复1」 would mean nothing
+        body = "\n".join(l for l in (out.text or "").split("\n") if l.strip() not in offers).strip()
+        out.text = f"{body}\n\n{T('human_still_reads')}" if body else T("human_still_reads")
         return out
     current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
     if current is not None:
@@ -967,11 +1026,23 @@ def answer_while_waiting(turn: Turn) -> Outbound:
 
 
 def held_silence(turn: Turn) -> Outbound:
-    """Staff answer in their own time; the bot stays silent (danger is handled by triage first)."""
-    if handover_store.current(turn.ctx.session, turn.inbound.user_id) is None:  # staff closed it
+    """A person holding the chat answers in their own time: the bot stays silent (danger is handled
+    by triage first). While nobody has picked it up, silence would read as a dead line: personal
+    data gets the privacy warning, anything else a short 「收到」 (the full line once)."""
+    current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+    if current is None:  # staff closed it
         turn.st.pop("human", None)
         turn.st["mode"] = "idle"
         from .graph import dispatch  # the message is the bot's again
         return dispatch(turn)
-    return Outbound(_r()._danger_notice(turn.inbound))
+    danger = _r()._danger_notice(turn.inbound)
+    if danger or current.status != "waiting" or turn.inbound.kind not in ("text", "voice") or not turn.text:
+        return Outbound(danger)
+    if turn.act is not None and turn.act.kind == "data":
+        return Outbound(f"{T('data_without_form')}\n{T('human_waiting_short')}")
+    shown = turn.st.setdefault("notices", [])
+    if "human_waiting_ack" in shown:
+        return Outbound(T("human_waiting_short"))
+    shown.append("human_waiting_ack")
+    return Outbound(T("human_waiting_ack"))
 

@@ -309,7 +309,7 @@ def only_facts(text: str, learned: Mapping[str, Any]) -> bool:
     return bool(informative) and not looks_like_question(text)
 
 
-_MATTER_PREFIXES = ("labor.", "family.", "injury.", "criminal.", "consumer", "education", "land", "housing.")
+_MATTER_PREFIXES = ("labor.", "family.", "injury.", "criminal.", "civil.", "consumer", "education", "land", "housing.")
 
 
 def is_matter(code: str | None) -> bool:

@@ -100,14 +100,19 @@ def answer_text(ctx: DialogContext, faq_id: str, offer: bool = True, state: dict
     if longer:
         body += "\n" + T("more_detail").format(link=link)
     tail: list[str] = []
+    decided = (state or {}).get("decision") in ("eligible", "likely_eligible", "mandatory")
     if offer:
         offer_key = {"eligibility": "offer_eligibility", "apply": "offer_apply"}.get(entry.follow_up, "offer_hotline")
+        if offer_key == "offer_eligibility" and decided:
+            offer_key = "offer_after_decision"  # decided already: 「看看能不能申请」 would ask it again
         tail.append(T(offer_key))
         shown = (state or {}).setdefault("notices", []) if state is not None else []
         if "feedback" not in shown:
             tail.append(T("feedback_prompt"))
             shown.append("feedback")
     pending = {"type": "offer", "action": entry.follow_up, "matter": entry.code, "faq_id": entry.faq_id}
+    if decided and entry.follow_up == "eligibility":
+        pending = {"type": "after_result", "decision": (state or {}).get("decision")}
     return fit("\n\n".join([body, "\n".join(tail)]) if tail else body, link), pending
 
 
@@ -157,18 +162,50 @@ def start_questionnaire(turn) -> Outbound:
         if last is not None:
             facts["matter"] = last.code  # the questionnaire drops codes that are not matters
     step = _questionnaire().start(facts, offer_urgency=False)
+    if not step.done and (step.state or {}).get("current") == "region" and facts.get("matter"):
+        step = decision_anywhere(facts) or step  # the place cannot change the result: decided now
     return _after_step(turn, step)
 
 
-def decision_from_case(turn):
-    """The questionnaire's finished step when the case file alone decides (else None)."""
+def decision_from_case(turn, anywhere: bool = False):
+    """The questionnaire's finished step when the case file alone decides (else None); with
+    ``anywhere``, also when only the place is missing and cannot change the result."""
     facts = memory.questionnaire_facts(turn.case)
     if not facts.get("matter"):
         return None
     step = _questionnaire().start(facts, offer_urgency=False)
     if step.done and (step.result or {}).get("decision") not in (None, "needs_more_info"):
         return step
+    if anywhere and not step.done and (step.state or {}).get("current") == "region":
+        return decision_anywhere(facts)
     return None
+
+
+# Places of every kind the rules know (a Fujian county with its own document, a Jilin city with
+# its minimum-wage line, a place with no local data): when all give the same decision for the
+# same reasons, the place cannot change the result and is not asked before deciding.
+PROBE_PLACES = ("石狮市", "长春市", "吉林市", "合肥市")
+_NEUTRAL_PLACE = "合肥市"
+
+
+def decision_anywhere(facts: dict):
+    """The decision when it is the same wherever the matter is handled (a domestic-violence victim,
+    LAL 32(4): no hardship test anywhere), else None. Legal-aid-facts §9: ask only what the result
+    still depends on. The place is not written into the case; "where to apply" reads 「当地」."""
+    import copy
+    import json
+
+    steps = [_questionnaire().start({**facts, "region": place}, offer_urgency=False) for place in PROBE_PLACES]
+    results = [s.result or {} for s in steps]
+    if not all(s.done for s in steps) or results[0].get("decision") in (None, "needs_more_info", "not_eligible"):
+        return None
+    if any((r.get("decision"), r.get("reasons")) != (results[0].get("decision"), results[0].get("reasons")) for r in results):
+        return None
+    step = steps[PROBE_PLACES.index(_NEUTRAL_PLACE)]
+    step.result = json.loads(json.dumps(step.result, ensure_ascii=False).replace(_NEUTRAL_PLACE, "当地"))
+    step.state = copy.deepcopy(step.state)
+    (step.state.get("facts") or {}).pop("region", None)
+    return step
 
 
 def record_decision(turn, step) -> str:
@@ -207,7 +244,8 @@ _VERDICTS = {"eligible": "按您说的情况，可以申请法律援助", "likel
 def decision_again(turn) -> str | None:
     """The decision already given on these same facts, said again in one line (not the whole bubble)."""
     decision = turn.st.get("decision")
-    if decision not in _VERDICTS or turn.st.get("decided_on") != _decision_key(turn.case):
+    if decision not in _VERDICTS or turn.st.get("decided_on") not in (
+            _decision_key(turn.case), _decision_key({**turn.case, "region": None})):
         return None
     record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st.get("last_result") or -1)
     result = (record.result or {}) if record else {}
@@ -223,11 +261,21 @@ def decision_again(turn) -> str | None:
     return T("decision_again").format(verdict=_VERDICTS[decision], reason=reason, action=action)
 
 
-def new_decision(turn):
-    """A decision the case file reaches now and that was not given on these same facts before."""
-    if turn.st.get("decided_on") == _decision_key(turn.case):
+def new_decision(turn, anywhere: bool = False):
+    """A decision the case file reaches now and that was not given on these same facts before
+    (a place added to a decision that did not depend on the place changes nothing)."""
+    if turn.st.get("decided_on") in (_decision_key(turn.case), _decision_key({**turn.case, "region": None})):
         return None
-    return decision_from_case(turn)
+    return decision_from_case(turn, anywhere)
+
+
+def same_decision(turn, step) -> bool:
+    """Whether ``step`` decides as the last decision did, for the same reasons (a new fact that
+    changes nothing: 「我月收入八千」 beside a good samaritan's claim, LAL 32(2))."""
+    if (step.result or {}).get("decision") != turn.st.get("decision") or not turn.st.get("last_result"):
+        return False
+    record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"])
+    return record is not None and (record.result or {}).get("reasons") == (step.result or {}).get("reasons")
 
 
 def _after_step(turn, step, lead: str | None = None) -> Outbound:
@@ -384,8 +432,10 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     out = dispatch(turn)
     if turn.route and turn.route.endswith(".ignored_event"):
         return out  # an event that is not the citizen speaking (TEMPLATESENDJOBFINISH …): nothing changes
+    out = thread.not_verbatim(turn, out)
     out.text = shape(turn, out.text, notice)
     thread.note_asked_fact_after(turn, out.text)
+    thread.remember_reply(turn, out)
     final = ConversationState.from_dict({**turn.st, "last_route": turn.route})
     conv_store.save_state(conv, final.to_dict())
     conv.last_inbound_at = conv_store.utcnow()
@@ -404,7 +454,7 @@ def _understand(turn) -> None:
 
     # Cantonese function words as Mandarin (「要带咩嘢去」), and the support fee named by who pays
     # whom (「孩子他爸不给扶养费」 is 抚养费): every route below reads the same plain words.
-    turn.text = text = support_word(mandarin(turn.text))
+    turn.text = text = thread.strip_pointer(support_word(mandarin(turn.text)))
     turn.command = detect.command_of(text)
     in_form = turn.mode in ("apply", "book") or (turn.mode == "questionnaire")
     turn.act = classify(text, list((turn.st.get("pending") or {}).get("options") or []))
@@ -419,6 +469,8 @@ def _understand(turn) -> None:
     if turn.act is not None and turn.act.kind == "data":
         return
     turn.st["_topic_before"] = turn.case.get("topic")
+    if turn.act is not None and turn.act.kind == "choice" and not in_form:
+        return  # 「第二种」 picks from the last reply's list: not the matter list's 2 (工伤)
     case, learned = memory.update_case(turn.case, text)
     turn.st["case"] = case
     turn.learned = learned
@@ -488,7 +540,7 @@ def shape(turn, text: str | None, notice: str | None = None) -> str | None:
 
 
 # Closing offers, by what 「1」 then does: the same offer in other words is still the same offer.
-_OFFERS = {"offer_eligibility": "precheck", "next_precheck": "precheck", "next_precheck_short": "precheck",
+_OFFERS = {"offer_eligibility": "precheck", "offer_after_decision": "apply", "next_precheck": "precheck", "next_precheck_short": "precheck",
            "offer_apply": "apply", "offer_hotline": "hotline"}
 
 
@@ -618,8 +670,15 @@ def _topic_reply(turn, code: str) -> Outbound:
         return thread.not_again(turn)
     thread.remember_said(turn.st, f"topic:{code}")
     general = topic_text(turn.ctx, code)
-    turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": code}
     body = cut_at_sentence(general, BUBBLE) if general else T("topic_general").format(topic=_safe_topic_name(code))
+    if turn.st.get("decision") in ("eligible", "likely_eligible", "mandatory"):
+        # Decided already: the topic's general line on whether aid applies (「各地规定不一样」) would
+        # contradict the decision given for this case, so only its practical ways are kept.
+        kept = [x for x in re.split(r"(?<=[。！？])", body) if x.strip() and not re.search(r"法律援助|法援", x)]
+        body = "".join(kept) or body
+        turn.st["pending"] = {"type": "after_result", "decision": turn.st["decision"]}
+        return Outbound(f"{body}\n\n{T('offer_after_decision')}", code=code, kind="topic")
+    turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": code}
     return Outbound(f"{body}\n\n{T('offer_eligibility')}", code=code, kind="topic")
 
 
@@ -628,6 +687,11 @@ def _safe_topic_name(code: str) -> str:
         return _topic_name(code).split("、")[0]
     except Exception:
         return "这类"
+
+
+# An entry of the case's own topic this close to a question answers it even when the matcher
+# took the message for small talk or was unsure (its answer bar, knowledge_base/match.py, is 0.19).
+IN_TOPIC_SCORE = 0.2
 
 
 def answer_in_topic(turn) -> Outbound:
@@ -646,6 +710,12 @@ def _from_knowledge_base(turn) -> Outbound:
     top = result.top
     topic = turn.case.get("topic")
     code = (getattr(result, "topic", None) if result.status == "topic" else None) or (top.code if top else None)
+    if thread.neighbour_dispute(turn.text) and not memory.is_matter(topic) and \
+            not (result.status == "answer" and top is not None and memory.is_matter(top.code)):
+        return thread.neighbour_answer(turn)  # a noisy neighbour is a dispute, not small talk
+    if result.status in ("topic", "clarify") and len(compact(turn.text)) <= 10 and state.get("last_point") and \
+            not turn.learned.get("topic") and not asks_something(turn.text):
+        return thread.not_again(turn)  # 「还是不行啊」「跟他说了也不听」: a remark on the thread, not a new entry
     off_topic = code is not None and result.status in ("answer", "clarify", "topic") and \
         not thread.switches_topic(turn, code)
     if off_topic and topic:
@@ -671,14 +741,18 @@ def _from_knowledge_base(turn) -> Outbound:
     if result.status == "offtopic" and not turn.case.get("topic"):
         kb_store.record_unanswered(ctx.session, turn.text, "offtopic", inbound.channel, None, None)
         state.pop("pending", None)
-        return Outbound(T("offtopic"), code="other")
+        return thread.refusal(turn, "offtopic")
     if turn.case.get("topic"):
-        # A question in the topic under discussion: the topic's general way forward, not a dead end.
+        # A question in the topic under discussion: its own entry when one fits well (the matcher's
+        # small-talk guess aside: 「附带民事诉讼怎么提」 in a fraud case), else the topic's way forward.
+        own = [h for h in result.hits[:3] if h.code == turn.case["topic"] and h.score >= IN_TOPIC_SCORE]
+        if own and memory.is_matter(turn.case["topic"]) and asks_something(turn.text):
+            return thread.fresh_answer(turn, own[0].faq_id)
         return _topic_reply(turn, turn.case["topic"])
     kb_store.record_unanswered(ctx.session, turn.text, "unsure", inbound.channel,
                                top.faq_id if top else None, top.score if top else None)
     state.pop("pending", None)
-    return Outbound(T("unsure"), code="other")
+    return thread.refusal(turn, "unsure")
 
 
 def _feedback(ctx: DialogContext, state: dict, inbound: Inbound, pending: dict, command: str) -> Outbound:

@@ -25,7 +25,8 @@ STATE_VERSION = 2
 
 # The keys of the JSON form, each a field of ConversationState.
 _KEYS = ("version", "mode", "pending", "case", "paused", "q", "flow", "human", "notices",
-         "decision", "decided_on", "last_faq", "last_question", "last_result", "last_route", "last_followup", "said", "awaiting", "prev_offer")
+         "decision", "decided_on", "last_faq", "last_question", "last_result", "last_route", "last_followup", "said", "awaiting", "prev_offer",
+         "last_items", "last_point", "last_refusal", "last_reply_crc")
 
 
 @dataclass
@@ -50,6 +51,10 @@ class ConversationState:
     prev_offer: str | None = None              # the closing offer of the last reply (not said twice in a row)
     awaiting: dict[str, Any] | None = None     # a fact the bot asked for: {"field": "age", "left": 3}
     said: list[str] = field(default_factory=list)  # answers already given (faq ids, "topic:<code>"): never twice word for word
+    last_items: list[str] = field(default_factory=list)  # the numbered ways the last reply listed (「第二个」 points at one)
+    last_point: str | None = None              # the first sentence of the last answer (「就是你刚说的那个」)
+    last_refusal: str | None = None            # the text key of a refusal just given: never twice in a row
+    last_reply_crc: int | None = None          # checksum of the last reply: the same bubble is never sent twice in a row
     version: int = STATE_VERSION
 
     # ------------------------------------------------------------ JSON form

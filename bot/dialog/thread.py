@@ -210,10 +210,45 @@ def absorbable(turn, qstate: dict, answered: str | None = None) -> dict:
             if k != answered and (k != "matter" or "matter" not in known)}
 
 
-def scope_note(turn: Turn) -> Outbound | None:
-    """A matter usually outside the scope (a private debt, a deposit): what the decision depends
-    on and the practical way on, at once — once per conversation; 「1」 still runs the check."""
+# Neighbour nuisances (噪音、装修、漏水、占道、油烟、狗叫): a dispute between people, which the matcher's
+# topic model reads as small talk (no legal word in 「隔壁装修天天砸墙 吵死了」). Legal-aid-facts §2.4:
+# usually not covered, but free mediation and consultation — never 「不在我能帮忙的范围」.
+NEIGHBOUR = "neighbour"   # its key in ``said`` and in scope_usually_out (bot/texts.yaml)
+_NEIGHBOUR = re.compile(r"邻居|邻里|隔壁|楼上|楼下|对门|街坊|小区里")
+_NUISANCE = re.compile(r"吵|噪|扰民|装修|砸墙|漏水|渗水|占(?:了|用)?(?:过道|楼道|车位|地方)|堆|油烟|狗|猫|垃圾|音乐|跳舞|蹦迪|打呼|震|臭|味")
+
+
+def neighbour_dispute(text: str) -> bool:
+    """「楼上半夜蹦迪」「邻居家狗天天叫」: a neighbour and a nuisance, in one message."""
+    clean = compact(text)
+    return bool(_NEIGHBOUR.search(clean) and _NUISANCE.search(clean))
+
+
+def neighbour_answer(turn: Turn) -> Outbound:
+    """The ways on in a neighbour dispute (bot/texts.yaml ``neighbour_answer``), once; then the next step."""
+    if NEIGHBOUR in (turn.st.get("said") or []):
+        return not_again(turn)
+    remember_said(turn.st, NEIGHBOUR)
+    turn.case.setdefault("topic", "eligibility.scope")
+    turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": None}
+    turn.st["last_point"] = T("neighbour_answer").split("\n")[0]
+    return Outbound(T("neighbour_answer"), code="eligibility.scope")
+
+
+def scope_kind(turn: Turn) -> str | None:
+    """The matter usually out of scope under discussion: the case's, or a neighbour dispute just answered."""
     matter = turn.case.get("matter") or turn.case.get("topic")
+    if memory.is_matter(matter):
+        return matter
+    if NEIGHBOUR in (turn.st.get("said") or []) and not memory.is_matter(turn.learned.get("topic")):
+        return NEIGHBOUR  # the nuisance was answered as one: 「这个你们管吗」 asks about it
+    return matter
+
+
+def scope_note(turn: Turn) -> Outbound | None:
+    """A matter usually outside the scope (a private debt, a deposit, a noisy neighbour): what the
+    decision depends on and the practical way on, at once — once per conversation; 「1」 still runs the check."""
+    matter = scope_kind(turn)
     usually_out = T("scope_usually_out")
     if matter not in usually_out or f"scope:{matter}" in (turn.st.get("notices") or []):
         return None
@@ -221,7 +256,7 @@ def scope_note(turn: Turn) -> Outbound | None:
         return None  # the case file already decides (the place's list is known): that decision is given
     turn.st.setdefault("notices", []).append(f"scope:{matter}")
     turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": matter}
-    return Outbound(T("scope_note").format(**usually_out[matter]), code=matter)
+    return Outbound(T("scope_note").format(**usually_out[matter]), code=matter if memory.is_matter(matter) else "eligibility.scope")
 
 
 _AID_WORDS = re.compile(r"能不能|能否|可不可以|可以|能|管不管|管吗|能管吗|你们|法律援助|法援|申请|找|吗|呢|啊|不|那|哦|我")
@@ -294,7 +329,7 @@ def _side_question(turn: Turn) -> tuple[str, str] | None:
 
     if questionnaire.parses(turn.st.get("q") or {}, turn.text):
         return None
-    entry = followups.topic_entry(turn.text, _topic_of(turn), turn.case.get("special_status"))
+    entry = followups.topic_entry(turn.text, _topic_of(turn), followups.marks(turn.case))
     if entry is not None:
         return entry
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
@@ -352,3 +387,153 @@ def answer_followup_then_resume(turn: Turn) -> Outbound:
     turn.st["last_followup"] = kind
     back = T("back_to_question_short").format(question=questionnaire.brief_question(turn.st["q"]))
     return Outbound(f"{text}\n\n{back}", code=_topic_of(turn))
+
+
+# ---------------------------------------------------------------- pointing at what the bot just said
+# 「第二个」「你说的第二种办法」「就是你刚说的那个」「上面说的那个仲裁要钱不」: the citizen points at the
+# last reply. Why: these got the help menu or 「没有把握」 — the words only make sense against what
+# the bot last said, so the last reply's numbered ways (``last_items``) and its first sentence
+# (``last_point``) are kept for one message, and a pointer is resolved against them.
+
+_ITEM_LINE = re.compile(r"^\s*(?:(\d{1,2})\s*[.、．]|[·•])\s*(.+?)\s*$")
+_ITEM_INLINE = re.compile(r"(?:^|[：:；;。，,\s])(\d)\s*[.、．]\s*([^；;。\n]+)")
+MAX_ITEMS = 9
+
+
+def items_of(text: str) -> list[str]:
+    """The ways a reply lists, numbered or bulleted, in order (「1. 向劳动监察投诉；2. …」), or []."""
+    lines = [m.group(2) for m in (_ITEM_LINE.match(l) for l in (text or "").split("\n")) if m]
+    if len(lines) >= 2:
+        return lines[:MAX_ITEMS]
+    found = [(int(m.group(1)), m.group(2).strip()) for m in _ITEM_INLINE.finditer(text or "")]
+    if len(found) >= 2 and [n for n, _ in found] == list(range(1, len(found) + 1)):
+        return [item for _, item in found][:MAX_ITEMS]
+    return []
+
+
+def _first_sentence(text: str) -> str | None:
+    body = (text or "").split("\n")[0]
+    m = re.match(r"(.{6,}?[。！？；])", body)
+    sentence = (m.group(1) if m else body).strip()
+    return sentence[:120] or None
+
+
+def remember_reply(turn, out: Outbound) -> None:
+    """What the next message may point at: the ways this reply listed and its first sentence."""
+    st = turn.st
+    st["last_items"] = items_of(out.text or "") if out.text else []
+    if out.text and (out.faq_id or out.kind == "topic" or str(turn.route or "").endswith("follow_up")):
+        st["last_point"] = _first_sentence(out.text)
+    if not st.pop("_refused", None):
+        st.pop("last_refusal", None)
+
+
+_POINTER = re.compile(r"^(?:对|是|嗯|哎)?(?:的)?(?:就是|就|是|我说的是|我问的是|我问的就是)?(?:你|您)?"
+                      r"(?:刚才|刚刚|刚|上面|前面|之前|上头|头先)(?:说|讲|提|回|写)(?:的|过的)"
+                      r"(?:那个|那一?[点条个种]|这个|这一?[点条个种])?(?:就是|是)?"
+                      r"(?:这一?点|那一?点|这个|那个|这个问题|那个问题|这个意思|那个意思)?(?:啊|呀|吧|嘛|呢|哈)?$")
+# The pointer in front of a question of its own: 「上面说的那个仲裁要钱不」 asks 「仲裁要钱不」.
+_POINTER_HEAD = re.compile(r"^(?:就是)?(?:你|您)?(?:刚才|刚刚|刚|上面|前面|之前)(?:说|讲|提)(?:的|过的)(?:那个|这个)?")
+
+
+def strip_pointer(text: str) -> str:
+    """「上面说的那个仲裁要钱不」 → 「仲裁要钱不」; a bare pointer, or no pointer, unchanged."""
+    clean = compact(text)
+    m = _POINTER_HEAD.match(clean)
+    if m is None or _POINTER.match(clean):
+        return text
+    rest = clean[m.end():]
+    return rest if len(rest) >= 2 else text
+
+
+def points_back(turn) -> bool:
+    """「就是你刚说的那个」「上面说的就是这一点」: the last reply is what the citizen means."""
+    return (turn.act is None or turn.act.kind == "yes") and bool(_POINTER.match(compact(turn.text))) and \
+        bool(turn.st.get("last_point") or turn.pending.get("type") == "choose")
+
+
+def answer_pointed_back(turn) -> Outbound:
+    """Resolved against the last reply: a menu's first (best) choice; after an answer, the rest
+    of it (「详细」) once, then its point with the next step — never the help menu again."""
+    if turn.pending.get("type") == "choose" and turn.pending.get("faq_ids"):
+        ids, options = turn.pending["faq_ids"], turn.pending.get("options") or [""]
+        turn.st.pop("pending", None)
+        out = _r()._answer(turn.ctx, turn.st, ids[0], turn.st.get("last_question"))
+        out.text = f"{T('pointer_top_choice').format(option=options[0])}\n{out.text}"
+        return out
+    faq_id = turn.st.get("last_faq")
+    if faq_id and f"detail:{faq_id}" not in (turn.st.get("said") or []) and faq_id in (turn.st.get("said") or [])[-2:]:
+        remember_said(turn.st, f"detail:{faq_id}")
+        return _r().full_answer(turn.ctx, turn.st, faq_id)
+    point = turn.st.get("last_point") or ""
+    return Outbound(f"{T('pointer_point').format(point=point)}\n{_h()._next_step(turn)}", code=turn.case.get("topic"))
+
+
+def points_at_item(turn) -> bool:
+    """「第二个」「你说的第三种办法」 after a reply that listed ways, with no menu of its own pending."""
+    if turn.act is None or turn.act.kind != "choice":
+        return False
+    if turn.pending.get("type") in ("choose", "menu", "again", "items"):
+        return False
+    items = turn.st.get("last_items") or []
+    return 1 <= int(turn.act.value or 0) <= len(items)
+
+
+_COMMAND_IN_ITEM = re.compile(r"回复「([^」]{1,6})」")
+
+
+def answer_item(turn) -> Outbound:
+    """The way pointed at, handled as if the citizen had typed it (its command, or its words)."""
+    item = (turn.st.get("last_items") or [])[int(turn.act.value) - 1]
+    m = _COMMAND_IN_ITEM.search(item)
+    return redispatch(turn, m.group(1) if m else item)
+
+
+def redispatch(turn, text: str) -> Outbound:
+    """Handle ``text`` as this message (an option chosen by its number): once, never in a loop."""
+    from intents import detect
+
+    from .graph import dispatch
+
+    if turn.st.get("_redispatched"):
+        return not_again(turn)
+    turn.st["_redispatched"] = True
+    turn.st.pop("pending", None)
+    turn.text = text
+    turn.command = detect.command_of(text)
+    turn.act = None
+    turn.learned = {}
+    return dispatch(turn)
+
+
+# Routes whose reply depends on the words only: the same words twice get the same bubble, which
+# reads as a machine stuck (「明天天气怎么样」「后天会下雨吗」). Commands (帮助, 人工) and forms may repeat.
+_FREE_ROUTES = ("social", "ask_knowledge_base", "follow_up", "act_without_prompt", "facts_only")
+
+
+def not_verbatim(turn, out: Outbound) -> Outbound:
+    """The reply, unless it is the very bubble sent last time: then the ways on (numbered), once."""
+    import zlib
+
+    if not out.text or turn.mode != "idle" or not str(turn.route or "").endswith(_FREE_ROUTES):
+        turn.st["last_reply_crc"] = zlib.crc32((out.text or "").encode("utf-8")) if out.text else None
+        return out
+    crc = zlib.crc32(out.text.encode("utf-8"))
+    if crc != turn.st.get("last_reply_crc"):
+        turn.st["last_reply_crc"] = crc
+        return out
+    again = refusal(turn, "__repeat__", force=True)
+    turn.st["last_reply_crc"] = zlib.crc32((again.text or "").encode("utf-8"))
+    return again
+
+
+def refusal(turn, key: str, force: bool = False) -> Outbound:
+    """「不在我能帮忙的范围」 once; asked again, not the same words but numbered ways on, a person, 12348."""
+    if force or turn.st.get("last_refusal"):
+        options = [T("again_choice_precheck"), T("again_choice_person"), T("refusal_choice_hotline")]
+        turn.st["pending"] = {"type": "items", "options": [T("refusal_option_precheck"), "人工", "12348 怎么打"]}
+        turn.st["_refused"] = True
+        return Outbound(T("refusal_again").format(options=numbered(options)), code="other", options=options)
+    turn.st["last_refusal"] = key
+    turn.st["_refused"] = True
+    return Outbound(T(key), code="other")

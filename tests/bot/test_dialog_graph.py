@@ -74,6 +74,8 @@ SCRIPTS: list[tuple[list, str]] = [
     (["老公喝多了又打我 我躲在厕所", "好的", "不要打电话", "要钱吗", "在长春", "他会不会找过来", "预约", "退出"], "crisis"),
     (["老公喝多了又打我 我躲在厕所", "我能申请法律援助吗"], "questionnaire"),
     (["老公喝多了又打我 我躲在厕所", "我要申请"], "questionnaire"),
+    (["法律援助要钱吗", "那咋办", "第二个"], "questionnaire"),               # the second way the last reply listed (评估)
+    (["老板拖欠工资怎么办", "就是你刚说的那个"], "idle"),                      # pointing at the last answer
 ]
 
 
