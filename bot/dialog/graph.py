@@ -71,6 +71,7 @@ _CONVERSATION: tuple[Route, ...] = (
     Route("detail", h.wants_detail, h.detail),
     Route("feedback", h.gives_feedback, h.feedback),
     Route("objection", h.objects_to_refusal, h.objection),
+    Route("pre_aid", h.asks_pre_aid, h.pre_aid),
     Route("aid_precheck", h.asks_for_aid, h.precheck, ("questionnaire",)),
     Route("book", h.wants_booking, h.to_book, ("book",)),
     Route("apply", h.wants_apply, h.to_apply, ("apply", "questionnaire")),
@@ -91,7 +92,9 @@ DIALOG: dict[str, Mode] = {
     "crisis": Mode(
         routes=(
             Route("crisis_no_contact", h.asks_not_to_be_contacted, h.note_no_contact),
+            Route("crisis_now", h.describes_danger_now, h.danger_now),
             Route("crisis_ack", h.is_ack_or_thanks, h.crisis_ack),
+            Route("crisis_pre_aid", h.asks_pre_aid, h.pre_aid),
             Route("crisis_precheck", h.asks_for_aid, h.precheck, ("questionnaire",)),
             Route("crisis_book", h.wants_booking, h.to_book, ("book",)),
             Route("crisis_apply", h.wants_apply, h.to_apply, ("apply", "questionnaire")),

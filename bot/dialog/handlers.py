@@ -483,6 +483,29 @@ def precheck(turn: Turn) -> Outbound:
     return _r().start_questionnaire(turn)
 
 
+# 「能不能先帮我 材料后面补」「来不及准备材料 能先给办吗」: aid first, papers later (LAL 44).
+_PRE_AID = re.compile(r"先行援助|(?:材料|证明|手续|东西)[^，。?？]{0,6}(?:后面|以后|回头|晚点|过后|过几天|之后)(?:再)?补"
+                      r"|(?:后面|以后|回头|晚点|过后|过几天|之后)(?:再)?补(?:材料|证明|手续)?"
+                      r"|来不及(?:准备|凑|办|弄|开)(?:材料|证明|手续)?|先(?:帮|给|援助|办|受理)[^，。?？]{0,6}(?:再|后)补")
+
+
+def asks_pre_aid(turn: Turn) -> bool:
+    """Aid before the papers are complete is a rule of its own (LAL 44), not the materials list."""
+    return bool(_PRE_AID.search(compact(turn.text)))
+
+
+def pre_aid(turn: Turn) -> Outbound:
+    """LAL 44 in the citizen's case: the rule, whether their deadline fits it, and what to do today."""
+    if turn.st.get("decision") == "not_eligible":
+        return Outbound(T("pre_aid_not_covered"))
+    urgent = turn.case.get("urgent") or []
+    lines = [T("pre_aid")]
+    if urgent:
+        lines.append(T("pre_aid_urgent"))
+    lines.append(T("pre_aid_how"))
+    return Outbound("".join(lines[:-1]) + "\n" + lines[-1])
+
+
 _VISIT = re.compile(r"过去|过来|去一趟|来一趟|到得了|赶得到|能到|去你们|来你们|去中心|到中心|当面")
 
 
@@ -745,6 +768,30 @@ def is_ack_or_thanks(turn: Turn) -> bool:
 
 def crisis_ack(turn: Turn) -> Outbound:
     return Outbound(T("crisis_ack"))
+
+
+def describes_danger_now(turn: Turn) -> bool:
+    """「在家 孩子也在」「报了警 警察还没来」「他在砸门」: the present moment, not a question."""
+    from . import crisis_now
+
+    return crisis_now.read(turn.text) is not None
+
+
+def danger_now(turn: Turn) -> Outbound:
+    """What to do in the next minutes, in the present tense; each line once (crisis_now.py)."""
+    from . import crisis_now
+
+    now = crisis_now.read(turn.text)
+    assert now is not None
+    said = turn.st.setdefault("notices", [])
+    parts = crisis_now.lines(now, said)
+    fresh = [key for key, _ in parts if key not in said]
+    if not fresh:  # everything was said: a short present-tense line, not the same list again
+        return Outbound(T("crisis_now_again"))
+    said.extend(fresh)
+    if now.kids and crisis_now.KIDS_NOTED not in said:
+        said.append(crisis_now.KIDS_NOTED)
+    return Outbound("\n".join(T(key).format(**values) for key, values in parts))
 
 
 _FEAR = re.compile(r"怕|害怕|看到|发现|知道了?怎么办|找过来|找到我")
