@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from intents.parsing import compact
 
 _KIDS = re.compile(r"孩子|娃|小孩|儿子|女儿|闺女|宝宝|孙子|孙女")
-_CALLED = re.compile(r"报(?:了)?警了?|打(?:了|过)110|打110了|叫了警察|警察(?:说|在)?(?:马上|快)?(?:来|到)")
+_CALLED = re.compile(r"报了警|报警了|已经报(?:了)?警|打了110|打110了|叫了警察|警察(?:说|在)?(?:马上|快)(?:来|到)")
+# 「我不敢报警 怕他更狠」: fear of calling is answered as fear (handlers.crisis_answer), not as a call made.
+_NOT_CALLED = re.compile(r"不敢|没敢|不想|没报|不报|怕他")
 _WAITING = re.compile(r"(?:警察|110|民警)[^，。]{0,4}(?:还没|没|还不|不)(?:来|到)|还没(?:来|到)")
 _AT_DOOR = re.compile(r"砸门|踹门|撞门|撬门|敲门|拍门|在门外|门口|门外|堵(?:着)?门|要进来|想进来|闯|拿刀|拿着刀|在外面(?:骂|喊|闹|砸)")
 _INSIDE = re.compile(r"(?:他|他们)?(?:进来了|闯进来|冲进来|打进来|破门|门被(?:他)?(?:砸开|踹开|撞开))")
@@ -38,7 +40,7 @@ class Now:
 def read(text: str) -> Now | None:
     """The present moment this message describes, or None (a question, or nothing about now)."""
     clean = compact(text)
-    if not clean or len(clean) > 40 or _LEGAL_QUESTION.search(clean):
+    if not clean or len(clean) > 40 or _LEGAL_QUESTION.search(clean) or _NOT_CALLED.search(clean):
         return None
     if _PAST.search(clean) and not (_AT_DOOR.search(clean) or _INSIDE.search(clean) or _WAITING.search(clean)):
         return None

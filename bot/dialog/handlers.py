@@ -891,6 +891,8 @@ def answer_then_resume_form(turn: Turn) -> Outbound:
     out = _r().answer_mid_form(turn)
     prompt = thread.form_prompt(turn) if turn.mode == "apply" else \
         chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "")
+    if not prompt and turn.mode == "book":  # never 「接着刚才填的：」 and nothing after it
+        prompt = chatflow.book_resume_hint(turn.st)
     out.text = f"{out.text}\n\n{T('back_to_form')}\n{prompt or ''}".rstrip()
     return out
 
@@ -999,11 +1001,47 @@ def answer_while_waiting(turn: Turn) -> Outbound:
 
 
 def held_silence(turn: Turn) -> Outbound:
-    """Staff answer in their own time; the bot stays silent (danger is handled by triage first)."""
-    if handover_store.current(turn.ctx.session, turn.inbound.user_id) is None:  # staff closed it
+    """While a person holds the chat the bot stays quiet about the matter (danger is handled by
+    triage first) — but an ID or card number typed in the chat always gets the warning. While
+    nobody has picked the chat up yet, no message is left without a reply (``held_reply``)."""
+    current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
+    if current is None:  # staff closed it
         turn.st.pop("human", None)
         turn.st["mode"] = "idle"
         from .graph import dispatch  # the message is the bot's again
         return dispatch(turn)
-    return Outbound(_r()._danger_notice(turn.inbound))
+    if current.status == "waiting" and turn.inbound.kind in ("text", "voice") and turn.text:
+        return held_reply(turn)
+    danger = _r()._danger_notice(turn.inbound)
+    if _sends_id_number(turn):
+        return Outbound("\n".join(x for x in (danger, T("human_no_id_in_chat")) if x))
+    return Outbound(danger)
+
+
+def _sends_id_number(turn: Turn) -> bool:
+    from ground.privacy import contains_personal_numbers
+
+    return turn.inbound.kind in ("text", "voice") and contains_personal_numbers(turn.text or "")
+
+
+def held_reply(turn: Turn) -> Outbound:
+    """Waiting for a person: the message is acknowledged (staff will read it, and when they
+    work), an ID number gets the warning not to send it here (it is stored masked), a case
+    statement gets the offer of the bot's answer meanwhile; said once in full, then short."""
+    shown = turn.st.setdefault("notices", [])
+    lines: list[str] = []
+    danger = _r()._danger_notice(turn.inbound)
+    if danger:
+        lines.append(danger)
+    if _sends_id_number(turn):
+        lines.append(T("human_no_id_in_chat"))
+    if "human_waiting_noted" not in shown:
+        shown.append("human_waiting_noted")
+        lines.append(T("human_waiting_noted"))  # the hours were in the handover's acknowledgement
+    elif not lines:
+        lines.append(T("human_waiting_short"))
+    if memory.is_matter(turn.case.get("topic")) and "human_waiting_offer" not in shown and not _sends_id_number(turn):
+        shown.append("human_waiting_offer")
+        lines.append(T("human_waiting_offer"))
+    return Outbound("\n".join(lines))
 
