@@ -24,7 +24,7 @@ from typing import Any, Literal, Mapping
 
 import yaml
 
-from .special_paths import detect_kinds
+from .special_paths import detect_kinds, stranger_assault
 
 TEXTS_FILE = Path(__file__).resolve().parent / "triage.yaml"
 
@@ -126,7 +126,7 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
         return None
     if ("violence" in detect_kinds(text) or _CHILD_ABUSE.search(clean) or _more_violence(clean)
             or _harmed_at_home(clean)) \
-            and not _third_party_assault(clean):
+            and not _third_party_assault(clean) and not stranger_assault(clean):
         return _violence(clean)
     found = _criminal(clean, case)
     if found is not None:

@@ -96,7 +96,7 @@ def exemption(facts: Mapping[str, Any], last_result: Mapping[str, Any] | None) -
     return None
 
 
-_CLAUSE = re.compile(r"[^；;。\n]+[；;。]?|\n")
+_CLAUSE = re.compile(r"[^；;。]+[；;。]?")
 _ASKS_PROOF = re.compile(r"经济困难(?:状况)?(?:的)?(?:说明|证明)|困难证明|低保证可免予核查|如果您领取低保")
 _ALREADY_WAIVED = re.compile(r"不用|不需要|无需|不必|不受|免予|免于|免审|不审查")
 _ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]是|\d+[.、．]\s*)")
@@ -105,22 +105,27 @@ _ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]是|\d+[.、．]\s*)
 def waive_hardship_proof(text: str, ex: Mapping[str, str]) -> str:
     """Every clause asking for proof of hardship becomes 「不用证明经济困难（依据）」, once;
     a second such clause (「领低保的带低保证可免予核查」) is dropped."""
-    out: list[str] = []
+    lines: list[str] = []
     said = False
-    for m in _CLAUSE.finditer(text):
-        clause = m.group(0)
-        if clause == "\n" or not _ASKS_PROOF.search(clause) or (
-                _ALREADY_WAIVED.search(clause) and "如果您领取低保" not in clause and "低保证可免予核查" not in clause):
-            out.append(clause)
-            continue
-        if said:
-            continue
-        said = True
-        lead = _ENUM.match(clause)
-        end = clause[-1] if clause[-1] in "；;。" else ""
-        proof = f"，带上{_plain_item(ex['proof'])}" if ex.get("proof") else ""
-        out.append(f"{lead.group(0) if lead else ''}不用证明经济困难（{ex['basis']}）{proof}{end}")
-    return _renumber("".join(out))
+    for line in text.split("\n"):
+        out: list[str] = []
+        for m in _CLAUSE.finditer(line):
+            clause = m.group(0)
+            if not _ASKS_PROOF.search(clause) or (
+                    _ALREADY_WAIVED.search(clause) and "如果您领取低保" not in clause and "低保证可免予核查" not in clause):
+                out.append(clause)
+                continue
+            if said:
+                continue
+            said = True
+            lead = _ENUM.match(clause)
+            end = clause[-1] if clause[-1] in "；;。" else ""
+            proof = f"，带上{_plain_item(ex['proof'])}" if ex.get("proof") else ""
+            out.append(f"{lead.group(0) if lead else ''}不用证明经济困难（{ex['basis']}）{proof}{end}")
+        if line.strip() and not "".join(out).strip():
+            continue  # a list item that only asked for the waived proof: the line goes
+        lines.append("".join(out))
+    return _renumber("\n".join(lines))
 
 
 def _plain_item(item: str) -> str:
