@@ -141,3 +141,8 @@ def test_an_ordinary_lease_is_out_of_scope_whatever_the_income(region: str, inco
 def test_shishi_lease_reason_names_the_2020_epidemic_measure() -> None:
     out = decide({"matter": "housing.lease", "region": "石狮", **NOEX})
     assert any("疫情" in r and "石狮市法律援助中心" in r for r in out["reasons"])
+
+
+@pytest.mark.parametrize("text", ["房东起诉我 说我拖欠半年房租", "退租了押金不给 能找法援吗", "被房东告了欠租 明天开庭"])
+def test_an_ordinary_lease_does_not_get_the_epidemic_lease_answer(text: str) -> None:
+    assert not lc.premise_met("housing-lease-03", text)
