@@ -437,16 +437,22 @@ def _read_name(text: str) -> str | None:
 
 # Short words that start with a common surname but are no name (「谢谢」「明白」「高兴」).
 _NOT_NAMES = frozenset({"谢谢", "明白", "明白了", "明天", "时间", "高兴", "方便", "安全", "关于", "于是", "任何", "和好",
-                        "万一", "应该", "成了", "全部", "可以", "都行", "常常", "毕竟", "江湖", "金额", "石狮", "长春"})
+                        "万一", "应该", "成了", "全部", "可以", "都行", "常常", "毕竟", "江湖", "金额", "石狮", "长春",
+                        "黄金周", "许可", "胡说", "孔子", "江西人"})
 
 
 def _bare_name(text: str) -> str | None:
     """「李秀英」 alone, as typed at the consent prompt: a name only when it starts with a common
-    surname (ground.privacy) and is no everyday word or answer."""
+    surname (ground.privacy), jieba tags every part of it as a person's name (「时间不对」
+    「安排吧」「华为手机」 are not), and it is no everyday word or answer."""
+    import jieba.posseg as pseg
+
     from ground.privacy import starts_with_surname
 
     raw = _clean(text)
     if raw in _NOT_NAMES or len(raw) > 4 or _is_yes(text) or _is_no(text) or not starts_with_surname(raw):
+        return None
+    if not all(w.flag.startswith("nr") for w in pseg.cut(raw)):
         return None
     return _read_name(raw)
 

@@ -106,6 +106,7 @@ DIALOG: dict[str, Mode] = {
     "questionnaire": Mode(
         routes=(
             Route("q_book", h.wants_booking, h.to_book, ("book",)),
+            Route("q_pre_aid", h.asks_pre_aid, h.pre_aid_then_question),
             Route("q_followup", t.asks_followup_mid_form, t.answer_followup_then_resume),
             Route("q_asks_result", h.asks_result_early, h.question_again, ("idle",)),
             Route("q_question", h.asks_a_question_mid_form, h.answer_then_resume_questionnaire),

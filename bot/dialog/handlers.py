@@ -498,12 +498,19 @@ def pre_aid(turn: Turn) -> Outbound:
     """LAL 44 in the citizen's case: the rule, whether their deadline fits it, and what to do today."""
     if turn.st.get("decision") == "not_eligible":
         return Outbound(T("pre_aid_not_covered"))
-    urgent = turn.case.get("urgent") or []
-    lines = [T("pre_aid")]
-    if urgent:
-        lines.append(T("pre_aid_urgent"))
-    lines.append(T("pre_aid_how"))
-    return Outbound("".join(lines[:-1]) + "\n" + lines[-1])
+    if not turn.case.get("urgent"):  # no deadline said: when it applies, else the ordinary 7 days
+        return Outbound(f"{T('pre_aid')}\n{T('pre_aid_how_general')}")
+    return Outbound(f"{T('pre_aid')}{T('pre_aid_urgent')}\n{T('pre_aid_how')}")
+
+
+def pre_aid_then_question(turn: Turn) -> Outbound:
+    """「材料来不及 能先办吗」 asked in the middle of the pre-check: LAL 44, then the same question in one line."""
+    from intents import questionnaire
+
+    out = pre_aid(turn)
+    back = T("back_to_question_short").format(question=questionnaire.brief_question(turn.st["q"]))
+    out.text = f"{out.text}\n\n{back}"
+    return out
 
 
 _VISIT = re.compile(r"过去|过来|去一趟|来一趟|到得了|赶得到|能到|去你们|来你们|去中心|到中心|当面")
