@@ -115,6 +115,12 @@ def mask_personal_data(text: str) -> str:
     return _mask_names(text)
 
 
+def starts_with_surname(text: str) -> bool:
+    """Whether 2–4 Han characters begin with one of the common surnames (a name typed alone)."""
+    clean = (text or "").strip()
+    return 2 <= len(clean) <= 4 and clean[0] in _SURNAMES and all("\u4e00" <= c <= "\u9fff" for c in clean)
+
+
 def contains_personal_numbers(text: str) -> bool:
     return mask_personal_data(text) != (text or "").translate(_FULLWIDTH)
 

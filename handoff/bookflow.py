@@ -420,6 +420,11 @@ def _slot_chosen(ctx: "FlowContext", state: dict, office: Office, starts_at: dat
     if flow.get("contact", {}).get("phone") and flow.get("consented"):
         return _confirm_text(state, office)
     flow["step"] = "consent"
+    held = flow.get("held") or {}
+    if held.get("name") and held.get("phone"):  # typed before the time was chosen: one line, then 「同意」 books
+        flow["held_shown"] = True
+        return H("book_consent_held_short", name=held["name"], phone=mask_phone(held["phone"]),
+                 when=when_label(starts_at), office=office.name)
     return H("book_consent", when=when_label(starts_at), office=office.name)
 
 
@@ -439,6 +444,40 @@ def _read_name(text: str) -> str | None:
         return None
     value, error = validate_name(raw)
     return str(value) if error is None else None
+
+
+# Short words that start with a common surname but are no name (「谢谢」「明白」「高兴」).
+_NOT_NAMES = frozenset({"谢谢", "明白", "明白了", "明天", "时间", "高兴", "方便", "安全", "关于", "于是", "任何", "和好",
+                        "万一", "应该", "成了", "全部", "可以", "都行", "常常", "毕竟", "江湖", "金额", "石狮", "长春",
+                        "黄金周", "许可", "胡说", "孔子", "江西人"})
+
+
+def _bare_name(text: str) -> str | None:
+    """「李秀英」 alone, as typed at the consent prompt: a name only when it starts with a common
+    surname (ground.privacy), jieba tags every part of it as a person's name (「时间不对」
+    「安排吧」「华为手机」 are not), and it is no everyday word or answer."""
+    import jieba.posseg as pseg
+
+    from ground.privacy import starts_with_surname
+
+    raw = _clean(text)
+    if raw in _NOT_NAMES or len(raw) > 4 or _is_yes(text) or _is_no(text) or not starts_with_surname(raw):
+        return None
+    if not all(w.flag.startswith("nr") for w in pseg.cut(raw)):
+        return None
+    return _read_name(raw)
+
+
+def _hold_contact(flow: dict, text: str, bare_name: bool = False) -> dict[str, str]:
+    """Name and phone typed before the form asks for them are kept for this form (``held``),
+    used only after consent, dropped on refusal; the fields found now are returned."""
+    found = _contact_in(text)
+    if not found and bare_name:
+        name = _bare_name(text)
+        found = {"name": name} if name else {}
+    if found:
+        flow["held"] = {**(flow.get("held") or {}), **found}
+    return found
 
 
 def _contact_in(text: str) -> dict[str, str]:
@@ -594,15 +633,21 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
                                                                or d.weekday() == said.weekday())}
         flow.pop("day", None)
         return _days_text(ctx, state, office, H("book_other_day"), skip=skip)
-    if name in ("day", "time") and when is None and not back:
-        held = _contact_in(text)
-        if held:
-            # 「李秀英 138…」 before a time is chosen: kept for this form (used only after consent, like
-            # at the consent step), and the same choice of times asked again — never a search for 12348.
-            flow["held"] = {**(flow.get("held") or {}), **held}
-            return f"{H('book_contact_held_first')}{_pick_hint(flow)}"
-        if _is_yes(text) and detect.choice_number(text, 99) is None:  # 「对」「好的」: which one, by an example
-            return _pick_hint(flow)
+    if name in ("day", "time") and _hold_contact(flow, text):
+        # 「李秀英 13859912345」 at the time prompt: kept (consent is still asked), then the time again.
+        held = flow["held"]
+        line = H("book_contact_held_early", name=held["name"], phone=mask_phone(held["phone"])) \
+            if held.get("name") and held.get("phone") else \
+            H("book_name_held_early", name=held.get("name") or mask_phone(held.get("phone", "")))
+        return "\n".join(x for x in (line, resume_hint(state)) if x)
+    if name in ("day", "time") and _is_yes(text) and not text.strip().isdigit():
+        # 「对」「好的」 to a list: one option is that option; several need the citizen's pick.
+        options = flow.get("days" if name == "day" else "times") or []
+        if len(options) == 1:
+            return _pick(ctx, state, office, "1", None, options,
+                         (lambda day: _times_text(ctx, state, office, date.fromisoformat(day))) if name == "day" else
+                         (lambda at: _slot_chosen(ctx, state, office, datetime.fromisoformat(at))))
+        return H(f"book_yes_needs_choice.{name}")
     if name == "day":
         if back:
             return start(ctx, state, reschedule=bool(flow.get("replaces")))
@@ -633,11 +678,10 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
         if _is_no(text):
             state.pop("flow", None)  # what was typed before the refusal goes with it
             return H("book_consent_declined", office=office.name, phone=office.phone)
-        held = _contact_in(text)
+        held = _hold_contact(flow, text, bare_name=True)
         if held:
             # 「我叫王秀英 电话139…」 before saying yes: kept for this form only, used after 「同意」,
             # dropped on 「不同意」 — consent is still asked, nothing typed is lost.
-            flow["held"] = {**(flow.get("held") or {}), **held}
             kept = flow["held"]
             if kept.get("name") and kept.get("phone") and flow.get("chosen"):
                 # One short line, not the notice again; 「同意」 then books at once (all was shown here).

@@ -106,14 +106,32 @@ def without_detention(clean: str) -> str:
     return clean
 
 
+# Someone outside the family hit me (「被人拿酒瓶砸了头」「打我的人被警察抓了」「邻居把我打了」): an
+# assault, whose victim may apply under LAL 29 with the hardship test — not domestic violence
+# (反家庭暴力法 2: family members; 37: people living together), which LAL 32(4) exempts.
+_STRANGER = re.compile(r"被人|有人|别人|陌生人|路人|醉汉|打我的人|打人的|打人者|那人|那个人|对方|一伙人|几个人|一群人"
+                       r"|邻居|同事|工友|老板|保安|城管|小偷|歹徒|客人|顾客|司机|烧烤摊|饭馆|饭店|酒吧|KTV|街上|路上")
+_FAMILY = re.compile(r"家暴|家庭暴力|老公|丈夫|男人|老婆|媳妇|前夫|前妻|对象|男朋友|女朋友|男友|爸|妈|继父|后妈|公公|婆婆"
+                     r"|儿子|女儿|老头|老伴|当家的|孩子他|娃他|家里人|家人|同居|虐待|遗弃|保护令|不敢回家|砸门")
+
+
+def stranger_assault(text: str) -> bool:
+    """An assault by someone outside the family, with no family member named as the one who hit."""
+    clean = _clean(text)
+    return bool(_STRANGER.search(clean)) and not _FAMILY.search(clean)
+
+
 def detect_kinds(text: str) -> list[str]:
-    """Which special situations the text mentions, safety first ([] for none). When a relative was
+    """Which special situations the text mentions, safety first ([] for none).
+    An assault by a stranger is not domestic violence (``stranger_assault``); when a relative was
     detained, violence is read without the detention's words (``without_detention``)."""
     clean = _clean(text)
     if not clean:
         return []
-    found = [kind for kind in KINDS if any(not _negated(clean, m.start()) for m in _PATTERNS[kind].finditer(clean))]
+    found = [kind for kind in KINDS if any(not _negated(clean, m.start()) for m in _PATTERNS[kind].finditer(clean))
+             and not (kind == "violence" and stranger_assault(clean))]
     if "violence" in found and "detained" in found:
+        # a relative taken by the police: violence is read without the detention's words
         rest = without_detention(clean)
         if not any(not _negated(rest, m.start()) for m in _PATTERNS["violence"].finditer(rest)):
             found.remove("violence")

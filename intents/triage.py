@@ -25,7 +25,7 @@ from typing import Any, Literal, Mapping
 import yaml
 
 from .person_facts import good_samaritan_in
-from .special_paths import detect_kinds, without_detention
+from .special_paths import detect_kinds, stranger_assault, without_detention
 
 TEXTS_FILE = Path(__file__).resolve().parent / "triage.yaml"
 
@@ -138,7 +138,7 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
     stranger = good_samaritan_in(clean) and not _KIN_ACTOR.search(clean)
     if not stranger and ("violence" in detect_kinds(harm) or _CHILD_ABUSE.search(harm) or _more_violence(harm)
             or _harmed_at_home(harm)) \
-            and not _third_party_assault(harm):
+            and not _third_party_assault(harm) and not stranger_assault(harm):
         return _violence(clean)
     found = _criminal(clean, case)
     if found is not None:

@@ -73,6 +73,7 @@ _CONVERSATION: tuple[Route, ...] = (
     Route("detail", h.wants_detail, h.detail),
     Route("feedback", h.gives_feedback, h.feedback),
     Route("objection", h.objects_to_refusal, h.objection),
+    Route("pre_aid", h.asks_pre_aid, h.pre_aid),
     Route("aid_precheck", h.asks_for_aid, h.precheck, ("questionnaire",)),
     Route("book", h.wants_booking, h.to_book, ("book",)),
     Route("apply", h.wants_apply, h.to_apply, ("apply", "questionnaire")),
@@ -93,7 +94,9 @@ DIALOG: dict[str, Mode] = {
     "crisis": Mode(
         routes=(
             Route("crisis_no_contact", h.asks_not_to_be_contacted, h.note_no_contact),
+            Route("crisis_now", h.describes_danger_now, h.danger_now),
             Route("crisis_ack", h.is_ack_or_thanks, h.crisis_ack),
+            Route("crisis_pre_aid", h.asks_pre_aid, h.pre_aid),
             Route("crisis_precheck", h.asks_for_aid, h.precheck, ("questionnaire",)),
             Route("crisis_book", h.wants_booking, h.to_book, ("book",)),
             Route("crisis_apply", h.wants_apply, h.to_apply, ("apply", "questionnaire")),
@@ -105,6 +108,7 @@ DIALOG: dict[str, Mode] = {
     "questionnaire": Mode(
         routes=(
             Route("q_book", h.wants_booking, h.to_book, ("book",)),
+            Route("q_pre_aid", h.asks_pre_aid, h.pre_aid_then_question),
             Route("q_followup", t.asks_followup_mid_form, t.answer_followup_then_resume),
             Route("q_asks_result", h.asks_result_early, h.question_again, ("idle",)),
             Route("q_question", h.asks_a_question_mid_form, h.answer_then_resume_questionnaire),

@@ -488,6 +488,36 @@ def precheck(turn: Turn) -> Outbound:
     return _r().start_questionnaire(turn)
 
 
+# 「能不能先帮我 材料后面补」「来不及准备材料 能先给办吗」: aid first, papers later (LAL 44).
+_PRE_AID = re.compile(r"先行援助|(?:材料|证明|手续|东西)[^，。?？]{0,6}(?:后面|以后|回头|晚点|过后|过几天|之后)(?:再)?补"
+                      r"|(?:后面|以后|回头|晚点|过后|过几天|之后)(?:再)?补(?:材料|证明|手续)?"
+                      r"|来不及(?:准备|凑|办|弄|开)(?:材料|证明|手续)?|先(?:帮|给|援助|办|受理)[^，。?？]{0,6}(?:再|后)补")
+
+
+def asks_pre_aid(turn: Turn) -> bool:
+    """Aid before the papers are complete is a rule of its own (LAL 44), not the materials list."""
+    return bool(_PRE_AID.search(compact(turn.text)))
+
+
+def pre_aid(turn: Turn) -> Outbound:
+    """LAL 44 in the citizen's case: the rule, whether their deadline fits it, and what to do today."""
+    if turn.st.get("decision") == "not_eligible":
+        return Outbound(T("pre_aid_not_covered"))
+    if not turn.case.get("urgent"):  # no deadline said: when it applies, else the ordinary 7 days
+        return Outbound(f"{T('pre_aid')}\n{T('pre_aid_how_general')}")
+    return Outbound(f"{T('pre_aid')}{T('pre_aid_urgent')}\n{T('pre_aid_how')}")
+
+
+def pre_aid_then_question(turn: Turn) -> Outbound:
+    """「材料来不及 能先办吗」 asked in the middle of the pre-check: LAL 44, then the same question in one line."""
+    from intents import questionnaire
+
+    out = pre_aid(turn)
+    back = T("back_to_question_short").format(question=questionnaire.brief_question(turn.st["q"]))
+    out.text = f"{out.text}\n\n{back}"
+    return out
+
+
 _VISIT = re.compile(r"过去|过来|去一趟|来一趟|到得了|赶得到|能到|去你们|来你们|去中心|到中心|当面")
 
 
@@ -789,6 +819,30 @@ def crisis_ack(turn: Turn) -> Outbound:
     return Outbound(T("crisis_ack"))
 
 
+def describes_danger_now(turn: Turn) -> bool:
+    """「在家 孩子也在」「报了警 警察还没来」「他在砸门」: the present moment, not a question."""
+    from . import crisis_now
+
+    return crisis_now.read(turn.text) is not None
+
+
+def danger_now(turn: Turn) -> Outbound:
+    """What to do in the next minutes, in the present tense; each line once (crisis_now.py)."""
+    from . import crisis_now
+
+    now = crisis_now.read(turn.text)
+    assert now is not None
+    said = turn.st.setdefault("notices", [])
+    parts = crisis_now.lines(now, said)
+    fresh = [key for key, _ in parts if key not in said]
+    if not fresh:  # everything was said: a short present-tense line, not the same list again
+        return Outbound(T("crisis_now_again"))
+    said.extend(fresh)
+    if now.kids and crisis_now.KIDS_NOTED not in said:
+        said.append(crisis_now.KIDS_NOTED)
+    return Outbound("\n".join(T(key).format(**values) for key, values in parts))
+
+
 _FEAR = re.compile(r"怕|害怕|看到|发现|知道了?怎么办|找过来|找到我")
 
 
@@ -914,6 +968,8 @@ def answer_then_resume_form(turn: Turn) -> Outbound:
     out = _r().answer_mid_form(turn)
     prompt = thread.form_prompt(turn) if turn.mode == "apply" else \
         chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "")
+    if not prompt and turn.mode == "book":  # never 「接着刚才填的：」 and nothing after it
+        prompt = chatflow.book_resume_hint(turn.st)
     out.text = f"{out.text}\n\n{T('back_to_form')}\n{prompt or ''}".rstrip()
     return out
 
@@ -1026,23 +1082,47 @@ def answer_while_waiting(turn: Turn) -> Outbound:
 
 
 def held_silence(turn: Turn) -> Outbound:
-    """A person holding the chat answers in their own time: the bot stays silent (danger is handled
-    by triage first). While nobody has picked it up, silence would read as a dead line: personal
-    data gets the privacy warning, anything else a short 「收到」 (the full line once)."""
+    """While a person holds the chat the bot stays quiet about the matter (danger is handled by
+    triage first) — but an ID or card number typed in the chat always gets the warning. While
+    nobody has picked the chat up yet, no message is left without a reply (``held_reply``)."""
     current = handover_store.current(turn.ctx.session, turn.inbound.user_id)
     if current is None:  # staff closed it
         turn.st.pop("human", None)
         turn.st["mode"] = "idle"
         from .graph import dispatch  # the message is the bot's again
         return dispatch(turn)
+    if current.status == "waiting" and turn.inbound.kind in ("text", "voice") and turn.text:
+        return held_reply(turn)
     danger = _r()._danger_notice(turn.inbound)
-    if danger or current.status != "waiting" or turn.inbound.kind not in ("text", "voice") or not turn.text:
-        return Outbound(danger)
-    if turn.act is not None and turn.act.kind == "data":
-        return Outbound(f"{T('data_without_form')}\n{T('human_waiting_short')}")
+    if _sends_id_number(turn):
+        return Outbound("\n".join(x for x in (danger, T("human_no_id_in_chat")) if x))
+    return Outbound(danger)
+
+
+def _sends_id_number(turn: Turn) -> bool:
+    from ground.privacy import contains_personal_numbers
+
+    return turn.inbound.kind in ("text", "voice") and contains_personal_numbers(turn.text or "")
+
+
+def held_reply(turn: Turn) -> Outbound:
+    """Waiting for a person: the message is acknowledged (staff will read it, and when they
+    work), an ID number gets the warning not to send it here (it is stored masked), a case
+    statement gets the offer of the bot's answer meanwhile; said once in full, then short."""
     shown = turn.st.setdefault("notices", [])
-    if "human_waiting_ack" in shown:
-        return Outbound(T("human_waiting_short"))
-    shown.append("human_waiting_ack")
-    return Outbound(T("human_waiting_ack"))
+    lines: list[str] = []
+    danger = _r()._danger_notice(turn.inbound)
+    if danger:
+        lines.append(danger)
+    if _sends_id_number(turn):
+        lines.append(T("human_no_id_in_chat"))
+    if "human_waiting_noted" not in shown:
+        shown.append("human_waiting_noted")
+        lines.append(T("human_waiting_noted"))  # the hours were in the handover's acknowledgement
+    elif not lines:
+        lines.append(T("human_waiting_short"))
+    if memory.is_matter(turn.case.get("topic")) and "human_waiting_offer" not in shown and not _sends_id_number(turn):
+        shown.append("human_waiting_offer")
+        lines.append(T("human_waiting_offer"))
+    return Outbound("\n".join(lines))
 

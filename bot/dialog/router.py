@@ -142,7 +142,11 @@ def clarify_text(result: MatchResult) -> str:
 
 
 def ask_kb(ctx: DialogContext, text: str) -> MatchResult:
-    return ctx.kb.match(ctx.session, text)
+    """The knowledge base's match, without answers whose premise the message never states
+    (state compensation after an acquittal for 「我想让他赔钱」: legal_check.py)."""
+    from .legal_check import without_unmet_premises
+
+    return without_unmet_premises(ctx.kb.match(ctx.session, text), text)
 
 
 # ---------------------------------------------------------------- the pre-check (questionnaire mode)
@@ -533,10 +537,23 @@ def shape(turn, text: str | None, notice: str | None = None) -> str | None:
         lines.append(line)
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     text = _offer_once(turn, text)
+    text = _lawful(turn, text)
     if turn.case.get("crisis") or turn.mode == "crisis":
         text = "\n".join(l for l in text.split("\n") if not _URL.search(l) and T("feedback_prompt") not in l
                          and "回复「详细」" not in l).strip()
     return fit(text, None)
+
+
+def _lawful(turn, text: str) -> str:
+    """No reply asks for hardship proof the law waives for this citizen, or says a LAL 32
+    status depends on the region (legal_check.py): the rules engine has the last word."""
+    from .legal_check import consistent
+
+    last = None
+    if turn.st.get("last_result"):
+        record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"])
+        last = (record.result or {}) if record is not None else None
+    return consistent(text, memory.questionnaire_facts(turn.case), last) or text
 
 
 # Closing offers, by what 「1」 then does: the same offer in other words is still the same offer.

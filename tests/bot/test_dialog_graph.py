@@ -76,6 +76,9 @@ SCRIPTS: list[tuple[list, str]] = [
     (["老公喝多了又打我 我躲在厕所", "我要申请"], "questionnaire"),
     (["法律援助要钱吗", "那咋办", "第二个"], "questionnaire"),               # the second way the last reply listed (评估)
     (["老板拖欠工资怎么办", "就是你刚说的那个"], "idle"),                      # pointing at the last answer
+    (["老板欠我工资 还有五天仲裁就过期了", "来不及准备材料 能先帮我办吗"], "idle"),     # 先行援助 (LAL 44)
+    (["他喝醉了在外面踹门 我好怕", "报了警 警察还没到", "材料以后再补行吗"], "crisis"),  # danger now; LAL 44 in a crisis
+    (["评估", "欠工资", "来不及准备材料 能先给我办吗"], "questionnaire"),           # LAL 44 mid-form, the question again
 ]
 
 

@@ -126,12 +126,7 @@ def test_detained_minor_is_mandatory_defence(citizen):
 
 def test_not_eligible_result_lists_what_else_helps(app, citizen, user_id):
     citizen.say("评估")
-    citizen.say("租房、押金")
-    reply = citizen.say("长春")
-    for answer in ["0", "没有", "不是", "没有"]:
-        if "暂时不符合" in reply:
-            break
-        reply = citizen.say(answer)
+    reply = citizen.say("租房、押金")  # a lease is covered in no place the rules know: decided without asking the place
     assert "暂时不符合" in reply
     assert "12348" in reply and "调解" in reply
     with app.extensions["fayuan_db"].session() as s:

@@ -215,7 +215,8 @@ def test_apply_without_assessment_runs_the_questionnaire_first(citizen):
 
 def test_human_handover_silences_the_bot_and_staff_replies_go_out(app, citizen, user_id, accounts, outbox):
     assert "转人工" in citizen.say("人工")
-    assert citizen.say("我的工资一直要不回来") is None  # a person holds it: the bot is silent
+    waiting = citizen.say("我的工资一直要不回来")  # nobody has picked it up yet: never left without a reply
+    assert "工作人员会看到" in waiting and "你先说说" in waiting
     staff = app.test_client()
     login(staff, accounts["staff"][1])
     listing = staff.get("/console/handovers").get_data(as_text=True)
@@ -223,7 +224,9 @@ def test_human_handover_silences_the_bot_and_staff_replies_go_out(app, citizen, 
     page = staff.get(f"/console/handovers/{hid}").get_data(as_text=True)
     assert "我的工资一直要不回来" in page
     staff.post(f"/console/handovers/{hid}/reply", data={"text": "您好，请问欠了多少钱？", "csrf_token": csrf_token(page)})
-    assert citizen.say("三万") is None
+    assert citizen.say("三万") is None  # a person holds it now: the bot is silent about the matter
+    warned = citizen.say("我身份证350581199001011236")
+    assert "不要在聊天里发身份证号" in warned and "350581199001011236" not in warned
     staff.post(f"/console/handovers/{hid}/close", data={"csrf_token": csrf_token(page)})
     outbox.send()
     received = outbox.texts_to(user_id)

@@ -134,8 +134,10 @@ CASES: list[Case] = [
          "not_eligible", "unknown", missing=[]),
     Case("R6: lease not covered in Quanzhou", {"matter": "housing.lease", "region": "泉州"},
          "not_eligible", "unknown"),
-    Case("R6 S-SS §四(一): COVID leases in Shishi → judgment", {"matter": "housing.lease", "region": "石狮", **NOEX, **hh(300)},
-         "likely_eligible", "passed", missing=[]),
+    # S-SS §四(一) named only epidemic-era leases (2020): an ordinary lease in Shishi is not
+    # covered, whatever the income — the same as the FAQ says (facts §2.3, §2.4).
+    Case("R6 S-SS §四(一): an ordinary lease in Shishi is not covered, low income or not",
+         {"matter": "housing.lease", "region": "石狮", **NOEX, **hh(300)}, "not_eligible", "passed", missing=[]),
     Case("R6 S-SS §四(一): land in Shishi → judgment", {"matter": "land", "region": "石狮市", **NOEX, **hh(1500)},
          "likely_eligible", "unknown"),
     Case("R6 S-SS §四(一) + §3.3: a judgment matter in Shishi still asks the income", {"matter": "land", "region": "石狮市", **NOEX},
@@ -174,9 +176,11 @@ CASES: list[Case] = [
          "needs_more_info", "unknown", missing=["matter"]),
     Case("R6+R10: service.urgent → ask the matter, aid first", {"matter": "service.urgent", "urgent": ["deadline_within_7_days"]},
          "needs_more_info", "unknown", True, True, missing=["matter"]),
-    Case("R6: lease, place unknown → only the place matters", {"matter": "housing.lease"},
+    Case("R6: lease, place unknown → not covered in any place we know", {"matter": "housing.lease"},
+         "not_eligible", "unknown", missing=[]),
+    Case("R6: land, place unknown → only the place matters", {"matter": "land"},
          "needs_more_info", "unknown", missing=["region"]),
-    Case("R6: unrecognised place is asked again", {"matter": "housing.lease", "region": "纳尼亚王国"},
+    Case("R6: unrecognised place is asked again", {"matter": "land", "region": "纳尼亚王国"},
          "needs_more_info", "unknown", missing=["region"]),
     Case("R6: a sub-code stands under its code", {"matter": "labor.wages.construction", "migrant_worker": True},
          "eligible", "exempt", True),
@@ -395,7 +399,7 @@ def test_unknown_figure_reason_names_the_centre() -> None:
 
 
 def test_unrecognised_place_reason() -> None:
-    out = decide({"matter": "housing.lease", "region": "火星"})
+    out = decide({"matter": "land", "region": "火星"})
     assert any("火星" in r for r in out["reasons"])
 
 
