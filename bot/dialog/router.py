@@ -469,12 +469,34 @@ def _understand(turn) -> None:
     if turn.act is not None and turn.act.kind == "data":
         return
     turn.st["_topic_before"] = turn.case.get("topic")
+    turn.st["_matter_before"] = turn.case.get("matter")
     if turn.act is not None and turn.act.kind == "choice" and not in_form:
         return  # 「第二种」 picks from the last reply's list: not the matter list's 2 (工伤)
     case, learned = memory.update_case(turn.case, text)
+    _keep_the_thread(turn.st, case, learned)
     turn.st["case"] = case
     turn.learned = learned
     turn.triage = _triage(text, case)
+
+
+def _keep_the_thread(st: dict, case: dict, learned: dict) -> None:
+    """Two thread rules over what the message was read to say (the reading itself: memory.py):
+
+    - evidence listed for a case already decided stays that case's evidence — 「有出警记录 还有
+      医院的病历」 from a DV victim is not a medical dispute (the hospital is where she was seen);
+    - a criminal role with no matter yet (「我被人打了…打人的被警察抓了」: a victim) is the
+      criminal matter, so the victim's own answers (LAL 29) are found, not a stranger's."""
+    before = st.get("_topic_before")
+    if st.get("decision") and learned.get("evidence") and memory.is_matter(before) and \
+            learned.get("topic") not in (None, before) and set(learned) <= {"topic", "matter", "evidence"}:
+        case["topic"] = before
+        if case.get("matter") == learned.get("matter", learned.get("topic")):
+            case["matter"] = st.get("_matter_before") or before
+        learned.pop("topic", None)
+        learned.pop("matter", None)
+    if case.get("criminal_role") and not case.get("topic") and not learned.get("topic"):
+        case["topic"] = "criminal.defense"
+        learned["topic"] = "criminal.defense"
 
 
 # 「给你我手机… 让律师打给我」「我电话是…有事联系我」: a number offered for a call back.
@@ -683,6 +705,9 @@ def _safe_topic_name(code: str) -> str:
         return "这类"
 
 
+# Topics of general rules (who is exempt, what is covered): a case's own topic answers first.
+_RULE_TOPICS = ("eligibility.",)
+
 # An entry of the case's own topic this close to a question answers it even when the matcher
 # took the message for small talk or was unsure (its answer bar, knowledge_base/match.py, is 0.19).
 IN_TOPIC_SCORE = 0.2
@@ -717,6 +742,13 @@ def _from_knowledge_base(turn) -> Outbound:
         # discussion decides, not the best hit in another one.
         within = thread.within_topic(turn, topic) if looks_like_question(turn.text) else None
         return within or _topic_reply(turn, topic)  # a remark gets the topic's way forward, not a stray entry
+    if result.status in ("answer", "clarify") and top is not None and memory.is_matter(topic) and \
+            str(top.code).startswith(_RULE_TOPICS) and not turn.learned.get("topic"):
+        # 「我想让他赔钱 能有法律援助吗」 from a crime victim: a general rule's entry (here a retrial's
+        # state compensation) loses to the case's own answer (LAL 29) when its topic has one.
+        own = thread.within_topic(turn, topic)
+        if own is not None:
+            return own
     if result.status == "answer" and top is not None:
         return thread.fresh_answer(turn, top.faq_id)
     in_topic = [h for h in result.hits[:3] if topic and h.code == topic]
