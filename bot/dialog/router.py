@@ -335,7 +335,13 @@ def continue_questionnaire(turn) -> Outbound:
         if usable:
             step = q.add_facts(before, usable)
             if not step.done and step.state.get("current") == before.get("current"):
+                if before.get("passed_over") == before.get("current") and q.may_skip(step.state):
+                    # Asked twice, answered twice with other facts: the question is passed over
+                    # (as 「跳过」 would), not asked a third time — the result may not depend on it.
+                    step = q.answer(step.state, "跳过")
+                    return _after_step(turn, step, memory.ack_line(turn.learned))
                 # 「俺爹没退休金」 while asked about exemptions: noted, and the same question in one line
+                step.state["passed_over"] = before.get("current")
                 step.text = q.brief_question(step.state)
             return _after_step(turn, step, memory.ack_line(turn.learned))
         side = _side_answer(turn, before)
