@@ -93,6 +93,7 @@ DIALOG: dict[str, Mode] = {
     "crisis": Mode(
         routes=(
             Route("crisis_no_contact", h.asks_not_to_be_contacted, h.note_no_contact),
+            Route("crisis_now", h.says_crisis_now, h.crisis_now),
             Route("crisis_ack", h.is_ack_or_thanks, h.crisis_ack),
             Route("crisis_precheck", h.asks_for_aid, h.precheck, ("questionnaire",)),
             Route("crisis_book", h.wants_booking, h.to_book, ("book",)),

@@ -816,23 +816,34 @@ _STILL_THERE = re.compile(r"^(?:我|我们|俺)?(?:还)?(?:在家|家里|屋里|
 _LEGAL_ASK = re.compile(r"离婚|保护令|律师|法援|法律援助|申请|起诉|抚养|财产|房子|孩子归|证据")
 
 
-def crisis_now(turn: Turn) -> Outbound | None:
-    """A short statement in a crisis — where she is, that the police are on their way — is about
-    this minute: lock the door, stay inside with the children, 110 again. Each line once, then a
-    short reminder; a question or a legal word (离婚, 保护令) goes on to the answers below."""
+def _crisis_now_key(turn: Turn) -> str | None:
+    """Which 「this minute」 line a crisis statement needs (each once, then a short reminder), or None."""
     clean = compact(turn.text)
     if len(clean) > 16 or looks_like_question(turn.text) or _r().asks_something(turn.text) or _LEGAL_ASK.search(clean):
         return None
     police = bool(_POLICE_PENDING.search(clean))
     if not police and not _STILL_THERE.search(clean):
         return None  # 「我跑出来了 在邻居家」「我怕他看到我手机」: answered below (12338, fear)
-    shown = turn.st.setdefault("notices", [])
+    shown = turn.st.get("notices") or []
     key = "crisis_police_coming" if police else "crisis_now"
     if key in shown:
         key = "crisis_now_again"
-        if key in shown:
-            return None
-    shown.append(key)
+    return None if key in shown else key
+
+
+def says_crisis_now(turn: Turn) -> bool:
+    """A short statement in a crisis — where she is, that the police are on their way — is about
+    this minute (before any fact it carries: 「打了110 还没到」 is not an amount of money)."""
+    return _crisis_now_key(turn) is not None
+
+
+def crisis_now(turn: Turn) -> Outbound | None:
+    """Lock the door, stay inside with the children, 110 again; a question or a legal word (离婚,
+    保护令) goes on to the answers."""
+    key = _crisis_now_key(turn)
+    if key is None:
+        return None
+    turn.st.setdefault("notices", []).append(key)
     return Outbound(T(key), code="family.violence")
 
 

@@ -412,10 +412,15 @@ def items_of(text: str) -> list[str]:
 
 
 def _first_sentence(text: str) -> str | None:
-    body = (text or "").split("\n")[0]
-    m = re.match(r"(.{6,}?[。！？；])", body)
-    sentence = (m.group(1) if m else body).strip()
-    return sentence[:120] or None
+    """The answer's point: its first sentence, and the next one while both fit in 120 characters."""
+    body = (text or "").split("\n")[0].strip()
+    parts = [p for p in re.split(r"(?<=[。！？；])", body) if p.strip()]
+    point = ""
+    for part in parts:
+        if point and len(point) + len(part) > 120:
+            break
+        point += part
+    return point[:120] or None
 
 
 def remember_reply(turn, out: Outbound) -> None:
@@ -453,18 +458,14 @@ def points_back(turn) -> bool:
 
 
 def answer_pointed_back(turn) -> Outbound:
-    """Resolved against the last reply: a menu's first (best) choice; after an answer, the rest
-    of it (「详细」) once, then its point with the next step — never the help menu again."""
+    """Resolved against the last reply: a menu's first (best) choice; after an answer, its point
+    and the next step — never the help menu again."""
     if turn.pending.get("type") == "choose" and turn.pending.get("faq_ids"):
         ids, options = turn.pending["faq_ids"], turn.pending.get("options") or [""]
         turn.st.pop("pending", None)
         out = _r()._answer(turn.ctx, turn.st, ids[0], turn.st.get("last_question"))
         out.text = f"{T('pointer_top_choice').format(option=options[0])}\n{out.text}"
         return out
-    faq_id = turn.st.get("last_faq")
-    if faq_id and f"detail:{faq_id}" not in (turn.st.get("said") or []) and faq_id in (turn.st.get("said") or [])[-2:]:
-        remember_said(turn.st, f"detail:{faq_id}")
-        return _r().full_answer(turn.ctx, turn.st, faq_id)
     point = turn.st.get("last_point") or ""
     return Outbound(f"{T('pointer_point').format(point=point)}\n{_h()._next_step(turn)}", code=turn.case.get("topic"))
 
