@@ -615,6 +615,8 @@ def _start_apply(turn) -> Outbound:
         return Outbound(text)
     turn.st["mode"] = "questionnaire"
     out = start_questionnaire(turn)
+    if turn.mode != "questionnaire":
+        return out  # the case file decided at once (a DV victim, LAL 32(4)): its bubble says how to apply
     intro = _questionnaire().flow().intro
     body = (out.text or "").replace(f"{intro}\n\n", "", 1)  # 「apply_no_result」 already says why we ask
     out.text = f"{H('apply_no_result')}\n\n{body}"
