@@ -993,8 +993,8 @@ def asks_bot_while_waiting(turn: Turn) -> bool:
         return False
     if turn.act is not None and turn.act.kind == "data":
         return False  # an ID number typed while waiting: held_silence warns, nothing is searched
-    if _LETS_BOT_ANSWER.search(turn.text) or detect.asks_for_aid(turn.text) or memory.is_matter(turn.learned.get("topic")):
-        return True  # 「我老板拖欠工资的事 想问下真人」: the promised first answer, the person still reads
+    if _LETS_BOT_ANSWER.search(turn.text) or detect.asks_for_aid(turn.text):
+        return True
     return looks_like_question(turn.text) and len(compact(turn.text)) >= 4 and _r().would_answer(turn)
 
 
