@@ -347,6 +347,10 @@ def continue_questionnaire(turn) -> Outbound:
         side = _side_answer(turn, before)
         if side is not None:
             return side
+        if turn.act is not None and turn.act.kind in ("thanks", "ack") and not step.done:
+            # 「唔该」「知道了」 while a question waits: no wrong answer, the question again in one line
+            step.text = f"{T('q_thanks' if turn.act.kind == 'thanks' else 'understood')}\n{q.brief_question(step.state)}"
+            return _after_step(turn, step)
         misses = int(before.get("misses") or 0) + 1
         if misses >= MISSES_BEFORE_WAY_OUT and not step.done:
             step.state["misses"] = 0
