@@ -854,9 +854,6 @@ def crisis_answer(turn: Turn) -> Outbound:
     """
     from intents.triage import fear_kind, texts as triage_texts
 
-    now = crisis_now(turn)
-    if now is not None:
-        return now
     fear = fear_kind(turn.text)
     if fear is not None and not looks_like_question(turn.text):  # 「我怕他看到我手机」: fear is answered, not searched
         shown = turn.st.setdefault("notices", [])  # kept in the stored state: each line once per conversation
@@ -878,31 +875,6 @@ def crisis_answer(turn: Turn) -> Outbound:
     if result.status == "answer" and result.top is not None:
         return thread.fresh_answer(turn, result.top.faq_id)
     return Outbound(T("crisis_fear") if _FEAR.search(turn.text) else T("crisis_fallback"))
-
-
-_POLICE_PENDING = re.compile(r"(?:报了警|报过警了|报警了|打了110|打过110|叫了警察).{0,8}(?:没来|还没到|没到|不来|等|还没)")
-_STILL_THERE = re.compile(r"^(?:我|我们|俺)?(?:还)?(?:在家|家里|屋里|房里|屋头|卧室|厕所)|孩子(?:也|都)?在|门外|砸门|踹门|敲门|堵(?:在)?门")
-_LEGAL_ASK = re.compile(r"离婚|保护令|律师|法援|法律援助|申请|起诉|抚养|财产|房子|孩子归|证据")
-
-
-def crisis_now(turn: Turn) -> Outbound | None:
-    """A short statement in a crisis — where she is, that the police are on their way — is about
-    this minute: lock the door, stay inside with the children, 110 again. Each line once, then a
-    short reminder; a question or a legal word (离婚, 保护令) goes on to the answers below."""
-    clean = compact(turn.text)
-    if len(clean) > 16 or looks_like_question(turn.text) or _r().asks_something(turn.text) or _LEGAL_ASK.search(clean):
-        return None
-    police = bool(_POLICE_PENDING.search(clean))
-    if not police and not _STILL_THERE.search(clean):
-        return None  # 「我跑出来了 在邻居家」「我怕他看到我手机」: answered below (12338, fear)
-    shown = turn.st.setdefault("notices", [])
-    key = "crisis_police_coming" if police else "crisis_now"
-    if key in shown:
-        key = "crisis_now_again"
-        if key in shown:
-            return None
-    shown.append(key)
-    return Outbound(T(key), code="family.violence")
 
 
 _CRISIS_WORDS = re.compile(r"保护令|家暴|家庭暴力|打我|打俺|报警|派出所|警察|家务事|告诫书|妇联|庇护|躲|逃|危险|安全")
@@ -1053,8 +1025,8 @@ def asks_bot_while_waiting(turn: Turn) -> bool:
         return False
     if turn.act is not None and turn.act.kind == "data":
         return False  # an ID number typed while waiting: held_silence warns, nothing is searched
-    if _LETS_BOT_ANSWER.search(turn.text) or detect.asks_for_aid(turn.text) or memory.is_matter(turn.learned.get("topic")):
-        return True  # 「我老板拖欠工资的事 想问下真人」: the promised first answer, the person still reads
+    if _LETS_BOT_ANSWER.search(turn.text) or detect.asks_for_aid(turn.text):
+        return True
     return looks_like_question(turn.text) and len(compact(turn.text)) >= 4 and _r().would_answer(turn)
 
 

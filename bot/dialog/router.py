@@ -339,12 +339,22 @@ def continue_questionnaire(turn) -> Outbound:
         if usable:
             step = q.add_facts(before, usable)
             if not step.done and step.state.get("current") == before.get("current"):
+                if before.get("passed_over") == before.get("current") and q.may_skip(step.state):
+                    # Asked twice, answered twice with other facts: the question is passed over
+                    # (as 「跳过」 would), not asked a third time — the result may not depend on it.
+                    step = q.answer(step.state, "跳过")
+                    return _after_step(turn, step, memory.ack_line(turn.learned))
                 # 「俺爹没退休金」 while asked about exemptions: noted, and the same question in one line
+                step.state["passed_over"] = before.get("current")
                 step.text = q.brief_question(step.state)
             return _after_step(turn, step, memory.ack_line(turn.learned))
         side = _side_answer(turn, before)
         if side is not None:
             return side
+        if turn.act is not None and turn.act.kind in ("thanks", "ack") and not step.done:
+            # 「唔该」「知道了」 while a question waits: no wrong answer, the question again in one line
+            step.text = f"{T('q_thanks' if turn.act.kind == 'thanks' else 'understood')}\n{q.brief_question(step.state)}"
+            return _after_step(turn, step)
         misses = int(before.get("misses") or 0) + 1
         if misses >= MISSES_BEFORE_WAY_OUT and not step.done:
             step.state["misses"] = 0
@@ -473,9 +483,11 @@ def _understand(turn) -> None:
     if turn.act is not None and turn.act.kind == "data":
         return
     turn.st["_topic_before"] = turn.case.get("topic")
+    turn.st["_matter_before"] = turn.case.get("matter")
     if turn.act is not None and turn.act.kind == "choice" and not in_form:
         return  # 「第二种」 picks from the last reply's list: not the matter list's 2 (工伤)
     case, learned = memory.update_case(turn.case, text)
+    _keep_the_thread(turn.st, case, learned)
     turn.st["case"] = case
     turn.learned = learned
     if learned.get("concerned_switched") and turn.mode == "questionnaire":
@@ -485,6 +497,26 @@ def _understand(turn) -> None:
         turn.st.pop("pending", None)
         turn.st["mode"] = "idle"
     turn.triage = _triage(text, case)
+
+
+def _keep_the_thread(st: dict, case: dict, learned: dict) -> None:
+    """Two thread rules over what the message was read to say (the reading itself: memory.py):
+
+    - evidence listed for a case already decided stays that case's evidence — 「有出警记录 还有
+      医院的病历」 from a DV victim is not a medical dispute (the hospital is where she was seen);
+    - a criminal role with no matter yet (「我被人打了…打人的被警察抓了」: a victim) is the
+      criminal matter, so the victim's own answers (LAL 29) are found, not a stranger's."""
+    before = st.get("_topic_before")
+    if st.get("decision") and learned.get("evidence") and memory.is_matter(before) and \
+            learned.get("topic") not in (None, before) and set(learned) <= {"topic", "matter", "evidence"}:
+        case["topic"] = before
+        if case.get("matter") == learned.get("matter", learned.get("topic")):
+            case["matter"] = st.get("_matter_before") or before
+        learned.pop("topic", None)
+        learned.pop("matter", None)
+    if case.get("criminal_role") and not case.get("topic") and not learned.get("topic"):
+        case["topic"] = "criminal.defense"
+        learned["topic"] = "criminal.defense"
 
 
 # 「给你我手机… 让律师打给我」「我电话是…有事联系我」: a number offered for a call back.
@@ -610,6 +642,8 @@ def _start_apply(turn) -> Outbound:
         return Outbound(text)
     turn.st["mode"] = "questionnaire"
     out = start_questionnaire(turn)
+    if turn.mode != "questionnaire":
+        return out  # the case file decided at once (a DV victim, LAL 32(4)): its bubble says how to apply
     intro = _questionnaire().flow().intro
     body = (out.text or "").replace(f"{intro}\n\n", "", 1)  # 「apply_no_result」 already says why we ask
     out.text = f"{H('apply_no_result')}\n\n{body}"
@@ -706,6 +740,9 @@ def _safe_topic_name(code: str) -> str:
         return "这类"
 
 
+# Topics of general rules (who is exempt, what is covered): a case's own topic answers first.
+_RULE_TOPICS = ("eligibility.",)
+
 # An entry of the case's own topic this close to a question answers it even when the matcher
 # took the message for small talk or was unsure (its answer bar, knowledge_base/match.py, is 0.19).
 IN_TOPIC_SCORE = 0.2
@@ -740,6 +777,13 @@ def _from_knowledge_base(turn) -> Outbound:
         # discussion decides, not the best hit in another one.
         within = thread.within_topic(turn, topic) if looks_like_question(turn.text) else None
         return within or _topic_reply(turn, topic)  # a remark gets the topic's way forward, not a stray entry
+    if result.status in ("answer", "clarify") and top is not None and memory.is_matter(topic) and \
+            str(top.code).startswith(_RULE_TOPICS) and not turn.learned.get("topic"):
+        # 「我想让他赔钱 能有法律援助吗」 from a crime victim: a general rule's entry (here a retrial's
+        # state compensation) loses to the case's own answer (LAL 29) when its topic has one.
+        own = thread.within_topic(turn, topic)
+        if own is not None:
+            return own
     if result.status == "answer" and top is not None:
         return thread.fresh_answer(turn, top.faq_id)
     in_topic = [h for h in result.hits[:3] if topic and h.code == topic]

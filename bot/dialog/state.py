@@ -179,7 +179,7 @@ def pending_label(st: ConversationState) -> str | None:
     if kind == "ask_fact":
         return f"question:{(st.pending or {}).get('field')}"
     return {
-        "choose": "choice", "menu": "choice", "offer": "yes_no", "resume": "yes_no",
+        "choose": "choice", "menu": "choice", "items": "choice", "offer": "yes_no", "resume": "yes_no",
         "resume_stale": "yes_no", "after_result": "yes_no", "detail": "detail",
         "ask_location": "place", "consent_info": "consent",
     }.get(kind or "", kind)

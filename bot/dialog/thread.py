@@ -64,33 +64,64 @@ def fresh_answer(turn, faq_id: str) -> Outbound:
     if faq_id not in (turn.st.get("said") or []):
         return _r()._answer(turn.ctx, turn.st, faq_id, turn.text)
     entry = kb_store.get_entry(turn.ctx.session, faq_id)
-    point = point_asked(entry.short_answer if entry else "", turn.text)
+    point = point_asked(entry.short_answer if entry else "", turn.text, turn.st.get("last_question") or "")
     if point:
         return Outbound(T("said_point").format(point=point), faq_id=faq_id, code=entry.code if entry else None)
+    other = _next_fresh(turn, faq_id)
+    if other is not None:  # the same entry was the best hit, no sentence of it is asked: the next one of its topic
+        return _r()._answer(turn.ctx, turn.st, other, turn.text)
     topic = turn.case.get("topic")
-    if not looks_like_question(turn.text) and memory.is_matter(topic) and f"topic:{topic}" not in (turn.st.get("said") or []):
-        return _r()._topic_reply(turn, topic)  # 「医生不承认」: the topic's way forward, said once
+    if memory.is_matter(topic) and f"topic:{topic}" not in (turn.st.get("said") or []):
+        return _r()._topic_reply(turn, topic)  # 「医生不承认」「该找谁」: the topic's way forward, said once
     return not_again(turn)
 
 
+NEXT_FRESH_SHARE = 0.8   # how close to the best hit the next entry must score to answer instead
+
+
+def _next_fresh(turn, faq_id: str) -> str | None:
+    """An entry of the same topic, not given yet, that scores nearly as well as the one already
+    given (「那老板跑了呢」 after the wage answer: the absconded-boss entry, not 「上面说的就是这一点」)."""
+    said = turn.st.get("said") or []
+    result = _r().ask_kb(turn.ctx, turn.text)
+    best = next((h for h in result.hits if h.faq_id == faq_id), None)
+    if best is None or result.status not in ("answer", "clarify"):
+        return None
+    before = turn.st.get("last_question") or ""
+    new = _content_chars(turn.text) - _content_chars(before) if before else set()
+    for h in result.hits[:4]:
+        if h.faq_id != faq_id and h.faq_id not in said and h.code == best.code and h.score >= best.score * NEXT_FRESH_SHARE \
+                and (not new or len(new & _content_chars(h.question)) >= min(2, len(new))):
+            return h.faq_id  # its question asks what the message adds (「找谁」), not only the topic's words
+    return None
+
+
 # Characters too common to say what a message is about.
-_COMMON_CHARS = set("的了是我你他她也有吗呢吧啊在这那个一不没就都和与及或等说人去来到要会能可以把被给对")
+_COMMON_CHARS = set("的了是我你他她也有吗呢吧啊在这那个一不没就都和与及或等说人去来到要会能可以把被给对该")
 
 
 def _content_chars(text: str) -> set[str]:
     return {c for c in re.sub(r"[^\u4e00-\u9fa5]", "", text)} - _COMMON_CHARS
 
 
-def point_asked(answer: str, text: str) -> str | None:
+def point_asked(answer: str, text: str, before: str = "") -> str | None:
     """The sentence of an answer already given that shares most words with the message
-    (「嫁出去的闺女没份」 → 「……出嫁、户口迁走都不影响」), or None when none shares three."""
+    (「嫁出去的闺女没份」 → 「……出嫁、户口迁走都不影响」), or None when none shares three.
+
+    What the message adds to the question answered before (``before``) must be in that sentence
+    too: 「工资被拖欠了该找谁」 after 「老板拖欠工资怎么办」 asks 「找谁」, which 「被拖欠工资，可以依法
+    讨要」 shares nothing of — pointing at it would be a non-answer."""
     asked = _content_chars(text)
+    new = asked - _content_chars(before) if before else set()
     best, score = None, 2
     for sentence in re.split(r"(?<=[。；！？])", answer):
         sentence = re.sub(r"（[^）]*）|\([^)]*\)", "", sentence).strip()
         if len(sentence) < 6:
             continue
-        shared = len(asked & _content_chars(sentence))
+        words = _content_chars(sentence)
+        if new and len(new & words) < min(2, len(new)):
+            continue  # the sentence does not say what the message adds
+        shared = len(asked & words)
         if shared > score:
             best, score = sentence, shared
     return best.rstrip("；，,;。") + "。" if best else None
@@ -412,10 +443,15 @@ def items_of(text: str) -> list[str]:
 
 
 def _first_sentence(text: str) -> str | None:
-    body = (text or "").split("\n")[0]
-    m = re.match(r"(.{6,}?[。！？；])", body)
-    sentence = (m.group(1) if m else body).strip()
-    return sentence[:120] or None
+    """The answer's point: its first sentence, and the next one while both fit in 120 characters."""
+    body = (text or "").split("\n")[0].strip()
+    parts = [p for p in re.split(r"(?<=[。！？；])", body) if p.strip()]
+    point = ""
+    for part in parts:
+        if point and len(point) + len(part) > 120:
+            break
+        point += part
+    return point[:120] or None
 
 
 def remember_reply(turn, out: Outbound) -> None:
@@ -453,18 +489,14 @@ def points_back(turn) -> bool:
 
 
 def answer_pointed_back(turn) -> Outbound:
-    """Resolved against the last reply: a menu's first (best) choice; after an answer, the rest
-    of it (「详细」) once, then its point with the next step — never the help menu again."""
+    """Resolved against the last reply: a menu's first (best) choice; after an answer, its point
+    and the next step — never the help menu again."""
     if turn.pending.get("type") == "choose" and turn.pending.get("faq_ids"):
         ids, options = turn.pending["faq_ids"], turn.pending.get("options") or [""]
         turn.st.pop("pending", None)
         out = _r()._answer(turn.ctx, turn.st, ids[0], turn.st.get("last_question"))
         out.text = f"{T('pointer_top_choice').format(option=options[0])}\n{out.text}"
         return out
-    faq_id = turn.st.get("last_faq")
-    if faq_id and f"detail:{faq_id}" not in (turn.st.get("said") or []) and faq_id in (turn.st.get("said") or [])[-2:]:
-        remember_said(turn.st, f"detail:{faq_id}")
-        return _r().full_answer(turn.ctx, turn.st, faq_id)
     point = turn.st.get("last_point") or ""
     return Outbound(f"{T('pointer_point').format(point=point)}\n{_h()._next_step(turn)}", code=turn.case.get("topic"))
 

@@ -72,13 +72,15 @@ SCRIPTS: list[tuple[list, str]] = [
     (["法援中心说我不符合条件 不给办 我不服气"], "idle"),                    # an objection (LAL 49), no new check
     (["人工", "你们几点上班", "我的工资一直要不回来", "结束人工"], "idle"),
     (["老公喝多了又打我 我躲在厕所", "好的", "不要打电话", "要钱吗", "在长春", "他会不会找过来", "预约", "退出"], "crisis"),
-    (["老公喝多了又打我 我躲在厕所", "我能申请法律援助吗"], "questionnaire"),
-    (["老公喝多了又打我 我躲在厕所", "我要申请"], "questionnaire"),
+    (["老公喝多了又打我 我躲在厕所", "我能申请法律援助吗"], "crisis"),         # decided at once: no place changes LAL 32(4)
+    (["老公喝多了又打我 我躲在厕所", "我要申请"], "crisis"),                    # decided at once; its bubble says how to apply
     (["法律援助要钱吗", "那咋办", "第二个"], "questionnaire"),               # the second way the last reply listed (评估)
     (["老板拖欠工资怎么办", "就是你刚说的那个"], "idle"),                      # pointing at the last answer
     (["老板欠我工资 还有五天仲裁就过期了", "来不及准备材料 能先帮我办吗"], "idle"),     # 先行援助 (LAL 44)
     (["他喝醉了在外面踹门 我好怕", "报了警 警察还没到", "材料以后再补行吗"], "crisis"),  # danger now; LAL 44 in a crisis
     (["评估", "欠工资", "来不及准备材料 能先给我办吗"], "questionnaire"),           # LAL 44 mid-form, the question again
+    (["他喝多了在外面踹门 说要弄死我", "我在卧室 孩子也在"], "crisis"),        # a crisis statement about this minute
+    (["人工", "嗯"], "human"),                                                  # nobody on it yet: 「收到」, not silence
 ]
 
 
