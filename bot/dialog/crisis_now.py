@@ -64,7 +64,9 @@ def lines(now: Now, said: list[str]) -> list[tuple[str, dict[str, str]]]:
     Children said to be there once stay in every later line (``KIDS_NOTED`` in ``said``)."""
     kids = now.kids or KIDS_NOTED in said
     who = {"with_kids": "带孩子" if kids else "", "kids": "、家里有孩子" if kids else "",
-           "and_kids": "和孩子" if kids else ""}
+           "and_kids": "和孩子" if kids else "",
+           "stay": "等的时候待在人多的地方，别出去见他。" if now.away else
+           f"等的时候门锁好，{'和孩子' if kids else ''}待在里屋别出来。"}
     keys: list[str] = []
     if now.inside:
         keys.append("crisis_now_inside")
