@@ -614,6 +614,14 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
         return H("book_exit")
     back = command == "back" or text.strip() == "0"
     office = appts.office_by_id(flow.get("office", "")) if flow.get("office") else None
+    if name in ("office", "day", "time") and _hold_contact(flow, text):
+        # 「李秀英 13859912345」 before the place or time is chosen: kept (consent is still asked),
+        # then the same step again — never searched as a question (the digits matched 12348).
+        held = flow["held"]
+        line = H("book_contact_held_early", name=held["name"], phone=mask_phone(held["phone"])) \
+            if held.get("name") and held.get("phone") else \
+            H("book_name_held_early", name=held.get("name") or mask_phone(held.get("phone", "")))
+        return "\n".join(x for x in (line, resume_hint(state)) if x)
     if name == "office" or office is None:
         return _office_step(ctx, state, text)
     when = _when_said(ctx, text)
@@ -633,13 +641,6 @@ def _step(ctx: "FlowContext", state: dict, text: str) -> str | None:
                                                                or d.weekday() == said.weekday())}
         flow.pop("day", None)
         return _days_text(ctx, state, office, H("book_other_day"), skip=skip)
-    if name in ("day", "time") and _hold_contact(flow, text):
-        # 「李秀英 13859912345」 at the time prompt: kept (consent is still asked), then the time again.
-        held = flow["held"]
-        line = H("book_contact_held_early", name=held["name"], phone=mask_phone(held["phone"])) \
-            if held.get("name") and held.get("phone") else \
-            H("book_name_held_early", name=held.get("name") or mask_phone(held.get("phone", "")))
-        return "\n".join(x for x in (line, resume_hint(state)) if x)
     if name in ("day", "time") and _is_yes(text) and not text.strip().isdigit():
         # 「对」「好的」 to a list: one option is that option; several need the citizen's pick.
         options = flow.get("days" if name == "day" else "times") or []

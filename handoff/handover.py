@@ -1,7 +1,8 @@
 """人工: a conversation handed to a person.
 
-While a handover is open the bot stays quiet about the matter itself — the person
-answers that — but it still answers what it knows for sure and a waiting citizen needs:
+While a person holds the chat the bot stays quiet about the matter itself — the person
+answers that (until someone picks it up, the dialog acknowledges every message: bot/dialog/
+handlers.py held_reply) — but it still answers what it knows for sure and a waiting citizen needs:
 whether anyone is on duty now, the opening hours, the office's address and phone
 (「现在有人在吗 什么时候上班」). Everything the citizen writes lands in the transcript that
 staff (and the lawyer of their case) read in the console.

@@ -25,6 +25,8 @@ _INSIDE = re.compile(r"(?:他|他们)?(?:进来了|闯进来|冲进来|打进来
 _WHERE_NOW = re.compile(r"^(?:我)?(?:在家|在屋里|在家里|在卧室|在厕所|在房间|躲在)")
 # 「上个月还报过警」「打了好几年了」: the past, which the knowledge base's answers are about.
 _PAST = re.compile(r"上个月|上次|以前|之前|去年|前年|好几年|几年了|那次|曾经|过去|报过警|打过")
+# Not at home (「他找到单位来了」): people around, not a locked room, are the safety.
+_AWAY = re.compile(r"单位|公司|厂里|工厂|店里|学校|医院|超市|外面|路上|街上|门店|上班的地方")
 _LEGAL_QUESTION = re.compile(r"离婚|保护令|法律援助|法援|律师|起诉|告他|材料|申请|抚养|财产|多久|要钱|费用")
 
 
@@ -35,6 +37,7 @@ class Now:
     waiting: bool
     at_door: bool
     inside: bool
+    away: bool = False
 
 
 def read(text: str) -> Now | None:
@@ -46,7 +49,7 @@ def read(text: str) -> Now | None:
         return None
     now = Now(kids=bool(_KIDS.search(clean)), called=bool(_CALLED.search(clean)),
               waiting=bool(_WAITING.search(clean)), at_door=bool(_AT_DOOR.search(clean)),
-              inside=bool(_INSIDE.search(clean)))
+              inside=bool(_INSIDE.search(clean)), away=bool(_AWAY.search(clean)))
     if now.inside or now.at_door or now.called or now.waiting or _WHERE_NOW.search(clean) or \
             (now.kids and len(clean) <= 12):
         return now
@@ -61,10 +64,14 @@ def lines(now: Now, said: list[str]) -> list[tuple[str, dict[str, str]]]:
     Children said to be there once stay in every later line (``KIDS_NOTED`` in ``said``)."""
     kids = now.kids or KIDS_NOTED in said
     who = {"with_kids": "带孩子" if kids else "", "kids": "、家里有孩子" if kids else "",
-           "and_kids": "和孩子" if kids else ""}
+           "and_kids": "和孩子" if kids else "",
+           "stay": "等的时候待在人多的地方，别出去见他。" if now.away else
+           f"等的时候门锁好，{'和孩子' if kids else ''}待在里屋别出来。"}
     keys: list[str] = []
     if now.inside:
         keys.append("crisis_now_inside")
+    elif now.away:
+        keys.append("crisis_now_away")
     else:
         keys.append("crisis_now_lock")
     if now.waiting:
@@ -73,7 +80,7 @@ def lines(now: Now, said: list[str]) -> list[tuple[str, dict[str, str]]]:
         keys.append("crisis_now_police_called")
     else:
         keys.append("crisis_now_call")
-    if not now.inside:
+    if not now.inside and not now.away:
         keys.append("crisis_now_if_in")
     keys.append("crisis_now_after")
     # A line that depends on what changed (the police still not here) is said again; the rest once.

@@ -872,9 +872,18 @@ def crisis_answer(turn: Turn) -> Outbound:
     if in_crisis and _CRISIS_WORDS.search(turn.text):
         turn.case["topic"] = crisis_topic
         return thread.fresh_answer(turn, in_crisis[0].faq_id)
-    if result.status == "answer" and result.top is not None:
+    if result.status == "answer" and result.top is not None and (
+            _r().asks_something(turn.text) or str(result.top.code).startswith(("family.", "criminal."))):
+        # A statement in a crisis (「孩子在睡觉」) is not searched into another topic's entry
+        # (legal aid at home for the elderly): only a question, or the family's own topics.
         return thread.fresh_answer(turn, result.top.faq_id)
-    return Outbound(T("crisis_fear") if _FEAR.search(turn.text) else T("crisis_fallback"))
+    if _FEAR.search(turn.text):
+        return Outbound(T("crisis_fear"))
+    shown = turn.st.setdefault("notices", [])
+    if "crisis_fallback" in shown:  # said once in full; then a short line, not the same bubble again
+        return Outbound(T("crisis_fallback_short"))
+    shown.append("crisis_fallback")
+    return Outbound(T("crisis_fallback"))
 
 
 _CRISIS_WORDS = re.compile(r"保护令|家暴|家庭暴力|打我|打俺|报警|派出所|警察|家务事|告诫书|妇联|庇护|躲|逃|危险|安全")

@@ -146,3 +146,33 @@ def test_shishi_lease_reason_names_the_2020_epidemic_measure() -> None:
 @pytest.mark.parametrize("text", ["房东起诉我 说我拖欠半年房租", "退租了押金不给 能找法援吗", "被房东告了欠租 明天开庭"])
 def test_an_ordinary_lease_does_not_get_the_epidemic_lease_answer(text: str) -> None:
     assert not lc.premise_met("housing-lease-03", text)
+
+
+def _hit(faq_id: str, code: str):
+    from knowledge_base.match import Hit
+
+    return Hit(faq_id, code, "", 0.5, 0.5, 50.0, "")
+
+
+def _result(status: str, hits: list, topic: str | None):
+    from knowledge_base.match import MatchResult
+
+    return MatchResult(status, hits, "", "", topic=topic)
+
+
+def test_an_unmet_premise_drops_the_answer_and_the_topic_takes_over_when_it_agrees() -> None:
+    found = _result("answer", [_hit("eligibility-exempt-06", "eligibility.exempt"), _hit("injury-personal-01", "injury.personal")],
+                    "injury.personal")
+    out = lc.without_unmet_premises(found, "我想让他赔钱 能申请法援吗")
+    assert out.status == "topic" and [h.faq_id for h in out.hits] == ["injury-personal-01"]
+
+
+def test_an_unmet_premise_with_a_disagreeing_topic_is_not_sure() -> None:
+    found = _result("answer", [_hit("eligibility-exempt-06", "eligibility.exempt"), _hit("injury-traffic-01", "injury.traffic")],
+                    "service.complaint")
+    assert lc.without_unmet_premises(found, "我想让他赔钱").status == "unsure"
+
+
+def test_a_met_premise_changes_nothing() -> None:
+    found = _result("answer", [_hit("eligibility-exempt-06", "eligibility.exempt")], "eligibility.exempt")
+    assert lc.without_unmet_premises(found, "改判无罪了 想要国家赔偿") is found
