@@ -13,7 +13,7 @@ from typing import Any
 from ground.text import convert_numerals, to_simplified_halfwidth
 
 from .parsing import resolve_place
-from .person_facts import _NOT_INCOME, _PER_YEAR, age_in, concerned_in, denied_in, gender_in, good_samaritan_in, household_size_in, mandarin, monthly_income_in, relative_age_in
+from .person_facts import _NOT_INCOME, _PER_YEAR, age_in, concerned_in, denied_in, gender_in, good_samaritan_in, household_size_in, stranger_assault_in, mandarin, monthly_income_in, relative_age_in
 from .special_paths import detect_kinds
 
 _MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
@@ -25,6 +25,7 @@ _FLAGS = (("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|眼睛看
 _TAKEN_ANY = re.compile(r"被抓|抓走|抓了|拘留|刑拘|逮捕|批捕|看守所|关进去|进去了|带走|押走")
 _VICTIM = re.compile(r"(?:打人|撞人|伤人|骗子|对方|肇事)的?(?:人|司机)?(?:已经|也)?被[^，。\s]{0,4}?(?:抓|拘|逮捕|带走)"
                      r"|被人打|被(?:(?!抓|拘|带走|逮捕|关)[^，。\s]){0,6}?打(?:伤|了|骨折)|受害")
+_KIN_WORD = re.compile(r"老公|丈夫|男人|对象|前夫|男朋友|老婆|媳妇|公公|婆婆|爸|妈|儿子|女儿|家里人|继父|继母|老伴|当家的")
 # Hurt in body, however said (for a good-samaritan act: the claim is then a personal injury).
 HURT = re.compile(r"[砍打捅刺划割摔撞烫烧咬踢]伤|被[^，。！？,.!?]{0,3}?(?:打|砍|捅|刺|踢|推倒|撞)(?:了|倒|翻)|受伤|受了伤|骨折|[摔打]断|伤了|住院|缝了.{0,3}针|流血|脑震荡|伤残")
 # LAL 31(7): a consumer dispute is covered only when someone was hurt. The denial is read
@@ -116,7 +117,8 @@ def facts_from_text(text: str, matter: str | None = None, concerned: str | None 
         facts["domestic_violence"] = False  # 「他没打过我」: never the violence route
     family = matter is not None and matter.startswith("family.")
     samaritan = good_samaritan_in(clean) and not family  # stepping between a violent husband and a child is the crisis
-    if "violence" not in denied and "violence" in kinds and (family or (matter is None and not samaritan)):
+    stranger = stranger_assault_in(clean) and not _KIN_WORD.search(clean)
+    if "violence" not in denied and "violence" in kinds and (family or (matter is None and not samaritan and not stranger)):
         facts["special_status"] = ["abuse_victim"]  # 「拦住抢包的 被打伤了」: hurt by the robber, no abuse at home
     if samaritan:
         facts["special_status"] = sorted({*facts.get("special_status", []), "good_samaritan"})

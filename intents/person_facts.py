@@ -318,3 +318,16 @@ def good_samaritan_in(text: str) -> bool:
 
 
 _OWN_LOSS = re.compile(r"(?:我|俺)(?:的)?[^，。！？,.!?；;]{0,4}被(?:小偷|贼|扒手|人|劫匪)?(?:偷|抢|扒)|(?:偷|抢|扒)(?:了|走)(?:我|俺)")
+
+
+# ------------------------------------------------------------------ hurt by a stranger
+
+_BY_STRANGER = re.compile(r"被(?:人|别人|陌生人|外人|一个人|几个人|一伙人|一群人|一帮人|路人|小混混|混混|醉汉|邻居|同事|工友|客人|顾客|司机)"
+                          r"(?:给)?(?:打|砍|捅|踢|揍|推)|(?:打|砍|捅)(?:我|俺)的(?:那个|那)?(?:人|家伙|男的|小子)")
+
+
+def stranger_assault_in(text: str) -> bool:
+    """「被人打断了肋骨」「打我的那个人被抓了」: the writer was beaten by someone outside the family —
+    an assault (a crime victim, LAL 29), not violence at home; the caller still checks that no
+    husband, parent or child is named as the one who hit."""
+    return _BY_STRANGER.search(_fold(text)) is not None

@@ -24,7 +24,7 @@ from typing import Any, Literal, Mapping
 
 import yaml
 
-from .person_facts import good_samaritan_in
+from .person_facts import good_samaritan_in, stranger_assault_in
 from .special_paths import detect_kinds, without_detention
 
 TEXTS_FILE = Path(__file__).resolve().parent / "triage.yaml"
@@ -135,7 +135,8 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
     # (「我儿子被抓了 我好怕」「我老公打了人 被刑拘了」 go to the criminal path, not the crisis).
     harm = without_detention(clean) if _taken(clean) else clean
     # Hurt by a robber while stepping in (「拦抢包的被打伤了」) is a good-samaritan claim, not a crisis at home.
-    stranger = good_samaritan_in(clean) and not _KIN_ACTOR.search(clean)
+    # Beaten by a stranger (「被人打断了肋骨 打我的人被抓了」) is an assault to report, not a crisis at home.
+    stranger = (good_samaritan_in(clean) or stranger_assault_in(clean)) and not _KIN_ACTOR.search(clean)
     if not stranger and ("violence" in detect_kinds(harm) or _CHILD_ABUSE.search(harm) or _more_violence(harm)
             or _harmed_at_home(harm)) \
             and not _third_party_assault(harm):

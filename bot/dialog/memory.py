@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from intents import extract
 from intents.parsing import compact
+from intents.person_facts import stranger_assault_in
 
 # Facts of the §3 schema the questionnaire understands (and so may be prefilled with).
 SECTION3 = ("region", "matter", "age", "disabled", "fixed_income", "migrant_worker", "gender", "unemployed",
@@ -34,6 +35,7 @@ _MATTER_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # 「我没工作」 while the case is about the husband taken or the mother: the writer's own job, not
 # the applicant's income (the fact is asked of the person concerned).
 _WRITER_INCOME = re.compile(r"(?:我|俺)(?:自己|也)?(?:没|没有|不)(?:啥|什么|固定)?(?:工作|收入|上班)|(?:我|俺)(?:有|拿|领)(?:退休金|养老金|固定工资)")
+_KIN = re.compile(r"老公|丈夫|男人|对象|前夫|男朋友|老婆|媳妇|公公|婆婆|爸|妈|儿子|女儿|家里人|继父|继母|老伴|当家的")
 _DISABLED = re.compile(r"残疾证|残疾人|是残疾")
 
 
@@ -62,6 +64,8 @@ def facts_in(text: str, topic: str | None = None, case: Mapping[str, Any] | None
         matter = "criminal.defense"  # 「儿子把同学打伤了 警察叫他去派出所」: the son is the accused
     if matter is None:
         matter = next((code for code, rx in _MATTER_CUES if rx.search(text)), None)
+    if matter == "family.violence" and stranger_assault_in(text) and not _KIN.search(text):
+        matter = None  # 「被人打断了肋骨 打我的人被抓了」: an assault by a stranger, not violence at home
     if matter and matter != "other":
         facts["topic"] = matter
     else:
@@ -83,6 +87,8 @@ def facts_in(text: str, topic: str | None = None, case: Mapping[str, Any] | None
         facts["disabled"] = True
     if "good_samaritan" in facts.get("special_status", []) and not matter and not topic and extract.HURT.search(text):
         facts["topic"] = "injury.personal"  # 「拦住一个抢包的被砍伤了」: the claim arising from the act (LAL 32(2))
+    if facts.get("criminal_role") == "victim" and not matter and not topic:
+        facts["topic"] = "criminal.defense"  # 「打人的已经被警察抓了」: the writer is the victim in a criminal case (LAL 29)
     if facts.get("criminal_role") == "suspect" and not matter and not topic:
         facts["topic"] = "criminal.defense"
     amounts = [a for a in extract.amounts_in(text) if a != facts.get("household_monthly_income")]
@@ -117,8 +123,14 @@ def _switch_person(case: dict[str, Any], text: str) -> bool:
     keys = PERSON_FACTS + (HOUSEHOLD if case.get("household_size") == 1 else ())
     persons[before] = {k: case.pop(k) for k in keys if k in case}
     case.update(persons.pop(who, {}))
+    if _SAME_WORK.search(text) and "migrant_worker" in persons[before] and "migrant_worker" not in case:
+        case["migrant_worker"] = persons[before]["migrant_worker"]  # 「他跟俺一块干的」: the same job, the same status
     case["concerned"] = who
     return True
+
+
+# 「他跟俺一块干的」「和我一起在工地」「同一个老板」: the other person worked the same job.
+_SAME_WORK = re.compile(r"(?:跟|和|同|与)(?:我|俺)(?:是)?(?:一块|一块儿|一起|一样|一个|同一个)(?:干|做|打工|上班|干活|在)|同一个(?:老板|包工头|工地|厂)|也是(?:农民工|打工的|出来打工)")
 
 
 def _home_or_residence(case: Mapping[str, Any], said: dict[str, Any], text: str) -> None:

@@ -321,3 +321,25 @@ def test_more_ways_of_saying_a_relative_was_taken(text: str) -> None:
 @pytest.mark.parametrize("text", ["孩子工资被扣了", "我妈把门关了", "我儿子会不会被警察抓走", "儿子被警察抓了吗"])
 def test_a_worry_or_another_meaning_is_no_detention(text: str) -> None:
     assert assess(text, {}) is None, text
+
+
+@pytest.mark.parametrize("text", ["我被人打断了两根肋骨 打我的人已经被派出所抓了", "在路上被几个人打了 派出所把人抓了",
+                                  "被一伙人打了 鼻梁骨折"])
+def test_beaten_by_a_stranger_is_a_crime_victim_not_a_crisis_at_home(text: str) -> None:
+    assert assess(text, {}) is None, text
+    case = memory.facts_in(text)
+    assert "abuse_victim" not in case.get("special_status", []), text
+    assert case.get("topic") != "family.violence", text
+
+
+def test_a_husband_who_beats_is_still_the_crisis_even_beside_a_stranger() -> None:
+    found = assess("被人打了一顿 回家我老公又打我", {})
+    assert found is not None and found.kind == "violence"
+
+
+def test_the_same_job_carries_the_migrant_status_to_the_other_person() -> None:
+    case = {"topic": "labor.wages", "matter": "labor.wages", "region": "长春市", "migrant_worker": True}
+    case, learned = memory.update_case(case, "那俺爸呢 他跟俺一起干的活")
+    assert case["concerned"] == "father" and case["migrant_worker"] is True
+    case2, _ = memory.update_case({"topic": "labor.wages", "migrant_worker": True}, "那我爸呢")
+    assert "migrant_worker" not in case2  # not said: asked of him
