@@ -33,6 +33,9 @@ HURT = re.compile(r"[砍打捅刺划割摔撞烫烧咬踢]伤|被[^，。！？,
 _NO_INJURY = re.compile(r"(?:没|没有|没得|无)(?:人)?(?:受伤|伤着|伤到|中毒|住院)|人(?:倒是|都|还)?没(?:啥|什么)?事|身体没(?:啥|什么)?(?:事|问题)|没(?:吃|喝|用)出(?:啥|什么)?(?:问题|毛病|病)")
 _INJURY = re.compile(r"受伤|伤着|伤到|住院|住了院|进了?医院|送医|急诊|中毒|吃坏|吃出(?:了)?(?:病|毛病|问题)|吃了?[^。，]{0,8}(?:拉肚子|上吐下泻|呕吐|过敏)"
                      r"|拉肚子|上吐下泻|过敏|烫伤|烧伤|炸伤|划伤|割伤|毁容|残疾|骨折|伤残|死亡|去世|人没了|喝坏")
+# 「就两千多块钱」「只是钱的事」: only money was lost — no one hurt (read after the injury words).
+_ONLY_MONEY = re.compile(r"^(?:就|只|只是|光|就是)(?:是|损失|亏|花|被骗)?(?:了)?[0-9几两三四五六七八九十百千万多来]+(?:块钱|块|元)(?:钱)?(?:的事)?(?:而已|吧|啊)?$"
+                         r"|(?:只是|就是|只|光)(?:损失|亏)?(?:了)?(?:点)?钱(?:的事)?|就(?:损失|亏)(?:了)?(?:点)?钱")
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
 _DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了|带走|派出所|传唤|公安局")
 # A relative who hurt someone and the police are involved: the relative is the accused.
@@ -127,6 +130,8 @@ def facts_from_text(text: str, matter: str | None = None, concerned: str | None 
             facts["personal_injury"] = False
         elif _INJURY.search(clean):
             facts["personal_injury"] = True
+        elif _ONLY_MONEY.search(clean):
+            facts["personal_injury"] = False
     if "will" in denied:
         facts["has_will"] = False
     gender = gender_in(clean)

@@ -343,3 +343,9 @@ def test_the_same_job_carries_the_migrant_status_to_the_other_person() -> None:
     assert case["concerned"] == "father" and case["migrant_worker"] is True
     case2, _ = memory.update_case({"topic": "labor.wages", "migrant_worker": True}, "那我爸呢")
     assert "migrant_worker" not in case2  # not said: asked of him
+
+
+@pytest.mark.parametrize("text,injury", [("就两千多块钱", False), ("只是钱的事", False), ("就损失了点钱", False),
+                                         ("钱的事我不管 孩子吃坏了", True), ("就3000块", False)])
+def test_only_money_lost_says_no_one_was_hurt(text: str, injury: bool) -> None:
+    assert facts_from_text(text, "consumer").get("personal_injury") is injury, text
