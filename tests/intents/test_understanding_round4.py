@@ -349,3 +349,18 @@ def test_the_same_job_carries_the_migrant_status_to_the_other_person() -> None:
                                          ("钱的事我不管 孩子吃坏了", True), ("就3000块", False)])
 def test_only_money_lost_says_no_one_was_hurt(text: str, injury: bool) -> None:
     assert facts_from_text(text, "consumer").get("personal_injury") is injury, text
+
+
+@pytest.mark.parametrize("text,income", [("每个月养老金九百 俩闺女都不给赡养费", 900), ("退休金一千五 儿子不给生活费", 1500),
+                                         ("一个月就挣两千 前夫不给抚养费", 2000)])
+def test_a_pension_beside_a_support_claim_is_still_the_income(text: str, income: int) -> None:
+    assert household_in(text).get("household_monthly_income") == income, text
+
+
+@pytest.mark.parametrize("text", ["欠了三个月 一个月三千", "干了三年 一个月六千五", "判决每月给八百抚养费"])
+def test_a_wage_owed_or_a_payment_ordered_is_no_income(text: str) -> None:
+    assert "household_monthly_income" not in household_in(text), text
+
+
+def test_a_son_taken_for_a_fight_is_no_good_samaritan() -> None:
+    assert not good_samaritan_in("俺儿子让派出所给抓了 说他跟人打架")
