@@ -117,8 +117,8 @@ def _switch_person(case: dict[str, Any], text: str) -> bool:
 
     who = person_switch_in(text)
     before = case.get("concerned") or "self"
-    if who is None or who == before:
-        return False
+    if who is None or who == before or case.get("crisis"):
+        return False  # in a crisis the facts of the one in danger are never put aside
     persons = case.setdefault("persons", {})
     keys = PERSON_FACTS + (HOUSEHOLD if case.get("household_size") == 1 else ())
     persons[before] = {k: case.pop(k) for k in keys if k in case}

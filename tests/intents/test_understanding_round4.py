@@ -364,3 +364,9 @@ def test_a_wage_owed_or_a_payment_ordered_is_no_income(text: str) -> None:
 
 def test_a_son_taken_for_a_fight_is_no_good_samaritan() -> None:
     assert not good_samaritan_in("俺儿子让派出所给抓了 说他跟人打架")
+
+
+def test_in_a_crisis_the_person_is_never_switched() -> None:
+    case = {"topic": "family.violence", "special_status": ["abuse_victim"], "crisis": True}
+    case, learned = memory.update_case(case, "那我女儿呢")
+    assert case["special_status"] == ["abuse_victim"] and "concerned_switched" not in learned
