@@ -370,3 +370,16 @@ def test_in_a_crisis_the_person_is_never_switched() -> None:
     case = {"topic": "family.violence", "special_status": ["abuse_victim"], "crisis": True}
     case, learned = memory.update_case(case, "那我女儿呢")
     assert case["special_status"] == ["abuse_victim"] and "concerned_switched" not in learned
+
+
+@pytest.mark.parametrize("text", ["孩子让公安抓了怎么办啊我好害怕", "孩子让公安抓了我好怕他会不会坐牢", "我儿子被警察带走了 警察还动手打他",
+                                  "俺家那口子喝酒把人打伤了派出所把他关起来了", "警察把我儿子带走了"])
+def test_voice_run_ons_about_a_relative_taken_are_the_criminal_path(text: str) -> None:
+    found = assess(text, {})
+    assert found is not None and found.kind == "criminal_family", text
+
+
+@pytest.mark.parametrize("text", ["我老公被抓了 我怕他出来打我", "我老公打我 我报警了 警察来了", "他又打我 派出所不管"])
+def test_fear_of_the_husband_and_violence_reported_stay_the_crisis(text: str) -> None:
+    found = assess(text, {})
+    assert found is not None and found.kind == "violence", text
