@@ -161,7 +161,7 @@ def facts_from_text(text: str, matter: str | None = None, concerned: str | None 
 
 # ------------------------------------------------------------------ beyond §3: what the case file keeps
 
-_AMOUNT_RE = re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十百千万点]+)(?P<scale>万|千|k|w)?(?P<unit>元|块钱?|块)?")
+_AMOUNT_RE = re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十百千万点]+)(?:多|来|几)?(?P<scale>万|千|k|w)?(?P<unit>元|块钱?|块)?")
 # 「一块都没给」「一块钱也没拿到」: "not a single yuan" says nothing was paid, it is no sum.
 _NOT_A_SINGLE = re.compile(r"^(?:钱)?(?:都|也|都还|还)(?:没|不|未)")
 _NOT_MONEY_AFTER = re.compile(r"^(?:个|口|人|岁|天|年|月|号|日|次|遍|层|楼|小时|点钟|点|分|周|星期|礼拜|公里|里|斤|岁|孩子|娃)")

@@ -383,3 +383,13 @@ def test_voice_run_ons_about_a_relative_taken_are_the_criminal_path(text: str) -
 def test_fear_of_the_husband_and_violence_reported_stay_the_crisis(text: str) -> None:
     found = assess(text, {})
     assert found is not None and found.kind == "violence", text
+
+
+@pytest.mark.parametrize("text,amount", [("欠了十多万", 100000), ("二十来万的工程款", 200000), ("还差300多块", 300), ("欠了十几万", 100000)])
+def test_about_so_much_is_read_as_its_round_figure(text: str, amount: int) -> None:
+    assert amounts_in(text) == [amount], text
+
+
+@pytest.mark.parametrize("text", ["欠了10多天了", "三个多月没发", "他40多岁了"])
+def test_about_so_many_days_or_years_is_no_sum(text: str) -> None:
+    assert amounts_in(text) == [], text
