@@ -393,3 +393,9 @@ def test_about_so_much_is_read_as_its_round_figure(text: str, amount: int) -> No
 @pytest.mark.parametrize("text", ["欠了10多天了", "三个多月没发", "他40多岁了"])
 def test_about_so_many_days_or_years_is_no_sum(text: str) -> None:
     assert amounts_in(text) == [], text
+
+
+@pytest.mark.parametrize("text,region", [("在广州北京路上被抢了", "广州市"), ("住泉州 在晋江路那边上班", "泉州市"),
+                                         ("去北京路上出了车祸", "北京市")])
+def test_a_street_named_after_a_place_gives_way_to_the_place_named(text: str, region: str) -> None:
+    assert facts_from_text(text).get("region") == region, text
