@@ -399,3 +399,17 @@ def test_about_so_many_days_or_years_is_no_sum(text: str) -> None:
                                          ("去北京路上出了车祸", "北京市")])
 def test_a_street_named_after_a_place_gives_way_to_the_place_named(text: str, region: str) -> None:
     assert facts_from_text(text).get("region") == region, text
+
+
+@pytest.mark.parametrize("text", ["看到有人偷电动车 我上去按住了 结果被他同伙打了", "司机撞了人要跑 我追上去拦车被撞伤",
+                                  "有个小孩掉河里了 我跳下去把他捞上来", "帮派出所抓逃犯受了伤", "车上有人耍流氓 我站出来说了几句 被他打了",
+                                  "我救人受伤了", "有人打老人 我去拉架被打伤了"])
+def test_more_good_samaritan_stories(text: str) -> None:
+    assert good_samaritan_in(text), text
+
+
+def test_stepping_in_against_a_violent_husband_is_the_crisis_not_samaritan() -> None:
+    text = "我老公打孩子 我上去拦 他连我一起打"
+    found = assess(text, {})
+    assert found is not None and found.kind == "violence"
+    assert "good_samaritan" not in memory.facts_in(text).get("special_status", [])
