@@ -14,7 +14,7 @@ from ground.text import convert_numerals, to_simplified_halfwidth
 
 from .parsing import resolve_place
 from .person_facts import _NOT_INCOME, _PER_YEAR, age_in, concerned_in, denied_in, gender_in, good_samaritan_in, household_size_in, mandarin, monthly_income_in, relative_age_in
-from .special_paths import detect_kinds
+from .special_paths import detect_kinds, stranger_assault
 
 _MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
                      # working here, home elsewhere: 「我在石狮打工 老家四川的」「老家在贵州 在这边干活」
@@ -32,6 +32,9 @@ HURT = re.compile(r"[砍打捅刺划割摔撞烫烧咬踢]伤|被[^，。！？,
 _NO_INJURY = re.compile(r"(?:没|没有|没得|无)(?:人)?(?:受伤|伤着|伤到|中毒|住院)|人(?:倒是|都|还)?没(?:啥|什么)?事|身体没(?:啥|什么)?(?:事|问题)|没(?:吃|喝|用)出(?:啥|什么)?(?:问题|毛病|病)")
 _INJURY = re.compile(r"受伤|伤着|伤到|住院|住了院|进了?医院|送医|急诊|中毒|吃坏|吃出(?:了)?(?:病|毛病|问题)|吃了?[^。，]{0,8}(?:拉肚子|上吐下泻|呕吐|过敏)"
                      r"|拉肚子|上吐下泻|过敏|烫伤|烧伤|炸伤|划伤|割伤|毁容|残疾|骨折|伤残|死亡|去世|人没了|喝坏")
+# 「就两千多块钱」「只是钱的事」: only money was lost — no one hurt (read after the injury words).
+_ONLY_MONEY = re.compile(r"^(?:就|只|只是|光|就是)(?:是|损失|亏|花|被骗)?(?:了)?[0-9几两三四五六七八九十百千万多来]+(?:块钱|块|元)(?:钱)?(?:的事)?(?:而已|吧|啊)?$"
+                         r"|(?:只是|就是|只|光)(?:损失|亏)?(?:了)?(?:点)?钱(?:的事)?|就(?:损失|亏)(?:了)?(?:点)?钱")
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
 _DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了|带走|派出所|传唤|公安局")
 # A relative who hurt someone and the police are involved: the relative is the accused.
@@ -116,7 +119,8 @@ def facts_from_text(text: str, matter: str | None = None, concerned: str | None 
         facts["domestic_violence"] = False  # 「他没打过我」: never the violence route
     family = matter is not None and matter.startswith("family.")
     samaritan = good_samaritan_in(clean) and not family  # stepping between a violent husband and a child is the crisis
-    if "violence" not in denied and "violence" in kinds and (family or (matter is None and not samaritan)):
+    stranger = stranger_assault(clean)
+    if "violence" not in denied and "violence" in kinds and (family or (matter is None and not samaritan and not stranger)):
         facts["special_status"] = ["abuse_victim"]  # 「拦住抢包的 被打伤了」: hurt by the robber, no abuse at home
     if samaritan:
         facts["special_status"] = sorted({*facts.get("special_status", []), "good_samaritan"})
@@ -125,6 +129,8 @@ def facts_from_text(text: str, matter: str | None = None, concerned: str | None 
             facts["personal_injury"] = False
         elif _INJURY.search(clean):
             facts["personal_injury"] = True
+        elif _ONLY_MONEY.search(clean):
+            facts["personal_injury"] = False
     if "will" in denied:
         facts["has_will"] = False
     gender = gender_in(clean)
@@ -154,7 +160,7 @@ def facts_from_text(text: str, matter: str | None = None, concerned: str | None 
 
 # ------------------------------------------------------------------ beyond §3: what the case file keeps
 
-_AMOUNT_RE = re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十百千万点]+)(?P<scale>万|千|k|w)?(?P<unit>元|块钱?|块)?")
+_AMOUNT_RE = re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十百千万点]+)(?:多|来|几)?(?P<scale>万|千|k|w)?(?P<unit>元|块钱?|块)?")
 # 「一块都没给」「一块钱也没拿到」: "not a single yuan" says nothing was paid, it is no sum.
 _NOT_A_SINGLE = re.compile(r"^(?:钱)?(?:都|也|都还|还)(?:没|不|未)")
 _NOT_MONEY_AFTER = re.compile(r"^(?:个|口|人|岁|天|年|月|号|日|次|遍|层|楼|小时|点钟|点|分|周|星期|礼拜|公里|里|斤|岁|孩子|娃)")

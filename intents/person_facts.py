@@ -256,7 +256,7 @@ def household_size_in(text: str) -> int | None:
 # An income is said with an earnings word (退休金, 收入, 挣 …) or per month (一个月/每月 …) before the
 # figure. 一共/总共 alone is a total of anything — 「欠了三个月一共一万二」 is owed, not earned — and
 # 「三个月」 is a span, not 「一个月」: 领/拿 only count after such a word (「拿了两万」 is no income).
-_INCOME_AT = re.compile(r"(?:退休金|养老金|低保金|低保|收入|月收入|月入|工资|月薪|薪水|挣|赚|一个月|每个月|每月|(?<![0-9几多两个])(?:一)?月(?!底|初|份|号|中))"
+_INCOME_AT = re.compile(r"(?:退休金|养老金|低保金|低保|收入|月收入|月入|挣|赚|工资|月薪|薪水|一个月|每个月|每月|(?<![0-9几多两个])(?:一)?月(?!底|初|份|号|中))"
                         r"(?:也|才|就|只|只有|有|是|能|大概|差不多|也就|一共|总共|加起来|家里|能挣|能拿|挣|拿|领|赚|收入)*"
                         r"(?P<amt>[0-9]+(?:\.[0-9]+)?(?:千|万|k)?[0-9]*(?:多|来|左右|出头)?(?:块|元)?)")
 # 「干了三年 一个月六千五」 is the wage of a job (now lost or unpaid), not today's household income.
@@ -269,9 +269,7 @@ def monthly_income_in(text: str) -> int | None:
     「一个月挣三千多」 → 3000, 「我一个月两千 带一个娃」 → 2000. Money owed, spent, ordered
     or claimed (欠/花了/判决/抚养费/补偿 …) is no income: None."""
     text = _fold(text)
-    if _NOT_INCOME.search(text):
-        return None
-    m = _INCOME_AT.search(text)
+    m = next((m for m in _INCOME_AT.finditer(text) if not _NOT_INCOME.search(_scope(text, m))), None)
     if not m:
         return None
     money = parse_money(m.group("amt"))
@@ -280,6 +278,22 @@ def monthly_income_in(text: str) -> int | None:
     if _PER_YEAR.search(text[:m.end()]):
         return int(round(money.value / 12))  # 「一年收入三万」 is 2500 a month
     return int(money.value)
+
+
+_EARNINGS = re.compile(r"退休金|养老金|低保|收入|月入|挣|赚")
+_JOB_PAST = re.compile(r"干了|做了|工作了|上了.{0,3}年班")
+
+
+def _scope(text: str, m: re.Match[str]) -> str:
+    """Where a claim word voids an income figure: a pension or earnings named (退休金, 挣 …) is
+    income unless its own clause is about money owed or claimed (「每个月养老金九百 俩闺女都不给
+    赡养费」 keeps 900); a bare per-month figure or a wage is judged by the whole message (「欠了
+    三个月 一个月三千」 is a wage owed) — and a job that was (「干了三年」) always is."""
+    if not _EARNINGS.search(m.group(0)) or _JOB_PAST.search(text):
+        return text
+    start = max(text.rfind(c, 0, m.start()) for c in "，,。；; ")
+    ends = [i for i in (text.find(c, m.end()) for c in "，,。；; ") if i >= 0]
+    return text[start + 1:min(ends) if ends else len(text)]
 
 
 _PER_YEAR = re.compile(r"(?:一|每|1)年|年收入|年薪|全年|一年到头|年底|年终")
@@ -291,15 +305,18 @@ _PER_YEAR = re.compile(r"(?:一|每|1)年|年收入|年薪|全年|一年到头|�
 # 「制止打架被捅了」. An act is stepping in against a wrongdoer or rescuing someone in danger; being
 # the one robbed (「被小偷偷了」) or detained (「被抓」) is not.
 _WRONGDOER = (r"(?:小偷|贼|扒手|劫匪|歹徒|坏人|流氓|醉汉|抢劫|抢包|抢东西|抢手机|抢钱|被抢|偷东西|偷车|偷电动车|偷钱包|偷手机|行凶"
-              r"|持刀|拿刀|施暴|耍流氓|猥亵|调戏|打人|打架|斗殴|群殴|欺负(?:人|小孩|老人|女孩|妇女)|肇事逃逸|逃逸)")
-_STEP_IN = r"(?<!被)(?:拦|追|抓|逮|按|摁|扑|制服|阻止|制止|挡|揪|拉开|劝开|劝架|帮(?:人|别人|忙)?(?:抓|追|拦|挡))"
+              r"|持刀|拿刀|施暴|耍流氓|猥亵|调戏|打人|打老人|打孩子|打小孩|打架|斗殴|群殴|欺负(?:人|小孩|老人|女孩|妇女)|肇事逃逸|逃逸|逃犯|通缉犯|嫌疑人"
+              r"|(?:司机|肇事的|撞人的|偷东西的|那人|那个人)[^，。！？,.!?；;\s]{0,4}?(?:要|想)?(?:跑|逃))")
+_STEP_IN = r"(?<![被让给叫])(?:拦|追|抓|逮|按|摁|扑|制服|阻止|制止|挡|揪|拉开|劝开|劝架|帮(?:人|别人|忙)?(?:抓|追|拦|挡))"
 _SAMARITAN_ACT = re.compile(
     r"见义勇为|勇斗歹徒|挺身而出"
-    rf"|{_STEP_IN}(?:住|上|到|下|了|着)*[^，。！？,.!?；;]{{0,8}}?{_WRONGDOER}"
-    rf"|{_WRONGDOER}[^。！？!?；;]{{0,10}}?(?:(?:我|俺)(?:就|也)?(?:上去|冲上去|冲过去|过去|赶紧|马上|去)?|上去|冲上去|冲过去)(?:拦|制止|阻止|拉开|挡|追|抓|扑)"
-    r"|劝架"
+    rf"|{_STEP_IN}(?:住|上|到|下|了|着)*[^，。！？,.!?；;\s]{{0,8}}?{_WRONGDOER}"
+    rf"|{_WRONGDOER}[^。！？!?；;]{{0,10}}?(?:(?:我|俺)(?:就|也)?(?:上去|冲上去|冲过去|过去|赶紧|马上|去)?|上去|冲上去|冲过去)"
+    r"(?:拦|制止|阻止|拉开|挡|追|抓|扑|按|摁|抱住|拽|站出来|出面|上前)"
+    r"|劝架|拉架"
+    r"|救人(?:受伤|受了伤|被|时|的时候|时候)|为了救(?:人|孩子|小孩|老人)"
     r"|(?:火灾|着火|失火|起火|火场|煤气)[^。！？!?]{0,20}?(?:救|背|抱|拉|拖)(?:了|出|起)"
-    r"|(?:掉进|掉到|掉下|落水|溺水)[^。！？!?]{0,12}?(?:拉上来|救上来|捞上来|拉出来|救出来|救起|拖上来|抱上来)"
+    r"|(?:掉进|掉到|掉下|掉(?=河|水|湖|塘|江|海|井)|落水|溺水)[^。！？!?]{0,12}?(?:拉上来|救上来|捞上来|拉出来|救出来|救起|拖上来|抱上来)"
     r"|(?:下河|下水|跳(?:下|进)?(?:河|水|湖|塘|海|江|水库)|冲进(?:火|火场|屋|楼|去)|从(?:水|河|火|火场)里)[^，。！？,.!?；;]{0,6}?(?:救|拉|捞|抱|拖)"
     r"|救(?:了|起|出)?(?:个|一个|两个|几个)?[^，。！？,.!?；;]{0,6}?(?:落水|溺水|掉(?:进|到|下)[^，。！？,.!?；;]{0,4}(?:河|水|塘|湖|海|江|井|冰窟窿)|被困|着火|火场|火里)"
     r"|救(?:了|起|出)(?:个|一个|两个|几个)?[^，。！？,.!?；;]{0,4}(?:人|孩子|小孩|娃|老人|女孩|男孩|姑娘)")
@@ -318,3 +335,16 @@ def good_samaritan_in(text: str) -> bool:
 
 
 _OWN_LOSS = re.compile(r"(?:我|俺)(?:的)?[^，。！？,.!?；;]{0,4}被(?:小偷|贼|扒手|人|劫匪)?(?:偷|抢|扒)|(?:偷|抢|扒)(?:了|走)(?:我|俺)")
+
+
+# ------------------------------------------------------------------ hurt by a stranger
+
+_BY_STRANGER = re.compile(r"被(?:人|别人|陌生人|外人|一个人|几个人|一伙人|一群人|一帮人|路人|小混混|混混|醉汉|邻居|同事|工友|客人|顾客|司机)"
+                          r"(?:给)?(?:打|砍|捅|踢|揍|推)|(?:打|砍|捅)(?:我|俺)的(?:那个|那)?(?:人|家伙|男的|小子)")
+
+
+def stranger_assault_in(text: str) -> bool:
+    """「被人打断了肋骨」「打我的那个人被抓了」: the writer was beaten by someone outside the family —
+    an assault (a crime victim, LAL 29), not violence at home; the caller still checks that no
+    husband, parent or child is named as the one who hit."""
+    return _BY_STRANGER.search(_fold(text)) is not None

@@ -281,6 +281,7 @@ def _mentions(said: str) -> list[tuple[str, tuple[Region, ...]]]:
     湖南菜 a cuisine — read as places they would send the citizen to the wrong centre."""
     index, longest, tail = _alias_index(), _longest_alias(), _word_tail()
     out: list[tuple[str, tuple[Region, ...]]] = []
+    weak: list[int] = []  # 「北京路上」「石狮街上」: a street or the place itself — the place only if nothing else is named
     i = 0
     while i < len(said):
         for size in range(min(longest, len(said) - i), 1, -1):
@@ -289,12 +290,19 @@ def _mentions(said: str) -> list[tuple[str, tuple[Region, ...]]]:
                 word = tail.match(said, i + size) if tail is not None else None
                 # 「永春茶厂」「景德镇瓷器厂」: a factory or farm of the product is in the place
                 if word is None or said[word.end():word.end() + 1] in ("厂", "场", "园"):
+                    if _STREET.match(said, i + size):
+                        weak.append(len(out))
                     out.append((piece, index[piece]))
                 i += size
                 break
         else:
             i += 1
+    if weak and len(weak) < len(out):  # 「在广州北京路上被抢了」: 北京路 is a street of 广州
+        out = [m for n, m in enumerate(out) if n not in weak]
     return out
+
+
+_STREET = re.compile(r"路|街|大街|大道")
 
 
 def all_regions() -> tuple[Region, ...]:

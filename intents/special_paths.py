@@ -93,8 +93,11 @@ def _clean(text: str) -> str:
 _POLICE_ACTS = re.compile(r"(?:被|让|叫|给)?(?:警察|公安局|公安|派出所|民警|检察院|法院)?(?:给)?"
                           r"(?:抓走|抓起来|抓进去|抓了|被抓|被拘|刑拘|拘留|拘了|逮捕|关进去|关起来|被关|关了|进去了|带走|押走|羁押)")
 _HIT_SOMEONE_ELSE = re.compile(r"(?:打|砍|捅|撞|伤|踢|揍)(?:伤|死|残|断)?(?:了)?(?:个|一个|几个)?(?:人|别人|同学|对方|人家|邻居|工友|路人)"
-                               r"|打架|打群架|斗殴|互殴|动手打人")
-_FEAR_OF_WHAT_NEXT = re.compile(r"(?:我|俺)?(?:好|很|真|太|非常)?(?:害怕|怕)(?!他|她|被打|挨打)(?:死了|极了|得很)?|吓坏了|吓死了|慌了")
+                               r"|打架|打群架|斗殴|互殴|动手打人|把(?:人|别人|人家|对方|邻居|同学|工友)(?:给)?(?:打|砍|捅|撞|踢)(?:伤|死|残|坏)?(?:了)?"
+                               # the police hitting the one taken is no violence at home (a complaint, not 110 against a husband)
+                               r"|(?:警察|公安|民警|协警|辅警|他们)(?:还|也|又|都)?(?:动手|打|揍|踢)(?:了)?(?:他|她|人|我儿子|孩子)?")
+_FEAR_OF_WHAT_NEXT = re.compile(r"(?:我|俺)?(?:好|很|真|太|非常)?(?:害怕|怕)(?:(?:他|她)(?=会|要|被|坐牢|判|出不来|有事|在里面|受罪|吃苦)|(?!他|她|被打|挨打))"
+                                r"(?:死了|极了|得很)?|吓坏了|吓死了|慌了")
 
 
 def without_detention(clean: str) -> str:
@@ -116,9 +119,12 @@ _FAMILY = re.compile(r"家暴|家庭暴力|老公|丈夫|男人|老婆|媳妇|�
 
 
 def stranger_assault(text: str) -> bool:
-    """An assault by someone outside the family, with no family member named as the one who hit."""
+    """An assault by someone outside the family, with no family member named as the one who hit.
+    The one reader for triage, fact extraction and the case file (so they never disagree)."""
+    from .person_facts import stranger_assault_in
+
     clean = _clean(text)
-    return bool(_STRANGER.search(clean)) and not _FAMILY.search(clean)
+    return bool(_STRANGER.search(clean) or stranger_assault_in(clean)) and not _FAMILY.search(clean)
 
 
 def detect_kinds(text: str) -> list[str]:

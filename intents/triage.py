@@ -80,6 +80,10 @@ _NOT_NOW = re.compile(r"不会|会不会|会被|怕|担心|万一|如果|要是|
 _TAKEN_BY_POLICE_RE = re.compile(rf"(?:^|[，,。；;])(?:昨天|前天|今天|刚才|刚刚|后来|结果|现在|已经)?(?:被|让|叫)"
                                  rf"(?:警察|公安|派出所|民警|检察院|公安局)[^，,。；;]{{0,4}}?{_TAKEN_BY_POLICE}")
 _FAMILY_RE = re.compile(_FAMILY)
+# 「派出所把他关起来了」「警察把我儿子带走了」: the police as the subject, a relative named before or in it.
+_POLICE_TOOK_RE = re.compile(rf"(?:警察|公安局|公安|派出所|民警)(?:的人)?(?:已经|昨天|今天|刚才|直接)?(?:把|将)(?:他|她|人|{_FAMILY}|我{_FAMILY}|俺{_FAMILY})"
+                             rf"(?:给)?[^，,。；;！？!?]{{0,3}}?{_TAKEN_BY_POLICE}")
+_POLICE_WORD = re.compile(r"警察|公安|派出所|民警|看守所|拘留所")
 _KIN_BY_POLICE_RE = re.compile(rf"{_FAMILY}[^，,。；;！？!?]{{0,6}}?(?:被|让|叫|给)(?:警察|公安局|公安|派出所|民警)[^，,。；;！？!?]{{0,4}}?{_TAKEN_BY_POLICE}")
 _FLAGS = (("mental_illness", re.compile(r"精神病|精神疾病|精神分裂|精神不正常|精神有问题|躁狂|抑郁症发作|犯病")),
           ("blind_deaf_mute", re.compile(r"聋哑|聋子|哑巴|盲人|瞎子|看不见|听不见|不会说话|说不了话")),
@@ -133,9 +137,10 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
         return None
     # A relative taken by the police: violence is read without the detention's words
     # (「我儿子被抓了 我好怕」「我老公打了人 被刑拘了」 go to the criminal path, not the crisis).
-    harm = without_detention(clean) if _taken(clean) else clean
+    harm = without_detention(clean) if _taken(clean) or _POLICE_WORD.search(clean) else clean
     # Hurt by a robber while stepping in (「拦抢包的被打伤了」) is a good-samaritan claim, not a crisis at home.
-    stranger = good_samaritan_in(clean) and not _KIN_ACTOR.search(clean)
+    # Beaten by a stranger (「被人打断了肋骨 打我的人被抓了」) is an assault to report, not a crisis at home.
+    stranger = (good_samaritan_in(clean) and not _KIN_ACTOR.search(clean)) or stranger_assault(clean)
     if not stranger and ("violence" in detect_kinds(harm) or _CHILD_ABUSE.search(harm) or _more_violence(harm)
             or _harmed_at_home(harm)) \
             and not _third_party_assault(harm) and not stranger_assault(harm):
@@ -275,8 +280,12 @@ def accused_age(clean: str) -> int | None:
 
 
 def _taken(clean: str) -> bool:
+    for m in _POLICE_TOOK_RE.finditer(clean):
+        if _FAMILY_RE.search(clean[:m.end()]) and not _NOT_NOW.search(clean[max(0, m.start() - 4):m.end()]) \
+                and not re.match(r"了?(?:吗|么)", clean[m.end():m.end() + 2]):
+            return True
     for m in _KIN_BY_POLICE_RE.finditer(clean):
-        if not _NOT_NOW.search(clean[max(0, m.start() - 4):m.end()]) and not re.search(r"吗|么", clean[m.end():m.end() + 2]):
+        if not _NOT_NOW.search(clean[max(0, m.start() - 4):m.end()]) and not re.match(r"了?(?:吗|么)", clean[m.end():m.end() + 2]):
             return True
     for m in _TAKEN_BY_POLICE_RE.finditer(clean):
         if _FAMILY_RE.search(clean[:m.start()]) and not _NOT_NOW.search(clean[max(0, m.start() - 4):m.end()]):
@@ -285,7 +294,7 @@ def _taken(clean: str) -> bool:
         before = clean[max(0, m.start() - 4):m.start()]
         gap = m.group("gap")
         if (_DENIED.search(gap) or _DENIED.search(before + gap) or _NOT_NOW.search(gap) or _NOT_NOW.search(before)
-                or re.search(r"吗|么|不$", clean[m.end():m.end() + 2])):
+                or re.match(r"了?(?:吗|么)|.?不$", clean[m.end():m.end() + 2])):  # 「被抓了吗」, not 「抓了怎么办」
             continue
         return True
     return False

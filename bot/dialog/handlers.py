@@ -644,7 +644,7 @@ def _asks_beside_facts(turn: Turn) -> bool:
 def acknowledge_facts(turn: Turn) -> Outbound:
     """「好的，记下了：合肥，外地来打工」 and the next useful step."""
     ack = memory.ack_line(turn.learned) or T("noted")
-    if turn.learned.get("concerned_switched"):
+    if turn.learned.get("concerned_switched") and turn.mode != "crisis" and not turn.case.get("crisis"):
         # 「那我爸呢」: the decision given was for someone else — run it again for this person,
         # asking only what is not known about them (their age, income …).
         for key in ("decision", "decided_on", "last_result"):

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from intents import extract
 from intents.parsing import compact
+from intents.special_paths import stranger_assault
 
 # Facts of the §3 schema the questionnaire understands (and so may be prefilled with).
 SECTION3 = ("region", "matter", "age", "disabled", "fixed_income", "migrant_worker", "gender", "unemployed",
@@ -62,6 +63,8 @@ def facts_in(text: str, topic: str | None = None, case: Mapping[str, Any] | None
         matter = "criminal.defense"  # 「儿子把同学打伤了 警察叫他去派出所」: the son is the accused
     if matter is None:
         matter = next((code for code, rx in _MATTER_CUES if rx.search(text)), None)
+    if matter == "family.violence" and stranger_assault(text):
+        matter = None  # 「被人打断了肋骨 打我的人被抓了」: an assault by a stranger, not violence at home
     if matter and matter != "other":
         facts["topic"] = matter
     else:
@@ -83,6 +86,8 @@ def facts_in(text: str, topic: str | None = None, case: Mapping[str, Any] | None
         facts["disabled"] = True
     if "good_samaritan" in facts.get("special_status", []) and not matter and not topic and extract.HURT.search(text):
         facts["topic"] = "injury.personal"  # 「拦住一个抢包的被砍伤了」: the claim arising from the act (LAL 32(2))
+    if facts.get("criminal_role") == "victim" and not matter and not topic:
+        facts["topic"] = "criminal.defense"  # 「打人的已经被警察抓了」: the writer is the victim in a criminal case (LAL 29)
     if facts.get("criminal_role") == "suspect" and not matter and not topic:
         facts["topic"] = "criminal.defense"
     amounts = [a for a in extract.amounts_in(text) if a != facts.get("household_monthly_income")]
@@ -111,14 +116,20 @@ def _switch_person(case: dict[str, Any], text: str) -> bool:
 
     who = person_switch_in(text)
     before = case.get("concerned") or "self"
-    if who is None or who == before:
-        return False
+    if who is None or who == before or case.get("crisis"):
+        return False  # in a crisis the facts of the one in danger are never put aside
     persons = case.setdefault("persons", {})
     keys = PERSON_FACTS + (HOUSEHOLD if case.get("household_size") == 1 else ())
     persons[before] = {k: case.pop(k) for k in keys if k in case}
     case.update(persons.pop(who, {}))
+    if _SAME_WORK.search(text) and "migrant_worker" in persons[before] and "migrant_worker" not in case:
+        case["migrant_worker"] = persons[before]["migrant_worker"]  # 「他跟俺一块干的」: the same job, the same status
     case["concerned"] = who
     return True
+
+
+# 「他跟俺一块干的」「和我一起在工地」「同一个老板」: the other person worked the same job.
+_SAME_WORK = re.compile(r"(?:跟|和|同|与)(?:我|俺)(?:是)?(?:一块|一块儿|一起|一样|一个|同一个)(?:干|做|打工|上班|干活|在)|同一个(?:老板|包工头|工地|厂)|也是(?:农民工|打工的|出来打工)")
 
 
 def _home_or_residence(case: Mapping[str, Any], said: dict[str, Any], text: str) -> None:

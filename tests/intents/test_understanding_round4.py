@@ -321,3 +321,95 @@ def test_more_ways_of_saying_a_relative_was_taken(text: str) -> None:
 @pytest.mark.parametrize("text", ["孩子工资被扣了", "我妈把门关了", "我儿子会不会被警察抓走", "儿子被警察抓了吗"])
 def test_a_worry_or_another_meaning_is_no_detention(text: str) -> None:
     assert assess(text, {}) is None, text
+
+
+@pytest.mark.parametrize("text", ["我被人打断了两根肋骨 打我的人已经被派出所抓了", "在路上被几个人打了 派出所把人抓了",
+                                  "被一伙人打了 鼻梁骨折"])
+def test_beaten_by_a_stranger_is_a_crime_victim_not_a_crisis_at_home(text: str) -> None:
+    assert assess(text, {}) is None, text
+    case = memory.facts_in(text)
+    assert "abuse_victim" not in case.get("special_status", []), text
+    assert case.get("topic") != "family.violence", text
+
+
+def test_a_husband_who_beats_is_still_the_crisis_even_beside_a_stranger() -> None:
+    found = assess("被人打了一顿 回家我老公又打我", {})
+    assert found is not None and found.kind == "violence"
+
+
+def test_the_same_job_carries_the_migrant_status_to_the_other_person() -> None:
+    case = {"topic": "labor.wages", "matter": "labor.wages", "region": "长春市", "migrant_worker": True}
+    case, learned = memory.update_case(case, "那俺爸呢 他跟俺一起干的活")
+    assert case["concerned"] == "father" and case["migrant_worker"] is True
+    case2, _ = memory.update_case({"topic": "labor.wages", "migrant_worker": True}, "那我爸呢")
+    assert "migrant_worker" not in case2  # not said: asked of him
+
+
+@pytest.mark.parametrize("text,injury", [("就两千多块钱", False), ("只是钱的事", False), ("就损失了点钱", False),
+                                         ("钱的事我不管 孩子吃坏了", True), ("就3000块", False)])
+def test_only_money_lost_says_no_one_was_hurt(text: str, injury: bool) -> None:
+    assert facts_from_text(text, "consumer").get("personal_injury") is injury, text
+
+
+@pytest.mark.parametrize("text,income", [("每个月养老金九百 俩闺女都不给赡养费", 900), ("退休金一千五 儿子不给生活费", 1500),
+                                         ("一个月就挣两千 前夫不给抚养费", 2000)])
+def test_a_pension_beside_a_support_claim_is_still_the_income(text: str, income: int) -> None:
+    assert household_in(text).get("household_monthly_income") == income, text
+
+
+@pytest.mark.parametrize("text", ["欠了三个月 一个月三千", "干了三年 一个月六千五", "判决每月给八百抚养费"])
+def test_a_wage_owed_or_a_payment_ordered_is_no_income(text: str) -> None:
+    assert "household_monthly_income" not in household_in(text), text
+
+
+def test_a_son_taken_for_a_fight_is_no_good_samaritan() -> None:
+    assert not good_samaritan_in("俺儿子让派出所给抓了 说他跟人打架")
+
+
+def test_in_a_crisis_the_person_is_never_switched() -> None:
+    case = {"topic": "family.violence", "special_status": ["abuse_victim"], "crisis": True}
+    case, learned = memory.update_case(case, "那我女儿呢")
+    assert case["special_status"] == ["abuse_victim"] and "concerned_switched" not in learned
+
+
+@pytest.mark.parametrize("text", ["孩子让公安抓了怎么办啊我好害怕", "孩子让公安抓了我好怕他会不会坐牢", "我儿子被警察带走了 警察还动手打他",
+                                  "俺家那口子喝酒把人打伤了派出所把他关起来了", "警察把我儿子带走了"])
+def test_voice_run_ons_about_a_relative_taken_are_the_criminal_path(text: str) -> None:
+    found = assess(text, {})
+    assert found is not None and found.kind == "criminal_family", text
+
+
+@pytest.mark.parametrize("text", ["我老公被抓了 我怕他出来打我", "我老公打我 我报警了 警察来了", "他又打我 派出所不管"])
+def test_fear_of_the_husband_and_violence_reported_stay_the_crisis(text: str) -> None:
+    found = assess(text, {})
+    assert found is not None and found.kind == "violence", text
+
+
+@pytest.mark.parametrize("text,amount", [("欠了十多万", 100000), ("二十来万的工程款", 200000), ("还差300多块", 300), ("欠了十几万", 100000)])
+def test_about_so_much_is_read_as_its_round_figure(text: str, amount: int) -> None:
+    assert amounts_in(text) == [amount], text
+
+
+@pytest.mark.parametrize("text", ["欠了10多天了", "三个多月没发", "他40多岁了"])
+def test_about_so_many_days_or_years_is_no_sum(text: str) -> None:
+    assert amounts_in(text) == [], text
+
+
+@pytest.mark.parametrize("text,region", [("在广州北京路上被抢了", "广州市"), ("住泉州 在晋江路那边上班", "泉州市"),
+                                         ("去北京路上出了车祸", "北京市")])
+def test_a_street_named_after_a_place_gives_way_to_the_place_named(text: str, region: str) -> None:
+    assert facts_from_text(text).get("region") == region, text
+
+
+@pytest.mark.parametrize("text", ["看到有人偷电动车 我上去按住了 结果被他同伙打了", "司机撞了人要跑 我追上去拦车被撞伤",
+                                  "有个小孩掉河里了 我跳下去把他捞上来", "帮派出所抓逃犯受了伤", "车上有人耍流氓 我站出来说了几句 被他打了",
+                                  "我救人受伤了", "有人打老人 我去拉架被打伤了"])
+def test_more_good_samaritan_stories(text: str) -> None:
+    assert good_samaritan_in(text), text
+
+
+def test_stepping_in_against_a_violent_husband_is_the_crisis_not_samaritan() -> None:
+    text = "我老公打孩子 我上去拦 他连我一起打"
+    found = assess(text, {})
+    assert found is not None and found.kind == "violence"
+    assert "good_samaritan" not in memory.facts_in(text).get("special_status", [])
