@@ -21,12 +21,29 @@ from .models import Handover, aware, real_people, test_users_only
 
 OPEN = ("waiting", "active")
 PREVIEW_CHARS = 60
-_PERSONAL_LINK = re.compile(r"https?://\S*/h5/\S+")
+# A URL ends where URL characters end: Chinese text right after it (「…/h5/abc。然后」) is
+# not part of it and must not vanish with the link.
+_URL_CHARS = r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]"
+_PERSONAL_LINK = re.compile(rf"https?://{_URL_CHARS}*?/h5/{_URL_CHARS}+")
+# The bot's replies carry WeChat's <a href="…">words</a> anchors (bot/replies.py,
+# handoff/texts.yaml); the console shows text, so a transcript would print the markup.
+_ANCHOR = re.compile(r"<a\s[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.S | re.I)
 
 
 def hide_personal_links(text: str) -> str:
-    """The citizen's own signed links (application, booking): whoever holds one acts as the citizen."""
-    return _PERSONAL_LINK.sub(labels.vocab("inbox")["hidden_link"], text or "")
+    """The chat as a person reads it: each anchor becomes its words, and the citizen's own
+    signed links (application, booking) are hidden: whoever holds one acts as the citizen.
+
+    「也可以<a href="…/h5/apply/…">在网页上填写</a>。」 reads 「也可以在网页上填写［本人专用链接，
+    已隐藏］。」; a public link (an FAQ page) keeps only its words (「打开说明页」).
+    """
+    hidden = labels.vocab("inbox")["hidden_link"]
+
+    def anchor(m: re.Match[str]) -> str:
+        words = m.group(2).strip()
+        return words + hidden if _PERSONAL_LINK.search(m.group(1)) else words
+
+    return _PERSONAL_LINK.sub(hidden, _ANCHOR.sub(anchor, text or ""))
 
 
 def _messages():

@@ -1,0 +1,36 @@
+"""The chat on a case page reads as the citizen saw it: the bot's WeChat anchors show as
+their words (not as `<a href=…>` markup), the citizen's own signed links stay hidden,
+and the application number the bot told the citizen is not starred out."""
+from __future__ import annotations
+
+import re
+
+from handoff_helpers import login, make_case
+
+
+def _transcript(page: str) -> str:
+    return page[page.index('id="transcript"'):]
+
+
+def test_case_page_chat_has_no_markup_and_keeps_the_words(app, client, accounts, user_id):
+    from wechat_client import Citizen
+
+    citizen = Citizen(client, user_id)
+    # three different FAQ answers, each ending in the 「打开说明页」 anchor
+    for said in ("老板欠我三个月工资不给", "在工地上摔伤了算工伤吗", "家里老人没人赡养怎么办"):
+        assert "说明页" in (citizen.say(said) or "")
+    number = make_case(app, user_id)
+    login(client, accounts["staff"][1])
+    chat = _transcript(client.get(f"/console/cases/{number}").get_data(as_text=True))
+    assert "&lt;a" not in chat and "href" not in chat
+    assert len(re.findall("或打开说明页）", chat)) == 3
+
+
+def test_the_application_number_in_the_chat_is_readable(app, client, accounts, user_id):
+    from wechat_client import Citizen
+
+    number = make_case(app, user_id)
+    Citizen(client, user_id).say(f"我的申请编号是{number}，现在到哪一步了")
+    login(client, accounts["staff"][1])
+    chat = _transcript(client.get(f"/console/cases/{number}").get_data(as_text=True))
+    assert f"我的申请编号是{number}" in chat
