@@ -102,10 +102,12 @@ def case(number: str):
                 "urgent": [labels.label("urgency", u) for u in workflow.urgency(app.status, app.facts, app.result)],
                 "same_applicant": [(o.number, workflow.STATUS_NAMES.get(o.status, o.status))
                                    for o in case_store.same_applicant_of(s, app, current_user.role, current_user.id)]}
-        events = [{"when": local_now(e.created_at), "who": e.actor_label, "kind": e.kind,
+        rows = apps.events(s, app)
+        names = apps.actor_names(s, {e.actor_id for e in rows if e.actor_id})
+        events = [{"when": local_now(e.created_at), "who": names.get(e.actor_id or -1, e.actor_label), "kind": e.kind,
                    "from": workflow.STATUS_NAMES.get(e.from_status or "", e.from_status),
                    "to": workflow.STATUS_NAMES.get(e.to_status or "", e.to_status), "text": e.text}
-                  for e in apps.events(s, app)]
+                  for e in rows]
         bookings = [{"when": when_label(b.starts_at), "office": (appts.office_by_id(b.office_id) or None),
                      "status": b.status} for b in case_store.bookings(s, app)]
         submitted_at = aware(app.submitted_at) if app.submitted_at else None
@@ -115,8 +117,11 @@ def case(number: str):
         lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]
         notices = [{"when": local_now(n.created_at), "title": n.title or n.kind, "state": notify.status_label(n.status)}
                    for n in notify.for_user(s, app.user_id) if not n.ref.startswith("FY-") or n.ref == app.number]
+        # the applicant waiting for a person: staff answer there (the case page has no reply box)
+        chat_open = handover_store.current(s, app.user_id) if current_user.role in ("staff", "admin") else None
+        open_chat = {"id": chat_open.id, "status": chat_open.status} if chat_open else None
     return render_template("console/case.html", case=view, events=events, bookings=bookings, transcript=chat,
-                           buttons=buttons, lawyers=lawyers, one_action=one_action,
+                           buttons=buttons, lawyers=lawyers, one_action=one_action, open_chat=open_chat,
                            one_action_label=workflow.ACCEPT_AND_ASSIGN_LABEL,
                            steps=workflow.steps_for(app.status, labels.case_steps()), notices=notices)
 

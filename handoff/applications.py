@@ -204,6 +204,15 @@ def lawyer_name(session: Session, lawyer_id: int | None) -> str:
     return (user.display_name or user.username) if user else ""
 
 
+def actor_names(session: Session, ids: set[int]) -> dict[int, str]:
+    """How the case record names each console user: 「王芳（wangfang）」. Events keep the
+    username they were written with; the name a colleague knows is read beside it."""
+    if not ids:
+        return {}
+    return {u.id: f"{u.display_name}（{u.username}）" if u.display_name else u.username
+            for u in session.scalars(select(ConsoleUser).where(ConsoleUser.id.in_(ids)))}
+
+
 def _active_lawyer_error(session: Session, lawyer_id: int | None) -> str | None:
     if lawyer_id is None:
         return None

@@ -34,3 +34,16 @@ def test_the_application_number_in_the_chat_is_readable(app, client, accounts, u
     login(client, accounts["staff"][1])
     chat = _transcript(client.get(f"/console/cases/{number}").get_data(as_text=True))
     assert f"我的申请编号是{number}" in chat
+
+
+def test_case_page_leads_staff_to_the_applicants_open_chat(app, client, accounts, user_id):
+    from wechat_client import Citizen
+
+    number = make_case(app, user_id)
+    login(client, accounts["staff"][1])
+    assert 'id="open-chat"' not in client.get(f"/console/cases/{number}").get_data(as_text=True)
+    Citizen(client, user_id).say("人工")
+    page = client.get(f"/console/cases/{number}").get_data(as_text=True)
+    link = re.search(r'id="open-chat"><a class="btn" href="(/console/handovers/\d+)"', page)
+    assert link is not None and "去人工会话回复" in page
+    assert number in client.get(link.group(1)).get_data(as_text=True)  # the chat page names the case back

@@ -3,6 +3,7 @@ guarded publish → the bot answers with it; lexicon; queue actions; import; res
 from __future__ import annotations
 
 import io
+import re
 import uuid
 
 import pytest
@@ -237,3 +238,14 @@ def test_every_kb_form_requires_a_csrf_token(new_db_url):
     assert len(posts) >= 10
     for path in posts:
         assert c.post(path, data={"action": "dismiss", "ids": "1"}).status_code == 400, path
+
+
+def test_the_synonym_table_can_be_searched(kb_app):
+    c = login(kb_app)
+    page = c.get("/console/kb/lexicon", query_string={"q": "工钱"}).get_data(as_text=True)
+    groups = re.findall(r'<tr data-canonical="([^"]+)">', page)
+    assert groups == ["工资"] and "含「工钱」的 1 组" in page
+    none = c.get("/console/kb/lexicon", query_string={"q": "没有这个词"}).get_data(as_text=True)
+    assert re.findall(r'<tr data-canonical="', none) == [] and "没有含「没有这个词」的同义词组" in none
+    everything = c.get("/console/kb/lexicon").get_data(as_text=True)
+    assert len(re.findall(r'<tr data-canonical="', everything)) > 10

@@ -176,3 +176,19 @@ def test_restore_the_first_version(desk, kb_server):
     expect(desk.locator(".flash.info")).to_contain_text("已恢复第 1 版")
     assert MARKER not in ask(desk, base, "老板拖欠工资不给怎么办")
     assert ANSWERED not in ask(desk, base, SYNONYM_Q)
+
+
+def test_the_lexicon_page_fits_a_phone_and_finds_a_word(browser, kb_server):
+    base, _ = kb_server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    phone = context.new_page()
+    login(phone, base)
+    phone.goto(f"{base}/console/kb/lexicon")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # the 「其他说法」 field was 527 px wide
+    phone.fill("#find-synonym input[name=q]", "工钱")
+    phone.locator("#find-synonym button").click()
+    rows = phone.locator("#synonyms tr[data-canonical]")
+    expect(rows).to_have_count(1)
+    assert rows.first.get_attribute("data-canonical") == "工资"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
