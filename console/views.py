@@ -280,16 +280,19 @@ def handover_close(hid: int):
 @bp.route("/users", methods=["GET", "POST"])
 @role_required("admin")
 def users():
+    form: dict[str, str] = {}  # kept after a refused add, so the admin corrects one field, not all
     with _db().session() as s:
         if request.method == "POST":
             action = request.form.get("action", "add")
             if action == "add":
                 try:
-                    create_user(s, request.form.get("username", ""), request.form.get("password", ""),
-                                request.form.get("role", ""), request.form.get("display_name", ""))
-                    flash("已添加。", "info")
+                    u = create_user(s, request.form.get("username", ""), request.form.get("password", ""),
+                                    request.form.get("role", ""), request.form.get("display_name", ""))
+                    flash(f"已添加{labels.label('role', u.role)} {u.display_name or u.username}（用户名 {u.username}）。",
+                          "info")
                 except UserError as e:
                     flash(str(e), "error")
+                    form = {k: request.form.get(k, "")[:64] for k in ("username", "display_name", "role")}
             elif action == "toggle":
                 raw_id = request.form.get("user_id", "")
                 u = accounts.get_user(s, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
@@ -300,7 +303,8 @@ def users():
                     flash("已更新。", "info")
         rows = [(u.id, u.username, u.display_name, labels.label("role", u.role), u.active)
                 for u in accounts.all_users(s)]
-    return render_template("console/users.html", rows=rows, roles=ROLES, role_names=labels.vocab("role"))
+    return render_template("console/users.html", rows=rows, roles=ROLES, role_names=labels.vocab("role"),
+                           form=form), (400 if form else 200)
 
 
 @bp.get("/offices")
