@@ -163,6 +163,20 @@ def accept_and_assign(number: str):
     return redirect(url_for("console.case", number=number))
 
 
+@bp.post("/cases/<number>/message")
+@role_required()
+def message_applicant(number: str):
+    """The lawyer of the case (or staff) writes to the applicant; a lawyer reaches only their own cases."""
+    with _db().session() as s:
+        app = _case_or_404(s, number)
+        error = apps.message_applicant(s, app, accounts.get_user(s, current_user.id), request.form.get("text", ""))
+    if error:
+        flash(error, "error")
+    else:
+        flash("消息已排队发给申请人；发出后下面「发给申请人的通知」显示「已发送」。", "info")
+    return redirect(url_for("console.case", number=number))
+
+
 @bp.post("/cases/<number>/notes")
 @role_required()
 def add_note(number: str):

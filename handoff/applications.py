@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ground.clock import utcnow
 from ground.privacy import mask_id, mask_phone
 
-from . import notify, workflow
+from . import notify, transcript, workflow
 from .models import Application, CaseEvent, ConsoleUser, blind_index
 from .slots import local_now
 from .texts import H, texts
@@ -274,6 +274,27 @@ def accept_and_assign(session: Session, app: Application, actor: ConsoleUser | A
     for to in path:
         _record(session, app, to, actor, lawyer_id=lawyer_id if to == "assigned" else None)
     _notify_status(session, app, "accepted_and_assigned")
+    return None
+
+
+MESSAGE_LIMIT = 1000  # characters; WeChat's customer-service text is limited, a long letter belongs in a call
+
+
+def message_applicant(session: Session, app: Application, actor: Any, text: str) -> str | None:
+    """A message to the applicant from the case page: the assigned lawyer (or staff) must be
+    able to answer 「请律师不要白天打电话」 without the phone. It goes into the chat (so the
+    next reader sees it), to the outbox (WeChat, or a template message after 48 hours of
+    silence) and into the case record. Returns an error message or None."""
+    text = text.strip()
+    if not text:
+        return H("case_message_errors.empty")
+    if len(text) > MESSAGE_LIMIT:
+        return H("case_message_errors.too_long", limit=MESSAGE_LIMIT, count=len(text))
+    transcript.add_staff_reply(session, app.user_id, text)
+    who = "lawyer" if getattr(actor, "role", "") == "lawyer" else "staff"
+    notify.enqueue(session, app.user_id, "staff_reply", text, title=H(f"case_message_title.{who}"), ref=app.number or "")
+    session.add(CaseEvent(application_id=app.id, actor_id=actor.id, actor_label=actor.username, kind="message",
+                          text=text))
     return None
 
 
