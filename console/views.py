@@ -225,11 +225,13 @@ def handovers():
     simulated = request.args.get("simulated") == "1"
     now = utcnow()
     with _db().session() as s:
+        chats = inbox.open_chats(s, simulated=simulated)
+        cases = inbox.case_numbers(s, {r.user_id for r in chats})
         rows = [{"id": r.id, "status": r.status, "opened": local_now(r.opened_at), "user": r.user_tail,
                  "preview": r.preview, "from": labels.vocab("inbox")[f"from_{r.preview_from}"],
                  "last": local_now(r.last_at) if r.last_at else None, "waiting": r.since is not None,
-                 "wait": inbox.wait_text(r.since, now)}
-                for r in inbox.open_chats(s, simulated=simulated)]
+                 "wait": inbox.wait_text(r.since, now), "cases": cases.get(r.user_id, [])}
+                for r in chats]
     return render_template("console/handovers.html", rows=rows, simulated=simulated,
                            simulator_enabled=bool(current_app.config.get("SIMULATOR_ENABLED")))
 

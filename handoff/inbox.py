@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ground.privacy import mask_personal_data
 
 from . import labels
-from .models import Handover, aware, real_people, test_users_only
+from .models import Application, Handover, aware, real_people, test_users_only
 
 OPEN = ("waiting", "active")
 PREVIEW_CHARS = 60
@@ -90,6 +90,7 @@ class InboxRow:
     preview_from: str       # who said it: in | staff | bot
     last_at: datetime | None
     since: datetime | None  # waiting since (None: a person answered last)
+    user_id: str = ""       # never shown: to look up the citizen's applications
 
 
 def open_chats(session: Session, simulated: bool = False) -> list[InboxRow]:
@@ -122,8 +123,23 @@ def open_chats(session: Session, simulated: bool = False) -> list[InboxRow]:
             preview=text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…",
             preview_from="in" if last is None or last.direction == "in" else ("staff" if last.kind == "staff" else "bot"),
             last_at=last.created_at if last else None,
-            since=waiting_since(h.status, h.opened_at, [(r.direction, r.kind, r.created_at) for r in chat])))
+            since=waiting_since(h.status, h.opened_at, [(r.direction, r.kind, r.created_at) for r in chat]),
+            user_id=h.user_id))
     return out
+
+
+def case_numbers(session: Session, user_ids: set[str]) -> dict[str, list[str]]:
+    """Each chatting citizen's submitted applications: staff answering 「会话 3」 should know it
+    is the applicant of FY-2026-000123 (the chat page links the case; the list said only
+    the account's last characters)."""
+    if not user_ids:
+        return {}
+    found: dict[str, list[str]] = {}
+    for user_id, number in session.execute(select(Application.user_id, Application.number)
+                                           .where(Application.user_id.in_(user_ids), Application.status != "draft",
+                                                  Application.number.is_not(None)).order_by(Application.id)):
+        found.setdefault(user_id, []).append(number)
+    return found
 
 
 def waiting_count(session: Session) -> int:
