@@ -111,7 +111,7 @@ def case(number: str):
         bookings = [{"when": when_label(b.starts_at), "office": (appts.office_by_id(b.office_id) or None),
                      "status": b.status} for b in case_store.bookings(s, app)]
         submitted_at = aware(app.submitted_at) if app.submitted_at else None
-        chat = [{"dir": r.direction, "text": r.text, "when": local_now(r.created_at),
+        chat = [{"dir": r.direction, "kind": r.kind, "text": r.text, "when": local_now(r.created_at),
                  "after": bool(submitted_at and aware(r.created_at) > submitted_at)}
                 for r in transcript.for_console(s, app.user_id, for_lawyer=current_user.role == "lawyer")]
         lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]

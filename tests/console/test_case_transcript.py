@@ -86,4 +86,4 @@ def test_the_assigned_lawyer_writes_to_the_applicant_from_the_case_page(app, cli
                                                    CaseEvent.kind == "message")).all()
     assert [(n.text, n.title, n.ref) for n in sent] == [(said, "您的法律援助律师发来消息", number)]
     assert [(e.actor_id, e.text) for e in record] == [(accounts["lawyer"][0], said)]
-    assert said in _transcript(done) and f"发给申请人：{said}" in done
+    assert f"· 工作人员或律师</span>{said}" in _transcript(done) and f"发给申请人：{said}" in done
