@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 STALE_RUN_SECONDS = 600   # a run claimed this long ago by a worker that died is taken over
 KEEP_FILES = 40           # old reports are pruned; each is a few kilobytes
 WAIT_FOR_RUN_SECONDS = 180
+RETRY_FAILED_SECONDS = 120  # a run that failed is not restarted by every poll of the page
 
 
 class GuardJobs:
@@ -37,6 +38,7 @@ class GuardJobs:
         self.directory = directory
         self._memory: dict[str, GuardReport] = {}
         self._running: dict[str, threading.Event] = {}
+        self._failed: dict[str, float] = {}  # key → when its background run failed
         self._lock = threading.Lock()
 
     def _path(self, key: str, suffix: str) -> Path | None:
@@ -107,10 +109,15 @@ class GuardJobs:
                     return False
         return False
 
+    def failed(self, key: str) -> bool:
+        """The background run for `key` failed a moment ago (the page says so; publishing retries)."""
+        at = self._failed.get(key)
+        return at is not None and time.time() - at < RETRY_FAILED_SECONDS
+
     def start(self, key: str, compute: Callable[[], GuardReport]) -> bool:
-        """Compute `key` in a background thread unless it is known or under way.
-        True while a report is (now) being computed, False when one is ready."""
-        if self.cached(key) is not None:
+        """Compute `key` in a background thread unless it is known, under way or just failed.
+        True while a report is (now) being computed, False otherwise."""
+        if self.cached(key) is not None or self.failed(key):
             return False
         with self._lock:
             if key in self._running:
@@ -124,8 +131,10 @@ class GuardJobs:
     def _run(self, key: str, compute: Callable[[], GuardReport], done: threading.Event) -> None:
         try:
             self.store(key, compute())
+            self._failed.pop(key, None)
         except Exception:  # noqa: BLE001 - a failed background run is recomputed by the publish itself
             log.exception("accuracy check in the background failed")
+            self._failed[key] = time.time()
         finally:
             with self._lock:
                 self._running.pop(key, None)
