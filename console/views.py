@@ -98,7 +98,8 @@ def case(number: str):
                 "materials": apps.materials(app), "acceptance_mode": app.acceptance_mode,
                 "submitted": local_now(app.submitted_at) if app.submitted_at else None,
                 "due": local_now(app.decision_due_at) if app.decision_due_at else None,
-                "lawyer": apps.lawyer_name(s, app.lawyer_id), "reject_reason": app.reject_reason,
+                "lawyer": apps.lawyer_name(s, app.lawyer_id), "lawyer_id": app.lawyer_id,
+                "reject_reason": app.reject_reason,
                 "urgent": [labels.label("urgency", u) for u in workflow.urgency(app.status, app.facts, app.result)],
                 "same_applicant": [(o.number, workflow.STATUS_NAMES.get(o.status, o.status))
                                    for o in case_store.same_applicant_of(s, app, current_user.role, current_user.id)]}

@@ -253,6 +253,9 @@ def transition(session: Session, app: Application, to: str, actor: ConsoleUser |
         or _active_lawyer_error(session, lawyer_id)
     if error:
         return error
+    if to == "assigned" and lawyer_id is not None and lawyer_id == app.lawyer_id:
+        # 改派 to the lawyer who has it: no change, and the citizen must not get a second notice
+        return f"这个案件已经由{lawyer_name(session, lawyer_id)}承办，请选择另一位律师。"
     _record(session, app, to, actor, reason, lawyer_id)
     _notify_status(session, app, to)
     return None
