@@ -96,6 +96,19 @@ def suggest(session: Session, svc: KnowledgeService, text: str, n: int = 3) -> l
     return [(h.faq_id, h.code, h.question, h.score) for h in hits if h.code != OFFTOPIC_CODE][:n]
 
 
+def likely_topic(session: Session, svc: KnowledgeService, text: str) -> str:
+    """The topic a new entry for `text` most likely belongs to: the one the bot itself
+    gave (its topic model), else that of the closest entry. The closest entry alone was a
+    poor guess: 「物业费收得太高能不交吗」 came prefilled as 其他人身损害 at a score of 0.13."""
+    from .match import match
+
+    result = match(text, svc.index(session), svc.thresholds)
+    if result.topic:
+        return result.topic
+    found = suggest(session, svc, text, 1)
+    return found[0][1] if found else ""
+
+
 # ------------------------------------------------------------------ accuracy guard
 
 def guard_rows() -> tuple[list[dict], str]:
