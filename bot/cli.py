@@ -391,7 +391,7 @@ def cmd_init_db(_args) -> int:
 
 def cmd_user(args) -> int:
     """Console accounts: the first admin is created here (password prompted, never echoed)."""
-    from handoff.accounts import UserError, create_user
+    from handoff.accounts import UserError, create_user, reset_password
     from handoff.models import ConsoleUser
     from sqlalchemy import select
 
@@ -399,10 +399,10 @@ def cmd_user(args) -> int:
     if args.user_command == "list":
         with db.session() as s:
             for u in s.scalars(select(ConsoleUser).order_by(ConsoleUser.username)):
-                print(f"{u.username}\t{u.role}\t{'active' if u.active else 'inactive'}")
+                print(f"{u.username}\t{u.role}\t{'active' if u.active else 'inactive'}\t{u.display_name}")
         return 0
     if not args.username:
-        print("请给出用户名：python -m bot user add USERNAME --role admin", file=sys.stderr)
+        print(f"请给出用户名：python -m bot user {args.user_command} USERNAME", file=sys.stderr)
         return 2
     password = args.password
     if password is None:
@@ -413,11 +413,15 @@ def cmd_user(args) -> int:
             return 2
     try:
         with db.session() as s:
-            create_user(s, args.username, password, args.role, args.name or "")
+            if args.user_command == "passwd":
+                reset_password(s, args.username, password)
+            else:
+                create_user(s, args.username, password, args.role, args.name or "")
     except UserError as e:
         print(str(e), file=sys.stderr)
         return 2
-    print(f"created {args.role} {args.username}")
+    print(f"password set for {args.username}; signed out everywhere" if args.user_command == "passwd"
+          else f"created {args.role} {args.username}")
     return 0
 
 
@@ -518,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-sender", action="store_true", help="do not start the outbox sender beside the server")
     s.set_defaults(func=cmd_serve)
     u = sub.add_parser("user", help="console accounts")
-    u.add_argument("user_command", choices=["add", "list"])
+    u.add_argument("user_command", choices=["add", "list", "passwd"])
     u.add_argument("username", nargs="?")
     u.add_argument("--role", choices=["staff", "lawyer", "admin"], default="staff")
     u.add_argument("--password", help="for scripts; prompted when omitted")

@@ -144,10 +144,13 @@ def logout():
 def password():
     """Change one's own password; every session (this one too) is signed out."""
     if request.method == "POST":
+        new = request.form.get("new", "")[:256]
         try:
+            if new != request.form.get("again", "")[:256]:  # a typo here would lock the person out
+                raise UserError("两次输入的新密码不一样，请重新输入。")
             with current_app.extensions["fayuan_db"].session() as s:
                 user = get_user(s, current_user.id)
-                change_password(s, user, request.form.get("current", "")[:256], request.form.get("new", "")[:256])
+                change_password(s, user, request.form.get("current", "")[:256], new)
         except UserError as e:
             flash(str(e), "error")
         else:

@@ -98,25 +98,31 @@ def case(number: str):
                 "materials": apps.materials(app), "acceptance_mode": app.acceptance_mode,
                 "submitted": local_now(app.submitted_at) if app.submitted_at else None,
                 "due": local_now(app.decision_due_at) if app.decision_due_at else None,
-                "lawyer": apps.lawyer_name(s, app.lawyer_id), "reject_reason": app.reject_reason,
+                "lawyer": apps.lawyer_name(s, app.lawyer_id), "lawyer_id": app.lawyer_id,
+                "reject_reason": app.reject_reason,
                 "urgent": [labels.label("urgency", u) for u in workflow.urgency(app.status, app.facts, app.result)],
                 "same_applicant": [(o.number, workflow.STATUS_NAMES.get(o.status, o.status))
                                    for o in case_store.same_applicant_of(s, app, current_user.role, current_user.id)]}
-        events = [{"when": local_now(e.created_at), "who": e.actor_label, "kind": e.kind,
+        rows = apps.events(s, app)
+        names = apps.actor_names(s, {e.actor_id for e in rows if e.actor_id})
+        events = [{"when": local_now(e.created_at), "who": names.get(e.actor_id or -1, e.actor_label), "kind": e.kind,
                    "from": workflow.STATUS_NAMES.get(e.from_status or "", e.from_status),
                    "to": workflow.STATUS_NAMES.get(e.to_status or "", e.to_status), "text": e.text}
-                  for e in apps.events(s, app)]
+                  for e in rows]
         bookings = [{"when": when_label(b.starts_at), "office": (appts.office_by_id(b.office_id) or None),
                      "status": b.status} for b in case_store.bookings(s, app)]
         submitted_at = aware(app.submitted_at) if app.submitted_at else None
-        chat = [{"dir": r.direction, "text": r.text, "when": local_now(r.created_at),
+        chat = [{"dir": r.direction, "kind": r.kind, "text": r.text, "when": local_now(r.created_at),
                  "after": bool(submitted_at and aware(r.created_at) > submitted_at)}
                 for r in transcript.for_console(s, app.user_id, for_lawyer=current_user.role == "lawyer")]
         lawyers = [(u.id, u.display_name or u.username) for u in users_with_role(s, "lawyer")]
         notices = [{"when": local_now(n.created_at), "title": n.title or n.kind, "state": notify.status_label(n.status)}
                    for n in notify.for_user(s, app.user_id) if not n.ref.startswith("FY-") or n.ref == app.number]
+        # the applicant waiting for a person: staff answer there (the case page has no reply box)
+        chat_open = handover_store.current(s, app.user_id) if current_user.role in ("staff", "admin") else None
+        open_chat = {"id": chat_open.id, "status": chat_open.status} if chat_open else None
     return render_template("console/case.html", case=view, events=events, bookings=bookings, transcript=chat,
-                           buttons=buttons, lawyers=lawyers, one_action=one_action,
+                           buttons=buttons, lawyers=lawyers, one_action=one_action, open_chat=open_chat,
                            one_action_label=workflow.ACCEPT_AND_ASSIGN_LABEL,
                            steps=workflow.steps_for(app.status, labels.case_steps()), notices=notices)
 
@@ -155,6 +161,20 @@ def accept_and_assign(number: str):
         flash(error, "error")
     else:
         flash(f"已决定给予法律援助，并指派律师：{name}。给申请人的通知（1 条）已排队发送。", "info")
+    return redirect(url_for("console.case", number=number))
+
+
+@bp.post("/cases/<number>/message")
+@role_required()
+def message_applicant(number: str):
+    """The lawyer of the case (or staff) writes to the applicant; a lawyer reaches only their own cases."""
+    with _db().session() as s:
+        app = _case_or_404(s, number)
+        error = apps.message_applicant(s, app, accounts.get_user(s, current_user.id), request.form.get("text", ""))
+    if error:
+        flash(error, "error")
+    else:
+        flash("消息已排队发给申请人；发出后下面「发给申请人的通知」显示「已发送」。", "info")
     return redirect(url_for("console.case", number=number))
 
 
@@ -206,11 +226,13 @@ def handovers():
     simulated = request.args.get("simulated") == "1"
     now = utcnow()
     with _db().session() as s:
+        chats = inbox.open_chats(s, simulated=simulated)
+        cases = inbox.case_numbers(s, {r.user_id for r in chats})
         rows = [{"id": r.id, "status": r.status, "opened": local_now(r.opened_at), "user": r.user_tail,
                  "preview": r.preview, "from": labels.vocab("inbox")[f"from_{r.preview_from}"],
                  "last": local_now(r.last_at) if r.last_at else None, "waiting": r.since is not None,
-                 "wait": inbox.wait_text(r.since, now)}
-                for r in inbox.open_chats(s, simulated=simulated)]
+                 "wait": inbox.wait_text(r.since, now), "cases": cases.get(r.user_id, [])}
+                for r in chats]
     return render_template("console/handovers.html", rows=rows, simulated=simulated,
                            simulator_enabled=bool(current_app.config.get("SIMULATOR_ENABLED")))
 
@@ -275,16 +297,19 @@ def handover_close(hid: int):
 @bp.route("/users", methods=["GET", "POST"])
 @role_required("admin")
 def users():
+    form: dict[str, str] = {}  # kept after a refused add, so the admin corrects one field, not all
     with _db().session() as s:
         if request.method == "POST":
             action = request.form.get("action", "add")
             if action == "add":
                 try:
-                    create_user(s, request.form.get("username", ""), request.form.get("password", ""),
-                                request.form.get("role", ""), request.form.get("display_name", ""))
-                    flash("已添加。", "info")
+                    u = create_user(s, request.form.get("username", ""), request.form.get("password", ""),
+                                    request.form.get("role", ""), request.form.get("display_name", ""))
+                    flash(f"已添加{labels.label('role', u.role)} {u.display_name or u.username}（用户名 {u.username}）。",
+                          "info")
                 except UserError as e:
                     flash(str(e), "error")
+                    form = {k: request.form.get(k, "")[:64] for k in ("username", "display_name", "role")}
             elif action == "toggle":
                 raw_id = request.form.get("user_id", "")
                 u = accounts.get_user(s, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
@@ -295,7 +320,8 @@ def users():
                     flash("已更新。", "info")
         rows = [(u.id, u.username, u.display_name, labels.label("role", u.role), u.active)
                 for u in accounts.all_users(s)]
-    return render_template("console/users.html", rows=rows, roles=ROLES, role_names=labels.vocab("role"))
+    return render_template("console/users.html", rows=rows, roles=ROLES, role_names=labels.vocab("role"),
+                           form=form), (400 if form else 200)
 
 
 @bp.get("/offices")

@@ -11,7 +11,8 @@ Rules, in the order they are applied (pure functions, no I/O):
 2. an 18/15-digit ID keeps its first and last four (3505**********123X), an 11-digit
    mobile its first three and last four (138****5678);
 3. any other run of 7 or more digits — spaced, dashed, or ending in X like an ID
-   fragment — is starred except its last digits; money (「2000000元」) is left alone;
+   fragment — is starred except its last digits; money (「2000000元」) and application
+   numbers (「FY-2026-000123」) are left alone;
 4. digits after 身份证/尾号 (however short) are starred;
 5. a name introduced as a name (我叫…, 姓名…, 联系人…) or standing right beside a masked
    number (「张三 138…」) keeps only its surname (张*).
@@ -28,6 +29,9 @@ _RUN_RE = re.compile(r"(?<![0-9])[0-9]+(?:[ \-][0-9]{3,})*[Xx]?(?![0-9])")
 _MONEY_AFTER = re.compile(r"\s*(?:元|块|万|圆|rmb|RMB)")
 _ID_CONTEXT_RE = re.compile(r"(身份证(?:号码|号)?|证件号(?:码)?|尾号|后[四六]位)(?:是|为|[:：])?\s*([0-9]{3,}[Xx]?)")
 _MASK_MARK = "*"
+# An application number (FY-2026-000123, handoff/applications.py) names a case, not a
+# person: staff and the citizen both need to read it in the chat (「FY-2026-000123 进度咋样」).
+_CASE_NUMBER_BEFORE = re.compile(r"(?i)FY[- ]?$")
 
 # A name as a name: 我叫王秀英 / 姓名：张三 / 联系人李四 / 本人张三丰.
 _NAME_INTRO_RE = re.compile(r"(我叫|叫我|我的名字是|我的名字叫|名字是|名字叫|姓名(?:是|为|[:：])?|联系人(?:是|[:：])?|本人(?:是)?)"
@@ -79,6 +83,9 @@ def _mask_number(match: re.Match[str]) -> str:
     digits = re.sub(r"[ \-]", "", raw)
     if len(digits) < 7 and not (digits[-1:] in "Xx" and len(digits) >= 4):
         return raw
+    if (_CASE_NUMBER_BEFORE.search(match.string, max(0, match.start() - 3), match.start())
+            and len(digits) == 10 and digits.startswith("20") and digits.isdigit()):
+        return raw  # an application number
     if _MONEY_AFTER.match(match.string, match.end()) and digits.isdigit():
         return raw  # an amount of money, not a number that identifies anyone
     if len(digits) in (15, 18) and digits[0] != "0" and digits[:-1].isdigit():

@@ -122,6 +122,22 @@ def change_password(session: Session, user: ConsoleUser, current: str, new: str)
     revoke_sessions(session, user.id)
 
 
+def reset_password(session: Session, username: str, new: str) -> ConsoleUser:
+    """An operator sets a forgotten password (python -m bot user passwd): there is no mail
+    to send a link to, and without this a staff member who forgot it had no way back.
+    Every session is signed out and a lock from wrong guesses is lifted."""
+    user = session.scalars(select(ConsoleUser).where(ConsoleUser.username == username.strip())).first()
+    if user is None:
+        raise UserError(f"没有用户名为 {username} 的账号")
+    if len(new) < MIN_PASSWORD:
+        raise UserError(f"新密码至少 {MIN_PASSWORD} 位")
+    user.password_hash = hash_password(new)
+    session.flush()
+    _set_login_state(session, user.id, failed=0, locked_until=None)
+    revoke_sessions(session, user.id)
+    return user
+
+
 def users_with_role(session: Session, role: str) -> list[ConsoleUser]:
     return list(session.scalars(select(ConsoleUser).where(ConsoleUser.role == role, ConsoleUser.active.is_(True))
                                 .order_by(ConsoleUser.username)))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ground.clock import utcnow
 from ground.privacy import mask_id, mask_phone
 
-from . import notify, workflow
+from . import notify, transcript, workflow
 from .models import Application, CaseEvent, ConsoleUser, blind_index
 from .slots import local_now
 from .texts import H, texts
@@ -204,6 +204,15 @@ def lawyer_name(session: Session, lawyer_id: int | None) -> str:
     return (user.display_name or user.username) if user else ""
 
 
+def actor_names(session: Session, ids: set[int]) -> dict[int, str]:
+    """How the case record names each console user: 「王芳（wangfang）」. Events keep the
+    username they were written with; the name a colleague knows is read beside it."""
+    if not ids:
+        return {}
+    return {u.id: f"{u.display_name}（{u.username}）" if u.display_name else u.username
+            for u in session.scalars(select(ConsoleUser).where(ConsoleUser.id.in_(ids)))}
+
+
 def _active_lawyer_error(session: Session, lawyer_id: int | None) -> str | None:
     if lawyer_id is None:
         return None
@@ -244,6 +253,9 @@ def transition(session: Session, app: Application, to: str, actor: ConsoleUser |
         or _active_lawyer_error(session, lawyer_id)
     if error:
         return error
+    if to == "assigned" and lawyer_id is not None and lawyer_id == app.lawyer_id:
+        # 改派 to the lawyer who has it: no change, and the citizen must not get a second notice
+        return f"这个案件已经由{lawyer_name(session, lawyer_id)}承办，请选择另一位律师。"
     _record(session, app, to, actor, reason, lawyer_id)
     _notify_status(session, app, to)
     return None
@@ -265,6 +277,27 @@ def accept_and_assign(session: Session, app: Application, actor: ConsoleUser | A
     for to in path:
         _record(session, app, to, actor, lawyer_id=lawyer_id if to == "assigned" else None)
     _notify_status(session, app, "accepted_and_assigned")
+    return None
+
+
+MESSAGE_LIMIT = 1000  # characters; WeChat's customer-service text is limited, a long letter belongs in a call
+
+
+def message_applicant(session: Session, app: Application, actor: Any, text: str) -> str | None:
+    """A message to the applicant from the case page: the assigned lawyer (or staff) must be
+    able to answer 「请律师不要白天打电话」 without the phone. It goes into the chat (so the
+    next reader sees it), to the outbox (WeChat, or a template message after 48 hours of
+    silence) and into the case record. Returns an error message or None."""
+    text = text.strip()
+    if not text:
+        return H("case_message_errors.empty")
+    if len(text) > MESSAGE_LIMIT:
+        return H("case_message_errors.too_long", limit=MESSAGE_LIMIT, count=len(text))
+    transcript.add_staff_reply(session, app.user_id, text)
+    who = "lawyer" if getattr(actor, "role", "") == "lawyer" else "staff"
+    notify.enqueue(session, app.user_id, "staff_reply", text, title=H(f"case_message_title.{who}"), ref=app.number or "")
+    session.add(CaseEvent(application_id=app.id, actor_id=actor.id, actor_label=actor.username, kind="message",
+                          text=text))
     return None
 
 

@@ -17,16 +17,33 @@ from sqlalchemy.orm import Session
 from ground.privacy import mask_personal_data
 
 from . import labels
-from .models import Handover, aware, real_people, test_users_only
+from .models import Application, Handover, aware, real_people, test_users_only
 
 OPEN = ("waiting", "active")
 PREVIEW_CHARS = 60
-_PERSONAL_LINK = re.compile(r"https?://\S*/h5/\S+")
+# A URL ends where URL characters end: Chinese text right after it (「…/h5/abc。然后」) is
+# not part of it and must not vanish with the link.
+_URL_CHARS = r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]"
+_PERSONAL_LINK = re.compile(rf"https?://{_URL_CHARS}*?/h5/{_URL_CHARS}+")
+# The bot's replies carry WeChat's <a href="…">words</a> anchors (bot/replies.py,
+# handoff/texts.yaml); the console shows text, so a transcript would print the markup.
+_ANCHOR = re.compile(r"<a\s[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.S | re.I)
 
 
 def hide_personal_links(text: str) -> str:
-    """The citizen's own signed links (application, booking): whoever holds one acts as the citizen."""
-    return _PERSONAL_LINK.sub(labels.vocab("inbox")["hidden_link"], text or "")
+    """The chat as a person reads it: each anchor becomes its words, and the citizen's own
+    signed links (application, booking) are hidden: whoever holds one acts as the citizen.
+
+    「也可以<a href="…/h5/apply/…">在网页上填写</a>。」 reads 「也可以在网页上填写［本人专用链接，
+    已隐藏］。」; a public link (an FAQ page) keeps only its words (「打开说明页」).
+    """
+    hidden = labels.vocab("inbox")["hidden_link"]
+
+    def anchor(m: re.Match[str]) -> str:
+        words = m.group(2).strip()
+        return words + hidden if _PERSONAL_LINK.search(m.group(1)) else words
+
+    return _PERSONAL_LINK.sub(hidden, _ANCHOR.sub(anchor, text or ""))
 
 
 def _messages():
@@ -73,6 +90,7 @@ class InboxRow:
     preview_from: str       # who said it: in | staff | bot
     last_at: datetime | None
     since: datetime | None  # waiting since (None: a person answered last)
+    user_id: str = ""       # never shown: to look up the citizen's applications
 
 
 def open_chats(session: Session, simulated: bool = False) -> list[InboxRow]:
@@ -105,8 +123,23 @@ def open_chats(session: Session, simulated: bool = False) -> list[InboxRow]:
             preview=text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…",
             preview_from="in" if last is None or last.direction == "in" else ("staff" if last.kind == "staff" else "bot"),
             last_at=last.created_at if last else None,
-            since=waiting_since(h.status, h.opened_at, [(r.direction, r.kind, r.created_at) for r in chat])))
+            since=waiting_since(h.status, h.opened_at, [(r.direction, r.kind, r.created_at) for r in chat]),
+            user_id=h.user_id))
     return out
+
+
+def case_numbers(session: Session, user_ids: set[str]) -> dict[str, list[str]]:
+    """Each chatting citizen's submitted applications: staff answering 「会话 3」 should know it
+    is the applicant of FY-2026-000123 (the chat page links the case; the list said only
+    the account's last characters)."""
+    if not user_ids:
+        return {}
+    found: dict[str, list[str]] = {}
+    for user_id, number in session.execute(select(Application.user_id, Application.number)
+                                           .where(Application.user_id.in_(user_ids), Application.status != "draft",
+                                                  Application.number.is_not(None)).order_by(Application.id)):
+        found.setdefault(user_id, []).append(number)
+    return found
 
 
 def waiting_count(session: Session) -> int:

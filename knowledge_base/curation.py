@@ -6,6 +6,9 @@ Views stay thin: they parse the request, call one function here, render the resu
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
+import weakref
 
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from .content_files import load_taxonomy
 from .evaluate import load_set
 from .explain import Explanation, explain
 from .guard import GuardReport, compare
+from .guard_jobs import GuardJobs
 from .models import FaqEntry, ServiceFeedback, UnansweredQuestion
 from .service import KnowledgeService
 from .triage import Group, Question, group_questions
@@ -58,6 +62,7 @@ class TesterResult:
     draft: Explanation | None      # None when there are no drafts
     answer_published: str
     answer_draft: str
+    model_pending: bool = False    # the drafts' topic model is still being trained: the draft column may change
 
 
 def _answer_preview(ex: Explanation, content: KbContent) -> str:
@@ -75,8 +80,11 @@ def test_question(session: Session, svc: KnowledgeService, text: str) -> TesterR
     if not drafts:
         return TesterResult(pub, None, _answer_preview(pub, published), "")
     content = versions.draft_content(session, published)
-    dr = explain(text, svc.index_for(content), phrasings(content), content.offtopic, svc.thresholds)
-    return TesterResult(pub, dr, _answer_preview(pub, published), _answer_preview(dr, content))
+    # The topic model trained on the drafts when the accuracy check has made it; before
+    # that the published one stands in, and the page says the draft column may change.
+    ready = svc.has_trained_model(content)
+    dr = explain(text, svc.index_for(content, retrain=ready), phrasings(content), content.offtopic, svc.thresholds)
+    return TesterResult(pub, dr, _answer_preview(pub, published), _answer_preview(dr, content), not ready)
 
 
 def suggest(session: Session, svc: KnowledgeService, text: str, n: int = 3) -> list[tuple[str, str, str, float]]:
@@ -86,6 +94,19 @@ def suggest(session: Session, svc: KnowledgeService, text: str, n: int = 3) -> l
 
     hits, *_ = rank(text, svc.index(session), svc.thresholds)
     return [(h.faq_id, h.code, h.question, h.score) for h in hits if h.code != OFFTOPIC_CODE][:n]
+
+
+def likely_topic(session: Session, svc: KnowledgeService, text: str) -> str:
+    """The topic a new entry for `text` most likely belongs to: the one the bot itself
+    gave (its topic model), else that of the closest entry. The closest entry alone was a
+    poor guess: 「物业费收得太高能不交吗」 came prefilled as 其他人身损害 at a score of 0.13."""
+    from .match import match
+
+    result = match(text, svc.index(session), svc.thresholds)
+    if result.topic:
+        return result.topic
+    found = suggest(session, svc, text, 1)
+    return found[0][1] if found else ""
 
 
 # ------------------------------------------------------------------ accuracy guard
@@ -117,6 +138,61 @@ def run_guard(session: Session, svc: KnowledgeService, target: KbContent) -> Gua
     after_index = svc.index_for(target, retrain=True)
     after = svc.predictions(after_index, f"content:{dataset}:{target.fingerprint}:{id(after_index)}", rows)
     return dataclasses.replace(compare(rows, before, after, taxonomy()), dataset=dataset)
+
+
+# One set of reports per matcher service (per process and database), on disk beside its topic models.
+_JOBS: "weakref.WeakKeyDictionary[KnowledgeService, GuardJobs]" = weakref.WeakKeyDictionary()
+GUARD_FORMAT = 1  # bump when the report's meaning changes: older files are then never read
+
+
+def guard_jobs(svc: KnowledgeService) -> GuardJobs:
+    jobs = _JOBS.get(svc)
+    if jobs is None:
+        jobs = _JOBS[svc] = GuardJobs(svc.cache_dir / "guard" if svc.cache_dir else None)
+    return jobs
+
+
+def guard_key(session: Session, svc: KnowledgeService, target: KbContent) -> str:
+    """Everything a report depends on: the published and the target content, the question
+    set and the matcher's settings (and the shipped topic model the published index uses)."""
+    rows, dataset = guard_rows()
+    shipped = svc.shipped_model()
+    data = [GUARD_FORMAT, versions.published_content(session).fingerprint, target.fingerprint, dataset,
+            len(rows), repr(svc.thresholds), shipped.digest if shipped is not None else ""]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def cached_guard(session: Session, svc: KnowledgeService, target: KbContent) -> GuardReport | None:
+    """The report for `target` if some worker has made it; never computes."""
+    return guard_jobs(svc).cached(guard_key(session, svc, target))
+
+
+def start_guard(database, svc: KnowledgeService, target: KbContent, key: str) -> bool:
+    """Compute the report for `target` in the background (`database.session()` gives the
+    thread its own session). True while it is being computed, False when it is ready."""
+    def compute() -> GuardReport:
+        with database.session() as s:
+            return run_guard(s, svc, target)
+
+    return guard_jobs(svc).start(key, compute)
+
+
+def guard_or_start(database, session: Session, svc: KnowledgeService,
+                   target: KbContent) -> tuple[GuardReport | None, bool]:
+    """For a page: (the report, None while pending; whether it is being computed)."""
+    key = guard_key(session, svc, target)
+    if start_guard(database, svc, target, key):  # a known report is never recomputed
+        return None, True
+    return guard_jobs(svc).cached(key), False
+
+
+def guard_for_publish(session: Session, svc: KnowledgeService, target: KbContent) -> GuardReport:
+    """The report a publish (or a restore) is checked against: the one made for exactly
+    this content, or computed now. The topic model is (re)loaded or trained either way,
+    so the version goes live with the model trained on it."""
+    report = guard_jobs(svc).get_or_run(guard_key(session, svc, target), lambda: run_guard(session, svc, target))
+    svc.retrain(target)
+    return report
 
 
 # ------------------------------------------------------------------ unanswered queue

@@ -127,7 +127,7 @@ def entry_fields(before: dict, after: dict) -> tuple[FieldChange, ...]:
     changes = []
     for f, label in FIELD_LABELS.items():
         b, a = before.get(f), after.get(f)
-        if b == a:
+        if (b or None) == (a or None):  # absent, "" and [] are all "not filled in"
             continue
         if isinstance(b, list) or isinstance(a, list):
             w = _words(b or [], a or [])

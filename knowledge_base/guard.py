@@ -86,6 +86,22 @@ class GuardReport:
                 "dropped_topics": [t.code for t in self.dropped_topics], "broken": len(self.broken)}
 
 
+def report_to_json(report: GuardReport) -> dict:
+    """Everything the page shows, so a report computed by one worker can be shown by another."""
+    return {"in_domain": report.in_domain, "before_correct": report.before_correct,
+            "after_correct": report.after_correct, "offtopic": report.offtopic,
+            "before_rejected": report.before_rejected, "after_rejected": report.after_rejected,
+            "topics": [[t.code, t.name, t.total, t.before, t.after] for t in report.topics],
+            "changed": [[c.text, c.gold, c.before, c.after] for c in report.changed], "dataset": report.dataset}
+
+
+def report_from_json(data: Mapping) -> GuardReport:
+    return GuardReport(int(data["in_domain"]), int(data["before_correct"]), int(data["after_correct"]),
+                       int(data["offtopic"]), int(data["before_rejected"]), int(data["after_rejected"]),
+                       tuple(TopicRow(*t) for t in data["topics"]),
+                       tuple(ChangedQuestion(*c) for c in data["changed"]), str(data.get("dataset", "")))
+
+
 def compare(rows: Sequence[Mapping], before: Sequence[str], after: Sequence[str],
             names: Mapping[str, str] | None = None) -> GuardReport:
     """rows: {"text", "code"} (gold topic, `other` = off-topic); before/after: predicted codes."""

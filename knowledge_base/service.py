@@ -178,6 +178,19 @@ class KnowledgeService:
                 pass
         return model
 
+    def has_trained_model(self, content: "KbContent") -> bool:
+        """Whether the topic model for exactly this content is at hand (no training now).
+        Without a shipped model the matcher runs on retrieval alone: nothing to wait for."""
+        from .train import content_digest
+
+        shipped = self.shipped_model()
+        if shipped is None:
+            return True
+        seg = self._base_for(self._lexicon or content.lexicon.lexicon())
+        digest = content_digest([dict(e) for e in content.entries], list(content.offtopic), seg.lexicon)
+        path = self._model_path(digest)
+        return digest in self._models or shipped.digest == digest or (path is not None and path.exists())
+
     def retrain(self, content: "KbContent") -> TopicModel | None:
         """Train the topic model for content about to be published (seconds); cached on disk so
         every worker loads it when the new version goes live."""

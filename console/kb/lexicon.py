@@ -22,17 +22,21 @@ def _working(s) -> tuple[LexiconDoc, bool]:
     return versions.published_lexicon(s), False
 
 
-def _render(doc: LexiconDoc, has_draft: bool, errors=(), form=None, status: int = 200):
-    return render_template("kb/lexicon.html", doc=doc, has_draft=has_draft, errors=list(errors),
-                           warnings=lexicon_warnings(doc), form=form or {}), status
+def _render(doc: LexiconDoc, has_draft: bool, errors=(), form=None, status: int = 200, q: str = ""):
+    """`q` narrows the synonym table to the groups with that word: a browser's find-in-page
+    does not look inside the text fields the groups are edited in."""
+    groups = [(c, v) for c, v in doc.synonyms if not q or q in c or any(q in x for x in v)]
+    return render_template("kb/lexicon.html", doc=doc, has_draft=has_draft, errors=list(errors), groups=groups,
+                           q=q, warnings=lexicon_warnings(doc), form=form or {}), status
 
 
 @bp.get("/lexicon")
 @role_required(*CURATORS)
 def lexicon():
+    q = request.args.get("q", "").strip()[:20]
     with db().session() as s:
         doc, has_draft = _working(s)
-    return _render(doc, has_draft)[0]
+    return _render(doc, has_draft, q=q)[0]
 
 
 def _save(s, doc: LexiconDoc, form: dict):

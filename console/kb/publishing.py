@@ -17,17 +17,47 @@ def _state_version(s) -> int:
     return versions.published_version(s)
 
 
+def _publish_page(s, message: str = "", guard=None, status: int = 200):
+    """The publish page. The accuracy report comes from the cache every worker shares, or
+    is started in the background: the page never waits for the retrain (docs/CONSOLE_KB.md)."""
+    _, after, diff = versions.diff_drafts(s)
+    drafts = versions.list_drafts(s)
+    pending = False
+    if drafts and guard is None:
+        guard, pending = curation.guard_or_start(db(), s, svc(), after)
+    return render_template("kb/publish.html", diff=diff, drafts=drafts, guard=guard, pending=pending,
+                           fingerprint=versions.drafts_fingerprint(s), version=_state_version(s),
+                           stale=versions.stale_drafts(s), message=message), status
+
+
 @bp.get("/publish")
 @role_required(*CURATORS)
 def publish():
     with db().session() as s:
-        before, after, diff = versions.diff_drafts(s)
-        drafts = versions.list_drafts(s)
-        guard = curation.run_guard(s, svc(), after) if drafts else None
-        fingerprint, version = versions.drafts_fingerprint(s), _state_version(s)
-        stale = versions.stale_drafts(s)
-    return render_template("kb/publish.html", diff=diff, drafts=drafts, guard=guard, fingerprint=fingerprint,
-                           version=version, stale=stale)
+        return _publish_page(s)
+
+
+@bp.get("/guard")
+@role_required(*CURATORS)
+def guard_part():
+    """The accuracy report once it is ready (the publish and restore pages poll here):
+    202 while it is being computed, 204 when there is nothing to check."""
+    number = request.args.get("version", "")
+    with db().session() as s:
+        if number:
+            if not number.isdigit() or len(number) > 9:
+                abort(400)
+            target = versions.version_content(s, int(number))
+            if target is None:
+                abort(404)
+        else:
+            if not versions.list_drafts(s):
+                return "", 204
+            target = versions.draft_content(s)
+        guard, pending = curation.guard_or_start(db(), s, svc(), target)
+    if pending:
+        return "", 202
+    return render_template("kb/_guard.html", guard=guard)
 
 
 def _version_field() -> int:
@@ -48,14 +78,14 @@ def do_publish():
     except ValueError:
         abort(400)
     with db().session() as s:
-        _, after, _ = versions.diff_drafts(s)
-        guard = curation.run_guard(s, svc(), after)
-        if guard.dropped and not confirmed:
-            flash("准确率有下降：请查看下面变错的问题，确认后勾选「我已核对」再发布。", "error")
-            return redirect(url_for("kb.publish"))
-        if not message:
+        if not message:  # asked before the accuracy check: a missing note costs no wait
             flash("请写一句发布说明（改了什么、为什么），方便以后查找。", "error")
-            return redirect(url_for("kb.publish"))
+            return _publish_page(s, message, status=400)
+        _, after, _ = versions.diff_drafts(s)
+        guard = curation.guard_for_publish(s, svc(), after)
+        if guard.dropped and not confirmed:  # the page again, with the note the curator wrote
+            flash("准确率有下降：请查看下面变错的问题，确认后勾选「我已核对」再发布。", "error")
+            return _publish_page(s, message, guard=guard, status=400)
         try:
             row = versions.publish_drafts(s, author(), message, request.form.get("fingerprint"), expected,
                                           accuracy=guard.as_json())
@@ -102,7 +132,7 @@ def restore(number: int):
         current = _state_version(s)
         if request.method == "POST":
             expected = _version_field()  # a bad form is refused before the accuracy check runs
-            guard = curation.run_guard(s, svc(), target)
+            guard = curation.guard_for_publish(s, svc(), target)
             if guard.dropped and request.form.get("confirm") != "1":
                 flash("恢复后准确率会下降：请核对下面的问题，勾选「我已核对」再恢复。", "error")
                 return redirect(url_for("kb.restore", number=number))
@@ -116,6 +146,7 @@ def restore(number: int):
             flash(f"已恢复第 {number} 版的内容，发布为第 {row.version} 版。", "info")
             return redirect(url_for("kb.version", number=row.version))
         diff = diff_content(versions.published_content(s), target)
-        guard = curation.run_guard(s, svc(), target) if diff else None
+        guard, pending = curation.guard_or_start(db(), s, svc(), target) if diff else (None, False)
         drafts = len(versions.list_drafts(s))
-    return render_template("kb/restore.html", number=number, diff=diff, guard=guard, current=current, drafts=drafts)
+    return render_template("kb/restore.html", number=number, diff=diff, guard=guard, pending=pending,
+                           current=current, drafts=drafts)

@@ -33,9 +33,10 @@ def queue():
         total = sum(g.count for g in groups)
         shown = groups[:MAX_GROUPS]
         suggestions = {g.key: curation.suggest(s, svc(), g.representative) for g in shown}
+        topics = {g.key: curation.likely_topic(s, svc(), g.representative) for g in shown}
         faq_ids = [e["faq_id"] for e in versions.draft_content(s).entries]
     return render_template("kb/queue.html", groups=shown, more=len(groups) - len(shown), total=total, faq_ids=faq_ids,
-                           suggestions=suggestions, reason=reason, days=days, reasons=curation.REASON_NAMES)
+                           suggestions=suggestions, topics=topics, reason=reason, days=days, reasons=curation.REASON_NAMES)
 
 
 @bp.post("/queue/action")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from knowledge_base import curation
+from knowledge_base import curation, versions
 
 from console.auth import role_required
 
@@ -19,4 +19,6 @@ def tester():
     if text:
         with db().session() as s:
             result = curation.test_question(s, svc(), text)
+            if result.model_pending:  # the publish page's accuracy check trains it; start that now
+                curation.guard_or_start(db(), s, svc(), versions.draft_content(s))
     return render_template("kb/tester.html", text=text, result=result)

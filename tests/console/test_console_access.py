@@ -106,6 +106,7 @@ def test_csrf_is_required_on_every_console_form(app, client, accounts, user_id):
     number = make_case(app, user_id)
     login(client, accounts["admin"][1])
     posts = [f"/console/cases/{number}/status", f"/console/cases/{number}/accept", f"/console/cases/{number}/notes",
+             f"/console/cases/{number}/message",
              "/console/handovers/1/reply", "/console/handovers/1/close", "/console/users", "/console/logout",
              "/console/password"]
     for rule in app.url_map.iter_rules():  # every POST route of the console is in the list above

@@ -63,3 +63,21 @@ def test_inbox_lists_preview_masked_and_badge_counts_waiting(app, client, accoun
     lawyer = app.test_client()
     login(lawyer, accounts["lawyer"][1])
     assert "inbox-badge" not in lawyer.get("/console/").get_data(as_text=True)  # lawyers have no inbox
+
+
+def test_inbox_names_the_applications_of_the_citizen_in_each_chat(app, client, accounts, user_id):
+    from handoff.models import Handover
+    from handoff_helpers import make_case
+
+    number = make_case(app, user_id)
+    with app.extensions["fayuan_db"].session() as s:
+        s.add(Handover(user_id=user_id, status="waiting"))
+        s.flush()
+        hid = s.query(Handover.id).filter(Handover.user_id == user_id).scalar()
+    login(client, accounts["staff"][1])
+    page = client.get("/console/handovers").get_data(as_text=True)
+    item = page[page.index(f"/console/handovers/{hid}"):]
+    item = item[:item.index("</li>")]
+    assert f"申请 {number}" in item
+    others = [chunk for chunk in page.split("<li")[1:] if f"/console/handovers/{hid}\"" not in chunk]
+    assert all(number not in chunk for chunk in others)  # no other chat is labelled with this case

@@ -148,7 +148,7 @@ def test_changing_the_password_signs_out_every_session(app):
     login(laptop, staff)
     form = laptop.get("/console/password").get_data(as_text=True)
     resp = laptop.post("/console/password", data={"csrf_token": csrf_token(form), "current": PASSWORD,
-                                                  "new": "a-new-long-password"})
+                                                  "new": "a-new-long-password", "again": "a-new-long-password"})
     assert resp.status_code == 302 and "/console/login" in resp.headers["Location"]
     assert phone.get("/console/").status_code == 302
     assert laptop.get("/console/").status_code == 302
@@ -162,9 +162,43 @@ def test_a_wrong_current_password_changes_nothing(app):
     login(c, staff)
     form = c.get("/console/password").get_data(as_text=True)
     resp = c.post("/console/password", data={"csrf_token": csrf_token(form), "current": "nope-nope",
-                                             "new": "a-new-long-password"})
+                                             "new": "a-new-long-password", "again": "a-new-long-password"})
     assert "当前密码不对" in resp.get_data(as_text=True)
     assert c.get("/console/").status_code == 200
+
+
+def test_a_mistyped_new_password_is_refused_and_the_old_one_still_works(app):
+    from handoff.accounts import authenticate
+
+    _id, staff = _user(app)
+    c = app.test_client()
+    login(c, staff)
+    form = c.get("/console/password").get_data(as_text=True)
+    resp = c.post("/console/password", data={"csrf_token": csrf_token(form), "current": PASSWORD,
+                                             "new": "a-new-long-password", "again": "a-new-long-pasword"})
+    assert "两次输入的新密码不一样" in resp.get_data(as_text=True)
+    assert c.get("/console/").status_code == 200  # still signed in
+    with app.extensions["fayuan_db"].session() as s:
+        assert authenticate(s, staff, PASSWORD) is not None
+
+
+def test_an_operator_resets_a_forgotten_password_and_lifts_the_lock(app, capsys, monkeypatch):
+    from bot.cli import main
+    from handoff.accounts import authenticate
+
+    _id, staff = _user(app)
+    phone = app.test_client()
+    login(phone, staff)
+    for i in range(5):  # five wrong guesses lock the account
+        app.test_client().post("/console/login", data={"username": staff, "password": f"guess-{i}-wrong"})
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    assert main(["user", "passwd", staff, "--password", "short"]) == 2
+    assert "至少" in capsys.readouterr().err
+    assert main(["user", "passwd", staff, "--password", "reset-by-the-admin"]) == 0
+    assert phone.get("/console/").status_code == 302  # signed out everywhere
+    with app.extensions["fayuan_db"].session() as s:
+        assert authenticate(s, staff, "reset-by-the-admin") is not None
+    assert main(["user", "passwd", "nobody-like-this", "--password", "reset-by-the-admin"]) == 2
 
 
 # ------------------------------------------------------------------ cookie flags and headers

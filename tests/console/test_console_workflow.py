@@ -74,3 +74,28 @@ def test_accept_and_assign_refuses_without_a_lawyer_or_for_a_lawyer(app, client,
                                                                      "csrf_token": token})
     assert resp.status_code == 403
     assert _rows(app, other)[0] == "submitted"
+
+
+def test_reassigning_to_the_same_lawyer_changes_nothing_and_sends_nothing(app, client, accounts, user_id):
+    import re
+
+    number = make_case(app, user_id)
+    lawyer_id, other_id = accounts["lawyer"][0], accounts["lawyer2"][0]
+    login(client, accounts["staff"][1])
+    page = client.get(f"/console/cases/{number}").get_data(as_text=True)
+    client.post(f"/console/cases/{number}/accept", data={"lawyer_id": str(lawyer_id), "csrf_token": csrf_token(page)})
+    page = client.get(f"/console/cases/{number}").get_data(as_text=True)
+    reassign = page[page.index('name="to" value="assigned"'):].split("</form>")[0]
+    offered = re.findall(r'<option value="(\d+)"', reassign)
+    assert str(other_id) in offered and str(lawyer_id) not in offered  # the current lawyer is not offered
+
+    same = client.post(f"/console/cases/{number}/status", data={"to": "assigned", "lawyer_id": str(lawyer_id),
+                                                                "csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert "已经由" in same.get_data(as_text=True) and "请选择另一位律师" in same.get_data(as_text=True)
+    status, lawyer, events, notes = _rows(app, number)
+    assert (status, lawyer, len(events), len(notes)) == ("assigned", lawyer_id, 4, 1)
+
+    client.post(f"/console/cases/{number}/status", data={"to": "assigned", "lawyer_id": str(other_id),
+                                                         "csrf_token": csrf_token(page)})
+    status, lawyer, events, notes = _rows(app, number)
+    assert (status, lawyer, len(events), len(notes)) == ("assigned", other_id, 5, 2)

@@ -3,6 +3,7 @@ guarded publish → the bot answers with it; lexicon; queue actions; import; res
 from __future__ import annotations
 
 import io
+import re
 import uuid
 
 import pytest
@@ -237,3 +238,33 @@ def test_every_kb_form_requires_a_csrf_token(new_db_url):
     assert len(posts) >= 10
     for path in posts:
         assert c.post(path, data={"action": "dismiss", "ids": "1"}).status_code == 400, path
+
+
+def test_the_synonym_table_can_be_searched(kb_app):
+    c = login(kb_app)
+    page = c.get("/console/kb/lexicon", query_string={"q": "工钱"}).get_data(as_text=True)
+    groups = re.findall(r'<tr data-canonical="([^"]+)">', page)
+    assert groups == ["工资"] and "含「工钱」的 1 组" in page
+    none = c.get("/console/kb/lexicon", query_string={"q": "没有这个词"}).get_data(as_text=True)
+    assert re.findall(r'<tr data-canonical="', none) == [] and "没有含「没有这个词」的同义词组" in none
+    everything = c.get("/console/kb/lexicon").get_data(as_text=True)
+    assert len(re.findall(r'<tr data-canonical="', everything)) > 10
+
+
+def test_new_entry_from_the_queue_starts_with_the_topic_the_bot_gave(kb_app):
+    from knowledge_base.match import match
+
+    c = login(kb_app)
+    asked = "物业把小区绿地改成停车场收钱合法吗"
+    ask(kb_app, asked)  # the simulator's questions are queued for curators too
+    svc = kb_app.extensions["fayuan_kb"]
+    with kb_app.extensions["fayuan_db"].session() as s:
+        topic = match(asked, svc.index(s), svc.thresholds).topic
+    assert topic
+    page = c.get("/console/kb/queue").get_data(as_text=True)
+    group = page[page.index(asked):].split("</form>")[0]
+    assert f'name="code" value="{topic}"' in group
+    ids = re.search(r'name="ids" value="([\d,]+)"', page[:page.index(asked) + len(group)].rsplit('class="card group"', 1)[1])
+    r = c.post("/console/kb/queue/action", data={"action": "new", "ids": ids.group(1), "text": asked, "code": topic})
+    new = c.get(r.headers["Location"]).get_data(as_text=True)
+    assert re.search(rf'<option value="{re.escape(topic)}" selected>', new) and asked in new

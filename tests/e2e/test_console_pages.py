@@ -162,3 +162,42 @@ def test_inbox_badge_preview_waiting_time_and_newest_message(page, live_server, 
     assert page.evaluate("document.getElementById('transcript').scrollHeight") > view["height"]  # it does scroll
     assert view["y"] <= box["y"] and box["y"] + box["height"] <= view["y"] + view["height"] + 1
     tall_enough(page.locator("main button"))
+
+
+def test_lawyer_closes_a_case_only_after_confirming_and_the_record_names_people(page, live_server, db, people):
+    from handoff import applications as apps
+    from handoff.models import Application
+
+    user = "o" + uuid.uuid4().hex[:20]
+    ident, phone = fresh_person()
+    number = make_case(_app(db), user, name="吴九", id_number=ident, phone=phone)
+    with db.session() as s:
+        case = s.scalars(select(Application).where(Application.number == number)).one()
+    sign_in(page, live_server, people["staff"][0])
+    page.goto(f"{live_server}/console/cases/{number}")
+    page.select_option("#accept-assign select[name=lawyer_id]", label=people["lawyer"][1])
+    page.get_by_role("button", name="决定给予援助并指派律师").click()
+    expect(page.locator("#case-status")).to_have_text("已指派律师")
+    record = page.locator("table:below(h2:text-is('记录'))").first.inner_text()
+    assert f"{people['staff'][1]}（{people['staff'][0]}）" in record          # the name colleagues know
+    assert f"已指派律师（律师：{people['lawyer'][1]}）" in record
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, people["lawyer"][0])
+    page.goto(f"{live_server}/console/cases/{number}")
+    note = page.get_by_role("textbox", name="备注")
+    page.get_by_role("button", name="保存备注").click()  # empty: the browser asks for it, no round trip
+    assert note.evaluate("e => e.validity.valueMissing") and page.locator(".flash").count() == 0
+    page.get_by_role("button", name="接手办理").click()
+    expect(page.locator("#case-status")).to_have_text("律师办理中")
+    fits_the_phone(page)
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))  # a slip of the thumb
+    page.get_by_role("button", name="结案").click()
+    expect(page.locator("#case-status")).to_have_text("律师办理中")
+    assert asked and asked[0].startswith("确定结案")
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="结案").click()
+    page.wait_for_url(f"{live_server}/console/")
+    with db.session() as s:
+        assert s.get(Application, case.id).status == "closed"

@@ -78,7 +78,9 @@ def publish(page, base, message: str):
     expect(page.locator("h1")).to_contain_text("检查并发布")
     expect(page.get_by_text("准确率检查")).to_be_visible()
     page.fill("#message", message)
-    if page.locator("#confirm").count():
+    expect(page.locator("#guard")).to_be_visible(timeout=120000)  # computed in the background, shown in place
+    expect(page.locator("#message")).to_have_value(message)       # the note typed meanwhile is still there
+    if page.locator("#confirm").is_visible():
         page.check("#confirm")
     page.click("#publish")
     expect(page.locator(".flash.info")).to_contain_text("已发布为第")
@@ -167,9 +169,26 @@ def test_restore_the_first_version(desk, kb_server):
     desk.get_by_role("link", name="第 1 版", exact=True).click()
     desk.click("#restore-link")
     expect(desk.locator("h1")).to_contain_text("恢复到第 1 版")
-    if desk.locator("input[name=confirm]").count():
+    expect(desk.locator("#guard")).to_be_visible(timeout=120000)
+    if desk.locator("input[name=confirm]").is_visible():
         desk.check("input[name=confirm]")
     desk.click("#restore")
     expect(desk.locator(".flash.info")).to_contain_text("已恢复第 1 版")
     assert MARKER not in ask(desk, base, "老板拖欠工资不给怎么办")
     assert ANSWERED not in ask(desk, base, SYNONYM_Q)
+
+
+def test_the_lexicon_page_fits_a_phone_and_finds_a_word(browser, kb_server):
+    base, _ = kb_server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    phone = context.new_page()
+    login(phone, base)
+    phone.goto(f"{base}/console/kb/lexicon")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # the 「其他说法」 field was 527 px wide
+    phone.fill("#find-synonym input[name=q]", "工钱")
+    phone.locator("#find-synonym button").click()
+    rows = phone.locator("#synonyms tr[data-canonical]")
+    expect(rows).to_have_count(1)
+    assert rows.first.get_attribute("data-canonical") == "工资"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

@@ -122,3 +122,19 @@ def test_personal_links_are_hidden_in_console_transcripts():
     text = "请点这里填写：https://fayuan.example.cn/h5/apply/abc.def-123 或回复1"
     shown = hide_personal_links(text)
     assert "abc.def" not in shown and shown.endswith("［本人专用链接，已隐藏］ 或回复1")
+
+
+@pytest.mark.parametrize("stored,shown", [
+    # WeChat anchors in the bot's replies read as their words; the words after them stay
+    ('也可以<a href="https://fayuan.example.cn/h5/apply/abc.def">在网页上填写</a>。\n回复「退出」可以暂停',
+     "也可以在网页上填写［本人专用链接，已隐藏］。\n回复「退出」可以暂停"),
+    ("<a href='http://127.0.0.1:5000/h5/booking/x-1'>查看完整的申请和材料清单</a>",
+     "查看完整的申请和材料清单［本人专用链接，已隐藏］"),
+    ('（回复「详细」看完整回答，或<a href="https://fayuan.example.cn/faq/labor-wages-01">打开说明页</a>）',
+     "（回复「详细」看完整回答，或打开说明页）"),
+    ("链接https://fayuan.example.cn/h5/book/xyz。然后回复1", "链接［本人专用链接，已隐藏］。然后回复1"),
+])
+def test_console_transcripts_show_links_as_words(stored, shown):
+    from handoff.inbox import hide_personal_links
+
+    assert hide_personal_links(stored) == shown

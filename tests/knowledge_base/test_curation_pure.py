@@ -135,3 +135,24 @@ def test_charts_are_inline_svg():
     assert svg.startswith("<svg") and "<script" not in svg and "http" not in svg.replace("http://www.w3.org", "")
     assert "7 天期限" in str(charts.decision_days([1.5, 9], 7))
     assert "没有数据" in str(charts.bars([], "x"))
+
+
+def test_a_new_entry_lists_only_the_fields_filled_in(content):
+    e = dict(content.entries[0], faq_id="housing-property-99", regional_note="", basis=["《法律援助法》第三十一条"])
+    d = diff_content(KbContent(), KbContent((e,)))
+    fields = {f.field: f for f in d.entries[0].fields}
+    assert d.entries[0].kind == "added" and "regional_note" not in fields  # was shown as 「顺序调整」
+    assert fields["basis"].added == ("《法律援助法》第三十一条",)
+    cleared = dict(content.entries[0], regional_note="各地标准不同")
+    d = diff_content(KbContent((cleared,)), KbContent((dict(cleared, regional_note=""),)))
+    assert [f.field for f in d.entries[0].fields] == ["regional_note"]  # emptying a field is still a change
+
+
+def test_an_accuracy_report_survives_the_trip_between_workers():
+    from knowledge_base.guard import report_from_json, report_to_json
+
+    rows = [{"text": "a", "code": "labor.wages"}, {"text": "b", "code": "land"}, {"text": "c", "code": "other"}]
+    g = compare(rows, ["labor.wages", "land", "other"], ["land", "land", "labor.wages"], {"land": "土地"})
+    import json
+    back = report_from_json(json.loads(json.dumps(report_to_json(g), ensure_ascii=False)))
+    assert back == g and back.dropped and [c.effect for c in back.broken] == ["broken", "broken"]

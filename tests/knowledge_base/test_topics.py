@@ -7,6 +7,7 @@ so they do not depend on the licensed corpus being on the machine.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from pathlib import Path
 
@@ -316,7 +317,13 @@ def test_a_publish_retrains_the_topic_model_on_what_is_published(console_app, no
     form["alternatives"] += "\n去法援中心申请要不要先打电话预约一下"
     assert "已保存为草稿" in c.post("/console/kb/entries/legal_aid-apply-01", data=form,
                                    follow_redirects=True).get_data(as_text=True)
-    assert "编写的开发问题集" in c.get("/console/kb/publish").get_data(as_text=True)  # the guard names its questions
+    assert 'id="guard-pending"' in c.get("/console/kb/publish").get_data(as_text=True)  # the check runs meanwhile
+    for _ in range(600):  # as the page's script does: the report arrives when computed
+        report = c.get("/console/kb/guard")
+        if report.status_code != 202:
+            break
+        time.sleep(0.5)
+    assert "编写的开发问题集" in report.get_data(as_text=True)  # the guard names its questions
     assert "已发布为第" in publish(c, "加一个问法", confirm=True)
     with console_app.extensions["fayuan_db"].session() as s:
         content = versions.published_content(s)
