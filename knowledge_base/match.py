@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -43,6 +45,7 @@ class Thresholds:
     other_reject: float = 0.5   # P(other) at or above: not a legal question
     other_near_offtopic: float = 0.25  # the bar when the nearest phrasing is an off-topic example
     other_no_cue: float = 0.35  # the bar when the message has no legal cue word
+    other_dispute: float = 0.8  # the only bar when the message names a dispute (model/dispute_cues.txt)
     agree_answer: float = 0.1   # retrieval score that answers when the topic model picks the same topic
     disagree_min: float = 0.05  # below this P(topic) a strong retrieval hit is not trusted either
     topic_min: float = 0.2      # P(topic) needed to give that topic's general answer
@@ -51,6 +54,24 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+
+DISPUTE_CUES = Path(__file__).resolve().parent / "model" / "dispute_cues.txt"
+
+
+@lru_cache(maxsize=1)
+def dispute_cues() -> tuple[str, ...]:
+    """Words naming a dispute or a claim (违法, 被告, 不给…): such a message is legal unless
+    the topic model is very sure it is not. A data file, read once."""
+    from .lexicon import parse_word_list
+
+    try:
+        return parse_word_list(DISPUTE_CUES.read_text(encoding="utf-8"))
+    except OSError:
+        return ()
+
+
+def names_dispute(canonical: str) -> bool:
+    return any(w in canonical for w in dispute_cues())
 
 
 @dataclass(frozen=True)
@@ -255,7 +276,9 @@ def match_with_topics(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THR
     """Decide with the topic model beside retrieval.
 
     1. Not legal only when the model says so (P(other) high), with a lower bar when the
-       nearest phrasing is an off-topic example or the message has no legal cue word.
+       nearest phrasing is an off-topic example or the message has no legal cue word, and a
+       higher one when the message names a dispute (被告, 违法, 不给…): a court or rights
+       question that shares words with admin chit-chat (身份证, 发票) is still legal.
     2. Otherwise rank entries within the likely topics. When the model and retrieval agree
        on the topic, a moderate retrieval score is enough to answer; a menu is offered only
        when an entry of another, also likely, topic scores as well.
@@ -284,8 +307,12 @@ def match_with_topics(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THR
         return MatchResult(status=status, hits=shown, normalized=norm, canonical=canonical, tokens=tokens,
                            topic=topic, topic_p=round(topic_p, 4))
 
-    if (p_other >= th.other_reject or (near_offtopic and p_other >= th.other_near_offtopic)
-            or (not has_cue and p_other >= th.other_no_cue)):
+    if names_dispute(canonical):
+        not_legal = p_other >= max(th.other_reject, th.other_dispute)
+    else:
+        not_legal = (p_other >= th.other_reject or (near_offtopic and p_other >= th.other_near_offtopic)
+                     or (not has_cue and p_other >= th.other_no_cue))
+    if not_legal:
         return result("offtopic", legal_hits[:3])
     exact = [h for h in legal_hits if h.fuzz >= th.exact]
     if exact:
