@@ -41,14 +41,14 @@ class Thresholds:
     topic_weight: float = 2.0  # cosine with the whole topic (all its entries)
     bayes_weight: float = 0.05  # naive-Bayes topic posterior, used to order (not to accept) candidates
     # With the learned topic model (index.topic_model); tuned on the real dev set.
-    prior_weight: float = 0.3   # P(topic) added to an entry's score when choosing and ordering candidates
+    prior_weight: float = 0.5   # P(topic) added to an entry's score when choosing and ordering candidates
     other_reject: float = 0.5   # P(other) at or above: not a legal question
     other_near_offtopic: float = 0.25  # the bar when the nearest phrasing is an off-topic example
     other_no_cue: float = 0.35  # the bar when the message has no legal cue word
     other_dispute: float = 0.8  # the only bar when the message names a dispute (model/dispute_cues.txt)
     agree_answer: float = 0.1   # retrieval score that answers when the topic model picks the same topic
-    disagree_min: float = 0.05  # below this P(topic) a strong retrieval hit is not trusted either
-    topic_min: float = 0.2      # P(topic) needed to give that topic's general answer
+    disagree_min: float = 0.1   # below this P(topic) a strong retrieval hit is not trusted either
+    topic_min: float = 0.1      # P(topic) needed to give that topic's general answer
     compete_p: float = 0.25     # a close entry of another topic competes only if that topic is this likely
     exact: float = 0.9          # rapidfuzz ratio with a curated phrasing: the curators' word beats the model
 

@@ -120,6 +120,37 @@ def test_off_topic_is_still_rejected(topic_index, text):
     assert result.status == "offtopic" and result.code == "other"
 
 
+@pytest.mark.parametrize("text", ["请问开一家奶茶店要办哪些许可证", "户口本上的名字写错了去哪改", "灵活就业的社保一个月交多少钱",
+                                  "公司营业执照快到期了怎么续", "给孩子办护照需要父母都到场吗", "个体户每个季度怎么报税",
+                                  "您好，请问我们公司想在厂区里新建一个仓库，要去哪些部门报批，大概多久",
+                                  "哈喽哈喽", "测一测"])
+def test_admin_questions_and_bot_tests_with_no_dispute_are_off_topic(topic_index, text):
+    """Permits, hukou, social-insurance and tax admin, greetings: not something legal aid acts on."""
+    result = match(text, topic_index)
+    assert (result.status, result.code) == ("offtopic", "other")
+
+
+@pytest.mark.parametrize("text", ["补办身份证的时候派出所不给办，说我户口有问题，这合法吗",
+                                  "别人拿我的身份证复印件去贷款，现在银行起诉我了怎么办",
+                                  "老板让我开发票的时候多写金额，这样违法吗",
+                                  "法院寄来的传票上被告的身份证号写错了，还能开庭吗",
+                                  "户口迁移的时候村里不给开证明，这样违法吗",
+                                  "个税app上显示有一家我没去过的公司给我报了工资，这算违法吗"])
+def test_a_dispute_told_in_admin_words_is_still_a_legal_question(topic_index, text):
+    """ID cards, invoices and hukou are admin words, but a message naming a wrong or a court is legal."""
+    result = match(text, topic_index)
+    assert result.status in ("answer", "topic") and result.code != "other"
+
+
+def test_dispute_words_are_what_a_citizen_types_about_a_wrong_not_about_the_profession():
+    from knowledge_base.match import names_dispute
+
+    assert names_dispute("对方不给钱还说我违法")
+    assert names_dispute("被告的地址写错了")
+    assert not names_dispute("律师事务所招不招实习生")
+    assert not names_dispute("工资条怎么打印")
+
+
 def test_a_curated_phrasing_is_answered_with_its_entry_whatever_the_model_says(topic_index):
     entry = next(e for e in load_faq() if e["code"] == "eligibility.scope")
     result = match(entry["alternatives"][0], topic_index)
