@@ -46,6 +46,10 @@ class Thresholds:
     other_near_offtopic: float = 0.25  # the bar when the nearest phrasing is an off-topic example
     other_no_cue: float = 0.35  # the bar when the message has no legal cue word
     other_dispute: float = 0.8  # the only bar when the message names a dispute (model/dispute_cues.txt)
+    other_service: float = 0.95  # the only bar when it names the legal-aid service (model/service_cues.yaml)
+    other_procedure: float = 0.999  # the bar for a short bare procedure question (申请要啥材料, 审批要几天)
+    procedure_max_chars: int = 20   # longer than this, a procedure word alone rescues nothing
+    service_default_weight: float = 0.25  # prior on "applying" for a service question the model read as admin
     agree_answer: float = 0.1   # retrieval score that answers when the topic model picks the same topic
     disagree_min: float = 0.1   # below this P(topic) a strong retrieval hit is not trusted either
     topic_min: float = 0.1      # P(topic) needed to give that topic's general answer
@@ -72,6 +76,74 @@ def dispute_cues() -> tuple[str, ...]:
 
 def names_dispute(canonical: str) -> bool:
     return any(w in canonical for w in dispute_cues())
+
+
+SERVICE_CUES = Path(__file__).resolve().parent / "model" / "service_cues.yaml"
+
+
+@dataclass(frozen=True)
+class ServiceCues:
+    """model/service_cues.yaml: words of the legal-aid service, of any procedure, and of other
+    offices' procedures, and the codes that answer procedure questions."""
+
+    legal_aid: tuple[str, ...] = ()
+    procedure: tuple[str, ...] = ()
+    elsewhere: tuple[str, ...] = ()
+    codes: frozenset[str] = frozenset()
+    default_code: str = "legal_aid.apply"  # the first of `codes` in the file
+
+
+@lru_cache(maxsize=1)
+def service_cues() -> ServiceCues:
+    """Read once; an absent or broken file means no service rule (the ordinary bars apply)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(SERVICE_CUES.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return ServiceCues()
+    words = lambda key: tuple(dict.fromkeys(str(w) for w in data.get(key) or ()))  # noqa: E731
+    codes = words("codes")
+    return ServiceCues(words("legal_aid"), words("procedure"), words("elsewhere"), frozenset(codes),
+                       codes[0] if codes else "legal_aid.apply")
+
+
+def service_topic_odds(legal_topics: dict[str, float], default_weight: float) -> dict[str, float]:
+    """P(code | a legal-aid service question) over model/service_cues.yaml `codes`: the topic
+    model's odds among those codes, mixed with `default_weight` on the first code (applying).
+
+    WHY the mix: the model read the message as admin, so its odds among the service codes rest
+    on almost nothing; a bare procedure question is most often about applying, and another code
+    wins only when the model clearly prefers it (by a third of the mass at weight 0.25)."""
+    cues = service_cues()
+    within = {c: p for c, p in legal_topics.items() if c in cues.codes}
+    total = sum(within.values())
+    if not cues.codes:
+        return {}
+    default = cues.default_code
+    out = {c: (1 - default_weight) * (p / total if total > 0 else 0.0) for c, p in within.items()}
+    out[default] = out.get(default, 0.0) + default_weight
+    return out
+
+
+ServiceKind = Literal["legal_aid", "procedure"] | None
+
+
+def names_service(canonical: str, th: Thresholds = DEFAULT_THRESHOLDS) -> ServiceKind:
+    """`legal_aid` when the message names the legal-aid service (法律援助, 12348, 指派律师…);
+    `procedure` when it is a short procedure question (what to bring, how long, where to book)
+    that names no other office's business; None otherwise.
+
+    WHY two kinds: "材料", "审批" and "预约" are also the words of ID-card, passport and permit
+    questions, which are off-topic (eval/LABELS.md §3); they say "legal aid" only when the
+    citizen names nothing else, as one does in a legal-aid bot ("申请要啥材料")."""
+    cues = service_cues()
+    if any(w in canonical for w in cues.legal_aid):
+        return "legal_aid"
+    if (len(canonical) <= th.procedure_max_chars and any(w in canonical for w in cues.procedure)
+            and not any(w in canonical for w in cues.elsewhere)):
+        return "procedure"
+    return None
 
 
 @dataclass(frozen=True)
@@ -307,13 +379,26 @@ def match_with_topics(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THR
         return MatchResult(status=status, hits=shown, normalized=norm, canonical=canonical, tokens=tokens,
                            topic=topic, topic_p=round(topic_p, 4))
 
+    ordinary = (p_other >= th.other_reject or (near_offtopic and p_other >= th.other_near_offtopic)
+                or (not has_cue and p_other >= th.other_no_cue))
+    service = None if names_dispute(canonical) else names_service(canonical, th)
     if names_dispute(canonical):
         not_legal = p_other >= max(th.other_reject, th.other_dispute)
+    elif service is not None:
+        not_legal = p_other >= (th.other_service if service == "legal_aid" else th.other_procedure)
     else:
-        not_legal = (p_other >= th.other_reject or (near_offtopic and p_other >= th.other_near_offtopic)
-                     or (not has_cue and p_other >= th.other_no_cue))
+        not_legal = ordinary
     if not_legal:
         return result("offtopic", legal_hits[:3])
+    if service is not None and ordinary:
+        # Kept in by a service word although the model read an admin question: its legal
+        # ranking is noise, the answer is the procedure's (model/service_cues.yaml codes).
+        codes = service_cues().codes
+        odds = service_topic_odds(legal_topics, th.service_default_weight)
+        if odds:
+            topic = max(odds, key=odds.get)
+            topic_p = odds[topic]
+        legal_hits = [h for h in legal_hits if h.code in codes] or legal_hits
     exact = [h for h in legal_hits if h.fuzz >= th.exact]
     if exact:
         best = max(exact, key=lambda h: h.fuzz)

@@ -363,3 +363,45 @@ def test_the_console_tester_explains_a_topic_answer(index_lacking):
     ex = explain("我爸去世了没留遗嘱，老家的房子兄弟姐妹几个怎么分遗产", index_lacking("family.inheritance"))
     assert ex.status == "topic" and "总回答" in ex.status_name
     assert ex.topics[0][0] == "family.inheritance" and ex.topics[0][1] > ex.topics[1][1]
+
+
+@pytest.mark.parametrize("text", ["申请的话得带哪些材料", "身份证复印件准备几份合适", "审批一般要多少天", "什么时候受理",
+                                  "工作站在哪儿", "要不要先预约", "证件带原件还是复印件", "申请表哪里拿",
+                                  "法援中心周末上班吗"])
+def test_a_bare_legal_aid_procedure_question_is_answered_as_applying(topic_index, text):
+    """The bot's core service asked with no object named (what to bring, copies, how long, where,
+    booking): in a legal-aid bot that is about applying for legal aid, never off-topic, even
+    though the admin off-topic examples use the same procedure words."""
+    result = match(text, topic_index)
+    assert (result.status in ("answer", "topic"), result.code) == (True, "legal_aid.apply")
+
+
+@pytest.mark.parametrize("text", ["办身份证要带什么", "护照怎么办理", "社保卡丢了怎么补", "港澳通行证怎么预约",
+                                  "办居住证要哪些材料", "坐高铁要带身份证吗", "开无犯罪记录证明要带啥",
+                                  "驾驶证换证要什么材料", "签证审批要几天"])
+def test_a_procedure_word_does_not_rescue_another_office_s_business(topic_index, text):
+    """材料, 预约, 审批 are every office's words: a message naming a passport, a permit or a
+    social-insurance card stays off-topic (eval/LABELS.md §3)."""
+    result = match(text, topic_index)
+    assert (result.status, result.code) == ("offtopic", "other")
+
+
+def test_service_cues_tell_legal_aid_words_from_procedure_words_and_other_offices():
+    from knowledge_base.match import names_service
+
+    assert names_service("法律援助中心几点开门") == "legal_aid"
+    assert names_service("复印件要几份") == "procedure"
+    assert names_service("护照要带什么材料") is None
+    assert names_service("今天出门要不要带伞") is None
+    long_admin = "您好，我们公司想在厂区里新建一个仓库，请问需要准备哪些材料去审批"
+    assert names_service(long_admin) is None  # too long to be a bare procedure question
+
+
+def test_a_service_question_the_model_reads_as_admin_gets_a_service_topic():
+    from knowledge_base.match import service_cues, service_topic_odds
+
+    odds = service_topic_odds({"family.divorce": 0.5, "eligibility.hardship": 0.3, "legal_aid.apply": 0.2}, 0.25)
+    assert set(odds) <= service_cues().codes
+    assert max(odds, key=odds.get) == "legal_aid.apply"  # the model's slight preference is not enough
+    odds = service_topic_odds({"service.progress": 0.9, "legal_aid.apply": 0.02}, 0.25)
+    assert max(odds, key=odds.get) == "service.progress"  # a clear one is
