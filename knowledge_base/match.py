@@ -49,7 +49,7 @@ class Thresholds:
     other_service: float = 0.95  # the only bar when it names the legal-aid service (model/service_cues.yaml)
     other_procedure: float = 0.999  # the bar for a short bare procedure question (申请要啥材料, 审批要几天)
     procedure_max_chars: int = 20   # longer than this, a procedure word alone rescues nothing
-    service_default_weight: float = 0.25  # prior on "applying" for a service question the model read as admin
+    service_default_mass: float = 0.01  # pseudo-mass on "applying" for a service question the model read as admin
     agree_answer: float = 0.1   # retrieval score that answers when the topic model picks the same topic
     disagree_min: float = 0.1   # below this P(topic) a strong retrieval hit is not trusted either
     topic_min: float = 0.1      # P(topic) needed to give that topic's general answer
@@ -108,22 +108,20 @@ def service_cues() -> ServiceCues:
                        codes[0] if codes else "legal_aid.apply")
 
 
-def service_topic_odds(legal_topics: dict[str, float], default_weight: float) -> dict[str, float]:
+def service_topic_odds(legal_topics: dict[str, float], default_mass: float) -> dict[str, float]:
     """P(code | a legal-aid service question) over model/service_cues.yaml `codes`: the topic
-    model's odds among those codes, mixed with `default_weight` on the first code (applying).
+    model's mass on those codes plus `default_mass` on the first code (applying), normalised.
 
-    WHY the mix: the model read the message as admin, so its odds among the service codes rest
-    on almost nothing; a bare procedure question is most often about applying, and another code
-    wins only when the model clearly prefers it (by a third of the mass at weight 0.25)."""
+    WHY: the model read the message as admin, so the mass it left on the service codes is tiny
+    and its order mostly noise (0.007 vs 0.004); a bare procedure question is most often about
+    applying, and another code wins only when the model gives it clearly more than that."""
     cues = service_cues()
-    within = {c: p for c, p in legal_topics.items() if c in cues.codes}
-    total = sum(within.values())
     if not cues.codes:
         return {}
-    default = cues.default_code
-    out = {c: (1 - default_weight) * (p / total if total > 0 else 0.0) for c, p in within.items()}
-    out[default] = out.get(default, 0.0) + default_weight
-    return out
+    mass = {c: p for c, p in legal_topics.items() if c in cues.codes}
+    mass[cues.default_code] = mass.get(cues.default_code, 0.0) + default_mass
+    total = sum(mass.values())
+    return {c: p / total for c, p in mass.items()} if total > 0 else {}
 
 
 ServiceKind = Literal["legal_aid", "procedure"] | None
@@ -394,7 +392,7 @@ def match_with_topics(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THR
         # Kept in by a service word although the model read an admin question: its legal
         # ranking is noise, the answer is the procedure's (model/service_cues.yaml codes).
         codes = service_cues().codes
-        odds = service_topic_odds(legal_topics, th.service_default_weight)
+        odds = service_topic_odds(legal_topics, th.service_default_mass)
         if odds:
             topic = max(odds, key=odds.get)
             topic_p = odds[topic]
