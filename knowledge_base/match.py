@@ -83,12 +83,12 @@ SERVICE_CUES = Path(__file__).resolve().parent / "model" / "service_cues.yaml"
 
 @dataclass(frozen=True)
 class ServiceCues:
-    """model/service_cues.yaml: words of the legal-aid service, of any procedure, and of other
-    offices' procedures, and the codes that answer procedure questions."""
+    """model/service_cues.yaml: words of the legal-aid service, of any procedure, the other
+    words a bare procedure question is made of, and the codes that answer such questions."""
 
     legal_aid: tuple[str, ...] = ()
     procedure: tuple[str, ...] = ()
-    elsewhere: tuple[str, ...] = ()
+    bare: tuple[str, ...] = ()
     codes: frozenset[str] = frozenset()
     default_code: str = "legal_aid.apply"  # the first of `codes` in the file
 
@@ -104,7 +104,7 @@ def service_cues() -> ServiceCues:
         return ServiceCues()
     words = lambda key: tuple(dict.fromkeys(str(w) for w in data.get(key) or ()))  # noqa: E731
     codes = words("codes")
-    return ServiceCues(words("legal_aid"), words("procedure"), words("elsewhere"), frozenset(codes),
+    return ServiceCues(words("legal_aid"), words("procedure"), words("bare"), frozenset(codes),
                        codes[0] if codes else "legal_aid.apply")
 
 
@@ -127,19 +127,23 @@ def service_topic_odds(legal_topics: dict[str, float], default_mass: float) -> d
 ServiceKind = Literal["legal_aid", "procedure"] | None
 
 
-def names_service(canonical: str, th: Thresholds = DEFAULT_THRESHOLDS) -> ServiceKind:
+def names_service(canonical: str, tokens: list[str], th: Thresholds = DEFAULT_THRESHOLDS) -> ServiceKind:
     """`legal_aid` when the message names the legal-aid service (法律援助, 12348, 指派律师…);
-    `procedure` when it is a short procedure question (what to bring, how long, where to book)
-    that names no other office's business; None otherwise.
+    `procedure` when it is a bare procedure question: a procedure word (材料, 审批, 预约…) and
+    nothing else but papers, time, place, cost and function words ("申请要啥材料", "审批要几天");
+    None otherwise. `tokens`: the segmenter's words of `canonical` (stopwords removed).
 
-    WHY two kinds: "材料", "审批" and "预约" are also the words of ID-card, passport and permit
-    questions, which are off-topic (eval/LABELS.md §3); they say "legal aid" only when the
-    citizen names nothing else, as one does in a legal-aid bot ("申请要啥材料")."""
+    WHY: 材料, 审批 and 预约 are also the words of ID-card, passport and permit questions,
+    which are off-topic (eval/LABELS.md §3). Those name what they are about (护照, 银行卡,
+    转学, 办身份证); a citizen who names nothing, in a legal-aid bot, asks about legal aid. The
+    bare words are a closed class, so no list of every other office's business is needed."""
     cues = service_cues()
     if any(w in canonical for w in cues.legal_aid):
         return "legal_aid"
-    if (len(canonical) <= th.procedure_max_chars and any(w in canonical for w in cues.procedure)
-            and not any(w in canonical for w in cues.elsewhere)):
+    if len(canonical) > th.procedure_max_chars or not any(w in canonical for w in cues.procedure):
+        return None
+    allowed = set(cues.procedure) | set(cues.bare)
+    if all(t.isdigit() or t in allowed for t in tokens):  # whole words: 出生证明 is not 证明
         return "procedure"
     return None
 
@@ -379,7 +383,7 @@ def match_with_topics(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THR
 
     ordinary = (p_other >= th.other_reject or (near_offtopic and p_other >= th.other_near_offtopic)
                 or (not has_cue and p_other >= th.other_no_cue))
-    service = None if names_dispute(canonical) else names_service(canonical, th)
+    service = None if names_dispute(canonical) else names_service(canonical, tokens, th)
     if names_dispute(canonical):
         not_legal = p_other >= max(th.other_reject, th.other_dispute)
     elif service is not None:

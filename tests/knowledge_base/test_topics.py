@@ -386,15 +386,21 @@ def test_a_procedure_word_does_not_rescue_another_office_s_business(topic_index,
     assert (result.status, result.code) == ("offtopic", "other")
 
 
-def test_service_cues_tell_legal_aid_words_from_procedure_words_and_other_offices():
+def test_service_cues_tell_legal_aid_words_from_bare_procedure_questions_and_other_business(topic_index):
+    from knowledge_base.index import analyze
     from knowledge_base.match import names_service
 
-    assert names_service("法律援助中心几点开门") == "legal_aid"
-    assert names_service("复印件要几份") == "procedure"
-    assert names_service("护照要带什么材料") is None
-    assert names_service("今天出门要不要带伞") is None
-    long_admin = "您好，我们公司想在厂区里新建一个仓库，请问需要准备哪些材料去审批"
-    assert names_service(long_admin) is None  # too long to be a bare procedure question
+    def kind(text: str):
+        _, canonical, tokens = analyze(text, topic_index.segmenter)
+        return names_service(canonical, tokens)
+
+    assert kind("法律援助中心几点开门") == "legal_aid"
+    assert kind("复印件要几份") == "procedure"
+    assert kind("交材料要本人去吗") == "procedure"
+    assert kind("护照要带什么材料") is None          # names its business
+    assert kind("去银行办卡要准备什么证件") is None
+    assert kind("今天出门要不要带伞") is None        # no procedure word at all
+    assert kind("您好，我们公司想在厂区里新建一个仓库，请问需要准备哪些材料去审批") is None
 
 
 def test_a_service_question_the_model_reads_as_admin_gets_a_service_topic():
