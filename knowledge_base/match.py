@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -39,18 +41,111 @@ class Thresholds:
     topic_weight: float = 2.0  # cosine with the whole topic (all its entries)
     bayes_weight: float = 0.05  # naive-Bayes topic posterior, used to order (not to accept) candidates
     # With the learned topic model (index.topic_model); tuned on the real dev set.
-    prior_weight: float = 0.3   # P(topic) added to an entry's score when choosing and ordering candidates
+    prior_weight: float = 0.5   # P(topic) added to an entry's score when choosing and ordering candidates
     other_reject: float = 0.5   # P(other) at or above: not a legal question
     other_near_offtopic: float = 0.25  # the bar when the nearest phrasing is an off-topic example
     other_no_cue: float = 0.35  # the bar when the message has no legal cue word
+    other_dispute: float = 0.8  # the only bar when the message names a dispute (model/dispute_cues.txt)
+    other_service: float = 0.95  # the only bar when it names the legal-aid service (model/service_cues.yaml)
+    other_procedure: float = 0.999  # the bar for a short bare procedure question (申请要啥材料, 审批要几天)
+    procedure_max_chars: int = 20   # longer than this, a procedure word alone rescues nothing
+    service_default_mass: float = 0.01  # pseudo-mass on "applying" for a service question the model read as admin
     agree_answer: float = 0.1   # retrieval score that answers when the topic model picks the same topic
-    disagree_min: float = 0.05  # below this P(topic) a strong retrieval hit is not trusted either
-    topic_min: float = 0.2      # P(topic) needed to give that topic's general answer
+    disagree_min: float = 0.1   # below this P(topic) a strong retrieval hit is not trusted either
+    topic_min: float = 0.1      # P(topic) needed to give that topic's general answer
     compete_p: float = 0.25     # a close entry of another topic competes only if that topic is this likely
     exact: float = 0.9          # rapidfuzz ratio with a curated phrasing: the curators' word beats the model
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+
+DISPUTE_CUES = Path(__file__).resolve().parent / "model" / "dispute_cues.txt"
+
+
+@lru_cache(maxsize=1)
+def dispute_cues() -> tuple[str, ...]:
+    """Words naming a dispute or a claim (违法, 被告, 不给…): such a message is legal unless
+    the topic model is very sure it is not. A data file, read once."""
+    from .lexicon import parse_word_list
+
+    try:
+        return parse_word_list(DISPUTE_CUES.read_text(encoding="utf-8"))
+    except OSError:
+        return ()
+
+
+def names_dispute(canonical: str) -> bool:
+    return any(w in canonical for w in dispute_cues())
+
+
+SERVICE_CUES = Path(__file__).resolve().parent / "model" / "service_cues.yaml"
+
+
+@dataclass(frozen=True)
+class ServiceCues:
+    """model/service_cues.yaml: words of the legal-aid service, of any procedure, the other
+    words a bare procedure question is made of, and the codes that answer such questions."""
+
+    legal_aid: tuple[str, ...] = ()
+    procedure: tuple[str, ...] = ()
+    bare: tuple[str, ...] = ()
+    codes: frozenset[str] = frozenset()
+    default_code: str = "legal_aid.apply"  # the first of `codes` in the file
+
+
+@lru_cache(maxsize=1)
+def service_cues() -> ServiceCues:
+    """Read once; an absent or broken file means no service rule (the ordinary bars apply)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(SERVICE_CUES.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return ServiceCues()
+    words = lambda key: tuple(dict.fromkeys(str(w) for w in data.get(key) or ()))  # noqa: E731
+    codes = words("codes")
+    return ServiceCues(words("legal_aid"), words("procedure"), words("bare"), frozenset(codes),
+                       codes[0] if codes else "legal_aid.apply")
+
+
+def service_topic_odds(legal_topics: dict[str, float], default_mass: float) -> dict[str, float]:
+    """P(code | a legal-aid service question) over model/service_cues.yaml `codes`: the topic
+    model's mass on those codes plus `default_mass` on the first code (applying), normalised.
+
+    WHY: the model read the message as admin, so the mass it left on the service codes is tiny
+    and its order mostly noise (0.007 vs 0.004); a bare procedure question is most often about
+    applying, and another code wins only when the model gives it clearly more than that."""
+    cues = service_cues()
+    if not cues.codes:
+        return {}
+    mass = {c: p for c, p in legal_topics.items() if c in cues.codes}
+    mass[cues.default_code] = mass.get(cues.default_code, 0.0) + default_mass
+    total = sum(mass.values())
+    return {c: p / total for c, p in mass.items()} if total > 0 else {}
+
+
+ServiceKind = Literal["legal_aid", "procedure"] | None
+
+
+def names_service(canonical: str, tokens: list[str], th: Thresholds = DEFAULT_THRESHOLDS) -> ServiceKind:
+    """`legal_aid` when the message names the legal-aid service (法律援助, 12348, 指派律师…);
+    `procedure` when it is a bare procedure question: a procedure word (材料, 审批, 预约…) and
+    nothing else but papers, time, place, cost and function words ("申请要啥材料", "审批要几天");
+    None otherwise. `tokens`: the segmenter's words of `canonical` (stopwords removed).
+
+    WHY: 材料, 审批 and 预约 are also the words of ID-card, passport and permit questions,
+    which are off-topic (eval/LABELS.md §3). Those name what they are about (护照, 银行卡,
+    转学, 办身份证); a citizen who names nothing, in a legal-aid bot, asks about legal aid. The
+    bare words are a closed class, so no list of every other office's business is needed."""
+    cues = service_cues()
+    if any(w in canonical for w in cues.legal_aid):
+        return "legal_aid"
+    if len(canonical) > th.procedure_max_chars or not any(w in canonical for w in cues.procedure):
+        return None
+    allowed = set(cues.procedure) | set(cues.bare)
+    if all(t.isdigit() or t in allowed for t in tokens):  # whole words: 出生证明 is not 证明
+        return "procedure"
+    return None
 
 
 @dataclass(frozen=True)
@@ -255,7 +350,9 @@ def match_with_topics(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THR
     """Decide with the topic model beside retrieval.
 
     1. Not legal only when the model says so (P(other) high), with a lower bar when the
-       nearest phrasing is an off-topic example or the message has no legal cue word.
+       nearest phrasing is an off-topic example or the message has no legal cue word, and a
+       higher one when the message names a dispute (被告, 违法, 不给…): a court or rights
+       question that shares words with admin chit-chat (身份证, 发票) is still legal.
     2. Otherwise rank entries within the likely topics. When the model and retrieval agree
        on the topic, a moderate retrieval score is enough to answer; a menu is offered only
        when an entry of another, also likely, topic scores as well.
@@ -284,9 +381,26 @@ def match_with_topics(text: str, index: MatchIndex, th: Thresholds = DEFAULT_THR
         return MatchResult(status=status, hits=shown, normalized=norm, canonical=canonical, tokens=tokens,
                            topic=topic, topic_p=round(topic_p, 4))
 
-    if (p_other >= th.other_reject or (near_offtopic and p_other >= th.other_near_offtopic)
-            or (not has_cue and p_other >= th.other_no_cue)):
+    ordinary = (p_other >= th.other_reject or (near_offtopic and p_other >= th.other_near_offtopic)
+                or (not has_cue and p_other >= th.other_no_cue))
+    service = None if names_dispute(canonical) else names_service(canonical, tokens, th)
+    if names_dispute(canonical):
+        not_legal = p_other >= max(th.other_reject, th.other_dispute)
+    elif service is not None:
+        not_legal = p_other >= (th.other_service if service == "legal_aid" else th.other_procedure)
+    else:
+        not_legal = ordinary
+    if not_legal:
         return result("offtopic", legal_hits[:3])
+    if service is not None and ordinary:
+        # Kept in by a service word although the model read an admin question: its legal
+        # ranking is noise, the answer is the procedure's (model/service_cues.yaml codes).
+        codes = service_cues().codes
+        odds = service_topic_odds(legal_topics, th.service_default_mass)
+        if odds:
+            topic = max(odds, key=odds.get)
+            topic_p = odds[topic]
+        legal_hits = [h for h in legal_hits if h.code in codes] or legal_hits
     exact = [h for h in legal_hits if h.fuzz >= th.exact]
     if exact:
         best = max(exact, key=lambda h: h.fuzz)

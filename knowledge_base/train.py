@@ -50,12 +50,12 @@ SEED = 10
 class Hyper:
     """Chosen on the real dev set (python -m knowledge_base.evaluate), never on the holdout."""
 
-    C = 0.5              # inverse regularisation of the linear SVM
+    C = 0.25             # inverse regularisation of the linear SVM (0.5 before: 5-fold CV 79.4 → 79.9, real dev +1)
     hand_weight = 1.5    # a hand-labelled real question (eval/real/train_labels.jsonl): the best teacher we have
     real_weight = 1.0    # a weakly labelled real question counts as much as a curated phrasing
     mixed_weight = 0.4   # a mixed category's default label (no rule matched) counts less again
     phrasing_weight = 1.0  # a training phrasing written in the real style (model/train_phrasings.yaml)
-    min_df = 2           # a feature seen once teaches nothing general
+    min_df = 3           # a feature seen in fewer rows teaches nothing general; 3 halves the arrays at equal CV accuracy
     folds = 3            # held-out folds for fitting the temperature
 
 

@@ -121,6 +121,37 @@ def test_off_topic_is_still_rejected(topic_index, text):
     assert result.status == "offtopic" and result.code == "other"
 
 
+@pytest.mark.parametrize("text", ["请问开一家奶茶店要办哪些许可证", "户口本上的名字写错了去哪改", "灵活就业的社保一个月交多少钱",
+                                  "公司营业执照快到期了怎么续", "给孩子办护照需要父母都到场吗", "个体户每个季度怎么报税",
+                                  "您好，请问我们公司想在厂区里新建一个仓库，要去哪些部门报批，大概多久",
+                                  "哈喽哈喽", "测一测"])
+def test_admin_questions_and_bot_tests_with_no_dispute_are_off_topic(topic_index, text):
+    """Permits, hukou, social-insurance and tax admin, greetings: not something legal aid acts on."""
+    result = match(text, topic_index)
+    assert (result.status, result.code) == ("offtopic", "other")
+
+
+@pytest.mark.parametrize("text", ["补办身份证的时候派出所不给办，说我户口有问题，这合法吗",
+                                  "别人拿我的身份证复印件去贷款，现在银行起诉我了怎么办",
+                                  "老板让我开发票的时候多写金额，这样违法吗",
+                                  "法院寄来的传票上被告的身份证号写错了，还能开庭吗",
+                                  "户口迁移的时候村里不给开证明，这样违法吗",
+                                  "个税app上显示有一家我没去过的公司给我报了工资，这算违法吗"])
+def test_a_dispute_told_in_admin_words_is_still_a_legal_question(topic_index, text):
+    """ID cards, invoices and hukou are admin words, but a message naming a wrong or a court is legal."""
+    result = match(text, topic_index)
+    assert result.status in ("answer", "topic") and result.code != "other"
+
+
+def test_dispute_words_are_what_a_citizen_types_about_a_wrong_not_about_the_profession():
+    from knowledge_base.match import names_dispute
+
+    assert names_dispute("对方不给钱还说我违法")
+    assert names_dispute("被告的地址写错了")
+    assert not names_dispute("律师事务所招不招实习生")
+    assert not names_dispute("工资条怎么打印")
+
+
 def test_a_curated_phrasing_is_answered_with_its_entry_whatever_the_model_says(topic_index):
     entry = next(e for e in load_faq() if e["code"] == "eligibility.scope")
     result = match(entry["alternatives"][0], topic_index)
@@ -339,3 +370,51 @@ def test_the_console_tester_explains_a_topic_answer(index_lacking):
     ex = explain("我爸去世了没留遗嘱，老家的房子兄弟姐妹几个怎么分遗产", index_lacking("family.inheritance"))
     assert ex.status == "topic" and "总回答" in ex.status_name
     assert ex.topics[0][0] == "family.inheritance" and ex.topics[0][1] > ex.topics[1][1]
+
+
+@pytest.mark.parametrize("text", ["申请的话得带哪些材料", "身份证复印件准备几份合适", "审批一般要多少天", "什么时候受理",
+                                  "工作站在哪儿", "要不要先预约", "证件带原件还是复印件", "申请表哪里拿",
+                                  "法援中心周末上班吗", "都要带哪些证件"])
+def test_a_bare_legal_aid_procedure_question_is_answered_as_applying(topic_index, text):
+    """The bot's core service asked with no object named (what to bring, copies, how long, where,
+    booking): in a legal-aid bot that is about applying for legal aid, never off-topic, even
+    though the admin off-topic examples use the same procedure words."""
+    result = match(text, topic_index)
+    assert (result.status in ("answer", "topic"), result.code) == (True, "legal_aid.apply")
+
+
+@pytest.mark.parametrize("text", ["办身份证要带什么", "护照怎么办理", "社保卡丢了怎么补", "港澳通行证怎么预约",
+                                  "办居住证要哪些材料", "坐高铁要带身份证吗", "开无犯罪记录证明要带啥",
+                                  "驾驶证换证要什么材料", "签证审批要几天"])
+def test_a_procedure_word_does_not_rescue_another_office_s_business(topic_index, text):
+    """材料, 预约, 审批 are every office's words: a message naming a passport, a permit or a
+    social-insurance card stays off-topic (eval/LABELS.md §3)."""
+    result = match(text, topic_index)
+    assert (result.status, result.code) == ("offtopic", "other")
+
+
+def test_service_cues_tell_legal_aid_words_from_bare_procedure_questions_and_other_business(topic_index):
+    from knowledge_base.index import analyze
+    from knowledge_base.match import names_service
+
+    def kind(text: str):
+        _, canonical, tokens = analyze(text, topic_index.segmenter)
+        return names_service(canonical, tokens)
+
+    assert kind("法律援助中心几点开门") == "legal_aid"
+    assert kind("复印件要几份") == "procedure"
+    assert kind("交材料要本人去吗") == "procedure"
+    assert kind("护照要带什么材料") is None          # names its business
+    assert kind("去银行办卡要准备什么证件") is None
+    assert kind("今天出门要不要带伞") is None        # no procedure word at all
+    assert kind("您好，我们公司想在厂区里新建一个仓库，请问需要准备哪些材料去审批") is None
+
+
+def test_a_service_question_the_model_reads_as_admin_gets_a_service_topic():
+    from knowledge_base.match import service_cues, service_topic_odds
+
+    odds = service_topic_odds({"family.divorce": 0.5, "eligibility.exempt": 0.007, "legal_aid.apply": 0.001}, 0.01)
+    assert set(odds) <= service_cues().codes
+    assert max(odds, key=odds.get) == "legal_aid.apply"  # what the model leaves on a service code is noise
+    odds = service_topic_odds({"service.progress": 0.12, "legal_aid.apply": 0.003}, 0.01)
+    assert max(odds, key=odds.get) == "service.progress"  # a clear preference wins
