@@ -153,15 +153,31 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
 def _with_retries(attempt: Callable[[], Outbound], started: float) -> Outbound:
     """Run the message's transaction again while the database is unreachable (a restart takes a
     second or two) and WeChat is still listening; then Unavailable (503) leaves it to WeChat's
-    re-delivery. Nothing of a failed attempt was kept, so running it again is safe."""
+    re-delivery. Nothing of a failed attempt was kept, so running it again is safe.
+
+    The webhook's connections are not pinged before use (Database.unpinged): a pooled
+    connection the server dropped fails the first statement, SQLAlchemy discards it and the
+    pool's other old connections, and the first such failure is retried at once."""
     deadline = started + float(current_app.config.get("WECHAT_ANSWER_WITHIN_SECONDS", ANSWER_WITHIN_SECONDS)) - 0.5
+    fresh_tried = False
+    db = current_app.extensions["fayuan_db"]
     while True:
         try:
-            return attempt()
-        except Unavailable:
+            with db.unpinged():
+                return attempt()
+        except Unavailable as e:
+            if not fresh_tried and _dropped_connection(e.__cause__) and time.monotonic() < deadline:
+                fresh_tried = True
+                continue  # a stale pooled connection: a fresh one usually works at once
             if time.monotonic() + RETRY_PAUSE_SECONDS > deadline:
                 raise
             time.sleep(RETRY_PAUSE_SECONDS)
+
+
+def _dropped_connection(error: BaseException | None) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
 def _event_only(db, guard) -> Outbound:

@@ -388,7 +388,8 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     thread.note_asked_fact_after(turn, out.text)
     final = ConversationState.from_dict({**turn.st, "last_route": turn.route})
     conv_store.save_state(conv, final.to_dict())
-    conv.last_inbound_at = conv_store.utcnow()
+    conv.last_inbound_at = conv.updated_at
+    conv_store.save_conversation(ctx.session, conv)
     if out.text:
         kind = "menu" if out.kind == "text" and out.options else out.kind  # the statistics read these
         conv_store.record_message(ctx.session, inbound.user_id, "out", out.text, kind, out.faq_id, out.code)
