@@ -7,7 +7,10 @@ no message content is logged.
 Modes (WeChat's 明文 / 兼容 / 安全): with WECHAT_AES_KEY set only encrypted requests with
 a valid msg_signature are answered, unless WECHAT_ACCEPT_PLAIN is set (plain and
 compatible mode, e.g. during a switch-over). Without an AES key the account runs in plain
-mode. In every mode the timestamp must be fresh and the nonce unused (bot/replay_guard.py).
+mode. In every mode the timestamp must be fresh and the nonce unused (bot/replay_guard.py) —
+except for events that need no answer (bot/wechat_events.py: ``ignore``), which are
+answered `success` without touching the database: replaying one can do nothing, and a
+template delivery report must not fail while the database is down.
 """
 from __future__ import annotations
 
@@ -82,6 +85,7 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
     or not at all.
     """
     inbound = to_inbound(message)
+    assert inbound is not None  # ignored events are answered before (receive)
     db = current_app.extensions["fayuan_db"]
     key = message_key(message)
     timestamp, nonce = request.args.get("timestamp", ""), request.args.get("nonce", "")
@@ -110,13 +114,11 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
 
     def guard(session) -> Outbound | None:
         nonlocal token
-        if write_last and inbound is not None:
+        if write_last:
             if not nonce_unused(session, timestamp, nonce, body):
                 raise ReplayedRequest()
         else:
             record_nonce(session)
-        if inbound is None:  # an event that needs no answer (bot/wechat_events.py)
-            return Outbound(None)
         held = claim(session, key)
         if held.state == "owner":
             token = held.token
@@ -140,8 +142,8 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
             push(session, out.text or "")
 
     try:
-        out = _with_retries(lambda: handle_in_app(inbound, on_reply=record_reply, before=guard, redeliverable=True)
-                            if inbound is not None else _event_only(db, guard), started)
+        out = _with_retries(lambda: handle_in_app(inbound, on_reply=record_reply, before=guard, redeliverable=True),
+                            started)
     except LostClaim:
         log.info("wechat message %s from %s was finished by another delivery", message.msg_type,
                  pseudonym(message.from_user))
@@ -180,12 +182,6 @@ def _dropped_connection(error: BaseException | None) -> bool:
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
-def _event_only(db, guard) -> Outbound:
-    """An ignored event: only its nonce is recorded."""
-    with db.session() as s:
-        return guard(s) or Outbound(None)
-
-
 @bp.post("/wechat")
 def receive() -> Response:
     started = time.monotonic()
@@ -218,6 +214,12 @@ def receive() -> Response:
         log.info("wechat push refused: bad %s", e)
         return Response("bad request", status=400)
     log.info("wechat %s from %s", message.msg_type, pseudonym(message.from_user))
+    if to_inbound(message) is None:
+        # An event that is not the citizen speaking (a template's delivery report, a menu
+        # link, a location report): nothing to answer and nothing to keep, so the database
+        # is not touched — it answers `success` even while the database is down, and a
+        # replay of it could do nothing either (its nonce need not be recorded).
+        return Response("success", mimetype="text/plain")
     try:
         text = _reply_for(message, started, body)
     except ReplayedRequest:
