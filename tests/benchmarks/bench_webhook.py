@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import uuid
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -62,8 +63,18 @@ class Signer:
         return params, body
 
 
+PLACES = ["合肥", "芜湖", "徐州", "长沙", "成都", "昆明", "兰州", "洛阳", "赣州", "柳州", "大连", "唐山"]
+DISTINCT = False  # --distinct: every message's words differ (no two texts alike: nothing is remembered)
+
+
 def plan(n: int, users: int, tag: str) -> list[tuple[str, str]]:
-    return [(f"o{tag}{i % users:04d}", QUESTIONS[(i // users) % len(QUESTIONS)]) for i in range(n)]
+    def text(i: int) -> str:
+        q = QUESTIONS[(i // users) % len(QUESTIONS)]
+        if not DISTINCT:
+            return q
+        # the same kinds of question, each worded once: a place and an amount make it unique
+        return f"我在{PLACES[i % len(PLACES)]}，{q}，涉及{1000 + (zlib.crc32(tag.encode()) % 5000) * 7 + i}元"
+    return [(f"o{tag}{i % users:04d}", text(i)) for i in range(n)]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -222,13 +233,18 @@ def main() -> int:
     ap.add_argument("--skip-gunicorn", action="store_true")
     ap.add_argument("--skip-in-process", action="store_true")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved bare/ours rounds under gunicorn")
+    ap.add_argument("--distinct", action="store_true",
+                    help="no two messages alike (the worst case for the per-text memories)")
     args = ap.parse_args()
+    global DISTINCT
+    DISTINCT = args.distinct
     os.environ.update(ENV)
     with tempfile.TemporaryDirectory() as tmp:
         var_dir = Path(tmp)
         os.environ["FAYUAN_VAR_DIR"] = str(var_dir)
         url = args.database_url or f"sqlite:///{var_dir / 'bench.sqlite'}"
-        print(f"database: {url.split('@')[-1]}; {args.messages} messages; load avg {os.getloadavg()[0]:.1f}")
+        print(f"database: {url.split('@')[-1]}; {args.messages} messages"
+              f"{' (all texts distinct)' if DISTINCT else ''}; load avg {os.getloadavg()[0]:.1f}")
         if not args.skip_in_process:
             in_process(url, args.messages)
         if not args.skip_gunicorn:
