@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -40,16 +40,22 @@ from sqlalchemy import DateTime, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from ground.clock import utcnow
+from knowledge_base.store import VERSION_SUBQUERY
 
 from .conversation import ProcessedMessage
 
 ANSWER_WITHIN_SECONDS = 4.0  # past this, WeChat may have hung up: reply through the outbox
 HOLDER_GRACE_SECONDS = 1.0   # how long a retry waits for a held lease before answering `success`
 
-_PG_CLAIM = text("SELECT pg_try_advisory_xact_lock(:lock) AS mine, pm.done, pm.reply, pm.async_reply "
+# The claim also reads the knowledge base's published version stamp (every message needs
+# it, and it costs a round trip of its own otherwise): Claim.kb_version.
+_PG_CLAIM = text("SELECT pg_try_advisory_xact_lock(:lock) AS mine, pm.done, pm.reply, pm.async_reply, "
+                 f"{VERSION_SUBQUERY} AS kb_version "
                  "FROM (SELECT 1) AS one LEFT JOIN processed_message AS pm ON pm.key = :key")
 _TABLE = ProcessedMessage.__table__
-_SQLITE_CLAIM = select(_TABLE.c.done, _TABLE.c.reply, _TABLE.c.async_reply).where(_TABLE.c.key == bindparam("key"))
+_SQLITE_CLAIM = text("SELECT pm.done, pm.reply, pm.async_reply, "
+                     f"{VERSION_SUBQUERY} AS kb_version "
+                     "FROM (SELECT 1) AS one LEFT JOIN processed_message AS pm ON pm.key = :key")
 _STORED = select(_TABLE.c.reply, _TABLE.c.async_reply).where(_TABLE.c.key == bindparam("key"),
                                                             _TABLE.c.done.is_(True))
 # Upserts as SQL text, the same on PostgreSQL and SQLite: SQLAlchemy cannot cache its
@@ -77,6 +83,7 @@ class Claim:
     state: Literal["owner", "done", "busy"]
     token: str = ""
     reply: str | None = None     # for "done": the stored reply (None: answer `success`)
+    kb_version: int | None = field(default=None, compare=False)  # for "owner": the published KB version
 
 
 def _stored_reply(reply: str | None, async_reply: bool | None) -> str | None:
@@ -103,10 +110,10 @@ def claim(session: Session, key: str, now: datetime | None = None) -> Claim:
             if _is_done(session, key):  # the holder just finished it (read with a fresh snapshot)
                 return stored(session, key)
     else:
-        row = conn.execute(_SQLITE_CLAIM, {"key": key}).first()
-        if row is not None and row.done:
+        row = conn.execute(_SQLITE_CLAIM, {"key": key}).one()
+        if row.done:
             return Claim("done", reply=_stored_reply(row.reply, row.async_reply))
-    return Claim("owner", secrets.token_hex(8))
+    return Claim("owner", secrets.token_hex(8), kb_version=row.kb_version)
 
 
 def _lease_freed(session: Session, key: str) -> bool:

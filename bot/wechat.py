@@ -122,6 +122,7 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
         held = claim(session, key)
         if held.state == "owner":
             token = held.token
+            current_app.extensions["fayuan_kb"].known_version(session, held.kb_version)
             return None
         if write_last:
             record_nonce(session)

@@ -207,6 +207,14 @@ class KnowledgeService:
         return self.topic_answer(result.code)
 
     @staticmethod
+    def known_version(session: Session, version: int | None) -> None:
+        """The published version stamp, read by the caller in a statement of its own (the
+        webhook reads it with its retry claim: one round trip less per message); used for
+        the rest of this transaction as if _version had read it."""
+        if version is not None:
+            session.info["kb_version"] = (session.get_transaction(), int(version))
+
+    @staticmethod
     def _version(session: Session) -> int:
         """The published version stamp, read once per transaction (a message may match several times)."""
         cached = session.info.get("kb_version")

@@ -195,6 +195,35 @@ def _start(label: str, env: dict) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{port}"
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by a process and all its descendants (Linux /proc).
+
+    On a machine shared with other work, messages/s mostly measures the neighbours; the
+    server's own CPU seconds per message do not."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2:].split()
+        stats[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    keep, total = {root}, 0.0
+    changed = True
+    while changed:
+        changed = False
+        for pid, (ppid, _cpu) in stats.items():
+            if ppid in keep and pid not in keep:
+                keep.add(pid)
+                changed = True
+    for pid in keep:
+        total += stats.get(pid, (0, 0.0))[1]
+    return total
+
+
 def under_gunicorn(url_db: str, n: int, concurrency: int, var_dir: Path, rounds: int) -> None:
     """Both servers run at once and take turns, `rounds` times: on a machine shared with other
     work the neighbours' load changes from minute to minute, so a bare run and ours measured
@@ -207,14 +236,19 @@ def under_gunicorn(url_db: str, n: int, concurrency: int, var_dir: Path, rounds:
         for label, (proc, url) in servers.items():
             wait_up(url, proc)
             drive(url, 40, concurrency)  # warm
+        cpu_ratios: list[float] = []
         for i in range(rounds):
-            results = {}
+            results, cpu = {}, {}
             for label in labels:
+                before = tree_cpu(servers[label][0].pid)
                 results[label] = drive(servers[label][1], n, concurrency)
+                cpu[label] = (tree_cpu(servers[label][0].pid) - before) / n * 1000
                 print(line(f"[{i + 1}] gunicorn -w 2  {label}", *results[label])
-                      + f"   ({concurrency} clients, load {os.getloadavg()[0]:.1f})", flush=True)
+                      + f"   server CPU {cpu[label]:.2f} ms/msg ({concurrency} clients, load "
+                        f"{os.getloadavg()[0]:.1f})", flush=True)
             bare, mine = results[labels[0]], results[labels[1]]
             ratios.append(len(mine[0]) / mine[1] / (len(bare[0]) / bare[1]) * 100)
+            cpu_ratios.append(cpu[labels[0]] / cpu[labels[1]] * 100 if cpu[labels[1]] else 0.0)
     finally:
         for proc, _url in servers.values():
             proc.terminate()
@@ -223,6 +257,8 @@ def under_gunicorn(url_db: str, n: int, concurrency: int, var_dir: Path, rounds:
     print(f"{'':34} → 法援助手 does {min(ratios):.0f}–{max(ratios):.0f}% (median "
           f"{statistics.median(ratios):.0f}%) of the bare handler's throughput under gunicorn -w 2 "
           f"(goal ≥ 50%), {rounds} interleaved rounds")
+    print(f"{'':34}   server CPU per message: bare is {min(cpu_ratios):.0f}–{max(cpu_ratios):.0f}% of ours "
+          f"(the same ratio, free of the neighbours' load; client CPU not counted)")
 
 
 def main() -> int:
