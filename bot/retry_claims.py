@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from ground.clock import utcnow
 from knowledge_base.store import VERSION_SUBQUERY
 
+from . import file_leases
 from .conversation import ProcessedMessage
 
 ANSWER_WITHIN_SECONDS = 4.0  # past this, WeChat may have hung up: reply through the outbox
@@ -110,10 +111,27 @@ def claim(session: Session, key: str, now: datetime | None = None) -> Claim:
             if _is_done(session, key):  # the holder just finished it (read with a fresh snapshot)
                 return stored(session, key)
     else:
+        # The lease first, then the row: a holder that finishes meanwhile has committed
+        # its reply before it let the lease go, so the read below sees it.
+        leases = file_leases.for_database(conn.engine.url.render_as_string(hide_password=True))
+        if leases is not None:
+            if not _file_lease(leases, key):
+                return _flag_busy(session, key, now or utcnow())
+            file_leases.hold_until_transaction_end(session, leases, key)
         row = conn.execute(_SQLITE_CLAIM, {"key": key}).one()
         if row.done:
             return Claim("done", reply=_stored_reply(row.reply, row.async_reply))
     return Claim("owner", secrets.token_hex(8), kb_version=row.kb_version)
+
+
+def _file_lease(leases: "file_leases.FileLeases", key: str) -> bool:
+    """SQLite: the key's file lease now, or within HOLDER_GRACE_SECONDS (a holder about to finish)."""
+    deadline = time.monotonic() + HOLDER_GRACE_SECONDS
+    while not leases.try_acquire(key):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def _lease_freed(session: Session, key: str) -> bool:

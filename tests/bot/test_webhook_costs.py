@@ -176,3 +176,58 @@ def test_the_console_survives_a_database_restart(app, db_url):
         assert s.execute(select(func.count()).select_from(Conversation)).scalar() >= 0
     resp = app.test_client().get("/console/login")
     assert resp.status_code == 200
+
+
+# ------------------------------------------------------------------ one delivery runs the dialog
+
+def test_a_redelivery_while_another_process_runs_the_message_does_not_run_the_dialog(db_url, user_id):
+    """Another worker process holds the message (its transaction is open): a second delivery
+    answers `success` and processes nothing — on SQLite too (a lease on a byte of the
+    leases file, bot/file_leases.py), where both used to run the dialog and one commit lost.
+    The holder then finishes and is told to send its reply through the outbox."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    msg_id = next_id()
+    key = f"msg:{user_id}:{msg_id}"
+    holder = subprocess.Popen([sys.executable, "-c", f"""
+import sys
+sys.path.insert(0, {str(root)!r})
+from bot.db import get_database
+from bot.retry_claims import claim, finish
+db = get_database({db_url!r})
+with db.session() as s:
+    held = claim(s, {key!r})
+    print(held.state, flush=True)
+    sys.stdin.readline()
+    print("outbox" if finish(s, {key!r}, held.token, "答复", late=False) else "passive", flush=True)
+"""], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root)
+    try:
+        assert holder.stdout.readline().strip() == "owner"
+        app = make_app(db_url)
+        resp, _ = WeChat(app.test_client()).post(text_xml(user_id, QUESTIONS[0], msg_id))
+        assert resp.status_code == 200 and resp.get_data(as_text=True) == "success"
+        assert _transcript(app, user_id) == []  # the dialog did not run for this delivery
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "outbox"
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+
+
+def test_a_lease_is_free_again_once_its_transaction_ends(db_url, user_id):
+    """Commit or rollback: the next delivery of another message of the same key space owns at once."""
+    from bot import retry_claims
+
+    app = make_app(db_url)
+    db = app.extensions["fayuan_db"]
+    key = f"msg:{user_id}:{next_id()}"
+    with pytest.raises(RuntimeError):
+        with db.session() as s:
+            assert retry_claims.claim(s, key).state == "owner"
+            raise RuntimeError("the dialog failed")
+    with db.session() as s:
+        assert retry_claims.claim(s, key).state == "owner"
