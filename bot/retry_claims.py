@@ -8,12 +8,13 @@ transaction — nonce, claim, conversation, dialog, reply — so:
   the work. On PostgreSQL it is a transaction-level advisory lock on the message key
   (`pg_try_advisory_xact_lock`, never waited for): it ends with the transaction — at
   commit, at rollback, or when a killed worker's connection drops — so a retry after a
-  crash finds it free and processes the message from scratch. On SQLite the database's
-  single write lock plays the same part, and a dead process's lock is freed by the OS.
+  crash finds it free and processes the message from scratch. On SQLite a POSIX lock on
+  one byte of `<database>-leases` (bot/file_leases.py) plays the same part: released when
+  the transaction ends, and by the kernel when the process dies.
 - The owner *finishes* the claim with the reply in the same transaction (`finish`): an
   INSERT of the message key that only succeeds if no delivery finished it before. That
-  row is the arbiter: if two deliveries ever both processed the message (SQLite, or a
-  race at the instant a lease ends), only one commits; the other raises LostClaim, its
+  row is the arbiter: if two deliveries ever both processed the message (a race at the
+  instant a lease ends; SQLite in memory, which has no leases file), only one commits; the other raises LostClaim, its
   work is rolled back, and it answers with the winner's stored reply.
 - A retry that finds the lease held by a live worker is not parked waiting for it (at
   most HOLDER_GRACE_SECONDS, the time PostgreSQL may take to notice a killed client): it
@@ -26,6 +27,10 @@ transaction — nonce, claim, conversation, dialog, reply — so:
 
 A failed transaction leaves nothing half-written: no transcript line, no state, no
 claim — the next delivery answers the message.
+
+Not covered (docs/SECURITY.md): an owner that dies after a retry already answered
+`success`. WeChat delivers that message no more and its text died with the owner's
+transaction; only the `async_reply` flag row (done = false) remains to show it.
 """
 from __future__ import annotations
 

@@ -60,8 +60,14 @@ def verify() -> Response:
 
 
 def _crypto() -> WeChatCrypto:
+    """The app's AES envelope, made once per configuration (it holds only the decoded key)."""
     cfg = current_app.config
-    return WeChatCrypto(cfg["WECHAT_TOKEN"], cfg["WECHAT_AES_KEY"], cfg["WECHAT_APPID"])
+    settings = (cfg["WECHAT_TOKEN"], cfg["WECHAT_AES_KEY"], cfg["WECHAT_APPID"])
+    made = current_app.extensions.get("fayuan_wechat_crypto")
+    if made is None or made[0] != settings:
+        made = (settings, WeChatCrypto(*settings))
+        current_app.extensions["fayuan_wechat_crypto"] = made
+    return made[1]
 
 
 def _is_safe_xml(body: bytes | str) -> bool:
