@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import threading
 from pathlib import Path
@@ -28,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+log = logging.getLogger(__name__)
 _SPAN = 1 << 40
 _INFO_KEY = "bot.file_leases"
 
@@ -57,7 +59,11 @@ class FileLeases:
         """Take the key's lease now, or False when another thread or process holds it."""
         off = self.offset(key)
         with self._lock:
-            fd = self._file()
+            try:
+                fd = self._file()
+            except OSError:  # the folder is not writable: no lease, as before it existed
+                log.warning("no message leases: cannot open %s", self.path.name)
+                return True
             if off in self._held:
                 return False
             try:

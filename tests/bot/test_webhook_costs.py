@@ -231,3 +231,26 @@ def test_a_lease_is_free_again_once_its_transaction_ends(db_url, user_id):
             raise RuntimeError("the dialog failed")
     with db.session() as s:
         assert retry_claims.claim(s, key).state == "owner"
+
+
+def test_file_leases_keep_threads_and_processes_apart_and_degrade_without_a_folder(tmp_path):
+    import subprocess
+    import sys
+
+    from bot.file_leases import FileLeases
+
+    leases = FileLeases(tmp_path / "db.sqlite-leases")
+    assert leases.try_acquire("msg:a:1") and not leases.try_acquire("msg:a:1")  # a second thread
+    assert leases.try_acquire("msg:a:2")
+    other = subprocess.run([sys.executable, "-c", f"""
+import sys; sys.path.insert(0, {str(__import__('pathlib').Path(__file__).resolve().parents[2])!r})
+from pathlib import Path
+from bot.file_leases import FileLeases
+l = FileLeases(Path({str(tmp_path / 'db.sqlite-leases')!r}))
+print(l.try_acquire("msg:a:1"), l.try_acquire("msg:a:3"))
+"""], capture_output=True, text=True, check=True)
+    assert other.stdout.split() == ["False", "True"]  # held here; free there (its process ended: freed)
+    leases.release("msg:a:1")
+    assert leases.try_acquire("msg:a:1")
+    nowhere = FileLeases(tmp_path / "missing" / "folder" / "db.sqlite-leases")
+    assert nowhere.try_acquire("msg:a:1") and nowhere.try_acquire("msg:a:1")  # no lease file: as before
