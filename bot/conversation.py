@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, bindparam, false, select, text
+from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, bindparam, false, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ground import deferred
@@ -39,6 +39,8 @@ class ProcessedMessage(Base):
     """
 
     __tablename__ = "processed_message"
+    __table_args__ = (Index("ix_processed_message_waiting", "claimed_at", sqlite_where=text("inbound IS NOT NULL"),
+                            postgresql_where=text("inbound IS NOT NULL")),)
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     reply: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -48,6 +50,10 @@ class ProcessedMessage(Base):
     claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # The reply goes out as a customer-service message (the passive reply came too late).
     async_reply: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set by a retry that answered `success` while a live delivery held the message: the
+    # message itself (JSON, encrypted), until a delivery finishes it. If the holder died,
+    # bot/orphans.py answers it from here. Cleared by `finish`.
+    inbound: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ChatMessage(Base):

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when a Database is made: `ask` may a
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision id. Checked before importing Alembic so the CLI starts
 # fast on a current database; tests assert it equals Alembic's head.
-SCHEMA_REVISION = "0006_booking_contact"
+SCHEMA_REVISION = "0007_orphan_inbound"
 # Set while the WeChat webhook runs a message: its pooled connections are not pinged first
 # (see Database.unpinged).
 _NO_PING: ContextVar[bool] = ContextVar("fayuan_db_no_ping", default=False)

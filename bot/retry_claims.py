@@ -28,9 +28,9 @@ transaction — nonce, claim, conversation, dialog, reply — so:
 A failed transaction leaves nothing half-written: no transcript line, no state, no
 claim — the next delivery answers the message.
 
-Not covered (docs/SECURITY.md): an owner that dies after a retry already answered
-`success`. WeChat delivers that message no more and its text died with the owner's
-transaction; only the `async_reply` flag row (done = false) remains to show it.
+An owner that dies after a retry already answered `success` (WeChat delivers that
+message no more): the retry kept the message, encrypted, with its flag (`keep`), and
+bot/orphans.py answers it through the outbox once the lease is free.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Callable, Literal
 
 from sqlalchemy import DateTime, bindparam, select, text, update
 from sqlalchemy.orm import Session
@@ -71,12 +71,14 @@ _FINISH = text(
     'INSERT INTO processed_message ("key", reply, done, created_at, claimed_at, claim_token, async_reply) '
     "VALUES (:key, :reply, TRUE, :now, :now, :token, :late) "
     'ON CONFLICT ("key") DO UPDATE SET reply = excluded.reply, done = TRUE, claim_token = excluded.claim_token, '
-    "claimed_at = excluded.claimed_at, async_reply = (processed_message.async_reply OR excluded.async_reply) "
+    "claimed_at = excluded.claimed_at, async_reply = (processed_message.async_reply OR excluded.async_reply), "
+    "inbound = NULL "
     "WHERE NOT processed_message.done RETURNING async_reply").bindparams(_NOW)
 _FLAG_BUSY = text(
-    'INSERT INTO processed_message ("key", done, async_reply, created_at, claimed_at) '
-    "VALUES (:key, FALSE, TRUE, :now, :now) "
-    'ON CONFLICT ("key") DO UPDATE SET async_reply = TRUE WHERE NOT processed_message.done '
+    'INSERT INTO processed_message ("key", done, async_reply, created_at, claimed_at, inbound) '
+    "VALUES (:key, FALSE, TRUE, :now, :now, :inbound) "
+    'ON CONFLICT ("key") DO UPDATE SET async_reply = TRUE, '
+    "inbound = COALESCE(processed_message.inbound, excluded.inbound) WHERE NOT processed_message.done "
     'RETURNING "key"').bindparams(_NOW)
 
 
@@ -101,10 +103,12 @@ def _lock_id(key: str) -> int:
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
 
 
-def claim(session: Session, key: str, now: datetime | None = None) -> Claim:
+def claim(session: Session, key: str, now: datetime | None = None,
+          keep: Callable[[], str] | None = None) -> Claim:
     """Own the key for this transaction, or learn it is done, or that a live delivery holds it.
 
-    One statement, unless another delivery holds the key."""
+    One statement, unless another delivery holds the key. `keep` gives the message as
+    text to keep with the busy flag (bot/orphans.py answers it should the holder die)."""
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         row = conn.execute(_PG_CLAIM, {"lock": _lock_id(key), "key": key}).one()
@@ -112,7 +116,7 @@ def claim(session: Session, key: str, now: datetime | None = None) -> Claim:
             return Claim("done", reply=_stored_reply(row.reply, row.async_reply))
         if not row.mine:
             if not _lease_freed(session, key):
-                return _flag_busy(session, key, now or utcnow())
+                return _flag_busy(session, key, now or utcnow(), keep)
             if _is_done(session, key):  # the holder just finished it (read with a fresh snapshot)
                 return stored(session, key)
     else:
@@ -121,7 +125,7 @@ def claim(session: Session, key: str, now: datetime | None = None) -> Claim:
         leases = file_leases.for_database(conn.engine.url.render_as_string(hide_password=True))
         if leases is not None:
             if not _file_lease(leases, key):
-                return _flag_busy(session, key, now or utcnow())
+                return _flag_busy(session, key, now or utcnow(), keep)
             file_leases.hold_until_transaction_end(session, leases, key)
         row = conn.execute(_SQLITE_CLAIM, {"key": key}).one()
         if row.done:
@@ -155,9 +159,15 @@ def _is_done(session: Session, key: str) -> bool:
     return bool(session.connection().scalar(select(_TABLE.c.done).where(_TABLE.c.key == key)))
 
 
-def _flag_busy(session: Session, key: str, now: datetime) -> Claim:
-    """Ask the live owner to send its reply through the outbox (this delivery answers `success`)."""
-    flagged = session.connection().execute(_FLAG_BUSY, {"key": key, "now": now}).first()
+def _flag_busy(session: Session, key: str, now: datetime, keep: Callable[[], str] | None = None) -> Claim:
+    """Ask the live owner to send its reply through the outbox (this delivery answers `success`).
+
+    The message is kept with the flag, encrypted: WeChat sends it no more after our
+    `success`, so should the owner die before it commits, only this copy is left."""
+    from ground.field_crypto import cipher
+
+    kept = cipher().encrypt(keep()) if keep is not None else None
+    flagged = session.connection().execute(_FLAG_BUSY, {"key": key, "now": now, "inbound": kept}).first()
     if flagged is not None:
         return Claim("busy")
     return stored(session, key)  # finished in the meantime

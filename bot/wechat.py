@@ -26,6 +26,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from . import orphans
 from .channel import Refused, Unavailable, handle_in_app
 from .conversation import pseudonym
 from .inbound import Outbound
@@ -125,7 +126,7 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
                 raise ReplayedRequest()
         else:
             record_nonce(session)
-        held = claim(session, key)
+        held = claim(session, key, keep=lambda: orphans.encode(inbound))
         if held.state == "owner":
             token = held.token
             current_app.extensions["fayuan_kb"].known_version(session, held.kb_version)
@@ -235,9 +236,16 @@ def receive() -> Response:
         # Nothing was kept: WeChat re-delivers the message and the retry answers it.
         return Response("temporarily unavailable", status=503)
     if not text:
-        return Response("success", mimetype="text/plain")
+        return _after(Response("success", mimetype="text/plain"))
     reply_xml = TextReply(source=message.to_user, target=message.from_user, content=text).render()
     if encrypted:
         reply_xml = _crypto().encrypt_message(reply_xml, request.args.get("nonce", ""),
                                               request.args.get("timestamp", ""))
-    return Response(reply_xml, mimetype="application/xml")
+    return _after(Response(reply_xml, mimetype="application/xml"))
+
+
+def _after(response: Response) -> Response:
+    """Once the answer is sent: now and then, answer messages whose delivery died (bot/orphans.py)."""
+    app, base_url = current_app._get_current_object(), request.host_url  # type: ignore[attr-defined]
+    response.call_on_close(lambda: orphans.maybe_adopt(app, base_url))
+    return response
