@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -18,7 +19,10 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when a Database is made: `ask` may a
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision id. Checked before importing Alembic so the CLI starts
 # fast on a current database; tests assert it equals Alembic's head.
-SCHEMA_REVISION = "0006_booking_contact"
+SCHEMA_REVISION = "0007_orphan_inbound"
+# Set while the WeChat webhook runs a message: its pooled connections are not pinged first
+# (see Database.unpinged).
+_NO_PING: ContextVar[bool] = ContextVar("fayuan_db_no_ping", default=False)
 
 
 def private_file(path: Path) -> None:
@@ -48,12 +52,42 @@ class Database:
         kwargs: dict = {"future": True, "hide_parameters": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-        else:
-            kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            event.listen(self.engine.pool, "checkout", self._ping)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _ping(self, dbapi_connection, _record, _proxy) -> None:
+        """pool_pre_ping, except on the webhook's path (unpinged).
+
+        A server restart leaves every pooled connection dead; the ping finds that out
+        before a request uses one (the console, the outbox sender and the CLI rely on
+        it). It costs a round trip per transaction, a seventh of a message's statements.
+        """
+        if _NO_PING.get():
+            return
+        from sqlalchemy import exc
+
+        try:
+            self.engine.dialect.do_ping(dbapi_connection)
+        except Exception as e:  # noqa: BLE001 - any failure means: throw this connection away
+            raise exc.DisconnectionError() from e  # the pool then checks out a fresh one
+
+    @contextmanager
+    def unpinged(self) -> Iterator[None]:
+        """Connections checked out inside are not pinged first (PostgreSQL).
+
+        For the webhook, which runs each message in one transaction it can simply run
+        again: a dead pooled connection fails its first statement, SQLAlchemy then throws
+        the whole pool's older connections away, and the webhook retries at once
+        (bot/wechat.py) on a fresh connection."""
+        token = _NO_PING.set(True)
+        try:
+            yield
+        finally:
+            _NO_PING.reset(token)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -57,7 +57,7 @@ def remember_nonce(session: Session, timestamp: str, nonce: str, body: bytes,
         "key": key, "digest": digest, "expires": now + timedelta(seconds=2 * MAX_SKEW_SECONDS)}).first()
     if added is not None:
         return True
-    return conn.scalar(select(_TABLE.c.body_digest).where(_TABLE.c.key == key)) == digest
+    return conn.scalar(_DIGEST, {"key": key}) == digest
 
 
 def nonce_unused(session: Session, timestamp: str, nonce: str, body: bytes) -> bool:
@@ -66,12 +66,13 @@ def nonce_unused(session: Session, timestamp: str, nonce: str, body: bytes) -> b
     For SQLite, which lets one transaction write at a time: the webhook checks first and
     records the pair with the message's other writes at the end, so the write lock is held
     for the commit only, not for the whole dialog."""
-    stored = session.connection().scalar(select(_TABLE.c.body_digest).where(
-        _TABLE.c.key == f"{timestamp[:12]}:{nonce[:80]}"))
+    stored = session.connection().scalar(_DIGEST, {"key": f"{timestamp[:12]}:{nonce[:80]}"})
     return stored is None or stored == hashlib.sha256(body).hexdigest()
 
 
 _TABLE = WeChatNonce.__table__
+# Statements built once: building one (and its cache key) cost more than running it.
+_DIGEST = select(_TABLE.c.body_digest).where(_TABLE.c.key == bindparam("key"))
 # SQL text, the same on PostgreSQL and SQLite: SQLAlchemy cannot cache its ON CONFLICT
 # constructs and compiled them again for every message.
 _INSERT_NONCE = text('INSERT INTO wechat_nonce ("key", body_digest, expires_at) VALUES (:key, :digest, :expires) '

@@ -8,12 +8,13 @@ transaction — nonce, claim, conversation, dialog, reply — so:
   the work. On PostgreSQL it is a transaction-level advisory lock on the message key
   (`pg_try_advisory_xact_lock`, never waited for): it ends with the transaction — at
   commit, at rollback, or when a killed worker's connection drops — so a retry after a
-  crash finds it free and processes the message from scratch. On SQLite the database's
-  single write lock plays the same part, and a dead process's lock is freed by the OS.
+  crash finds it free and processes the message from scratch. On SQLite a POSIX lock on
+  one byte of `<database>-leases` (bot/file_leases.py) plays the same part: released when
+  the transaction ends, and by the kernel when the process dies.
 - The owner *finishes* the claim with the reply in the same transaction (`finish`): an
   INSERT of the message key that only succeeds if no delivery finished it before. That
-  row is the arbiter: if two deliveries ever both processed the message (SQLite, or a
-  race at the instant a lease ends), only one commits; the other raises LostClaim, its
+  row is the arbiter: if two deliveries ever both processed the message (a race at the
+  instant a lease ends; SQLite in memory, which has no leases file), only one commits; the other raises LostClaim, its
   work is rolled back, and it answers with the winner's stored reply.
 - A retry that finds the lease held by a live worker is not parked waiting for it (at
   most HOLDER_GRACE_SECONDS, the time PostgreSQL may take to notice a killed client): it
@@ -26,30 +27,41 @@ transaction — nonce, claim, conversation, dialog, reply — so:
 
 A failed transaction leaves nothing half-written: no transcript line, no state, no
 claim — the next delivery answers the message.
+
+An owner that dies after a retry already answered `success` (WeChat delivers that
+message no more): the retry kept the message, encrypted, with its flag (`keep`), and
+bot/orphans.py answers it through the outbox once the lease is free.
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Callable, Literal
 
 from sqlalchemy import DateTime, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from ground.clock import utcnow
+from knowledge_base.store import VERSION_SUBQUERY
 
+from . import file_leases
 from .conversation import ProcessedMessage
 
 ANSWER_WITHIN_SECONDS = 4.0  # past this, WeChat may have hung up: reply through the outbox
 HOLDER_GRACE_SECONDS = 1.0   # how long a retry waits for a held lease before answering `success`
 
-_PG_CLAIM = text("SELECT pg_try_advisory_xact_lock(:lock) AS mine, pm.done, pm.reply, pm.async_reply "
+# The claim also reads the knowledge base's published version stamp (every message needs
+# it, and it costs a round trip of its own otherwise): Claim.kb_version.
+_PG_CLAIM = text("SELECT pg_try_advisory_xact_lock(:lock) AS mine, pm.done, pm.reply, pm.async_reply, "
+                 f"{VERSION_SUBQUERY} AS kb_version "
                  "FROM (SELECT 1) AS one LEFT JOIN processed_message AS pm ON pm.key = :key")
 _TABLE = ProcessedMessage.__table__
-_SQLITE_CLAIM = select(_TABLE.c.done, _TABLE.c.reply, _TABLE.c.async_reply).where(_TABLE.c.key == bindparam("key"))
+_SQLITE_CLAIM = text("SELECT pm.done, pm.reply, pm.async_reply, "
+                     f"{VERSION_SUBQUERY} AS kb_version "
+                     "FROM (SELECT 1) AS one LEFT JOIN processed_message AS pm ON pm.key = :key")
 _STORED = select(_TABLE.c.reply, _TABLE.c.async_reply).where(_TABLE.c.key == bindparam("key"),
                                                             _TABLE.c.done.is_(True))
 # Upserts as SQL text, the same on PostgreSQL and SQLite: SQLAlchemy cannot cache its
@@ -59,12 +71,14 @@ _FINISH = text(
     'INSERT INTO processed_message ("key", reply, done, created_at, claimed_at, claim_token, async_reply) '
     "VALUES (:key, :reply, TRUE, :now, :now, :token, :late) "
     'ON CONFLICT ("key") DO UPDATE SET reply = excluded.reply, done = TRUE, claim_token = excluded.claim_token, '
-    "claimed_at = excluded.claimed_at, async_reply = (processed_message.async_reply OR excluded.async_reply) "
+    "claimed_at = excluded.claimed_at, async_reply = (processed_message.async_reply OR excluded.async_reply), "
+    "inbound = NULL "
     "WHERE NOT processed_message.done RETURNING async_reply").bindparams(_NOW)
 _FLAG_BUSY = text(
-    'INSERT INTO processed_message ("key", done, async_reply, created_at, claimed_at) '
-    "VALUES (:key, FALSE, TRUE, :now, :now) "
-    'ON CONFLICT ("key") DO UPDATE SET async_reply = TRUE WHERE NOT processed_message.done '
+    'INSERT INTO processed_message ("key", done, async_reply, created_at, claimed_at, inbound) '
+    "VALUES (:key, FALSE, TRUE, :now, :now, :inbound) "
+    'ON CONFLICT ("key") DO UPDATE SET async_reply = TRUE, '
+    "inbound = COALESCE(processed_message.inbound, excluded.inbound) WHERE NOT processed_message.done "
     'RETURNING "key"').bindparams(_NOW)
 
 
@@ -77,6 +91,7 @@ class Claim:
     state: Literal["owner", "done", "busy"]
     token: str = ""
     reply: str | None = None     # for "done": the stored reply (None: answer `success`)
+    kb_version: int | None = field(default=None, compare=False)  # for "owner": the published KB version
 
 
 def _stored_reply(reply: str | None, async_reply: bool | None) -> str | None:
@@ -88,10 +103,12 @@ def _lock_id(key: str) -> int:
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
 
 
-def claim(session: Session, key: str, now: datetime | None = None) -> Claim:
+def claim(session: Session, key: str, now: datetime | None = None,
+          keep: Callable[[], str] | None = None) -> Claim:
     """Own the key for this transaction, or learn it is done, or that a live delivery holds it.
 
-    One statement, unless another delivery holds the key."""
+    One statement, unless another delivery holds the key. `keep` gives the message as
+    text to keep with the busy flag (bot/orphans.py answers it should the holder die)."""
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         row = conn.execute(_PG_CLAIM, {"lock": _lock_id(key), "key": key}).one()
@@ -99,14 +116,31 @@ def claim(session: Session, key: str, now: datetime | None = None) -> Claim:
             return Claim("done", reply=_stored_reply(row.reply, row.async_reply))
         if not row.mine:
             if not _lease_freed(session, key):
-                return _flag_busy(session, key, now or utcnow())
+                return _flag_busy(session, key, now or utcnow(), keep)
             if _is_done(session, key):  # the holder just finished it (read with a fresh snapshot)
                 return stored(session, key)
     else:
-        row = conn.execute(_SQLITE_CLAIM, {"key": key}).first()
-        if row is not None and row.done:
+        # The lease first, then the row: a holder that finishes meanwhile has committed
+        # its reply before it let the lease go, so the read below sees it.
+        leases = file_leases.for_database(conn.engine.url.render_as_string(hide_password=True))
+        if leases is not None:
+            if not _file_lease(leases, key):
+                return _flag_busy(session, key, now or utcnow(), keep)
+            file_leases.hold_until_transaction_end(session, leases, key)
+        row = conn.execute(_SQLITE_CLAIM, {"key": key}).one()
+        if row.done:
             return Claim("done", reply=_stored_reply(row.reply, row.async_reply))
-    return Claim("owner", secrets.token_hex(8))
+    return Claim("owner", secrets.token_hex(8), kb_version=row.kb_version)
+
+
+def _file_lease(leases: "file_leases.FileLeases", key: str) -> bool:
+    """SQLite: the key's file lease now, or within HOLDER_GRACE_SECONDS (a holder about to finish)."""
+    deadline = time.monotonic() + HOLDER_GRACE_SECONDS
+    while not leases.try_acquire(key):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def _lease_freed(session: Session, key: str) -> bool:
@@ -125,9 +159,15 @@ def _is_done(session: Session, key: str) -> bool:
     return bool(session.connection().scalar(select(_TABLE.c.done).where(_TABLE.c.key == key)))
 
 
-def _flag_busy(session: Session, key: str, now: datetime) -> Claim:
-    """Ask the live owner to send its reply through the outbox (this delivery answers `success`)."""
-    flagged = session.connection().execute(_FLAG_BUSY, {"key": key, "now": now}).first()
+def _flag_busy(session: Session, key: str, now: datetime, keep: Callable[[], str] | None = None) -> Claim:
+    """Ask the live owner to send its reply through the outbox (this delivery answers `success`).
+
+    The message is kept with the flag, encrypted: WeChat sends it no more after our
+    `success`, so should the owner die before it commits, only this copy is left."""
+    from ground.field_crypto import cipher
+
+    kept = cipher().encrypt(keep()) if keep is not None else None
+    flagged = session.connection().execute(_FLAG_BUSY, {"key": key, "now": now, "inbound": kept}).first()
     if flagged is not None:
         return Claim("busy")
     return stored(session, key)  # finished in the meantime

@@ -7,7 +7,10 @@ no message content is logged.
 Modes (WeChat's 明文 / 兼容 / 安全): with WECHAT_AES_KEY set only encrypted requests with
 a valid msg_signature are answered, unless WECHAT_ACCEPT_PLAIN is set (plain and
 compatible mode, e.g. during a switch-over). Without an AES key the account runs in plain
-mode. In every mode the timestamp must be fresh and the nonce unused (bot/replay_guard.py).
+mode. In every mode the timestamp must be fresh and the nonce unused (bot/replay_guard.py) —
+except for events that need no answer (bot/wechat_events.py: ``ignore``), which are
+answered `success` without touching the database: replaying one can do nothing, and a
+template delivery report must not fail while the database is down.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from . import orphans
 from .channel import Refused, Unavailable, handle_in_app
 from .conversation import pseudonym
 from .inbound import Outbound
@@ -57,8 +61,14 @@ def verify() -> Response:
 
 
 def _crypto() -> WeChatCrypto:
+    """The app's AES envelope, made once per configuration (it holds only the decoded key)."""
     cfg = current_app.config
-    return WeChatCrypto(cfg["WECHAT_TOKEN"], cfg["WECHAT_AES_KEY"], cfg["WECHAT_APPID"])
+    settings = (cfg["WECHAT_TOKEN"], cfg["WECHAT_AES_KEY"], cfg["WECHAT_APPID"])
+    made = current_app.extensions.get("fayuan_wechat_crypto")
+    if made is None or made[0] != settings:
+        made = (settings, WeChatCrypto(*settings))
+        current_app.extensions["fayuan_wechat_crypto"] = made
+    return made[1]
 
 
 def _is_safe_xml(body: bytes | str) -> bool:
@@ -82,6 +92,7 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
     or not at all.
     """
     inbound = to_inbound(message)
+    assert inbound is not None  # ignored events are answered before (receive)
     db = current_app.extensions["fayuan_db"]
     key = message_key(message)
     timestamp, nonce = request.args.get("timestamp", ""), request.args.get("nonce", "")
@@ -110,16 +121,15 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
 
     def guard(session) -> Outbound | None:
         nonlocal token
-        if write_last and inbound is not None:
+        if write_last:
             if not nonce_unused(session, timestamp, nonce, body):
                 raise ReplayedRequest()
         else:
             record_nonce(session)
-        if inbound is None:  # an event that needs no answer (bot/wechat_events.py)
-            return Outbound(None)
-        held = claim(session, key)
+        held = claim(session, key, keep=lambda: orphans.encode(inbound))
         if held.state == "owner":
             token = held.token
+            current_app.extensions["fayuan_kb"].known_version(session, held.kb_version)
             return None
         if write_last:
             record_nonce(session)
@@ -140,8 +150,8 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
             push(session, out.text or "")
 
     try:
-        out = _with_retries(lambda: handle_in_app(inbound, on_reply=record_reply, before=guard, redeliverable=True)
-                            if inbound is not None else _event_only(db, guard), started)
+        out = _with_retries(lambda: handle_in_app(inbound, on_reply=record_reply, before=guard, redeliverable=True),
+                            started)
     except LostClaim:
         log.info("wechat message %s from %s was finished by another delivery", message.msg_type,
                  pseudonym(message.from_user))
@@ -153,21 +163,31 @@ def _reply_for(message: WeChatMessage, started: float, body: bytes) -> str | Non
 def _with_retries(attempt: Callable[[], Outbound], started: float) -> Outbound:
     """Run the message's transaction again while the database is unreachable (a restart takes a
     second or two) and WeChat is still listening; then Unavailable (503) leaves it to WeChat's
-    re-delivery. Nothing of a failed attempt was kept, so running it again is safe."""
+    re-delivery. Nothing of a failed attempt was kept, so running it again is safe.
+
+    The webhook's connections are not pinged before use (Database.unpinged): a pooled
+    connection the server dropped fails the first statement, SQLAlchemy discards it and the
+    pool's other old connections, and the first such failure is retried at once."""
     deadline = started + float(current_app.config.get("WECHAT_ANSWER_WITHIN_SECONDS", ANSWER_WITHIN_SECONDS)) - 0.5
+    fresh_tried = False
+    db = current_app.extensions["fayuan_db"]
     while True:
         try:
-            return attempt()
-        except Unavailable:
+            with db.unpinged():
+                return attempt()
+        except Unavailable as e:
+            if not fresh_tried and _dropped_connection(e.__cause__) and time.monotonic() < deadline:
+                fresh_tried = True
+                continue  # a stale pooled connection: a fresh one usually works at once
             if time.monotonic() + RETRY_PAUSE_SECONDS > deadline:
                 raise
             time.sleep(RETRY_PAUSE_SECONDS)
 
 
-def _event_only(db, guard) -> Outbound:
-    """An ignored event: only its nonce is recorded."""
-    with db.session() as s:
-        return guard(s) or Outbound(None)
+def _dropped_connection(error: BaseException | None) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
 @bp.post("/wechat")
@@ -202,6 +222,12 @@ def receive() -> Response:
         log.info("wechat push refused: bad %s", e)
         return Response("bad request", status=400)
     log.info("wechat %s from %s", message.msg_type, pseudonym(message.from_user))
+    if to_inbound(message) is None:
+        # An event that is not the citizen speaking (a template's delivery report, a menu
+        # link, a location report): nothing to answer and nothing to keep, so the database
+        # is not touched — it answers `success` even while the database is down, and a
+        # replay of it could do nothing either (its nonce need not be recorded).
+        return Response("success", mimetype="text/plain")
     try:
         text = _reply_for(message, started, body)
     except ReplayedRequest:
@@ -210,9 +236,16 @@ def receive() -> Response:
         # Nothing was kept: WeChat re-delivers the message and the retry answers it.
         return Response("temporarily unavailable", status=503)
     if not text:
-        return Response("success", mimetype="text/plain")
+        return _after(Response("success", mimetype="text/plain"))
     reply_xml = TextReply(source=message.to_user, target=message.from_user, content=text).render()
     if encrypted:
         reply_xml = _crypto().encrypt_message(reply_xml, request.args.get("nonce", ""),
                                               request.args.get("timestamp", ""))
-    return Response(reply_xml, mimetype="application/xml")
+    return _after(Response(reply_xml, mimetype="application/xml"))
+
+
+def _after(response: Response) -> Response:
+    """Once the answer is sent: now and then, answer messages whose delivery died (bot/orphans.py)."""
+    app, base_url = current_app._get_current_object(), request.host_url  # type: ignore[attr-defined]
+    response.call_on_close(lambda: orphans.maybe_adopt(app, base_url))
+    return response

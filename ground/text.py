@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .fastimport import import_without_pkg_resources
 
@@ -33,8 +34,13 @@ def _numeral_to_digits(match: re.Match[str]) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+@lru_cache(maxsize=8192)
 def to_simplified_halfwidth(text: str) -> str:
-    """Full-width → half-width (NFKC), traditional → simplified, lower-case."""
+    """Full-width → half-width (NFKC), traditional → simplified, lower-case.
+
+    Memoised: a pure function of its text that every reader of a message calls again on
+    the same words (about twenty times a message: intent detection, each fact extractor,
+    the matcher); zhconv's conversion is the costly part."""
     text = unicodedata.normalize("NFKC", text)
     return zhconv.convert(text, "zh-cn").lower()
 

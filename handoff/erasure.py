@@ -38,6 +38,7 @@ import yaml
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from ground import deferred
 from ground.clock import utcnow
 from ground.orm import Base
 
@@ -136,6 +137,7 @@ def erase_person(session: Session, user_id: str) -> ErasureReport:
     Runs in the caller's transaction: all of it happens, or none.
     """
     session.flush()  # the caller's pending rows (e.g. the dialog's record of 「确认删除」) go too
+    deferred.flush(session)  # and its queued transcript lines (ground/deferred.py)
     tag = f"erased:{secrets.token_hex(6)}"  # detached rows cannot be linked back, nor to each other across runs
     counts: dict[str, int] = {}
     kept = tuple(a.number or "" for a in apps.submitted(session, user_id))

@@ -48,7 +48,9 @@ SMALL_TALK = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def _clean(text: str) -> str:
+    """Memoised (pure): every detector below cleans the same message again."""
     text = to_simplified_halfwidth(unicodedata.normalize("NFKC", text or ""))
     return _PUNCT.sub("", text)
 

@@ -63,7 +63,7 @@ def optional_table(name: str) -> Any | None:
     path = TABLES_DIR / f"{name}.yaml"
     if not path.is_file():
         return None
-    return _read(path)
+    return table(name)  # one parse per file, however it is asked for
 
 
 def section(name: str, key: str) -> Any:

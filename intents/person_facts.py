@@ -12,6 +12,7 @@ The caller (intents/extract.py) has already turned Chinese numerals into digits
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .parsing import Parsed, parse_money
 
@@ -31,9 +32,12 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
 _RENGONG_WAGE = re.compile(r"(?P<v>畀|俾|给|拖|扣|冇|没|欠|讨|追|攞|结|发)(?P<a>咗|了)?(?P<n>[0-9一二两三四五六七八九十几]+个月)?人工")
 
 
+@lru_cache(maxsize=8192)
 def mandarin(text: str) -> str:
     """Cantonese function words as Mandarin: 「我系外省嚟打工嘅」 → 「我是外省来打工的」,
-    「老细冇畀人工我」 → 「老板没给工资我」; 「唔该」 said alone is thanks."""
+    「老细冇畀人工我」 → 「老板没给工资我」; 「唔该」 said alone is thanks.
+
+    Memoised (pure; the fact extractors fold the same message a dozen times)."""
     if re.fullmatch(r"\s*(?:唔该|唔該|多谢|多謝)(?:晒|哂|你|晒你)?[啦呀啊哦!！。.\s]*", text or ""):
         return "谢谢"
     text = _RENGONG_WAGE.sub(lambda m: f"{m.group('v')}{m.group('a') or ''}{m.group('n') or ''}工资", text or "")
@@ -42,6 +46,7 @@ def mandarin(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     """``convert_numerals`` writes 一个人 as 1个人 but leaves 带一个娃: one spelling for the patterns."""
     return re.sub(r"(?<![0-9.])1个", "一个", mandarin(text or ""))

@@ -69,6 +69,9 @@ class PublishedEntry:
                    row.follow_up or "none", row.regional_note or "")
 
 
+MATCH_MEMORY = 4096  # texts whose match result each worker keeps (a few MB at most)
+
+
 class KnowledgeService:
     """The matcher of one process: the published index, plus indexes of other contents
     (the drafts, a version to restore) for the console's tester and accuracy guard.
@@ -94,6 +97,7 @@ class KnowledgeService:
         self._entries_version = -1
         self._lock = threading.Lock()
         self._other_lock = threading.Lock()
+        self._matches: tuple[MatchIndex | None, dict[str, MatchResult]] = (None, {})  # (index, text → result)
 
     @property
     def segmenter(self) -> Segmenter:
@@ -214,6 +218,14 @@ class KnowledgeService:
         store.record_unanswered(session, text, "topic", channel, top.faq_id if top else None,
                                 top.score if top else None)
         return self.topic_answer(result.code)
+
+    @staticmethod
+    def known_version(session: Session, version: int | None) -> None:
+        """The published version stamp, read by the caller in a statement of its own (the
+        webhook reads it with its retry claim: one round trip less per message); used for
+        the rest of this transaction as if _version had read it."""
+        if version is not None:
+            session.info["kb_version"] = (session.get_transaction(), int(version))
 
     @staticmethod
     def _version(session: Session) -> int:
@@ -338,7 +350,25 @@ class KnowledgeService:
         return index
 
     def match(self, session: Session, text: str) -> MatchResult:
-        return match(text, self.index(session), self.thresholds)
+        """match() over the published index, remembered per index for the same text.
+
+        Matching is a pure function of (text, index, thresholds) and costs about as much as
+        the rest of a message together; citizens send the same words again and again (menu
+        words, 「法律援助怎么申请」, a retry), and one message may be matched twice (the
+        dialog asks whether the KB would answer, then answers). A new published index starts
+        an empty memory; at most MATCH_MEMORY texts are kept (then it starts afresh)."""
+        index = self.index(session)
+        owner, memory = self._matches
+        if owner is not index:
+            memory = {}
+            self._matches = (index, memory)  # one reference swap: threads never see a mixed pair
+        found = memory.get(text)
+        if found is None:
+            found = match(text, index, self.thresholds)
+            if len(memory) >= MATCH_MEMORY:
+                memory.clear()
+            memory[text] = found
+        return found
 
     # ------------------------------------------------------------ one-shot processes (`python -m bot ask`)
 

@@ -66,10 +66,18 @@ def bump_version(session: Session) -> int:
     return state.version
 
 
+# The published version stamp as a scalar subquery, for a caller that reads it together
+# with its own first statement of a transaction (bot/retry_claims.py).
+VERSION_SUBQUERY = "(SELECT version FROM kb_state WHERE id = 1)"
+
+
 def current_version(session: Session) -> int:
     # Read on the connection, without flushing the session's pending rows first: the stamp
     # changes only in bump_version, which flushes it (every message reads it).
-    return session.connection().scalar(select(KbState.version).where(KbState.id == 1)) or 0
+    return session.connection().scalar(_VERSION) or 0
+
+
+_VERSION = select(KbState.__table__.c.version).where(KbState.__table__.c.id == 1)  # built once, run every message
 
 
 def published_entries(session: Session) -> list[FaqEntry]:

@@ -428,7 +428,8 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     from .handlers import Turn
 
     conv = conv_store.load_conversation(ctx.session, inbound.user_id, inbound.channel)
-    st = ConversationState.from_dict(conv.state).to_dict()  # a fresh copy: never alias the loaded row
+    # conv.state was just parsed from the row's JSON and is this message's alone: no copies
+    st = ConversationState.from_dict(conv.state, copy_values=False).to_dict(copy_values=False)
     if inbound.kind == "click":
         said = text_for_key(inbound.event_key)
         inbound = Inbound(inbound.user_id, inbound.channel, "text", said) if said is not None else \
@@ -450,9 +451,10 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     out.text = shape(turn, out.text, notice)
     thread.note_asked_fact_after(turn, out.text)
     thread.remember_reply(turn, out)
-    final = ConversationState.from_dict({**turn.st, "last_route": turn.route})
-    conv_store.save_state(conv, final.to_dict())
-    conv.last_inbound_at = conv_store.utcnow()
+    final = ConversationState.from_dict({**turn.st, "last_route": turn.route}, copy_values=False)
+    conv_store.save_state(conv, final.to_dict(copy_values=False))  # written as JSON at once
+    conv.last_inbound_at = conv.updated_at
+    conv_store.save_conversation(ctx.session, conv)
     if out.text:
         kind = "menu" if out.kind == "text" and out.options else out.kind  # the statistics read these
         conv_store.record_message(ctx.session, inbound.user_id, "out", out.text, kind, out.faq_id, out.code)

@@ -59,25 +59,31 @@ class ConversationState:
 
     # ------------------------------------------------------------ JSON form
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, copy_values: bool = True) -> dict[str, Any]:
+        """The JSON form. copy_values=False shares the nested values with this state: for a
+        state nobody uses afterwards (the router's, built from the stored JSON and written
+        back as JSON), where the deep copies were a tenth of a message's dialog time."""
         out: dict[str, Any] = {}
         for key in _KEYS:
             value = getattr(self, key)
             if value in (None, [], {}) and key not in ("version", "mode", "case"):
                 continue
-            out[key] = copy.deepcopy(value)
+            out[key] = copy.deepcopy(value) if copy_values else value
         return out
 
     @classmethod
-    def from_dict(cls, raw: Mapping[str, Any] | None) -> "ConversationState":
-        """Read a stored state of any version; unknown or broken parts are dropped, never fatal."""
+    def from_dict(cls, raw: Mapping[str, Any] | None, copy_values: bool = True) -> "ConversationState":
+        """Read a stored state of any version; unknown or broken parts are dropped, never fatal.
+
+        copy_values=False: `raw` is owned by the caller alone (just parsed from JSON), so its
+        nested values are taken over instead of copied."""
         data = dict(raw or {})
         if int(data.get("version") or 1) < STATE_VERSION:
             data = migrate_v1(data)
         st = cls()
         for key in _KEYS:
             if key in data and data[key] is not None:
-                setattr(st, key, copy.deepcopy(data[key]))
+                setattr(st, key, copy.deepcopy(data[key]) if copy_values else data[key])
         st.version = STATE_VERSION
         return normalise(st)
 

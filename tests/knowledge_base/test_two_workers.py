@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,6 +20,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "饷银被扣了怎么办"
+# `bot serve` stops gracefully: gunicorn gives its workers graceful_timeout (10 s) to finish,
+# then the outbox sender beside it gets 5 s; on a loaded machine that can take longer.
+STOP_GRACE_SECONDS = 60
 
 
 def _port() -> int:
@@ -26,11 +31,11 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
     end = time.time() + timeout
     while time.time() < end:
         if proc.poll() is not None:
-            raise RuntimeError(proc.stdout.read() if proc.stdout else "worker exited")
+            raise RuntimeError(log.read_text(errors="replace")[-4000:] or "worker exited")
         try:
             if requests.get(f"{url}/healthz", timeout=1).ok:
                 return
@@ -57,22 +62,46 @@ def workers():
     with db.session() as s:
         create_user(s, "publisher", "password123", "staff", "发布人")
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="two-workers", PUBLIC_BASE_URL="")
-    procs, urls = [], []
-    for _ in range(2):
-        port = _port()
-        p = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        procs.append(p)
-        urls.append(f"http://127.0.0.1:{port}")
+    procs, urls, logs = [], [], []
+    logdir = tempfile.TemporaryDirectory()
     try:
-        for u, p in zip(urls, procs):
-            _wait(u, p)
+        for i in range(2):
+            port = _port()
+            # The output goes to a file, not a pipe nobody reads: a full pipe blocks the
+            # server's next log line, and a blocked server cannot stop.
+            log = Path(logdir.name) / f"serve{i}.log"
+            with log.open("wb") as out:
+                p = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT,
+                                     env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            procs.append(p)
+            urls.append(f"http://127.0.0.1:{port}")
+            logs.append(log)
+        for u, p, log in zip(urls, procs, logs):
+            _wait(u, p, log)
         yield urls
     finally:
-        for p in procs:
-            p.terminate()
-            p.wait(timeout=10)
+        stop(procs)
         db.engine.dispose()
+        logdir.cleanup()
+
+
+def stop(procs: list[subprocess.Popen], grace: float = STOP_GRACE_SECONDS) -> None:
+    """SIGTERM to every server, then wait for all of them; one that has not stopped after
+    STOP_GRACE_SECONDS is killed with its process group (its gunicorn workers). Never
+    raises: a slow stop must not fail the tests that passed, nor leave servers running."""
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    end = time.monotonic() + grace
+    for p in procs:
+        try:
+            p.wait(timeout=max(0.1, end - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait()
 
 
 def _ask(url: str, text: str) -> dict:
@@ -106,3 +135,24 @@ def test_a_publish_in_one_worker_is_used_by_the_other(workers):
         assert time.time() < deadline, "worker B never picked up the publish"
         time.sleep(0.3)
     assert _ask(a, QUESTION)["code"] == "labor.wages"
+
+
+def test_stop_ends_a_server_that_ignores_sigterm_with_its_children():
+    """The teardown never hangs and leaves nothing running: a server (and the child it
+    started) that ignores SIGTERM is killed with its process group after the grace time."""
+    code = ("import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+            "c = subprocess.Popen([sys.executable, '-c', 'import signal, time; "
+            "signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)']); print(c.pid, flush=True); "
+            "time.sleep(600)")
+    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    child = int(server.stdout.readline())
+    stop([server], grace=0.5)
+    assert server.returncode == -signal.SIGKILL
+    for _ in range(100):  # the child is reaped by init once killed
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the server's child is still running")
