@@ -13,7 +13,8 @@ from typing import Any
 from ground.text import convert_numerals, to_simplified_halfwidth
 
 from .parsing import resolve_place
-from .person_facts import _NOT_INCOME, _PER_YEAR, age_in, concerned_in, denied_in, gender_in, good_samaritan_in, household_size_in, stranger_assault_in, mandarin, monthly_income_in, relative_age_in
+from .person_facts import (_PER_YEAR, age_in, concerned_in, denied_in, gender_in, good_samaritan_in, household_size_in, mandarin,
+                           monthly_income_in, relative_age_in, stranger_assault_in)
 from .special_paths import detect_kinds
 
 _MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
@@ -263,8 +264,6 @@ def evidence_in(text: str) -> list[str]:
 
 def household_in(text: str) -> dict[str, Any]:
     """Household size and monthly income from 「家里四口人 一个月三千出头」."""
-    from .parsing import Parsed, parse_money
-
     clean = convert_numerals(mandarin(to_simplified_halfwidth(text or "")))
     facts: dict[str, Any] = {}
     m = _HOUSEHOLD_RE.search(clean)
