@@ -97,11 +97,11 @@ def age_in(text: str, matter: str | None = None, concerned: str | None = None) -
     then 「她七十五岁」). A child's or spouse's age in another matter is not the applicant's: None.
     """
     text = _fold(text)
-    m = _OWN_AGE.search(text)
-    if m and m.group("a"):
-        return _age(m.group("a"))
     criminal = (matter or "").startswith("criminal")
     speaks_for = concerned not in (None, "self")
+    m = _OWN_AGE.search(text)
+    if m and m.group("a"):
+        return None if speaks_for else _age(m.group("a"))  # 「我今年五十」 while asking for the mother: not hers
     kin = relative_age_in(text)
     if kin and _KIN_AGE.search(text):
         who, age = kin
@@ -109,7 +109,8 @@ def age_in(text: str, matter: str | None = None, concerned: str | None = None) -
             return age
         return None
     if m:
-        return _age(m.group("b") or m.group("c"))
+        mine = re.search(r"(?:我|俺|本人|自己)(?:今年|的)?$", text[max(0, m.start() - 3):m.start() + 2])
+        return None if speaks_for and mine else _age(m.group("b") or m.group("c"))
     m = _BARE_AGE.match(text.strip())
     if m:
         return _age(m.group("n") or m.group("m"))

@@ -413,3 +413,14 @@ def test_stepping_in_against_a_violent_husband_is_the_crisis_not_samaritan() -> 
     found = assess(text, {})
     assert found is not None and found.kind == "violence"
     assert "good_samaritan" not in memory.facts_in(text).get("special_status", [])
+
+
+@pytest.mark.parametrize("text", ["我今年五十 下岗了", "我都六十了 跑不动", "我自己今年45岁"])
+def test_the_writers_own_age_is_not_the_mothers(text: str) -> None:
+    case, learned = memory.update_case({"topic": "family.support", "concerned": "mother", "age": 80}, text)
+    assert case["age"] == 80 and "age" not in learned, text
+
+
+def test_the_writers_own_age_counts_when_the_case_is_theirs() -> None:
+    case, _ = memory.update_case({"topic": "family.support"}, "我今年七十二")
+    assert case["age"] == 72
