@@ -236,6 +236,11 @@ def _small(token: str | None, default: int) -> int:
     return int(token) if token.isdigit() else _CN_SMALL.get(token, default)
 
 
+# 「家里就他挣钱 我没工作 俩孩子」: the spouse earns for the writer and the children.
+_SPOUSE_EARNS = re.compile(r"(?:就|只有|全靠|靠|只靠)(?:他|她|老公|丈夫|男人|我老公|我男人|孩子他爸|老婆|媳妇|我老婆)(?:一个人)?(?:挣钱|赚钱|上班|干活|打工|养家|养活)")
+_KIDS = re.compile(r"(?P<n>[1-5]|[一二两三四五俩仨])个?(?:孩子|娃|小孩|儿子|女儿|闺女)")
+
+
 def household_size_in(text: str) -> int | None:
     """People living on the household income, from everyday words: 「一个人过」「我一个人」 → 1,
     「就我和老伴」 → 2, 「一个人带娃」「带一个娃」 → 2, 「家里两个人」 → 2 (N口人 is read by
@@ -246,6 +251,9 @@ def household_size_in(text: str) -> int | None:
         return 1 + _small(m.group("a") or m.group("b"), 1)
     if _COUPLE.search(text):
         return 2
+    kids = _KIDS.search(text)
+    if kids and _SPOUSE_EARNS.search(text):
+        return 2 + _small(kids.group("n"), 1)
     m = _N_PEOPLE.search(text)
     if m:
         return _small(m.group("n") or m.group("m"), 0) or None

@@ -424,3 +424,13 @@ def test_the_writers_own_age_is_not_the_mothers(text: str) -> None:
 def test_the_writers_own_age_counts_when_the_case_is_theirs() -> None:
     case, _ = memory.update_case({"topic": "family.support"}, "我今年七十二")
     assert case["age"] == 72
+
+
+@pytest.mark.parametrize("text,size", [("家里就他挣钱 我没工作 俩孩子", 4), ("就我老公一个人挣钱 家里三个娃", 5),
+                                       ("全靠我男人打工 两个孩子上学", 4)])
+def test_the_spouse_earning_for_the_writer_and_children_is_the_household(text: str, size: int) -> None:
+    assert household_in(text).get("household_size") == size, text
+
+
+def test_children_named_without_an_earner_say_no_household() -> None:
+    assert "household_size" not in household_in("他打了俩孩子")
