@@ -57,7 +57,7 @@ _OWN_AGE = re.compile(r"(?:我|俺|本人|自己)(?:今年|已经|都|也|才|�
                       r"|今年(?P<c>\d{1,3})(?:岁|周岁|了)?(?![0-9万千百块元月号日年点个天次周])")
 _BARE_AGE = re.compile(r"^(?:已经|都|快|今年)?(?P<n>\d{1,3})(?:岁|周岁)(?:了)?$|^(?:已经|都|快|今年)?(?P<m>[1-9]\d)了$")
 _AGE_ALONE = re.compile(r"(?:^|[，,\s])(?P<n>\d{1,3})(?:岁|周岁)(?:了)?(?=[，,\s]|$)")
-_KIN_AGE = re.compile(rf"(?P<who>{_KIN_ELDER}|{_KIN_OTHER})(?:今年|已经|都|才|刚|也|快|刚满)?(?:有)?(?P<n>\d{{1,3}})(?:{_AGE_UNIT}|(?=$|[，,\s]))"
+_KIN_AGE = re.compile(rf"(?P<who>{_KIN_ELDER}|{_KIN_OTHER})(?:今年|已经|都|才|刚|也|快|刚满)?(?:有)?(?P<n>\d{{1,3}})(?:多)?(?:{_AGE_UNIT}|(?=$|[，,\s]))"
                       rf"|(?P<who2>{_KIN_ELDER}|{_KIN_OTHER})(?:的)?(?:年龄|年纪|岁数)(?:是|有)?(?P<n2>\d{{1,3}})")
 _KIN_BARE_AGE = re.compile(r"(?P<who>他|她|儿子|女儿|孩子|娃|弟弟|我弟)(?:今年|才|刚满|刚|还不到|不到)?(?P<n>1\d|[1-9])(?![0-9万千百块元天个月年号岁])")
 _SOMEONE_ELSE = re.compile(_KIN_ELDER + "|" + _KIN_OTHER)
