@@ -13,7 +13,8 @@ from typing import Any
 from ground.text import convert_numerals, to_simplified_halfwidth
 
 from .parsing import resolve_place
-from .person_facts import _NOT_INCOME, _PER_YEAR, age_in, concerned_in, denied_in, gender_in, good_samaritan_in, household_size_in, mandarin, monthly_income_in, relative_age_in
+from .person_facts import (_PER_YEAR, age_in, concerned_in, denied_in, gender_in, good_samaritan_in, household_size_in, mandarin,
+                           monthly_income_in, relative_age_in)
 from .special_paths import detect_kinds, stranger_assault
 
 _MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
@@ -38,8 +39,12 @@ _ONLY_MONEY = re.compile(r"^(?:就|只|只是|光|就是)(?:是|损失|亏|花|�
 _PRESERVE = re.compile(r"保全|转移财产|卖房|卖厂|跑路|先予执行")
 _DETAINED_ROLE = re.compile(r"被抓|抓走|拘留|刑拘|逮捕|看守所|关进去|进去了|带走|派出所|传唤|公安局")
 # A relative who hurt someone and the police are involved: the relative is the accused.
-ACCUSED_RELATIVE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|哥哥|老公|丈夫|侄子|孙子)[^。]{0,20}(?:把[^，。]{0,6}(?:打伤|打了|捅|砍|撞)|打了人|伤了人|打伤了人)"
-                              r"[^。]{0,20}(?:警察|派出所|公安)")
+ACCUSED_RELATIVE = re.compile(r"(?:儿子|女儿|孩子|娃|弟弟|哥哥|老公|丈夫|男人|侄子|孙子|我爸|我弟|我哥)[^。]{0,20}"
+                              r"(?:把[^，。]{0,6}(?:打伤|打了|捅|砍|撞)|(?:打|伤|撞|撞死|撞伤|捅|砍|杀)了人|打伤了人)"
+                              r"[^。]{0,20}(?:警察|派出所|公安|被抓|抓了|抓走|被拘|拘留|刑拘|进去了|关起来|关进去)")
+# 「我是贵州来的」「俺从甘肃过来的」 beside a job: a worker from elsewhere (the place itself is no region of the matter).
+_CAME_FROM = re.compile(r"(?:我|俺)(?:是)?(?:从)?[\u4e00-\u9fa5]{2,4}?(?:来的|过来的|出来的)")
+_WORK_WORDS = re.compile(r"厂|工地|打工|上班|干活|老板|包工头|车间|工钱|工资")
 
 
 _ORIGIN_RE = re.compile(r"(?:是|从)[\u4e00-\u9fa5]{2,3}?(?=来)|[\u4e00-\u9fa5]{2,3}?(?:过来|来)(?=打工|干活|上班|务工)|([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
@@ -65,7 +70,12 @@ _HOME_PLACE_RE = re.compile(r"老家(?:是|在)?(?P<p>[\u4e00-\u9fa5]{2,8}?)(?=�
 # The dispute itself is in the home place: a house, land or a grave there, or a case brought there.
 _AT_HOME = re.compile(r"老家[^。！？!?]{0,12}?(?:房子|房产|老房|宅基地|承包地|土地|田地|林地|山林|祖屋|老屋|拆迁|征地|坟|地被|的地|田被|的田)"
                       r"|(?:房子|宅基地|承包地|土地|田地)[^。！？!?]{0,6}在老家|家里的(?:地|田|房子|宅基地|老房子)|(?:村里|村委会|村干部)[^。！？!?]{0,8}(?:地|房|宅基地|拆)"
-                      r"|在老家(?:出|发生|打官司|起诉|告|被)|回老家(?:打官司|起诉|告)|老家(?:那边|那儿)?的?法院")
+                      r"|在老家(?:出|发生|打官司|起诉|告|被)|回老家(?:打官司|起诉|告)|老家(?:那边|那儿)?的?法院"
+                      )
+# The writer is in the 老家 themself: the place they name is the home place (「我在老家住 在邵阳」).
+_WRITER_AT_HOME = re.compile(r"(?:我|俺)(?:现在|就|也|一直)?(?:在|住在|回|回了|待在)老家")
+# The person the case is about lives there (「我爸七十多了 在老家一个人住」): the matter is where they are.
+_OTHER_AT_HOME = re.compile(r"(?<![我俺])在老家(?:一个人|自己|独自)?(?:住|过|生活|种地)")
 
 
 def home_place_in(text: str) -> str | None:
@@ -78,10 +88,17 @@ def home_place_in(text: str) -> str | None:
     return None
 
 
-def matter_at_home(text: str) -> bool:
-    """The dispute is in the citizen's 老家 (a house or land there, a case brought there): by LAL 38
-    it is handled where the case-handling organ is, so the home place is the matter's region."""
-    return bool(_AT_HOME.search(mandarin(to_simplified_halfwidth(text or ""))))
+def matter_at_home(text: str, about_other: bool = False) -> bool:
+    """The dispute is in the citizen's 老家 (a house or land there, a case brought there, or —
+    ``about_other`` — the relative the case is about lives there): by LAL 38 it is handled where
+    the case-handling organ is, so the home place is the matter's region."""
+    clean = mandarin(to_simplified_halfwidth(text or ""))
+    return bool(_AT_HOME.search(clean) or (about_other and _OTHER_AT_HOME.search(clean)))
+
+
+def writer_at_home(text: str) -> bool:
+    """「我在老家住」「我回老家了」: the writer is in the 老家, so a place they name there is the home."""
+    return bool(_WRITER_AT_HOME.search(mandarin(to_simplified_halfwidth(text or ""))))
 
 
 def place_words(text: str) -> str | None:
@@ -104,7 +121,8 @@ def facts_from_text(text: str, matter: str | None = None, concerned: str | None 
         facts["region"] = place
     if _NOT_MIGRANT.search(clean):
         facts["migrant_worker"] = False
-    elif _MIGRANT.search(clean) and (matter in (None, "labor.wages", "labor.injury")):
+    elif (_MIGRANT.search(clean) or (_CAME_FROM.search(clean) and _WORK_WORDS.search(clean))) \
+            and (matter in (None, "labor.wages", "labor.injury")):
         facts["migrant_worker"] = True
     if _TAKEN_ANY.search(clean) and _VICTIM.search(clean):
         facts["criminal_role"] = "victim"
@@ -262,8 +280,6 @@ def evidence_in(text: str) -> list[str]:
 
 def household_in(text: str) -> dict[str, Any]:
     """Household size and monthly income from 「家里四口人 一个月三千出头」."""
-    from .parsing import Parsed, parse_money
-
     clean = convert_numerals(mandarin(to_simplified_halfwidth(text or "")))
     facts: dict[str, Any] = {}
     m = _HOUSEHOLD_RE.search(clean)

@@ -62,7 +62,7 @@ _OWN_AGE = re.compile(r"(?:我|俺|本人|自己)(?:今年|已经|都|也|才|�
                       r"|今年(?P<c>\d{1,3})(?:岁|周岁|了)?(?![0-9万千百块元月号日年点个天次周])")
 _BARE_AGE = re.compile(r"^(?:已经|都|快|今年)?(?P<n>\d{1,3})(?:岁|周岁)(?:了)?$|^(?:已经|都|快|今年)?(?P<m>[1-9]\d)了$")
 _AGE_ALONE = re.compile(r"(?:^|[，,\s])(?P<n>\d{1,3})(?:岁|周岁)(?:了)?(?=[，,\s]|$)")
-_KIN_AGE = re.compile(rf"(?P<who>{_KIN_ELDER}|{_KIN_OTHER})(?:今年|已经|都|才|刚|也|快|刚满)?(?:有)?(?P<n>\d{{1,3}})(?:{_AGE_UNIT}|(?=$|[，,\s]))"
+_KIN_AGE = re.compile(rf"(?P<who>{_KIN_ELDER}|{_KIN_OTHER})(?:今年|已经|都|才|刚|也|快|刚满)?(?:有)?(?P<n>\d{{1,3}})(?:多)?(?:{_AGE_UNIT}|(?=$|[，,\s]))"
                       rf"|(?P<who2>{_KIN_ELDER}|{_KIN_OTHER})(?:的)?(?:年龄|年纪|岁数)(?:是|有)?(?P<n2>\d{{1,3}})")
 _KIN_BARE_AGE = re.compile(r"(?P<who>他|她|儿子|女儿|孩子|娃|弟弟|我弟)(?:今年|才|刚满|刚|还不到|不到)?(?P<n>1\d|[1-9])(?![0-9万千百块元天个月年号岁])")
 _SOMEONE_ELSE = re.compile(_KIN_ELDER + "|" + _KIN_OTHER)
@@ -102,11 +102,11 @@ def age_in(text: str, matter: str | None = None, concerned: str | None = None) -
     then 「她七十五岁」). A child's or spouse's age in another matter is not the applicant's: None.
     """
     text = _fold(text)
-    m = _OWN_AGE.search(text)
-    if m and m.group("a"):
-        return _age(m.group("a"))
     criminal = (matter or "").startswith("criminal")
     speaks_for = concerned not in (None, "self")
+    m = _OWN_AGE.search(text)
+    if m and m.group("a"):
+        return None if speaks_for else _age(m.group("a"))  # 「我今年五十」 while asking for the mother: not hers
     kin = relative_age_in(text)
     if kin and _KIN_AGE.search(text):
         who, age = kin
@@ -114,7 +114,8 @@ def age_in(text: str, matter: str | None = None, concerned: str | None = None) -
             return age
         return None
     if m:
-        return _age(m.group("b") or m.group("c"))
+        mine = re.search(r"(?:我|俺|本人|自己)(?:今年|的)?$", text[max(0, m.start() - 3):m.start() + 2])
+        return None if speaks_for and mine else _age(m.group("b") or m.group("c"))
     m = _BARE_AGE.match(text.strip())
     if m:
         return _age(m.group("n") or m.group("m"))
@@ -240,6 +241,11 @@ def _small(token: str | None, default: int) -> int:
     return int(token) if token.isdigit() else _CN_SMALL.get(token, default)
 
 
+# 「家里就他挣钱 我没工作 俩孩子」: the spouse earns for the writer and the children.
+_SPOUSE_EARNS = re.compile(r"(?:就|只有|全靠|靠|只靠)(?:他|她|老公|丈夫|男人|我老公|我男人|孩子他爸|老婆|媳妇|我老婆)(?:一个人)?(?:挣钱|赚钱|上班|干活|打工|养家|养活)")
+_KIDS = re.compile(r"(?P<n>[1-5]|[一二两三四五俩仨])个?(?:孩子|娃|小孩|儿子|女儿|闺女)")
+
+
 def household_size_in(text: str) -> int | None:
     """People living on the household income, from everyday words: 「一个人过」「我一个人」 → 1,
     「就我和老伴」 → 2, 「一个人带娃」「带一个娃」 → 2, 「家里两个人」 → 2 (N口人 is read by
@@ -250,6 +256,9 @@ def household_size_in(text: str) -> int | None:
         return 1 + _small(m.group("a") or m.group("b"), 1)
     if _COUPLE.search(text):
         return 2
+    kids = _KIDS.search(text)
+    if kids and _SPOUSE_EARNS.search(text):
+        return 2 + _small(kids.group("n"), 1)
     m = _N_PEOPLE.search(text)
     if m:
         return _small(m.group("n") or m.group("m"), 0) or None

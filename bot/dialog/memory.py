@@ -31,7 +31,13 @@ _MATTER_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("labor.wages", re.compile(r"老板.{0,4}欠|包工头.{0,4}(?:欠|跑)|欠.{0,6}(?:工资|工钱|工姿|薪水)|工钱|讨薪|不给工资")),
     ("injury.traffic", re.compile(r"撞(?:了|俺|我|伤)|被车撞|车祸|交通事故|撞俺|撞我")),
     ("family.support", re.compile(r"不养(?:他|她|我|俺|老人)|赡养|抚养费|养老钱|不给生活费")),
+    ("land", re.compile(r"拆迁|强拆|被拆|征地|宅基地|承包地|土地补偿|拆迁款|补偿款")),
 )
+# 「老公常年不回家 也不给钱 我带着三个娃」: a husband who gives no money is family support, not a wage
+# claim — even when the message also says how the writer earns (「靠打零工挣一千多」).
+_SPOUSE_GIVES_NOTHING = re.compile(r"(?:老公|丈夫|男人|孩子他爸|孩子他爹|娃他爹|前夫|老婆|媳妇)[^。！？!?]{0,12}"
+                                   r"(?:(?:不给|没给|不拿)(?:家里|我|俺|孩子)?(?:钱|生活费|一分钱)|一分(?:钱)?(?:都|也)?(?:不给|没给))")
+_EMPLOYER = re.compile(r"老板|公司|厂里|工厂|工地|单位|包工头|老细")
 # 「我没工作」 while the case is about the husband taken or the mother: the writer's own job, not
 # the applicant's income (the fact is asked of the person concerned).
 _WRITER_INCOME = re.compile(r"(?:我|俺)(?:自己|也)?(?:没|没有|不)(?:啥|什么|固定)?(?:工作|收入|上班)|(?:我|俺)(?:有|拿|领)(?:退休金|养老金|固定工资)")
@@ -63,6 +69,8 @@ def facts_in(text: str, topic: str | None = None, case: Mapping[str, Any] | None
         matter = "criminal.defense"  # 「儿子把同学打伤了 警察叫他去派出所」: the son is the accused
     if matter is None:
         matter = next((code for code, rx in _MATTER_CUES if rx.search(text)), None)
+    if (matter is None or matter.startswith("labor.")) and _SPOUSE_GIVES_NOTHING.search(text) and not _EMPLOYER.search(text):
+        matter = "family.support"
     if matter == "family.violence" and stranger_assault(text):
         matter = None  # 「被人打断了肋骨 打我的人被抓了」: an assault by a stranger, not violence at home
     if matter and matter != "other":
@@ -141,17 +149,21 @@ def _home_or_residence(case: Mapping[str, Any], said: dict[str, Any], text: str)
     region becomes the home place and the place they live is kept as ``residence``; when the home
     place is not named the region is left as it was (and asked about if there is none)."""
     home = extract.home_place_in(text)
+    if not home and said.get("region") and extract.writer_at_home(text):
+        home = said["region"]  # 「我在老家住 在邵阳」: the place named is the home
     if home:
         said["home_region"] = home
-    at_home = extract.matter_at_home(text) or bool(case.get("dispute_at_home"))
-    if extract.matter_at_home(text):
+    about_other = (said.get("concerned") or case.get("concerned")) not in (None, "self")
+    here = extract.matter_at_home(text, about_other)
+    at_home = here or bool(case.get("dispute_at_home"))
+    if here:
         said["dispute_at_home"] = True
     if at_home and not home and said.get("region") and case.get("region") and said["region"] != case["region"]:
         said["home_region"] = home = said["region"]  # 「老家的房子被占了 在湖南邵阳」: the place named is the home's
     home = home or case.get("home_region")
     lives = said.get("region") if said.get("region") != home else None
     lives = lives or (case.get("region") if case.get("region") != home else None)
-    if at_home and not home and lives and (extract.matter_at_home(text) or said.get("region") == case.get("residence")):
+    if at_home and not home and lives and (here or said.get("region") == case.get("residence")):
         # The dispute is in a 老家 not named: where they live is no place to handle it — kept as
         # the residence, and the region asked (a wrong centre is worse than one more question).
         said["residence"] = lives

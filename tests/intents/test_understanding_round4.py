@@ -413,3 +413,59 @@ def test_stepping_in_against_a_violent_husband_is_the_crisis_not_samaritan() -> 
     found = assess(text, {})
     assert found is not None and found.kind == "violence"
     assert "good_samaritan" not in memory.facts_in(text).get("special_status", [])
+
+
+@pytest.mark.parametrize("text", ["我今年五十 下岗了", "我都六十了 跑不动", "我自己今年45岁"])
+def test_the_writers_own_age_is_not_the_mothers(text: str) -> None:
+    case, learned = memory.update_case({"topic": "family.support", "concerned": "mother", "age": 80}, text)
+    assert case["age"] == 80 and "age" not in learned, text
+
+
+def test_the_writers_own_age_counts_when_the_case_is_theirs() -> None:
+    case, _ = memory.update_case({"topic": "family.support"}, "我今年七十二")
+    assert case["age"] == 72
+
+
+@pytest.mark.parametrize("text,size", [("家里就他挣钱 我没工作 俩孩子", 4), ("就我老公一个人挣钱 家里三个娃", 5),
+                                       ("全靠我男人打工 两个孩子上学", 4)])
+def test_the_spouse_earning_for_the_writer_and_children_is_the_household(text: str, size: int) -> None:
+    assert household_in(text).get("household_size") == size, text
+
+
+def test_children_named_without_an_earner_say_no_household() -> None:
+    assert "household_size" not in household_in("他打了俩孩子")
+
+
+def test_a_parent_living_in_the_home_place_is_handled_there_not_where_the_writer_works() -> None:
+    case = _after("我爸七十多了 在老家一个人住 我哥不管他 我在苏州上班")
+    assert "region" not in case and case["residence"] == "苏州市" and case["concerned"] == "father" and case["age"] == 70
+    case, _ = memory.update_case(case, "老家是安徽阜阳的")
+    assert case["region"] == "阜阳市"
+
+
+def test_the_writer_in_the_home_place_names_it() -> None:
+    case = _after("我在老家住 在邵阳 我哥占了我的地")
+    assert case["region"] == "邵阳市" and "residence" not in case
+
+
+@pytest.mark.parametrize("text", ["厂里机器把我手指头轧断了 我是贵州来的", "俺从甘肃过来的 在工地干活 老板跑了"])
+def test_a_worker_from_another_province_is_a_migrant_worker(text: str) -> None:
+    assert memory.facts_in(text).get("migrant_worker") is True, text
+
+
+@pytest.mark.parametrize("text", ["老公常年不回家 也不给钱 我带着三个娃 靠打零工挣一千多", "孩子他爸一分钱不给 我一个人打工养娃"])
+def test_a_husband_giving_no_money_is_family_support_not_wages(text: str) -> None:
+    assert memory.facts_in(text).get("topic") == "family.support", text
+
+
+def test_a_boss_giving_no_money_stays_wages() -> None:
+    assert memory.facts_in("老板不给钱 我老公也在这干").get("topic") == "labor.wages"
+
+
+@pytest.mark.parametrize("text", ["我家房子被强拆了 补偿款一分没给", "村里征地 补偿款被村干部扣了"])
+def test_demolition_and_land_taking_are_the_land_matter(text: str) -> None:
+    assert memory.facts_in(text).get("topic") == "land", text
+
+
+def test_a_brother_who_killed_someone_driving_and_was_taken_is_the_accused() -> None:
+    assert memory.facts_in("我哥因为喝酒开车撞死了人 被抓了").get("topic") == "criminal.defense"
