@@ -289,6 +289,14 @@ def monthly_income_in(text: str) -> int | None:
     return found[0][1]
 
 
+def income_figures(text: str) -> list[int]:
+    """Every monthly figure said as someone's earnings (「我月薪8000 … 总共收入两万」 → [8000, 20000]):
+    when the message states the household's income, these are incomes, not sums in dispute."""
+    text = _fold(text)
+    return [v for m in _INCOME_AT.finditer(text) if not _NOT_INCOME.search(_scope(text, m))
+            for v in [_monthly(text, m)] if v is not None]
+
+
 _FORMER = re.compile(r"原来|以前|之前|过去|原先|本来|离职前|辞退前|没被辞退")
 _HOUSEHOLD_TOTAL = re.compile(r"总共|一共|加起来|合起来|全家|一家|家里|家庭|我们家|俺家|我家|两口子|两个人|俩人|夫妻")
 _EARNER = re.compile(r"(?:我|俺)(?:老公|丈夫|老婆|媳妇|爱人|男人|儿子|女儿|闺女|爸|妈)|老公|丈夫|老婆|媳妇|爱人|男人|儿子|女儿|闺女|我|俺")

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from intents import extract
 from intents.parsing import compact
+from intents.person_facts import income_figures
 from intents.special_paths import stranger_assault
 
 # Facts of the §3 schema the questionnaire understands (and so may be prefilled with).
@@ -94,7 +95,8 @@ def facts_in(text: str, topic: str | None = None, case: Mapping[str, Any] | None
         facts["topic"] = "criminal.defense"
     if facts.get("domestic_worker") and not matter and not topic and re.search(r"欠|没给|不给|拖|工资|工钱|没发|不发", text):
         facts["topic"] = "labor.wages"  # 「在人家家里带孩子 主家三个月没给钱」: pay owed to a domestic worker
-    amounts = [a for a in extract.amounts_in(text) if a != facts.get("household_monthly_income")]
+    incomes = set(income_figures(extract.convert_numerals(text))) if "household_monthly_income" in facts else set()
+    amounts = [a for a in extract.amounts_in(text) if a != facts.get("household_monthly_income") and a not in incomes]
     if amounts:
         facts["amounts"] = amounts
     dates = extract.dates_in(text)
