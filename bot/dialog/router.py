@@ -778,6 +778,10 @@ def _from_knowledge_base(turn) -> Outbound:
     top = result.top
     topic = turn.case.get("topic")
     code = (getattr(result, "topic", None) if result.status == "topic" else None) or (top.code if top else None)
+    if turn.learned.get("criminal_role") in ("suspect", "defendant") and topic == "criminal.defense" and \
+            (top is None or top.code != topic):
+        # 「公司告我职务侵占 下个月开庭」: the accused's defence, never the entry a crime's word resembles
+        return thread.within_topic(turn, topic) or _topic_reply(turn, topic)
     if turn.learned.get("domestic_worker") and str(topic or "").startswith("labor."):
         said = thread.domestic_worker_answer(turn, with_offer=True)  # a 保姆 hired by a family: no labour arbitration
         if said is not None:

@@ -41,6 +41,8 @@ def test_the_accused_is_read_whatever_crime_is_named(text: str, role: str) -> No
     "骗我钱的那个人被起诉了 什么时候开庭",   # the victim asks about the trial
     "朋友借钱不还 我想告他",                # a civil claim, no crime
     "离婚案子下个月开庭",                    # a civil trial
+    "家里被盗了 小偷被起诉了 下个月开庭",     # the victim of the theft
+    "被告人是我们村的 他打伤了我爸",          # someone else is the accused
 ])
 def test_a_victim_or_a_civil_trial_is_not_the_accused(text: str) -> None:
     assert accused_role_in(text) is None
