@@ -17,7 +17,9 @@ from .person_facts import (_PER_YEAR, age_in, concerned_in, denied_in, gender_in
                            monthly_income_in, relative_age_in)
 from .special_paths import detect_kinds, stranger_assault
 
-_MIGRANT = re.compile(r"农民工|民工|进城务工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
+_MIGRANT = re.compile(r"农民工|民工|进城务工|进城打工|外出打工|出来打工|在外打工|打工的|务工人员|农村出来|外地来|来打工|外地人|老家.{1,4}来的|河南来|四川来|安徽来"
+                     # from the countryside or from elsewhere, to work here: 「我是农村来的」「外来务工的」「乡下出来的」
+                     r"|(?:农村|乡下|村里|山里)(?:过来|来|出来|上来)|外来(?:务工|打工|工|人员)|外省(?:来|过来|的)|从老家(?:出来|过来|来)|从[\u4e00-\u9fa5]{2,8}?(?:出来|过来|来)的?[^。]{0,8}(?:干活|打工|上班|务工|做工)"
                      # working here, home elsewhere: 「我在石狮打工 老家四川的」「老家在贵州 在这边干活」
                      r"|(?:打工|干活|务工|打零工)[^。]{0,12}老家(?!就|也是|是本地|本地)|老家(?!就|也是|是本地|本地)[^。]{1,12}(?:打工|干活|务工|打零工)")
 _NOT_MIGRANT = re.compile(r"不是农民工|不是民工|本地的|本地人|城里户口|城镇户口|不是外地")
@@ -47,7 +49,47 @@ _CAME_FROM = re.compile(r"(?:我|俺)(?:是)?(?:从)?[\u4e00-\u9fa5]{2,4}?(?:来
 _WORK_WORDS = re.compile(r"厂|工地|打工|上班|干活|老板|包工头|车间|工钱|工资")
 
 
-_ORIGIN_RE = re.compile(r"(?:是|从)[\u4e00-\u9fa5]{2,3}?(?=来)|[\u4e00-\u9fa5]{2,3}?(?:过来|来)(?=打工|干活|上班|务工)|([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
+# The writer (or the relative spoken for) is the one accused of a crime, at trial or prosecution:
+# 「下个月开庭 诈骗」「检察院起诉我了 说我盗窃」「我就是被告 取保候审在家」. A crime word next to a
+# trial is the accused's side unless the writer was the one harmed (「我被骗了 下个月开庭」: a victim,
+# LAL 29). A civil suit (「我被告了 欠钱不还」) names no crime: not read here.
+_CRIME = (r"诈骗|盗窃|偷东西|偷了|抢劫|抢夺|故意伤害|伤害罪|打伤|打人|寻衅滋事|贩毒|毒品|赌博|开设赌场|强奸|猥亵|危险驾驶|醉驾|"
+          r"交通肇事|帮信|帮助信息网络|非法集资|非法吸收|集资诈骗|职务侵占|挪用|贪污|受贿|行贿|敲诈|传销|洗钱|杀人|放火|走私|犯罪|犯了?[^，。\s]{0,6}罪|判刑|坐牢|刑事")
+_ACCUSED_FIRM = re.compile(r"取保(?:候审)?|监视居住|被告人(?!是(?!我|俺))|(?:我|俺|本人)(?:自己)?(?:就)?是(?:刑事)?被告|公诉|检察院[^，。]{0,8}(?:起诉|告|提起)"
+                           r"|(?:我|俺)(?:涉嫌|被控|被指控)|说(?:我|俺)(?:涉嫌|犯了|犯)")
+_ACCUSED_STAGE = re.compile(r"开庭|被告|起诉(?:我|俺)|告(?:我|俺)|审判|要判|会判|判(?:我|俺)")
+_AT_COURT = re.compile(r"开庭|被告|起诉|公诉|审判|判|法院")
+_CRIME_RE = re.compile(_CRIME)
+_HARMED = re.compile(r"被(?:人)?(?:骗|偷|抢|打|砍|捅|撞|强奸|猥亵|敲诈|盗)|失窃|小偷|骗子|嫌疑人|凶手|打人的|肇事的|被告人是(?!我|俺)|(?:骗|偷|抢|打|伤|敲诈)(?:了|走)?(?:我|俺)(?!们公司)|受害|报案|报警")
+
+
+def accused_role_in(text: str) -> str | None:
+    """"defendant" (before a court or prosecutor) or "suspect" (取保候审, 涉嫌 only) when the words say the writer's side is the accused before a court or a
+    prosecutor (开庭, 检察院起诉, 被告人, 取保候审 with a crime named), None otherwise. The accused's
+    role wins over any keyword of the crime (诈骗 is not a consumer fraud here): criminal defence,
+    LAL 24-26, and at an ordinary trial the court usually assigns a lawyer (LAL 25 ¶2)."""
+    clean = convert_numerals(mandarin(to_simplified_halfwidth(text or "")))
+    if _HARMED.search(clean) and not re.search(r"(?:我|俺|本人)(?:自己)?(?:就)?是被告", clean):
+        return None
+    if _ACCUSED_FIRM.search(clean):
+        return "defendant" if _AT_COURT.search(clean) else "suspect"
+    if _ACCUSED_STAGE.search(clean) and _CRIME_RE.search(clean):
+        return "defendant"
+    return None
+
+# Statuses said in passing that the rules use (Jilin's 1.5× line for 军人军属; priority for veterans):
+# 「我老公是现役军人」「我是军属」「我是退伍军人」.
+_SERVICE_STATUS = (
+    ("military_family", re.compile(r"军属|军嫂|(?:老公|丈夫|爱人|男人|儿子|女儿|闺女|孩子|爸|父亲|妈|母亲)(?:是|在)?(?:现役)?(?:军人|当兵|部队)")),
+    ("veteran", re.compile(r"(?:我|俺|本人)(?:是|也是)?(?:个)?(?:退伍|退役|转业)(?:军人|老兵|的)?|(?:我|俺)(?:当过兵|以前当兵)")),
+)
+# A domestic worker hired by a family (「我做保姆的 雇主欠我工资」「在人家家里当保姆」「给一户人家带孩子做饭」):
+# no labour relationship (劳动争议解释（一）第二条) — unless a 家政公司 employs them.
+_DOMESTIC_WORK = re.compile(r"保姆|家政(?:工|员|服务员|阿姨)|月嫂|育儿嫂|住家(?:阿姨|工)|钟点工|做家务的|(?:给|在)(?:一户|人家|别人|雇主|东家|主家)[^。]{0,6}(?:家里)?(?:带孩子|带娃|做饭|做家务|看孩子|照顾老人|伺候老人|当阿姨)")
+_THROUGH_AGENCY = re.compile(r"家政公司[^。]{0,8}(?:派|签|发工资|欠|招)|(?:跟|和|与)家政公司签|公司派(?:我|俺)")
+_NOT_SERVICE = re.compile(r"不是(?:军属|军人|退伍|退役)")
+
+_ORIGIN_RE = re.compile(r"从[\u4e00-\u9fa5]{2,6}?(?:农村|乡下|村里|山里|老家|那边|那里)?(?=出来|过来|来)|(?:是|从)[\u4e00-\u9fa5]{2,3}?(?=来)|[\u4e00-\u9fa5]{2,3}?(?:过来|来)(?=打工|干活|上班|务工)|([\u4e00-\u9fa5]{2,3}?)是(?:我)?老家|(?:老家(?:是|在)?)([\u4e00-\u9fa5]{2,4}?)(?:的|人|[，,\s]|$)|([\u4e00-\u9fa5]{2,3}?)(?:过来的|来的|人)(?=[，,\s]|打工|的|$)")
 
 
 # 「不是合肥是芜湖」「不在长春」: a place denied is not where the matter is handled.
@@ -66,7 +108,8 @@ def place_in(text: str) -> str | None:
 
 # 「老家在湖南邵阳」「老家河南周口的」「邵阳老家」: where the citizen's family home is — not, by
 # itself, where they live or where the matter is handled.
-_HOME_PLACE_RE = re.compile(r"老家(?:是|在)?(?P<p>[\u4e00-\u9fa5]{2,8}?)(?=的|人|那|这|[，,。\s]|$)|(?P<q>[\u4e00-\u9fa5]{2,6}?)(?:的)?老家")
+_HOME_PLACE_RE = re.compile(r"老家(?:是|在)?(?P<p>[\u4e00-\u9fa5]{2,8}?)(?=的|人|那|这|[，,。\s]|$)|(?P<q>[\u4e00-\u9fa5]{2,6}?)(?:的)?老家"
+                            r"|从(?P<o>[\u4e00-\u9fa5]{2,6}?)(?:农村|乡下|村里|山里|老家|那边|那里)?(?:出来|过来|来)")  # 「从驻马店农村出来的」
 # The dispute itself is in the home place: a house, land or a grave there, or a case brought there.
 _AT_HOME = re.compile(r"老家[^。！？!?]{0,12}?(?:房子|房产|老房|宅基地|承包地|土地|田地|林地|山林|祖屋|老屋|拆迁|征地|坟|地被|的地|田被|的田)"
                       r"|(?:房子|宅基地|承包地|土地|田地)[^。！？!?]{0,6}在老家|家里的(?:地|田|房子|宅基地|老房子)|(?:村里|村委会|村干部)[^。！？!?]{0,8}(?:地|房|宅基地|拆)"
@@ -82,7 +125,7 @@ def home_place_in(text: str) -> str | None:
     """The region of the citizen's 老家 when the words name it (「老家在湖南邵阳」 → 邵阳市)."""
     clean = mandarin(to_simplified_halfwidth(text or ""))
     for m in _HOME_PLACE_RE.finditer(clean):
-        found = resolve_place(m.group("p") or m.group("q") or "")
+        found = resolve_place(m.group("p") or m.group("q") or m.group("o") or "")
         if found:
             return found
     return None
@@ -124,7 +167,10 @@ def facts_from_text(text: str, matter: str | None = None, concerned: str | None 
     elif (_MIGRANT.search(clean) or (_CAME_FROM.search(clean) and _WORK_WORDS.search(clean))) \
             and (matter in (None, "labor.wages", "labor.injury")):
         facts["migrant_worker"] = True
-    if _TAKEN_ANY.search(clean) and _VICTIM.search(clean):
+    accused = accused_role_in(clean)
+    if accused and not (_TAKEN_ANY.search(clean) and _VICTIM.search(clean)):
+        facts["criminal_role"] = accused
+    elif _TAKEN_ANY.search(clean) and _VICTIM.search(clean):
         facts["criminal_role"] = "victim"
     elif _TAKEN_ANY.search(clean) and not _VICTIM.search(clean):
         flags = [name for name, rx in _FLAGS if rx.search(clean)]
@@ -149,6 +195,11 @@ def facts_from_text(text: str, matter: str | None = None, concerned: str | None 
             facts["personal_injury"] = True
         elif _ONLY_MONEY.search(clean):
             facts["personal_injury"] = False
+    for status, rx in _SERVICE_STATUS:
+        if rx.search(clean) and not _NOT_SERVICE.search(clean):
+            facts["special_status"] = sorted({*facts.get("special_status", []), status})
+    if _DOMESTIC_WORK.search(clean) and not _THROUGH_AGENCY.search(clean) and matter in (None, "labor.wages", "labor.injury", "labor.contract"):
+        facts["domestic_worker"] = True
     if "will" in denied:
         facts["has_will"] = False
     gender = gender_in(clean)

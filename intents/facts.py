@@ -52,6 +52,10 @@ class Facts:
     # Beyond the table of CONTRACTS §3 (optional, additive): whether someone was physically
     # hurt. LAL 31(7) covers a consumer dispute only with personal injury (facts §2.1, §2.3).
     personal_injury: bool | None = None
+    # A domestic worker (保姆、家政工) hired directly by a family or a person: not a labour
+    # relationship (最高人民法院关于审理劳动争议案件适用法律问题的解释（一）第二条), so the pay claimed
+    # is 劳务报酬 — whether LAL 31(5) (劳动报酬) covers it is the agency's judgment.
+    domestic_worker: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The answered facts as JSON-ready values (sets as sorted lists)."""

@@ -231,7 +231,8 @@ _COUPLE = re.compile(r"(?:就|只有)?(?:我|俺)(?:和|跟|与)(?:老伴|老公
 _WITH_CHILDREN = re.compile(r"(?:一个人|自己|单独)(?:带|养)(?:着)?(?P<a>[1-5]|[一二两三四五俩仨])?(?:个)?(?:娃|孩子|小孩|儿子|女儿|闺女)"
                             r"|带(?:着)?(?P<b>[1-5]|[一二两三四五俩仨])个(?:娃|孩子|小孩|儿子|女儿|闺女)")
 _N_PEOPLE = re.compile(r"(?:家里|家中|我家|我们|俺们|一家|全家|屋里|一共|总共)(?:就|只有|有|一共|总共)?(?P<n>[1-9]|[一二两三四五六七八九俩仨])个人"
-                       r"|^(?P<m>[1-9]|[一二两三四五六七八九俩仨])个人(?=$|[，,\s])")
+                       r"|^(?P<m>[1-9]|[一二两三四五六七八九俩仨])个人(?=$|[，,\s])"
+                       r"|(?<![0-9一二两三四五六七八九十])(?P<t>[2-9]|[两三四五六七八九俩仨])(?:个)?人(?:一起)?(?:过日子|过|住|生活)")  # 「带孩子俩人过」
 _CN_SMALL = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -261,7 +262,7 @@ def household_size_in(text: str) -> int | None:
         return 2 + _small(kids.group("n"), 1)
     m = _N_PEOPLE.search(text)
     if m:
-        return _small(m.group("n") or m.group("m"), 0) or None
+        return _small(m.group("n") or m.group("m") or m.group("t"), 0) or None
     if _ALONE.search(text):
         return 1
     return None
@@ -283,9 +284,51 @@ def monthly_income_in(text: str) -> int | None:
     「一个月挣三千多」 → 3000, 「我一个月两千 带一个娃」 → 2000. Money owed, spent, ordered
     or claimed (欠/花了/判决/抚养费/补偿 …) is no income: None."""
     text = _fold(text)
-    m = next((m for m in _INCOME_AT.finditer(text) if not _NOT_INCOME.search(_scope(text, m))), None)
-    if not m:
+    found = [(m, v) for m in _INCOME_AT.finditer(text) if not _NOT_INCOME.search(_scope(text, m))
+             for v in [_monthly(text, m)] if v is not None]
+    now = [(m, v) for m, v in found if not _FORMER.search(_clause_before(text, m))]
+    if now:
+        found = now  # 「我原来一个月三千二 现在就老公一个月两千」: a wage no longer earned is no income now
+    if not found:
         return None
+    # 「我月薪8000 … 一个月总共收入两万」: the household's total wins over one person's wage (the
+    # hardship test divides the household's income, facts §3.2); 「我一个月两千 老公一个月三千」: each
+    # earner's figure, added up.
+    total = next((v for m, v in found if _HOUSEHOLD_TOTAL.search(m.group(0)) or _HOUSEHOLD_TOTAL.search(_clause_before(text, m))), None)
+    if total is not None:
+        return total
+    earners = {_earner(text, m) for m, _ in found}
+    if len(found) > 1 and len(earners) == len(found) and None not in earners:
+        return sum(v for _, v in found)
+    return found[0][1]
+
+
+def income_figures(text: str) -> list[int]:
+    """Every monthly figure said as someone's earnings (「我月薪8000 … 总共收入两万」 → [8000, 20000]):
+    when the message states the household's income, these are incomes, not sums in dispute."""
+    text = _fold(text)
+    return [v for m in _INCOME_AT.finditer(text) if not _NOT_INCOME.search(_scope(text, m))
+            for v in [_monthly(text, m)] if v is not None]
+
+
+_FORMER = re.compile(r"原来|以前|之前|过去|原先|本来|离职前|辞退前|没被辞退")
+_HOUSEHOLD_TOTAL = re.compile(r"总共|一共|加起来|合起来|全家|一家|家里|家庭|我们家|俺家|我家|两口子|两个人|俩人|夫妻")
+_EARNER = re.compile(r"(?:我|俺)(?:老公|丈夫|老婆|媳妇|爱人|男人|儿子|女儿|闺女|爸|妈)|老公|丈夫|老婆|媳妇|爱人|男人|儿子|女儿|闺女|我|俺")
+
+
+def _clause_before(text: str, m: re.Match[str]) -> str:
+    """The words of the figure's own clause before it (「老公都有返工 一个月总共收入…」 → 「」)."""
+    start = max(text.rfind(c, 0, m.start()) for c in "，,。；; ")
+    return text[start + 1:m.start()]
+
+
+def _earner(text: str, m: re.Match[str]) -> str | None:
+    """Who earns the figure, named in its clause (「老公一个月三千」 → 老公); None when not said."""
+    who = _EARNER.findall(_clause_before(text, m))
+    return who[-1] if who else None
+
+
+def _monthly(text: str, m: re.Match[str]) -> int | None:
     money = parse_money(m.group("amt"))
     if not (isinstance(money, Parsed) and isinstance(money.value, (int, float)) and 0 < money.value < 10_000_000):
         return None

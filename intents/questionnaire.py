@@ -27,6 +27,7 @@ State (all JSON types)::
      "current": "region" | None,        # the question waiting for an answer
      "history": [{"field", "value", "source"}],  # source: prefill | answer | skip | extracted | inferred
      "offered": {"special_status": [...]},  # choices shown for the current question (engine-relevant only)
+     "ruled_out": {"special_status": ["abuse_victim"]},  # choices the citizen denied: never offered
      "asked": ["matter", ...],          # questions shown, in order (question_count)
      "urgent_first": bool, "notices": [...], "done": bool}
 """
@@ -54,6 +55,7 @@ FIELDS: tuple[str, ...] = (
     "region", "matter", "age", "disabled", "fixed_income", "migrant_worker", "gender",
     "unemployed", "household_size", "household_monthly_income", "receives_assistance",
     "special_status", "criminal_role", "criminal_flags", "urgent", "personal_injury",
+    "domestic_worker",
 )
 
 # Allowed values of the §3 enumerated fields; the flow's choices must stay within them.
@@ -84,7 +86,8 @@ _FIELD_PARSERS: dict[str, frozenset[str]] = {
     "criminal_flags": frozenset({"multi_choice"}),
     "urgent": frozenset({"multi_choice"}),
     **{f: frozenset({"yes_no"}) for f in (
-        "disabled", "fixed_income", "migrant_worker", "unemployed", "receives_assistance", "personal_injury")},
+        "disabled", "fixed_income", "migrant_worker", "unemployed", "receives_assistance", "personal_injury",
+        "domestic_worker")},
 }
 
 # FAQ codes that are not matters but still say something about the conversation.
@@ -499,7 +502,10 @@ def _offer(state: dict[str, Any], fname: str) -> list[Any]:
     q = flow().questions[fname]
     base, _ = _try_decide(dict(state["facts"], **{fname: []}))
     keep: list[Any] = []
+    denied = set((state.get("ruled_out") or {}).get(fname) or ())
     for choice in q.choices:
+        if choice.value in denied:
+            continue  # 「他没打过我」: a choice the citizen already denied is never offered again
         trial, _ = _try_decide(dict(state["facts"], **{fname: [choice.value]}))
         if trial is None or base is None or _signature(trial, fname) != _signature(base, fname):
             keep.append(choice.value)
@@ -674,7 +680,8 @@ def _valid_prefill(fname: str, value: Any) -> bool:
 # --------------------------------------------------------------------------- public API
 
 
-def start(prefill: dict[str, Any] | None = None, offer_urgency: bool = True) -> Step:
+def start(prefill: dict[str, Any] | None = None, offer_urgency: bool = True,
+          ruled_out: Mapping[str, Sequence[Any]] | None = None) -> Step:
     """Begin a questionnaire.
 
     ``prefill`` holds facts already known from the conversation, e.g.
@@ -682,9 +689,12 @@ def start(prefill: dict[str, Any] | None = None, offer_urgency: bool = True) -> 
     from an earlier answer. Invalid or unknown entries are dropped rather than trusted
     (the FAQ code may be ``legal_aid.apply``, which is not a matter); the FAQ code
     ``service.urgent`` makes the urgency question come first (legal-aid-facts.md §9.9).
+    ``ruled_out`` names choices the citizen already denied (``{"special_status":
+    ["abuse_victim"]}`` after 「没有打我」): they are not offered (see ``rule_out``).
     Returns the first question, or the result when the prefill already decides.
     """
     state = _new_state()
+    rule_out(state, ruled_out)
     if not offer_urgency:
         state["no_urgency_offer"] = True
     for fname, value in (prefill or {}).items():
@@ -699,6 +709,16 @@ def start(prefill: dict[str, Any] | None = None, offer_urgency: bool = True) -> 
     if not step.done:
         step.text = _join(flow().intro, step.text)
     return step
+
+
+def rule_out(state: dict[str, Any], ruled_out: Mapping[str, Sequence[Any]] | None) -> dict[str, Any]:
+    """Record choices the citizen denied in their own words, so a multi-choice question never
+    offers them (a denial sets the fact; asking 「受到家庭暴力？」 after 「没有打我」 reads as not
+    listening). Choices only leave the offer: nothing is answered for the citizen. Returns ``state``."""
+    for fname, values in (ruled_out or {}).items():
+        have = state.setdefault("ruled_out", {}).setdefault(fname, [])
+        have.extend(v for v in values if v not in have)
+    return state
 
 
 def current_question(state: Mapping[str, Any]) -> str:

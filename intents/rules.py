@@ -309,13 +309,16 @@ def _wage_index(table_name: str) -> dict[tuple[str, str], WageFigure]:
 # --------------------------------------------------------------------------- scope (R5, R6)
 
 
-def _scope_status(matter: str, profile: str, injured: bool | None = True) -> dict[str, Any]:
+def _scope_status(matter: str, profile: str, injured: bool | None = True, domestic: bool | None = None) -> dict[str, Any]:
     """The scope entry of ``matter`` in ``profile``. A matter covered only when someone was
     hurt (LAL 31(7): a consumer dispute) has a ``without_injury`` table used when
-    ``injured`` is False."""
+    ``injured`` is False; pay claimed by a domestic worker hired by a family (劳务报酬, not
+    劳动报酬) has a ``domestic_service`` table."""
     spec = section("scope", "matters")[matter]
     if injured is False and "without_injury" in spec:
         spec = spec["without_injury"]
+    if domestic and "domestic_service" in spec:
+        spec = spec["domestic_service"]
     return spec.get(profile) or spec["national"]
 
 
@@ -338,10 +341,10 @@ def _scope(f: Facts, matter: str, region: Region | None, role: str | None) -> Co
                              pending=_say("《法律援助法》第三十一条第七项",
                                           "消费纠纷要看有没有人身伤害：因食品、药品安全事故等受伤请求赔偿的，才属于法律援助事项")))
     elif region is not None:
-        st = _scope_status(matter, region.scope_profile, f.personal_injury)
+        st = _scope_status(matter, region.scope_profile, f.personal_injury, f.domestic_worker)
         options.append(_known("scope", _STATUS_LEVEL[str(st["status"])], _say(st["basis"], st["text"])))
     else:
-        statuses = [_scope_status(matter, p, f.personal_injury) for p in profiles]
+        statuses = [_scope_status(matter, p, f.personal_injury, f.domestic_worker) for p in profiles]
         levels = {_STATUS_LEVEL[str(s["status"])] for s in statuses}
         if len(levels) == 1:
             st = statuses[0]
@@ -402,7 +405,9 @@ def _exemption_options(f: Facts, matter: str, region: Region | None, role: str |
     mp = rw["migrant_pay_injury"]
     if matter in mp["matters"]:
         basis = _migrant_basis(region)
-        opt = _from_tri("exempt", _fact(f.migrant_worker, "migrant_worker"), YES if mp.get("certain", True) else LIKELY,
+        # A domestic worker's pay is 劳务报酬 (no labour relationship): whether 42(3) reaches it is the agency's call.
+        sure = mp.get("certain", True) and not f.domestic_worker
+        opt = _from_tri("exempt", _fact(f.migrant_worker, "migrant_worker"), YES if sure else LIKELY,
                         _say(basis, mp["text"]), basis, mp.get("proof"))
         if opt:
             options.append(opt)

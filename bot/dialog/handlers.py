@@ -680,7 +680,14 @@ def _answer_to_the_problem(turn: Turn) -> Outbound | None:
     topic = turn.learned.get("topic")
     if not memory.is_matter(topic) or len(compact(turn.text)) < 8:
         return None
+    if turn.learned.get("domestic_worker") and str(topic).startswith("labor."):
+        return thread.domestic_worker_answer(turn)  # a 保姆 hired by a family: not a labour dispute
     result = _r().ask_kb(turn.ctx, turn.text)
+    if result.status == "topic" and getattr(result, "topic", None) == topic and f"topic:{topic}" not in (turn.st.get("said") or []):
+        general = _r().topic_text(turn.ctx, topic)  # the matter is sure, no entry's premise is met
+        if general:
+            thread.remember_said(turn.st, f"topic:{topic}")
+            return Outbound(general, code=topic, kind="topic")
     if result.status != "answer" or result.top is None or result.top.code != topic \
             or result.top.faq_id in (turn.st.get("said") or []):
         return None

@@ -55,6 +55,10 @@ def without_unmet_premises(result: Any, text: str) -> Any:
     if not top_dropped:
         return dataclasses.replace(result, hits=kept)
     topic = getattr(result, "topic", None)
+    if kept and kept[0].code == hits[0].code and topic != hits[0].code:
+        # 「鞋厂老板跑路了」 beside the construction entry: the matter is sure (wages), only that
+        # entry's premise is not — the topic's general answer, never the construction rule.
+        return dataclasses.replace(result, hits=kept, status="topic", topic=hits[0].code)
     # The topic answer only when the topic model agrees with what is left; else nothing sure.
     agrees = bool(topic) and any(h.code == topic for h in kept)
     status = "topic" if agrees else ("unsure" if result.status in ("answer", "clarify") else result.status)

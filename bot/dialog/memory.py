@@ -14,12 +14,13 @@ from typing import Any, Mapping
 
 from intents import extract
 from intents.parsing import compact
+from intents.person_facts import income_figures
 from intents.special_paths import stranger_assault
 
 # Facts of the §3 schema the questionnaire understands (and so may be prefilled with).
 SECTION3 = ("region", "matter", "age", "disabled", "fixed_income", "migrant_worker", "gender", "unemployed",
             "household_size", "household_monthly_income", "receives_assistance", "special_status",
-            "criminal_role", "criminal_flags", "urgent", "personal_injury")
+            "criminal_role", "criminal_flags", "urgent", "personal_injury", "domestic_worker")
 LISTS = ("amounts", "dates", "evidence")
 
 _NO_FIXED_INCOME = re.compile(r"没(?:有)?(?:别的|啥|什么|任何)?(?:退休金|养老金|固定收入|工作|收入)|靠种地|种地为生|打零工|无业|失业")
@@ -65,7 +66,9 @@ def facts_in(text: str, topic: str | None = None, case: Mapping[str, Any] | None
         concerned = "someone_else"  # a relative taken: the facts of the case are the accused's
     facts: dict[str, Any] = {}
     matter = _matter(text)
-    if extract.ACCUSED_RELATIVE.search(extract.convert_numerals(text)):
+    if extract.accused_role_in(text):
+        matter = "criminal.defense"  # 「下个月开庭 诈骗」: the accused, not a fraud victim (the role wins over the crime's word)
+    elif extract.ACCUSED_RELATIVE.search(extract.convert_numerals(text)):
         matter = "criminal.defense"  # 「儿子把同学打伤了 警察叫他去派出所」: the son is the accused
     if matter is None:
         matter = next((code for code, rx in _MATTER_CUES if rx.search(text)), None)
@@ -98,7 +101,10 @@ def facts_in(text: str, topic: str | None = None, case: Mapping[str, Any] | None
         facts["topic"] = "criminal.defense"  # 「打人的已经被警察抓了」: the writer is the victim in a criminal case (LAL 29)
     if facts.get("criminal_role") == "suspect" and not matter and not topic:
         facts["topic"] = "criminal.defense"
-    amounts = [a for a in extract.amounts_in(text) if a != facts.get("household_monthly_income")]
+    if facts.get("domestic_worker") and not matter and not topic and re.search(r"欠|没给|不给|拖|工资|工钱|没发|不发", text):
+        facts["topic"] = "labor.wages"  # 「在人家家里带孩子 主家三个月没给钱」: pay owed to a domestic worker
+    incomes = set(income_figures(extract.convert_numerals(text))) if "household_monthly_income" in facts else set()
+    amounts = [a for a in extract.amounts_in(text) if a != facts.get("household_monthly_income") and a not in incomes]
     if amounts:
         facts["amounts"] = amounts
     dates = extract.dates_in(text)
@@ -225,6 +231,11 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
             if added:
                 new[key] = have + added
                 learned[key] = added
+        elif key == "special_status" and isinstance(value, list) and isinstance(new.get(key), list):
+            merged = sorted({*new[key], *value})  # statuses add up: a veteran can be a DV victim too
+            if merged != new[key]:
+                new[key] = merged
+                learned[key] = merged
         elif new.get(key) != value:
             new[key] = value
             learned[key] = value
@@ -243,7 +254,9 @@ def update_case(case: Mapping[str, Any], text: str) -> tuple[dict[str, Any], dic
 # the other, it takes over only when the message makes it the subject (the words after the codes).
 _ASPECT_OF: dict[str, tuple[tuple[str, ...], re.Pattern[str]]] = {
     "labor.contract": (("labor.wages", "labor.injury"), re.compile(r"辞退|开除|解雇|炒了|炒我|裁员|解除.{0,4}合同|不让(?:我)?干了|赶走")),
-    "labor.wages": (("labor.injury",), re.compile(r"欠.{0,6}(?:工资|工钱)|讨薪|不给工资|工资.{0,4}(?:没|不)(?:给|发)")),
+    # 「被辞退了 没给补偿」 then 「我一个月工资2500」: the wage is a fact of the dismissal case, not a
+    # wage claim — severance is not on the national list (LAL 31(5)), so recoding it would decide wrong.
+    "labor.wages": (("labor.injury", "labor.contract"), re.compile(r"欠.{0,6}(?:工资|工钱)|讨薪|(?:讨|要|追)(?:要|讨|回)?(?:工资|工钱|血汗钱)|不给工资|工资.{0,4}(?:没|不)(?:给|发)")),
     "injury.medical": (("consumer", "injury.traffic", "injury.personal", "labor.injury"),
                        re.compile(r"医疗事故|误诊|手术.{0,6}(?:出|失败|事故|坏)|医院.{0,6}(?:责任|赔|治坏|弄坏|耽误)|医生.{0,6}(?:治坏|弄坏|耽误)")),
     "family.divorce": (("family.support",), re.compile(r"(?:想|要|准备|打算|闹|起诉)离婚|离婚(?:官司|诉讼)|离不离")),
@@ -287,6 +300,12 @@ def questionnaire_facts(case: Mapping[str, Any]) -> dict[str, Any]:
 MINOR_AGE_BOUND = 17
 
 
+def ruled_out(case: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Questionnaire choices the citizen's own words deny (「没有打我 就是感情不和」: no abuse), so
+    the exemption list never asks about them again."""
+    return {"special_status": ["abuse_victim"]} if case.get("domestic_violence") is False else {}
+
+
 _WHOM = {"mother": "您母亲", "father": "您父亲", "spouse": "您爱人", "son": "您儿子", "daughter": "您女儿",
          "someone_else": "您说的这位", "self": "您自己"}
 _LABELS = {
@@ -298,6 +317,7 @@ _LABELS = {
     "household_size": lambda v: f"家里：{v}口人",
     "household_monthly_income": lambda v: f"每月收入：约{v:g}元" if isinstance(v, (int, float)) else "",
     "fixed_income": lambda v: "固定收入：有" if v else "固定收入：没有",
+    "domestic_violence": lambda v: "" if v else "没有家庭暴力",
     "receives_assistance": lambda v: "低保等救助：有" if v else "低保等救助：没有",
     "disabled": lambda v: "残疾：有" if v else "",
     "amounts": lambda v: "金额：" + "、".join(f"{a:g}元" for a in v),

@@ -165,7 +165,7 @@ def start_questionnaire(turn) -> Outbound:
         last = turn.ctx.kb.entry(turn.ctx.session, st["last_faq"])
         if last is not None:
             facts["matter"] = last.code  # the questionnaire drops codes that are not matters
-    step = _questionnaire().start(facts, offer_urgency=False)
+    step = _questionnaire().start(facts, offer_urgency=False, ruled_out=memory.ruled_out(turn.case))
     if not step.done and (step.state or {}).get("current") == "region" and facts.get("matter"):
         step = decision_anywhere(facts) or step  # the place cannot change the result: decided now
     return _after_step(turn, step)
@@ -332,7 +332,7 @@ def continue_questionnaire(turn) -> Outbound:
     them too. After two answers in a row that could not be read, the citizen is offered a way
     out (skip, a person, 12348) instead of the same menu a third time."""
     q = _questionnaire()
-    before = turn.st["q"]
+    before = q.rule_out(turn.st["q"], memory.ruled_out(turn.case))
     step = q.answer(before, turn.text)
     if not getattr(step, "understood", True):
         usable = thread.absorbable(turn, before)
@@ -355,6 +355,11 @@ def continue_questionnaire(turn) -> Outbound:
             # 「唔该」「知道了」 while a question waits: no wrong answer, the question again in one line
             step.text = f"{T('q_thanks' if turn.act.kind == 'thanks' else 'understood')}\n{q.brief_question(step.state)}"
             return _after_step(turn, step)
+        if not step.done and _states_facts(turn):
+            # 「没有打我 就是感情不和」 to the place question: what it said is kept and acknowledged —
+            # never 「没看明白」 for a message we did read — then the question again in one line.
+            step.text = f"{memory.ack_line(turn.learned) or T('noted')}\n{q.brief_question(step.state)}"
+            return _after_step(turn, step)
         misses = int(before.get("misses") or 0) + 1
         if misses >= MISSES_BEFORE_WAY_OUT and not step.done:
             step.state["misses"] = 0
@@ -371,6 +376,15 @@ def continue_questionnaire(turn) -> Outbound:
         step = q.add_facts(step.state, extra)
         return _after_step(turn, step, lead)
     return _after_step(turn, step)
+
+
+def _states_facts(turn) -> bool:
+    """The message stated facts of the case (new ones, or ones already on file said again, such as
+    「我自己就是被告」) and asks nothing."""
+    if looks_like_question(turn.text):
+        return False
+    said = turn.learned or memory.facts_in(turn.text, turn.case.get("topic"), turn.case)
+    return bool({k for k in said if k not in ("topic", "matter")})
 
 
 _ASKS = re.compile(r"谁|哪|几|多少|多久|多长|要不要|能.{0,8}不$|(?:行|中|成|可以|能行)不(?:行|中|成)?(?!好|了)|呢$|[不没]$"
@@ -766,6 +780,14 @@ def _from_knowledge_base(turn) -> Outbound:
     top = result.top
     topic = turn.case.get("topic")
     code = (getattr(result, "topic", None) if result.status == "topic" else None) or (top.code if top else None)
+    if turn.learned.get("criminal_role") in ("suspect", "defendant") and topic == "criminal.defense" and \
+            (top is None or top.code != topic):
+        # 「公司告我职务侵占 下个月开庭」: the accused's defence, never the entry a crime's word resembles
+        return thread.within_topic(turn, topic) or _topic_reply(turn, topic)
+    if turn.learned.get("domestic_worker") and str(topic or "").startswith("labor."):
+        said = thread.domestic_worker_answer(turn, with_offer=True)  # a 保姆 hired by a family: no labour arbitration
+        if said is not None:
+            return said
     if thread.neighbour_dispute(turn.text) and not memory.is_matter(topic) and \
             not (result.status == "answer" and top is not None and memory.is_matter(top.code)):
         return thread.neighbour_answer(turn)  # a noisy neighbour is a dispute, not small talk

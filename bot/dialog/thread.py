@@ -266,6 +266,24 @@ def neighbour_answer(turn: Turn) -> Outbound:
     return Outbound(T("neighbour_answer"), code="eligibility.scope")
 
 
+DOMESTIC_WORKER = "domestic_worker"   # its key in ``said``
+
+
+def domestic_worker_answer(turn: Turn, with_offer: bool = False) -> Outbound | None:
+    """Pay owed to a 保姆 hired by a family: court or mediation, not labour arbitration (no labour
+    relationship), and legal aid for it left to the agency (bot/texts.yaml ``domestic_worker_answer``).
+    Said once (None after); ``with_offer`` adds the offer of the pre-check (else the caller adds it)."""
+    if DOMESTIC_WORKER in (turn.st.get("said") or []):
+        return None
+    remember_said(turn.st, DOMESTIC_WORKER)
+    turn.st["last_point"] = T("domestic_worker_answer").split("\n")[0]
+    text = T("domestic_worker_answer")
+    if with_offer:
+        turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": turn.case.get("topic")}
+        text = f"{text}\n\n{T('offer_eligibility')}"
+    return Outbound(text, code=turn.case.get("topic"))
+
+
 def scope_kind(turn: Turn) -> str | None:
     """The matter usually out of scope under discussion: the case's, or a neighbour dispute just answered."""
     matter = turn.case.get("matter") or turn.case.get("topic")
