@@ -351,6 +351,10 @@ def continue_questionnaire(turn) -> Outbound:
         side = _side_answer(turn, before)
         if side is not None:
             return side
+        if not step.done and (detect.names_errand(turn.text) or detect.books_elsewhere(turn.text)):
+            # 「办身份证要带什么」 mid-check: another office's errand — said so, and the question again
+            step.text = f"{T('offtopic_form')}\n{q.brief_question(step.state)}"
+            return _after_step(turn, step)
         if turn.act is not None and turn.act.kind in ("thanks", "ack") and not step.done:
             # 「唔该」「知道了」 while a question waits: no wrong answer, the question again in one line
             step.text = f"{T('q_thanks' if turn.act.kind == 'thanks' else 'understood')}\n{q.brief_question(step.state)}"
@@ -488,6 +492,7 @@ def _understand(turn) -> None:
         return  # 「第二种」 picks from the last reply's list: not the matter list's 2 (工伤)
     case, learned = memory.update_case(turn.case, text)
     _keep_the_thread(turn.st, case, learned)
+    _no_matter_from_errand(turn.st, case, learned, text)
     turn.st["case"] = case
     turn.learned = learned
     if learned.get("concerned_switched") and turn.mode == "questionnaire":
@@ -517,6 +522,18 @@ def _keep_the_thread(st: dict, case: dict, learned: dict) -> None:
     if case.get("criminal_role") and not case.get("topic") and not learned.get("topic"):
         case["topic"] = "criminal.defense"
         learned["topic"] = "criminal.defense"
+
+
+def _no_matter_from_errand(st: dict, case: dict, learned: dict, text: str) -> None:
+    """An errand at another office (「社保卡丢了怎么补办」「预约办身份证」) names no matter: 社保 there
+    is a card to replace, not a labour dispute — the case keeps the topic it had (in every mode,
+    a crisis too), so later follow-ups are not answered for a dispute nobody has."""
+    if not learned.get("topic") or not (detect.names_errand(text) or detect.books_elsewhere(text)):
+        return
+    case["topic"] = st.get("_topic_before")
+    case["matter"] = st.get("_matter_before")
+    learned.pop("topic", None)
+    learned.pop("matter", None)
 
 
 # 「给你我手机… 让律师打给我」「我电话是…有事联系我」: a number offered for a call back.

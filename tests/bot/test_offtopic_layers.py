@@ -101,3 +101,25 @@ def test_another_party_s_charge_never_gets_the_legal_aid_fee_answer(sim, said):
 def test_a_question_about_our_own_fee_still_gets_it(sim, said):
     sim.say(WAGES)
     assert OUR_FEE in sim.say(said)["reply"]
+
+
+@pytest.mark.parametrize("errand", ["补办户口本要带啥", "车管所预约换驾照"])
+def test_an_errand_mid_check_is_declined_and_the_same_question_follows(sim, errand):
+    sim.say(WAGES)
+    sim.say("1")  # the pre-check starts: the place is asked
+    asked = sim.state()["q"]["current"]
+    reply = sim.say(errand)["reply"]
+    assert MID_CASE_REFUSAL in reply and "没看明白" not in reply
+    state = sim.state()
+    assert state.get("mode") == "questionnaire" and state["q"]["current"] == asked
+    assert state["case"]["topic"] == "labor.wages"
+
+
+def test_an_errand_in_a_crisis_does_not_become_the_case_s_matter(sim):
+    sim.say("他又动手打我了 我不敢回家")
+    topic = (sim.state().get("case") or {}).get("topic")
+    assert topic == "family.violence"
+    sim.say("对了 医保卡丢了怎么补")
+    assert sim.state()["case"]["topic"] == "family.violence"
+    materials = sim.say("申请要带什么")["reply"]
+    assert "家庭暴力" in materials
