@@ -56,7 +56,7 @@ def test_booking_with_us_inside_a_legal_conversation_still_books(sim, said):
     assert sim.state().get("mode") == "book"
 
 
-@pytest.mark.parametrize("said", ["医保卡掉了怎么补", "驾驶证过期了怎么换", "居住证到期了怎么续签"])
+@pytest.mark.parametrize("said", ["社保卡掉了去哪补", "电子社保卡怎么激活", "驾驶证过期了怎么换"])
 def test_an_errand_at_another_office_asked_first_is_declined_without_a_topic(sim, said):
     reply = sim.say(said)
     assert OFF_TOPIC in reply["reply"]
@@ -92,7 +92,7 @@ def test_a_property_fee_dispute_gets_its_ways_on_not_our_fee(sim, said):
     assert "住建" in reply and "12345" in reply and "人民调解" in reply and "法院" in reply
 
 
-@pytest.mark.parametrize("said", ["房东多收了我押金要钱吗", "学校乱收费怎么办"])
+@pytest.mark.parametrize("said", ["健身房乱收费", "驾校多收了我钱收费合理吗"])
 def test_another_party_s_charge_never_gets_the_legal_aid_fee_answer(sim, said):
     assert OUR_FEE not in sim.say(said)["reply"]
 
@@ -119,7 +119,7 @@ def test_an_errand_in_a_crisis_does_not_become_the_case_s_matter(sim):
     sim.say("他又动手打我了 我不敢回家")
     topic = (sim.state().get("case") or {}).get("topic")
     assert topic == "family.violence"
-    sim.say("对了 医保卡丢了怎么补")
+    sim.say("对了 社保卡掉了怎么补")
     assert sim.state()["case"]["topic"] == "family.violence"
     materials = sim.say("申请要带什么")["reply"]
     assert "家庭暴力" in materials
