@@ -264,6 +264,7 @@ def _errand_patterns() -> dict[str, re.Pattern[str]]:
         "errand": re.compile(rf"(?:{verbs}).{{0,4}}(?:{docs})|(?:{docs}).{{0,6}}(?:{verbs})"),
         "document": re.compile(docs),
         "dispute": re.compile(_alternation(data["dispute_marks"])),
+        "errand_words": re.compile(f"{docs}|{verbs}|{_alternation(data['errand_fillers'])}"),
         "ours": re.compile(_alternation(data["ours"])),
         # 「预约办…」「预约做个…」: the booking's object is an errand of its own, whatever it is
         "booked_errand": re.compile(r"(?:预约|预定|预订)(?:一下|个)?(?:去)?(?:办|办理|补办|换|做|打|接种|看|挂|体检|理发)"),
@@ -286,7 +287,10 @@ def names_errand(text: str) -> bool:
     p = _errand_patterns()
     if p["ours"].search(clean) or "申请" in clean or p["dispute"].search(clean):
         return False
-    return bool(p["errand"].search(clean))
+    return bool(p["errand"].search(clean)) and len(p["errand_words"].sub("", clean)) <= ERRAND_REST
+
+
+ERRAND_REST = 4  # characters besides the errand's own words (车管所, 出入境): more is a story of its own
 
 
 def books_elsewhere(text: str) -> bool:
@@ -295,7 +299,7 @@ def books_elsewhere(text: str) -> bool:
     or no other object named (「预约」「我想约个时间」「约律师」)."""
     clean = _clean(text)
     p = _errand_patterns()
-    if not clean or not p["booking"].search(clean) or p["ours"].search(clean):
+    if not clean or not p["booking"].search(clean) or p["ours"].search(clean) or p["dispute"].search(clean):
         return False
     return bool(p["document"].search(clean) or p["booked_errand"].search(clean))
 

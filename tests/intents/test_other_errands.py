@@ -53,3 +53,9 @@ def test_a_property_manager_named_without_a_dispute_is_not_one():
 
 def test_working_for_a_property_company_is_a_labour_matter_not_a_property_dispute():
     assert not detect.property_dispute("在物业公司干保安 三个月工资不给钱")
+
+
+@pytest.mark.parametrize("text", ["户口迁出去了 还能分村里的地吗", "医院门诊给我打错针了", "预约 老板扣着我身份证不还"])
+def test_a_story_that_mentions_a_document_is_not_an_errand(text):
+    assert not detect.names_errand(text)
+    assert not detect.books_elsewhere(text)
