@@ -247,12 +247,105 @@ _WANTS_BOOKING = re.compile(
     r"|(?:帮我|给我|帮俺|给俺|麻烦|我想|俺想|想|要|能|可以)约(?:一下|个|下)?[^，。?？]{0,8}?(?:法援|法律援助|中心|窗口|工作站)")
 
 
+# ------------------------------------------------------------------ errands and charges of OTHER offices
+
+_ERRANDS_FILE = Path(__file__).resolve().parent / "tables" / "other_errands.yaml"
+
+
+def _alternation(words: list) -> str:
+    """A regex alternation of ``words``, longest first (so 社保卡 is read before 社保)."""
+    return "|".join(re.escape(str(w)) for w in sorted(words, key=lambda w: -len(str(w))))
+
+
+@lru_cache(maxsize=1)
+def _errand_patterns() -> dict[str, re.Pattern[str]]:
+    """The lists of intents/tables/other_errands.yaml as patterns (texts live in the data file, once)."""
+    data = yaml.safe_load(_ERRANDS_FILE.read_text(encoding="utf-8"))
+    docs, verbs = _alternation(data["documents"]), _alternation(data["errand_verbs"])
+    return {
+        "errand": re.compile(rf"(?:{verbs}).{{0,4}}(?:{docs})|(?:{docs}).{{0,6}}(?:{verbs})"),
+        "document": re.compile(docs),
+        "dispute": re.compile(_alternation(data["dispute_marks"])),
+        "errand_words": re.compile(f"{docs}|{verbs}|{_alternation(data['errand_fillers'])}"),
+        "ours": re.compile(_alternation(data["ours"])),
+        # 「预约办…」「预约做个…」: the booking's object is an errand of its own, whatever it is
+        "booked_errand": re.compile(r"(?:预约|预定|预订)(?:一下|个)?(?:去)?(?:办|办理|补办|换|做|打|接种|看|挂|体检|理发)"),
+        "booking": re.compile(r"预约|预定|预订|约|挂号|排号|取号"),
+        "party": re.compile(_alternation(data["charging_parties"])),
+        "unfair": re.compile(_alternation(data["unfair_charge"])),
+    }
+
+
+def names_errand(text: str) -> bool:
+    """「办身份证要带什么」「社保卡丢了怎么补办」「港澳通行证怎么预约」: an errand with a document or a
+    public service of another office (公安、出入境、社保、医院 …) — not a question about legal aid.
+
+    Why here: the matcher rejects these as off-topic, but the follow-up layer read 身份证 / 要带什么
+    as questions about our application. Not an errand when the message is about legal aid or a
+    lawyer (「身份证过期了能申请法律援助吗」), or names a dispute (「公司不给办社保」「身份证被冒用」)."""
+    clean = _clean(text)
+    if not clean or len(clean) > 30:
+        return False
+    p = _errand_patterns()
+    if p["ours"].search(clean) or "申请" in clean or p["dispute"].search(clean):
+        return False
+    return bool(p["errand"].search(clean)) and len(p["errand_words"].sub("", clean)) <= ERRAND_REST
+
+
+ERRAND_REST = 4  # characters besides the errand's own words (车管所, 出入境): more is a story of its own
+
+
+def books_elsewhere(text: str) -> bool:
+    """A booking whose object is someone else's: 「港澳通行证怎么预约」「预约办身份证」「社保卡预约」
+    「医院怎么挂号」. Booking means booking with us — a legal-aid centre, a workstation, a lawyer,
+    or no other object named (「预约」「我想约个时间」「约律师」)."""
+    clean = _clean(text)
+    p = _errand_patterns()
+    if not clean or not p["booking"].search(clean) or p["ours"].search(clean) or p["dispute"].search(clean):
+        return False
+    return bool(p["document"].search(clean) or p["booked_errand"].search(clean))
+
+
+def others_charge(text: str) -> bool:
+    """A fee charged by another party is the subject (「小区停车位被物业乱收费能不交吗」「房东多收押金」
+    「学校乱收费」): a dispute with them, never the question whether legal aid costs money.
+    Fees of a legal procedure (鉴定费、诉讼费) are not meant: they have their own answer."""
+    clean = _clean(text)
+    if not clean or _ours_fee(clean):
+        return False
+    p = _errand_patterns()
+    return bool(p["unfair"].search(clean) or p["party"].search(clean))
+
+
+_PROPERTY = re.compile(r"物业|业委会|业主委员会|(?:小区|楼下|地下)(?:的)?(?:停车|车位|车库)|公摊")
+_PROPERTY_ISSUE = re.compile(r"费|收|交|钱|涨价|不管|不修|维修|停水|停电|锁|贴条|扣|押金|罚")
+
+
+def property_dispute(text: str) -> bool:
+    """「小区停车位被物业乱收费能不交吗」「物业不修电梯还要交物业费吗」: a dispute with the property
+    manager about its charges or services — a legal question with its own ways on (the property
+    contract, mediation, the housing department, court), not the legal-aid fee entry."""
+    clean = _clean(text)
+    if _WORKS_THERE.search(clean):
+        return False  # 「在物业公司干保安 工资不给」: a labour dispute with the employer
+    return 0 < len(clean) <= 60 and bool(_PROPERTY.search(clean) and _PROPERTY_ISSUE.search(clean))
+
+
+_WORKS_THERE = re.compile(r"工资|工钱|上班|干活|打工|辞退|开除|工伤|保安|保洁|加班|合同")
+
+
+def _ours_fee(clean: str) -> bool:
+    """The fee asked about is ours or a lawyer's (「法律援助收费吗」「律师要钱吗」)."""
+    return bool(re.search(r"法援|法律援助|援助|律师|你们|您们|12348|咨询", clean))
+
+
 def wants_booking(text: str) -> bool:
-    """「能不能给我排个号」「我想去你们那当面说」「下礼拜二上午能去吗」 → book mode."""
+    """「能不能给我排个号」「我想去你们那当面说」「下礼拜二上午能去吗」 → book mode;
+    not a booking elsewhere (「港澳通行证怎么预约」: books_elsewhere)."""
     clean = _clean(text)
     if not clean or len(clean) > 40 or "取消" in clean:
         return False
-    return bool(_WANTS_BOOKING.search(clean))
+    return bool(_WANTS_BOOKING.search(clean)) and not books_elsewhere(clean)
 
 
 # Short questions that only make sense within the topic just discussed.
@@ -265,8 +358,15 @@ _FOLLOW_UP = re.compile(
 def is_follow_up(text: str) -> bool:
     """A short question right after an answer (「要带啥东西」「多久能有结果」「要实名吗」)."""
     clean = _clean(text)
+    if names_errand(text):
+        return False  # 「办身份证要带什么」: another office's errand, whatever the topic before
+    if others_charge(text):
+        clean = _FEE_WORDS.sub("", clean)  # 「物业乱收费」: their charge is no question about ours
     # 「医院不认账」「饭店说不关他们事」: what the other side says — answered within the topic too.
     return 0 < len(clean) <= 14 and bool(_FOLLOW_UP.search(clean) or other_party_refuses(text))
+
+
+_FEE_WORDS = re.compile(r"收费|花钱|要钱|多少钱|费用|要多少")
 
 
 # 「医院不认账」「老板不认」「保险公司不服」: the other side refuses — a fact of the dispute, not an

@@ -40,7 +40,7 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("limitation", re.compile(r"期限|时效|(?:多久|多长时间|什么时候|啥时候|几年|会不会|就|还没).{0,6}(?:过期|失效|作废)"
                                r"|来[得不]及|晚不晚|还能不能告|告不了了|多久.{0,4}(?:不能|不让|不给)(?:告|起诉|要)")),
     ("elapsed", re.compile(r"^(?:都|已经|这都|都已经|过了|快)(?:[0-9一二三四五六七八九十两]+(?:来|多)?|八九|十几|好几|七八)(?:天|日)了?|一个多(?:星期|礼拜)了|半个多?月了")),
-    ("duration", re.compile(r"多久|几天|多长时间|什么时候(?:有|出|给)|啥时候(?:有|出|给)|多少天")),
+    ("duration", re.compile(r"多久|几天|多长时间|(?:什么时候|啥时候|几时)(?:能|会|可以|才)?(?:有|出|给|受理|批|审批|决定|答复|回复)|多少天")),
     ("cost", re.compile(r"(?<!鉴定)(?:花钱|收费|要钱|交钱|收钱|给钱|掏钱|费用|律师费|代理费)(?!.*鉴定)|费(?:用)?(?:谁出|谁掏|谁付|谁给)")),
     ("aid_first", re.compile(r"先行援助|材料.{0,4}(?:后面|以后|之后|回头|过后|再)(?:再)?(?:补|交|给)|(?:手续|证明).{0,4}(?:后补|以后补|后面补)"
                              r"|先(?:帮|给|替)?(?:我)?(?:办|援助|受理|弄|立案|申请)(?:着|上)?.{0,6}(?:后补|再补|以后补|后面补)")),
@@ -80,6 +80,8 @@ def kind_of(text: str) -> str | None:
     clean = compact(text)
     if not clean or len(clean) > 16:
         return None
+    if detect.names_errand(text):
+        return None  # 「办身份证要带什么」「社保卡丢了怎么补办」: another office's errand, not our application
     office = detect.office_question(text)  # 「你们上班几点」「周六开门吗」「你们在哪」 (intents/detect.py)
     if office is not None:
         return "hours" if office == "hours" else "where"
@@ -91,6 +93,8 @@ def kind_of(text: str) -> str | None:
             continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我咋办」 a follow-up
         if kind in ("where", "cost", "duration", "materials", "what_now", "limitation") and detect.other_procedure(text):
             continue  # 「工伤认定去哪里弄」「那仲裁要钱吗」: another procedure's question, its own entry answers
+        if kind == "cost" and detect.others_charge(text):
+            continue  # 「物业乱收费能不交吗」: another party's charge, not whether legal aid costs money
         if kind == "objection" and detect.other_party_refuses(text):
             continue  # 「医院不认账」: the other side refuses, not an objection to our decision
         if kind in _GENERIC and _OBJECT.search(clean):

@@ -524,8 +524,11 @@ _VISIT = re.compile(r"过去|过来|去一趟|来一趟|到得了|赶得到|能�
 def wants_booking(turn: Turn) -> bool:
     """「预约」 or a booking by meaning — also a visit with a day or time (「那我今天就过去行不」
     「下午两点半到得了」): the office's hours and a slot, not the last answer again."""
-    return turn.command == "book" or detect.wants_booking(turn.text) or (
-        bool(_VISIT.search(turn.text)) and _names_when(turn.text))
+    if turn.command == "book":
+        return True
+    if detect.books_elsewhere(turn.text):
+        return False  # 「港澳通行证怎么预约」: a booking at another office, not with us
+    return detect.wants_booking(turn.text) or (bool(_VISIT.search(turn.text)) and _names_when(turn.text))
 
 
 def wants_booking_words(turn: Turn) -> bool:
@@ -758,6 +761,8 @@ def is_follow_up(turn: Turn) -> bool:
 
     if turn.learned.get("topic") and turn.learned["topic"] != turn.st.get("_topic_before"):
         return False  # the message names its own matter: a new question, not a follow-up
+    if detect.names_errand(turn.text):
+        return False  # 「办身份证要带什么」: another office's errand — the matcher's rejection stands
     if followups.topic_entry(turn.text, turn.case.get("topic"), followups.marks(turn.case)) is not None:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))

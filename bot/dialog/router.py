@@ -351,6 +351,10 @@ def continue_questionnaire(turn) -> Outbound:
         side = _side_answer(turn, before)
         if side is not None:
             return side
+        if not step.done and (detect.names_errand(turn.text) or detect.books_elsewhere(turn.text)):
+            # 「办身份证要带什么」 mid-check: another office's errand — said so, and the question again
+            step.text = f"{T('offtopic_form')}\n{q.brief_question(step.state)}"
+            return _after_step(turn, step)
         if turn.act is not None and turn.act.kind in ("thanks", "ack") and not step.done:
             # 「唔该」「知道了」 while a question waits: no wrong answer, the question again in one line
             step.text = f"{T('q_thanks' if turn.act.kind == 'thanks' else 'understood')}\n{q.brief_question(step.state)}"
@@ -504,6 +508,7 @@ def _understand(turn) -> None:
         return  # 「第二种」 picks from the last reply's list: not the matter list's 2 (工伤)
     case, learned = memory.update_case(turn.case, text)
     _keep_the_thread(turn.st, case, learned)
+    _no_matter_from_errand(turn.st, case, learned, text)
     turn.st["case"] = case
     turn.learned = learned
     if learned.get("concerned_switched") and turn.mode == "questionnaire":
@@ -533,6 +538,18 @@ def _keep_the_thread(st: dict, case: dict, learned: dict) -> None:
     if case.get("criminal_role") and not case.get("topic") and not learned.get("topic"):
         case["topic"] = "criminal.defense"
         learned["topic"] = "criminal.defense"
+
+
+def _no_matter_from_errand(st: dict, case: dict, learned: dict, text: str) -> None:
+    """An errand at another office (「社保卡丢了怎么补办」「预约办身份证」) names no matter: 社保 there
+    is a card to replace, not a labour dispute — the case keeps the topic it had (in every mode,
+    a crisis too), so later follow-ups are not answered for a dispute nobody has."""
+    if not learned.get("topic") or not (detect.names_errand(text) or detect.books_elsewhere(text)):
+        return
+    case["topic"] = st.get("_topic_before")
+    case["matter"] = st.get("_matter_before")
+    learned.pop("topic", None)
+    learned.pop("matter", None)
 
 
 # 「给你我手机… 让律师打给我」「我电话是…有事联系我」: a number offered for a call back.
@@ -791,6 +808,10 @@ def _from_knowledge_base(turn) -> Outbound:
     if thread.neighbour_dispute(turn.text) and not memory.is_matter(topic) and \
             not (result.status == "answer" and top is not None and memory.is_matter(top.code)):
         return thread.neighbour_answer(turn)  # a noisy neighbour is a dispute, not small talk
+    if detect.property_dispute(turn.text) and not (result.status == "answer" and top is not None and memory.is_matter(top.code)):
+        return _property_answer(turn)  # the property manager's charges: their ways on, not our fee entry
+    if result.status == "offtopic" and _rejection_stands(turn):
+        return _off_topic(turn)
     if result.status in ("topic", "clarify") and len(compact(turn.text)) <= 10 and state.get("last_point") and \
             not turn.learned.get("topic") and not asks_something(turn.text):
         return thread.not_again(turn)  # 「还是不行啊」「跟他说了也不听」: a remark on the thread, not a new entry
@@ -823,10 +844,6 @@ def _from_knowledge_base(turn) -> Outbound:
         code = getattr(result, "topic", None) or (top.code if top else None) or turn.case.get("topic")
         if code:
             return _topic_reply(turn, code)
-    if result.status == "offtopic" and not turn.case.get("topic"):
-        kb_store.record_unanswered(ctx.session, turn.text, "offtopic", inbound.channel, None, None)
-        state.pop("pending", None)
-        return thread.refusal(turn, "offtopic")
     if turn.case.get("topic"):
         # A question in the topic under discussion: its own entry when one fits well (the matcher's
         # small-talk guess aside: 「附带民事诉讼怎么提」 in a fraud case), else the topic's way forward.
@@ -838,6 +855,46 @@ def _from_knowledge_base(turn) -> Outbound:
                                top.faq_id if top else None, top.score if top else None)
     state.pop("pending", None)
     return thread.refusal(turn, "unsure")
+
+
+PROPERTY = "property"  # its key in ``said``
+
+
+def _property_answer(turn) -> Outbound:
+    """The ways on in a dispute with the property manager (bot/texts.yaml ``property_answer``), once."""
+    if PROPERTY in (turn.st.get("said") or []):
+        return thread.not_again(turn)
+    thread.remember_said(turn.st, PROPERTY)
+    if not memory.is_matter(turn.case.get("topic")):
+        turn.case["topic"] = "eligibility.scope"
+    turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": None}
+    turn.st["last_point"] = T("property_answer").split("\n")[0]
+    return Outbound(T("property_answer"), code="eligibility.scope", kind="topic")
+
+
+def _rejection_stands(turn) -> bool:
+    """Whether the matcher's 「not a legal question」 decides, against a topic the case file holds.
+
+    Why: a keyword of this very message (社保 in 「社保卡丢了怎么补办」) set a topic the matcher had
+    just rejected, and the topic's general answer came back; mid-case, an errand at another
+    office (「港澳通行证怎么预约」「办身份证要带什么」) got the case's topic answer. A remark in the
+    thread (「已经一年没给了」) is read by the matcher as off-topic too: the topic keeps it."""
+    if not turn.st.get("_topic_before"):
+        return True
+    return detect.names_errand(turn.text) or detect.books_elsewhere(turn.text)
+
+
+def _off_topic(turn) -> Outbound:
+    """The refusal: the full one with no case yet; mid-case a short one, and the case goes on."""
+    before = turn.st.get("_topic_before")
+    if turn.learned.get("topic") and turn.case.get("topic") != before:
+        turn.case["topic"] = before  # the matcher rejected it: the keyword's topic is not the case's
+        turn.case["matter"] = turn.st.get("_matter_before")
+    kb_store.record_unanswered(turn.ctx.session, turn.text, "offtopic", turn.inbound.channel, None, None)
+    if not before:
+        turn.st.pop("pending", None)
+        return thread.refusal(turn, "offtopic")
+    return Outbound(T("offtopic_mid").format(topic=_safe_topic_name(before)), code="other")
 
 
 def _feedback(ctx: DialogContext, state: dict, inbound: Inbound, pending: dict, command: str) -> Outbound:
