@@ -119,6 +119,7 @@ DIALOG: dict[str, Mode] = {
         routes=(
             Route("apply_command", h.form_command, h.do_form_command, ("idle", "book")),
             Route("apply_book", h.wants_booking_words, h.to_book, ("book",)),
+            Route("apply_thanks", h.thanks_at_consent, h.close_at_consent, ("idle", "crisis")),
             Route("apply_followup", t.asks_followup_mid_apply, t.answer_followup_then_resume_form),
             Route("apply_question", h.asks_a_question_mid_form, h.answer_then_resume_form),
         ),

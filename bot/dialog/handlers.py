@@ -951,8 +951,31 @@ def answer_then_resume_form(turn: Turn) -> Outbound:
         chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "")
     if not prompt and turn.mode == "book":  # never 「接着刚才填的：」 and nothing after it
         prompt = chatflow.book_resume_hint(turn.st)
+    if _at_consent(turn):  # the consent line says itself what it waits for
+        out.text = f"{out.text}\n\n{prompt}"
+        return out
     out.text = f"{out.text}\n\n{T('back_to_form')}\n{prompt or ''}".rstrip()
     return out
+
+
+def _at_consent(turn: Turn) -> bool:
+    return turn.mode == "apply" and (turn.st.get("flow") or {}).get("step") in ("consent", "sensitive")
+
+
+def thanks_at_consent(turn: Turn) -> bool:
+    """「好的 谢谢」 while the privacy notice waits: the citizen is closing the chat, not consenting
+    (PIPL 14: consent is an explicit act), and the notice must not come back a second time."""
+    return _at_consent(turn) and turn.act is not None and turn.act.kind == "thanks"
+
+
+def close_at_consent(turn: Turn) -> Outbound:
+    """The application waits as a draft (「申请」 picks it up, the notice shown again then); the chat ends politely."""
+    from handoff.texts import H
+
+    turn.st.pop("flow", None)
+    turn.st.pop("pending", None)
+    turn.st["mode"] = "crisis" if turn.case.get("crisis") else "idle"
+    return Outbound(H("consent_thanks"))
 
 
 def answer_questionnaire(turn: Turn) -> Outbound:

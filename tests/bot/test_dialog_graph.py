@@ -59,6 +59,7 @@ SCRIPTS: list[tuple[list, str]] = [
     ([*ELIGIBLE_WAGES, "申请", "工伤认定要去哪里申请"], "apply"),            # the topic's own follow-up (人社部门)
     ([*ELIGIBLE_WAGES, "申请", "交通事故责任怎么认定"], "apply"),            # a question for the knowledge base
     ([*ELIGIBLE_WAGES, "申请", "撤回同意"], "idle"),
+    ([*ELIGIBLE_WAGES, "申请", "好的 多谢你了"], "idle"),                     # thanks at the consent: closes politely
     (["能不能给我排个号", "取消预约"], "idle"),
     (["能不能给我排个号", "1"], "book"),
     (["我要申请"], "questionnaire"),
