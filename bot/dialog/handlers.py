@@ -1098,15 +1098,24 @@ def held_silence(turn: Turn) -> Outbound:
     if current.status == "waiting" and turn.inbound.kind in ("text", "voice") and turn.text:
         return held_reply(turn)
     danger = _r()._danger_notice(turn.inbound)
-    if _sends_id_number(turn):
-        return Outbound("\n".join(x for x in (danger, T("human_no_id_in_chat")) if x))
-    return Outbound(danger)
+    lines = [danger, T("human_no_id_in_chat") if _sends_id_number(turn) else None,
+             T("human_phone_callback") if _leaves_phone(turn) else None]
+    return Outbound("\n".join(x for x in lines if x) or None)
 
 
 def _sends_id_number(turn: Turn) -> bool:
-    from ground.privacy import contains_personal_numbers
+    from ground.privacy import contains_id_or_card_number
 
-    return turn.inbound.kind in ("text", "voice") and contains_personal_numbers(turn.text or "")
+    return turn.inbound.kind in ("text", "voice") and contains_id_or_card_number(turn.text or "")
+
+
+def _leaves_phone(turn: Turn) -> bool:
+    """A phone typed into the chat (「我电话138… 让他打给我」), no ID number with it: the call-back
+    cannot happen from a masked transcript, which the citizen is told instead of an ID warning."""
+    from ground.privacy import contains_phone_number
+
+    return turn.inbound.kind in ("text", "voice") and contains_phone_number(turn.text or "") \
+        and not _sends_id_number(turn)
 
 
 def held_reply(turn: Turn) -> Outbound:
@@ -1120,12 +1129,15 @@ def held_reply(turn: Turn) -> Outbound:
         lines.append(danger)
     if _sends_id_number(turn):
         lines.append(T("human_no_id_in_chat"))
+    elif _leaves_phone(turn):
+        lines.append(T("human_phone_callback"))
     if "human_waiting_noted" not in shown:
         shown.append("human_waiting_noted")
         lines.append(T("human_waiting_noted"))  # the hours were in the handover's acknowledgement
     elif not lines:
         lines.append(T("human_waiting_short"))
-    if memory.is_matter(turn.case.get("topic")) and "human_waiting_offer" not in shown and not _sends_id_number(turn):
+    if memory.is_matter(turn.case.get("topic")) and "human_waiting_offer" not in shown and not _sends_id_number(turn) \
+            and not _leaves_phone(turn):
         shown.append("human_waiting_offer")
         lines.append(T("human_waiting_offer"))
     return Outbound("\n".join(lines))
