@@ -836,7 +836,7 @@ def danger_now(turn: Turn) -> Outbound:
     parts = crisis_now.lines(now, said)
     fresh = [key for key, _ in parts if key not in said]
     if not fresh:  # everything was said: a short present-tense line, not the same list again
-        return Outbound(T("crisis_now_again"))
+        return Outbound(T("crisis_after_police_again" if now.taken_away else "crisis_now_again"))
     said.extend(fresh)
     if now.kids and crisis_now.KIDS_NOTED not in said:
         said.append(crisis_now.KIDS_NOTED)
