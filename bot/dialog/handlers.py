@@ -730,6 +730,28 @@ def answer_bare_act(turn: Turn) -> Outbound:
     return Outbound(T("anything_else"))  # ack, yes
 
 
+# A pronoun or a lone character says nothing yet: 「我」 typed by someone slow to type is the start
+# of a sentence, and matched against the answers it found domestic violence.
+_TOO_LITTLE = re.compile(r"^(?:我|俺|咱|他|她|它|你|您|我们|俺们|咱们|他们|她们|你们|那个|这个|那|这|就是|然后|还有|喂|在吗|在不在)?$")
+
+
+def says_too_little(turn: Turn) -> bool:
+    """A message with nothing to act on (a pronoun, one character, punctuation), not an act."""
+    if turn.act is not None or turn.command is not None or turn.inbound.kind not in ("text", "voice"):
+        return False
+    clean = compact(turn.text)
+    if clean.isdigit():
+        return False  # 「3」 picks from a menu elsewhere
+    return len(clean) <= 1 or bool(_TOO_LITTLE.match(clean))
+
+
+def ask_to_say_more(turn: Turn) -> Outbound:
+    """Ask what they mean, in the thread: the matter already named is said back, nothing is searched."""
+    if turn.mode == "crisis":
+        return Outbound(T("crisis_fallback_short"))
+    return Outbound(T("say_more_in_thread" if memory.is_matter(turn.case.get("topic")) else "say_more"))
+
+
 def is_social(turn: Turn) -> bool:
     clean = compact(turn.text)
     return detect.social_intent(turn.text) is not None or detect.doubts_us(turn.text) or (
