@@ -909,7 +909,8 @@ def crisis_answer(turn: Turn) -> Outbound:
 
 
 _CRISIS_WORDS = re.compile(r"保护令|家暴|家庭暴力|打我|打俺|报警|派出所|警察|家务事|告诫书|妇联|庇护|躲|逃|危险|安全")
-_NO_CALLS = re.compile(r"(?:别|不要|千万别|千万不要|不能)(?:给我|跟我|给俺)?(?:打电话|打我电话|来电话|联系我|上门|寄东西)")
+# 「能不能上门」「要不要打电话」 ask for a visit or a call: 不能/不要 inside an A-not-A question is no refusal.
+_NO_CALLS = re.compile(r"(?<!能)(?<!要)(?:别|不要|千万别|千万不要|不能)(?:给我|跟我|给俺)?(?:打电话|打我电话|来电话|联系我|上门|寄东西)")
 
 
 def asks_not_to_be_contacted(turn: Turn) -> bool:

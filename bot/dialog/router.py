@@ -99,6 +99,10 @@ def answer_text(ctx: DialogContext, faq_id: str, offer: bool = True, state: dict
         body = cut_at_sentence(body, BUBBLE)
     if longer:
         body += "\n" + T("more_detail").format(link=link)
+    from .regional import caveat
+    local = caveat(entry.short_answer, ((state or {}).get("case") or {}).get("region"))
+    if local:  # another place's rule, read by a citizen elsewhere: say whose rule it is
+        body += "\n" + local
     tail: list[str] = []
     decided = (state or {}).get("decision") in ("eligible", "likely_eligible", "mandatory")
     if offer:
