@@ -37,7 +37,9 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("objection", re.compile(r"不认|不服|不批|没批|不给批|拒了|被拒|不同意这个|不接受|不满意这个结果")),
     ("sentence", re.compile(r"判(?:多久|几年|多少年|多长|多重|得重|重不重)|(?:会|要|得|能)(?:坐|关)(?:多久|几年|多少年)|坐几年牢|量刑")),
     ("refusal_oral", re.compile(r"口头|没给.{0,4}(?:纸|书面|文书|决定书|通知书)|不给.{0,3}(?:书面|决定书|通知书)")),
-    ("limitation", re.compile(r"期限|时效|(?:多久|多长时间|什么时候|啥时候|几年|会不会|就|还没).{0,6}(?:过期|失效|作废)"
+    ("reconsideration", re.compile(r"(?:复议|行政诉讼)(?:是|指)?(?:啥|什么|甚么|咩|怎么回事|啥意思|什么意思)")),
+    ("priority", re.compile(r"优先|绿色通道|加急|能不能快点办|可以快点办|插个队")),
+    ("limitation", re.compile(r"期限|时效|时间限制|时限|限期|截止|(?:多久|多长时间|什么时候|啥时候|几年|会不会|就|还没).{0,6}(?:过期|失效|作废)"
                                r"|来[得不]及|晚不晚|还能不能告|告不了了|多久.{0,4}(?:不能|不让|不给)(?:告|起诉|要)")),
     ("elapsed", re.compile(r"^(?:都|已经|这都|都已经|过了|快)(?:[0-9一二三四五六七八九十两]+(?:来|多)?|八九|十几|好几|七八)(?:天|日)了?|一个多(?:星期|礼拜)了|半个多?月了")),
     ("duration", re.compile(r"多久|几天|多长时间|什么时候(?:有|出|给)|啥时候(?:有|出|给)|多少天")),
@@ -179,14 +181,18 @@ def answer(turn: Any, kind: str) -> str | None:
         return T("followup_sentence")
     if kind == "refusal_oral":
         return T("followup_refusal_written")
+    if kind == "priority":
+        return _priority(turn)
+    if kind == "reconsideration":
+        return T("followup_reconsideration")
     if kind == "limitation":
-        if last in ("objection", "refusal_oral") or _ON_OBJECTION.search(compact(turn.text)):
+        if _after_objection(turn, last) or _ON_OBJECTION.search(compact(turn.text)):
             return T("followup_objection_limit")
         return T(_limitation_key(str(turn.case.get("topic") or "")))
     if kind == "elapsed":  # 「都八九天了」 after the 7-day rule: the time has passed, what to do now
         return T("followup_overdue") if last in ("duration", "elapsed") else None
     if kind == "duration":
-        return T("followup_objection_duration") if last == "objection" else T("followup_duration")
+        return T("followup_objection_duration") if _after_objection(turn, last) else T("followup_duration")
     if kind == "cost":
         return T("followup_cost")
     if kind == "identity":
@@ -207,7 +213,19 @@ def answer(turn: Any, kind: str) -> str | None:
 
 
 _ON_OBJECTION = re.compile(r"异议|不服|复议|申诉")
-_REFUSED = re.compile(r"不符合|不给(?:我)?(?:办|批|援助)|不予(?:援助|批准)|没(?:给)?批|不批|被拒|拒(?:绝)?了|不受理")
+
+
+def _after_objection(turn: Any, last: str | None) -> bool:
+    """The thread is a refusal being objected to: the last follow-up was, or the last answer from
+    the knowledge base was about objecting (「不服」「异议」 in its question). Why: 「有没有时间限制」
+    after that answer asks about the objection (LAL 49: no deadline), not the 7-day decision."""
+    if last in ("objection", "refusal_oral", "reconsideration"):
+        return True
+    faq_id = turn.st.get("last_faq")
+    entry = turn.ctx.kb.entry(turn.ctx.session, faq_id) if faq_id else None
+    return entry is not None and bool(_ON_OBJECTION.search(entry.question or ""))
+_REFUSED = re.compile(r"不符合|不给(?:我)?(?:办|批|援助)|不予(?:援助|批准)|没(?:给)?(?:我)?(?:批|办)|不批|被拒|拒(?:绝)?了|不受理"
+                      r"|条件不够|不够条件|不够格|(?:收入|工资)(?:超|太高|高了)")
 _OBJECTS = re.compile(r"不服|不认|不同意|不满|不公平|凭什么|咋办|怎么办|怎么整|咋整|能告|投诉|申诉|异议|不甘心|冤")
 
 
@@ -238,6 +256,35 @@ def _facts(turn: Any) -> dict[str, Any]:
     if not is_matter(facts.get("matter")):
         facts.pop("matter", None)
     return facts
+
+
+_MILITARY = re.compile(r"军属|军人|部队|当兵|服役|军嫂|现役")
+
+
+def _priority(turn: Any) -> str:
+    """「…是不是可以优先」: what the rules say for this citizen's group, never a time limit.
+
+    军人军属: the LAL leaves their measures to the State Council and the CMC (art. 70, text not
+    verified here), no green channel is on our lists for them; Jilin gives them a looser hardship
+    line (1.5 × minimum wage, regulation art. 12) — which is not priority, and is said as such.
+    Groups the decision gave the green channel (农民工, 残疾人, 老人…) hear that it applies."""
+    from intents.regions import resolve_region
+
+    from .router import T
+
+    facts = _facts(turn)
+    statuses = set(facts.get("special_status") or [])
+    if "military_family" in statuses or _MILITARY.search(compact(turn.text)):
+        region = resolve_region(str(turn.case.get("region") or ""))
+        jilin = region is not None and region.province_name == "吉林省"
+        return T("followup_priority_military") + (("\n" + T("followup_priority_military_jilin")) if jilin else "")
+    record = None
+    if turn.st.get("last_result"):
+        from .. import conversation as conv_store
+        record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"])
+    if record is not None and (record.result or {}).get("priority"):
+        return T("followup_priority_yes")
+    return T("followup_priority_general")
 
 
 def _materials(turn: Any) -> str | None:
