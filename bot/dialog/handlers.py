@@ -463,7 +463,15 @@ def asks_for_aid(turn: Turn) -> bool:
     """「能找免费律师不」; but a visit with a day or time (「后天下午去中心当面问问中不中」) is a booking."""
     if turn.command == "eligibility":
         return True
+    if _FREE_LAWYER.search(compact(turn.text)):
+        return True
     return detect.asks_for_aid(turn.text) and not (detect.wants_booking(turn.text) and _names_when(turn.text))
+
+
+# 「能免费找律师吗」「律师费能免不」: asking for a lawyer paid by the state is asking for legal aid —
+# after a decision, the decision is said again (precheck → decision_again), not a topic answer.
+_FREE_LAWYER = re.compile(r"免费.{0,3}(?:找|请|派|要|给)(?:个)?律师|(?:不花钱|不要钱|不用钱|不掏钱)(?:地)?(?:找|请)(?:个)?律师"
+                          r"|律师费.{0,4}(?:能免|可以免|免不免|不用(?:交|出|给)|国家出|谁出)")
 
 
 def _names_when(text: str) -> bool:
@@ -663,7 +671,7 @@ def acknowledge_facts(turn: Turn) -> Outbound:
     if step is not None and _r().same_decision(turn, step):
         turn.st["decided_on"] = _r()._decision_key(turn.case)  # the same result for the same reasons: one line
         turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
-        return Outbound(f"{ack}\n{T('next_after_decision')}")
+        return Outbound(f"{ack}\n{_after_decision_line(turn)}")
     if step is not None:  # the case file now decides: that is the next useful step
         text = _r().record_decision(turn, step)
         turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
@@ -694,7 +702,7 @@ def _next_step(turn: Turn) -> str:
     case = turn.case
     if turn.st.get("decision"):
         turn.st["pending"] = {"type": "after_result", "decision": turn.st["decision"]}
-        return T("next_after_decision")
+        return _after_decision_line(turn)
     if case.get("topic") or case.get("matter"):
         turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": case.get("topic")}
         shown = turn.st.setdefault("notices", [])
@@ -703,6 +711,28 @@ def _next_step(turn: Turn) -> str:
         shown.append("offer_precheck")
         return T("next_precheck")
     return T("next_ask_matter")
+
+
+_MONEY_FACTS = ("household_monthly_income", "household_size", "fixed_income", "receives_assistance")
+
+
+def _after_decision_line(turn: Turn) -> str:
+    """The line after a fact that left the decision as it was. When the fact was the household's
+    money and money cannot change this result — no hardship test (the rules' ``hardship_review`` "exempt":
+    LAL 25, 32, 42) or a matter
+    outside legal aid — it says so, in one line; a refusal never ends with 「想申请请回复申请」."""
+    from .. import conversation as conv_store
+
+    decision = turn.st.get("decision")
+    money = any(k in turn.learned for k in _MONEY_FACTS)
+    record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"]) \
+        if turn.st.get("last_result") else None
+    review = (record.result or {}).get("hardship_review") if record is not None else None
+    if decision == "not_eligible":  # out of scope, unless it was the income that failed
+        return T("income_cannot_change_scope") if money and review != "failed" else T("next_after_refusal")
+    if money and (decision == "mandatory" or (decision == "eligible" and review == "exempt")):
+        return T("income_cannot_change_exempt")
+    return T("next_after_decision")
 
 
 def bare_act(turn: Turn) -> bool:
