@@ -49,7 +49,12 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("identity", re.compile(r"实名|真名|身份证")),
     ("materials", re.compile(r"带(?:啥|什么|哪些|些啥|咩嘢|咩|乜嘢)|(?:要|准备|需要)(?:些|点)?(?:啥|什么|哪些)(?:子|材料|东西|证件|证据)?(?:哦|呢|啊|嘛)?$|材料|证据")),
     ("where", re.compile(r"在哪|哪里办|去哪|往哪|(?:交|递|送)(?:到|给)?哪|哪儿办|地址|怎么去|找谁办")),
-    ("what_now", re.compile(r"(?:咋|怎么)(?:办|整|搞|弄)(?:呢|啊|嘛|哦)?$|(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)")),
+    ("what_now", re.compile(r"(?:咋|怎么)(?:办|整|搞|弄)(?:呢|啊|嘛|哦)?$|(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)"
+                            r"|(?:咋|怎么|点)做|(?:要|得|需要|该|能)(?:我们|我|俺们|俺|家属|家里人?|咱们?)?(?:做|干|准备)(?:点|些)?(?:什么|啥|乜|咩)"
+                            r"|点算|点办|^然后呢")),
+    # 「那我明天就去」「好 我下午过去」: going to the centre — where, when, what to bring, not a new topic.
+    ("going", re.compile(r"^(?:那|好|好的|行|嗯|中|得){0,2}(?:我|俺|我们|俺们|咱)?(?:明天|今天|后天|下午|上午|马上|现在|这就|等下|一会儿?|过两天|周[一二三四五]|礼拜[一二三四五]|星期[一二三四五])?"
+                         r"(?:就|再)?(?:去|过去|跑一趟)(?:一趟|看看|办|申请|问问)?(?:了|吧|啊|哈)?$")),
 )
 
 
@@ -78,6 +83,10 @@ def kind_in_context(text: str, decided: bool) -> str | None:
     return kind
 
 
+# Words around a follow-up that name no new matter: who is asking, and 「那」「现在」.
+_FILLER = re.compile(r"那|我们|我|俺们|俺|咱们|咱|家里人|家里|家属|现在|好的|好|嗯|呢|啊|呀|吧|哦|咁|即系")
+
+
 def kind_of(text: str) -> str | None:
     clean = compact(text)
     if not clean or len(clean) > 16:
@@ -89,8 +98,8 @@ def kind_of(text: str) -> str | None:
         m = rx.search(clean)
         if m is None:
             continue
-        if kind == "what_now" and len(clean) - len(m.group(0)) > 4:
-            continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我咋办」 a follow-up
+        if kind == "what_now" and len(_FILLER.sub("", clean[:m.start()] + clean[m.end():])) > 4:
+            continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我们家里该做点啥」 a follow-up
         if kind in ("where", "cost", "duration", "materials", "what_now", "limitation") and detect.other_procedure(text):
             continue  # 「工伤认定去哪里弄」「那仲裁要钱吗」: another procedure's question, its own entry answers
         if kind == "objection" and detect.other_party_refuses(text):
@@ -183,6 +192,8 @@ def answer(turn: Any, kind: str) -> str | None:
         return T("followup_refusal_written")
     if kind == "priority":
         return _priority(turn)
+    if kind == "going":
+        return _going(turn)
     if kind == "reconsideration":
         return T("followup_reconsideration")
     if kind == "limitation":
@@ -379,6 +390,39 @@ def _topic_way(turn: Any) -> str | None:
         return None
     remember_said(turn.st, f"topic:{topic}")
     return f"{cut_at_sentence(general, BUBBLE)}\n{T('followup_what_now_tail')}"
+
+
+def _going(turn: Any) -> str:
+    """「那我明天就去」: the visit made useful — where and when the centre is open, what to bring,
+    先行援助 said at the window when a time limit is close (LAL 44), and a booking offered."""
+    from handoff.offices import in_region
+
+    from .router import T
+
+    region = turn.case.get("region")
+    found = in_region(region) if region else []
+    lines = [T("followup_going_head")]
+    if found:
+        office = found[0]
+        lines.append(T("followup_going_office").format(office=office.name, address=office.address,
+                                                       hours=office.hours_text()))
+    else:
+        lines.append(_where(turn))
+    facts = _facts(turn)
+    if facts.get("matter"):
+        try:
+            from intents.rules import decide
+            items = [_short(str(m)) for m in decide(facts).get("materials") or []]
+        except Exception:
+            items = []
+        items = [i for i in items if not i.startswith(("代", "如果"))]  # the conditional ones stay behind 「详细」
+        if items:
+            first = ["身份证" if "身份证" in i else i for i in items[:2]]
+            lines.append(T("followup_going_bring").format(items="、".join(first)))
+    if turn.case.get("urgent") or "deadline" in (turn.st.get("notices") or []) or turn.st.get("last_followup") == "aid_first":
+        lines.append(T("followup_going_urgent"))
+    lines.append(T("followup_going_tail"))
+    return "\n".join(lines)
 
 
 def _hours(turn: Any) -> str:
