@@ -38,6 +38,8 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sentence", re.compile(r"判(?:多久|几年|多少年|多长|多重|得重|重不重)|(?:会|要|得|能)(?:坐|关)(?:多久|几年|多少年)|坐几年牢|量刑")),
     ("refusal_oral", re.compile(r"口头|没给.{0,4}(?:纸|书面|文书|决定书|通知书)|不给.{0,3}(?:书面|决定书|通知书)")),
     ("reconsideration", re.compile(r"(?:复议|行政诉讼)(?:是|指)?(?:啥|什么|甚么|咩|怎么回事|啥意思|什么意思)")),
+    # 「那我怎么申请」 in a case: decided → the two ways; undecided → the check first (handlers.follow_up).
+    ("how_apply", re.compile(r"^(?:好的|好|那|嗯|行)*(?:我|俺|我们)?(?:要|该|得)?(?:怎么|咋|如何|怎样|点样)(?:去|才能)?(?:申请|办理|办申请)(?:呢|啊|呀)?$")),
     ("priority", re.compile(r"优先|绿色通道|加急|能不能快点办|可以快点办|插个队")),
     ("limitation", re.compile(r"期限|时效|时间限制|时限|限期|截止|(?:多久|多长时间|什么时候|啥时候|几年|会不会|就|还没).{0,6}(?:过期|失效|作废)"
                                r"|来[得不]及|晚不晚|还能不能告|告不了了|多久.{0,4}(?:不能|不让|不给)(?:告|起诉|要)")),
@@ -190,6 +192,11 @@ def answer(turn: Any, kind: str) -> str | None:
         return T("followup_sentence")
     if kind == "refusal_oral":
         return T("followup_refusal_written")
+    if kind == "how_apply":
+        if turn.st.get("decision") not in ("eligible", "likely_eligible", "mandatory"):
+            return None  # no decision yet: the check is the first step (handlers.follow_up starts it)
+        region = turn.case.get("region")
+        return T("followup_how_apply").format(place=region or "当地")
     if kind == "priority":
         return _priority(turn)
     if kind == "going":
@@ -234,7 +241,8 @@ def _after_objection(turn: Any, last: str | None) -> bool:
         return True
     faq_id = turn.st.get("last_faq")
     entry = turn.ctx.kb.entry(turn.ctx.session, faq_id) if faq_id else None
-    return entry is not None and bool(_ON_OBJECTION.search(entry.question or ""))
+    return entry is not None and bool(_ON_OBJECTION.search(entry.question or "") or (
+        _REFUSED.search(compact(entry.question or "")) and _ON_OBJECTION.search(entry.short_answer or "")))
 _REFUSED = re.compile(r"不符合|不给(?:我)?(?:办|批|援助)|不予(?:援助|批准)|没(?:给)?(?:我)?(?:批|办)|不批|被拒|拒(?:绝)?了|不受理"
                       r"|条件不够|不够条件|不够格|(?:收入|工资)(?:超|太高|高了)")
 _OBJECTS = re.compile(r"不服|不认|不同意|不满|不公平|凭什么|咋办|怎么办|怎么整|咋整|能告|投诉|申诉|异议|不甘心|冤")

@@ -807,7 +807,7 @@ def is_follow_up(turn: Turn) -> bool:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
-                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed", "aid_first", "reconsideration", "priority", "going"):
+                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed", "aid_first", "reconsideration", "priority", "going", "how_apply"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
@@ -829,6 +829,8 @@ def follow_up(turn: Turn) -> Outbound:
         return out
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     text = followups.answer(turn, kind) if kind else None
+    if kind == "how_apply" and text is None and memory.is_matter(turn.case.get("topic")):
+        return precheck(turn)  # 「那我怎么申请」 before any check: the check is how an application starts
     if text is not None:
         if not turn.case.get("topic") and kind in followups.SERVICE_TOPIC:
             turn.case["topic"] = followups.SERVICE_TOPIC[kind]
