@@ -92,16 +92,19 @@ def answer_text(ctx: DialogContext, faq_id: str, offer: bool = True, state: dict
     entry = ctx.kb.entry(ctx.session, faq_id)
     if entry is None:
         return T("unsure"), {}
+    from .regional import caveat
+
     link = ctx.faq_url(entry.faq_id)
     body = entry.short_answer.strip()
-    longer = bool(entry.full_answer) or len(body) > BUBBLE
-    if len(body) > BUBBLE:
-        body = cut_at_sentence(body, BUBBLE)
+    # another place's rule, read by a citizen elsewhere: whose rule it is, said within the bubble
+    local = caveat(entry.short_answer, ((state or {}).get("case") or {}).get("region"))
+    room = BUBBLE - (len(local) if local else 0)
+    longer = bool(entry.full_answer) or len(body) > room
+    if len(body) > room:
+        body = cut_at_sentence(body, room)
     if longer:
         body += "\n" + T("more_detail").format(link=link)
-    from .regional import caveat
-    local = caveat(entry.short_answer, ((state or {}).get("case") or {}).get("region"))
-    if local:  # another place's rule, read by a citizen elsewhere: say whose rule it is
+    if local:
         body += "\n" + local
     tail: list[str] = []
     decided = (state or {}).get("decision") in ("eligible", "likely_eligible", "mandatory")
