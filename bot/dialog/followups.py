@@ -38,6 +38,8 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sentence", re.compile(r"判(?:多久|几年|多少年|多长|多重|得重|重不重)|(?:会|要|得|能)(?:坐|关)(?:多久|几年|多少年)|坐几年牢|量刑")),
     ("refusal_oral", re.compile(r"口头|没给.{0,4}(?:纸|书面|文书|决定书|通知书)|不给.{0,3}(?:书面|决定书|通知书)")),
     ("reconsideration", re.compile(r"(?:复议|行政诉讼)(?:是|指)?(?:啥|什么|甚么|咩|怎么回事|啥意思|什么意思)")),
+    # 「咁即系唔得？」「那就是不行呗」 after a decision: is it a no? — the decision in plain words first.
+    ("is_it_no", re.compile(r"(?:即系|就是|那就是|是不是|所以|意思是)(?:说)?(?:不得|不行|不能|没戏|没得|不可以|不符合|不给)|不行是吧|没戏了")),
     # 「那我怎么申请」 in a case: decided → the two ways; undecided → the check first (handlers.follow_up).
     ("how_apply", re.compile(r"^(?:好的|好|那|嗯|行)*(?:我|俺|我们)?(?:要|该|得)?(?:怎么|咋|如何|怎样|点样)(?:去|才能)?(?:申请|办理|办申请)(?:呢|啊|呀)?$")),
     ("priority", re.compile(r"优先|绿色通道|加急|能不能快点办|可以快点办|插个队")),
@@ -83,6 +85,9 @@ def kind_in_context(text: str, decided: bool) -> str | None:
     if kind == "objection" and not decided and not _ABOUT_AID.search(compact(text)):
         return None
     return kind
+
+
+KINDS_BY_NAME = {name: rx for name, rx in KINDS}
 
 
 # Words around a follow-up that name no new matter: who is asking, and 「那」「现在」.
@@ -192,6 +197,13 @@ def answer(turn: Any, kind: str) -> str | None:
         return T("followup_sentence")
     if kind == "refusal_oral":
         return T("followup_refusal_written")
+    if kind == "is_it_no":
+        decision = turn.st.get("decision")
+        if decision not in ("eligible", "likely_eligible", "mandatory", "not_eligible"):
+            return None
+        head = T(f"followup_is_it_no_{decision}")
+        steps = _what_now(turn) if KINDS_BY_NAME["what_now"].search(compact(turn.text)) else None
+        return f"{head}\n{steps}" if steps else head
     if kind == "how_apply":
         if turn.st.get("decision") not in ("eligible", "likely_eligible", "mandatory"):
             return None  # no decision yet: the check is the first step (handlers.follow_up starts it)

@@ -807,7 +807,7 @@ def is_follow_up(turn: Turn) -> bool:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
-                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed", "aid_first", "reconsideration", "priority", "going", "how_apply"):
+                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed", "aid_first", "reconsideration", "priority", "going", "how_apply", "is_it_no"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
