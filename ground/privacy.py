@@ -147,3 +147,42 @@ def looks_like_personal_data(text: str) -> bool:
     for word in _LABEL_WORDS:
         rest = rest.replace(word, "")
     return rest == ""
+
+
+def _number_runs(text: str) -> list[str]:
+    """The digit runs of a message that are not money, separators removed."""
+    folded = (text or "").translate(_FULLWIDTH)
+    runs = []
+    for m in _RUN_RE.finditer(folded):
+        digits = re.sub(r"[ \-]", "", m.group(0))
+        if _MONEY_AFTER.match(folded, m.end()) and digits.isdigit():
+            continue
+        runs.append(digits)
+    return runs
+
+
+def contains_id_or_card_number(text: str) -> bool:
+    """An identity-card or bank-card number in the message (「身份证号3505…」, a 16–19 digit card).
+
+    Why apart from phones: an ID or card number is never needed in the chat and gets a
+    warning wherever it is typed; a phone number may be left on purpose for a call-back,
+    which deserves an honest answer about call-backs, not a warning about ID cards."""
+    folded = (text or "").translate(_FULLWIDTH)
+    if any(len(m.group(2)) >= 4 for m in _ID_CONTEXT_RE.finditer(folded) if "尾号" not in m.group(1)):
+        return True
+    for digits in _number_runs(folded):
+        if len(digits) in (15, 18) and digits[0] != "0" and digits[:-1].isdigit():
+            return True
+        if 16 <= len(digits) <= 19 and digits.isdigit():
+            return True
+    return False
+
+
+def contains_phone_number(text: str) -> bool:
+    """A mobile (11 digits from 1) or a landline with its area code (0595-8888 8888)."""
+    for digits in _number_runs(text):
+        if len(digits) == 11 and digits.startswith("1") and digits.isdigit():
+            return True
+        if digits.startswith("0") and 10 <= len(digits) <= 12 and digits.isdigit():
+            return True
+    return False

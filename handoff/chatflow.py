@@ -126,7 +126,7 @@ def _status(status: str) -> str:
 _SUBMIT_WORDS = ("确认提交", "提交申请", "确认无误", "没问题提交", "对的提交", "可以提交", "提交吧", "就这样提交")
 
 
-def _apply_step(ctx: FlowContext, state: dict, text: str) -> str:
+def _apply_step(ctx: FlowContext, state: dict, text: str) -> str | None:
     flow = state["flow"]
     step = flow.get("step", "")
     if step in ("confirm_anyway", "confirm_new"):
@@ -149,6 +149,10 @@ def _apply_step(ctx: FlowContext, state: dict, text: str) -> str:
             apps.withdraw(ctx.session, draft)
             state.pop("flow", None)
             return H("consent_declined")
+        if _CLEAN.sub("", text):
+            # Shown once already: a remark or a question is the chat's to answer, and the
+            # consent waits in one line (consent_pending_line) — never the whole notice again.
+            return None
         return H("consent_notice") if step == "consent" else H("consent_sensitive")
     if step.startswith("field:"):
         field = step.removeprefix("field:")
@@ -315,7 +319,8 @@ def continue_flow(ctx: FlowContext, state: dict, text: str) -> str | None:
     """The open form's reply to this message.
 
     None means "not mine": no form is open, or the booking form could not read the text
-    as one of its options or values (a question, a remark). The dialog then answers it as
+    as one of its options or values (a question, a remark), nor the application's consent
+    step a yes or no (the notice was shown once). The dialog then answers it as
     anywhere else, and may add `book_resume_hint(state)`; the form state is unchanged.
     """
     flow = state.get("flow") or {}

@@ -28,6 +28,7 @@ cases are kept and whom to ask about withdrawing an application.
 """
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,7 +64,15 @@ def _plain(text: str) -> str:
 def is_request(text: str) -> bool:
     """「删除我的信息」 and its usual wordings."""
     said = _plain(text)
-    return any(_plain(w) in said for w in _texts()["request_words"])
+    if any(_plain(w) in said for w in _texts()["request_words"]):
+        return True
+    if _ASKS_ABOUT.search(said):
+        return False  # 「删除信息要多久」 asks about erasure; it is not the request itself
+    return any(re.search(p, said) for p in _texts()["request_patterns"])
+
+
+# A question about erasing, not a request to erase now.
+_ASKS_ABOUT = re.compile(r"(?:怎么|如何|多久|多长时间|会不会|能不能查|是不是|为什么).{0,6}(?:删|清除)|(?:删|清除).{0,8}(?:多久|多长时间|怎么办|为什么)")
 
 
 def is_confirmed(text: str) -> bool:

@@ -5,7 +5,8 @@ question for the knowledge base — searched, 「在家」 found an entry about 
 elderly at home, and 「报了警」 an entry about police records from past calls. The citizen
 needs what to do in the next minutes, in the present tense: lock the door, stay with the
 children, call 110 again if the police have not come, what to do if he gets in, and
-12338 and shelters for afterwards. Pure: cues of the message → keys of bot/texts.yaml;
+12338 and shelters for afterwards — and once the police have taken him away, what comes
+after instead (records, 告诫书, injuries, protection order, 12338, legal aid). Pure: cues of the message → keys of bot/texts.yaml;
 each line is said once in a conversation, and a short 「我在」 line when all were said.
 """
 from __future__ import annotations
@@ -22,6 +23,11 @@ _NOT_CALLED = re.compile(r"不敢|没敢|不想|没报|不报|怕他")
 _WAITING = re.compile(r"(?:警察|110|民警)[^，。]{0,4}(?:还没|没|还不|不)(?:来|到)|还没(?:来|到)")
 _AT_DOOR = re.compile(r"砸门|踹门|撞门|撬门|敲门|拍门|在门外|门口|门外|堵(?:着)?门|要进来|想进来|闯|拿刀|拿着刀|在外面(?:骂|喊|闹|砸)")
 _INSIDE = re.compile(r"(?:他|他们)?(?:进来了|闯进来|冲进来|打进来|破门|门被(?:他)?(?:砸开|踹开|撞开))")
+# 「警察来了把他带走了」「他被派出所抓走了」: the danger of this minute is over — the thread moves on
+# to what comes after (records, injuries, protection order), never 「警察到之前别开门」 again.
+_TAKEN_AWAY = re.compile(r"(?:警察|民警|派出所|公安)[^，。]{0,6}(?:把他|将他)?(?:带走|抓走|铐走|拘留|控制住)"
+                         r"|(?:他|他们|那人)?(?:被|让)(?:警察|民警|派出所|公安)?(?:带走|抓走|铐走|拘留)了?"
+                         r"|警察(?:已经)?(?:来了|到了)[^，。]{0,4}(?:走了|没事了|安全了)")
 _WHERE_NOW = re.compile(r"^(?:我)?(?:在家|在屋里|在家里|在卧室|在厕所|在房间|躲在)")
 # 「上个月还报过警」「打了好几年了」: the past, which the knowledge base's answers are about.
 _PAST = re.compile(r"上个月|上次|以前|之前|去年|前年|好几年|几年了|那次|曾经|过去|报过警|打过")
@@ -38,6 +44,7 @@ class Now:
     at_door: bool
     inside: bool
     away: bool = False
+    taken_away: bool = False
 
 
 def read(text: str) -> Now | None:
@@ -47,6 +54,9 @@ def read(text: str) -> Now | None:
         return None
     if _PAST.search(clean) and not (_AT_DOOR.search(clean) or _INSIDE.search(clean) or _WAITING.search(clean)):
         return None
+    if _TAKEN_AWAY.search(clean) and not (_AT_DOOR.search(clean) or _INSIDE.search(clean) or _WAITING.search(clean)):
+        return Now(kids=bool(_KIDS.search(clean)), called=True, waiting=False, at_door=False, inside=False,
+                   taken_away=True)
     now = Now(kids=bool(_KIDS.search(clean)), called=bool(_CALLED.search(clean)),
               waiting=bool(_WAITING.search(clean)), at_door=bool(_AT_DOOR.search(clean)),
               inside=bool(_INSIDE.search(clean)), away=bool(_AWAY.search(clean)))
@@ -68,6 +78,8 @@ def lines(now: Now, said: list[str]) -> list[tuple[str, dict[str, str]]]:
            "stay": "等的时候待在人多的地方，别出去见他。" if now.away else
            f"等的时候门锁好，{'和孩子' if kids else ''}待在里屋别出来。"}
     keys: list[str] = []
+    if now.taken_away:  # after the danger: what to keep and ask for now, said once
+        return [(k, who) for k in ("crisis_after_police",) if k not in said]
     if now.inside:
         keys.append("crisis_now_inside")
     elif now.away:

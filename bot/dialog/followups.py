@@ -37,7 +37,13 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("objection", re.compile(r"不认|不服|不批|没批|不给批|拒了|被拒|不同意这个|不接受|不满意这个结果")),
     ("sentence", re.compile(r"判(?:多久|几年|多少年|多长|多重|得重|重不重)|(?:会|要|得|能)(?:坐|关)(?:多久|几年|多少年)|坐几年牢|量刑")),
     ("refusal_oral", re.compile(r"口头|没给.{0,4}(?:纸|书面|文书|决定书|通知书)|不给.{0,3}(?:书面|决定书|通知书)")),
-    ("limitation", re.compile(r"期限|时效|(?:多久|多长时间|什么时候|啥时候|几年|会不会|就|还没).{0,6}(?:过期|失效|作废)"
+    ("reconsideration", re.compile(r"(?:复议|行政诉讼)(?:是|指)?(?:啥|什么|甚么|咩|怎么回事|啥意思|什么意思)")),
+    # 「咁即系唔得？」「那就是不行呗」 after a decision: is it a no? — the decision in plain words first.
+    ("is_it_no", re.compile(r"(?:即系|就是|那就是|是不是|所以|意思是)(?:说)?(?:不得|不行|不能|没戏|没得|不可以|不符合|不给)|不行是吧|没戏了")),
+    # 「那我怎么申请」 in a case: decided → the two ways; undecided → the check first (handlers.follow_up).
+    ("how_apply", re.compile(r"^(?:好的|好|那|嗯|行)*(?:我|俺|我们)?(?:要|该|得)?(?:怎么|咋|如何|怎样|点样)(?:去|才能)?(?:申请|办理|办申请)(?:呢|啊|呀)?$")),
+    ("priority", re.compile(r"优先|绿色通道|加急|能不能快点办|可以快点办|插个队")),
+    ("limitation", re.compile(r"期限|时效|时间限制|时限|限期|截止|(?:多久|多长时间|什么时候|啥时候|几年|会不会|就|还没).{0,6}(?:过期|失效|作废)"
                                r"|来[得不]及|晚不晚|还能不能告|告不了了|多久.{0,4}(?:不能|不让|不给)(?:告|起诉|要)")),
     ("elapsed", re.compile(r"^(?:都|已经|这都|都已经|过了|快)(?:[0-9一二三四五六七八九十两]+(?:来|多)?|八九|十几|好几|七八)(?:天|日)了?|一个多(?:星期|礼拜)了|半个多?月了")),
     ("duration", re.compile(r"多久|几天|多长时间|(?:什么时候|啥时候|几时)(?:能|会|可以|才)?(?:有|出|给|受理|批|审批|决定|答复|回复)|多少天")),
@@ -47,7 +53,12 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("identity", re.compile(r"实名|真名|身份证")),
     ("materials", re.compile(r"带(?:啥|什么|哪些|些啥|咩嘢|咩|乜嘢)|(?:要|准备|需要)(?:些|点)?(?:啥|什么|哪些)(?:子|材料|东西|证件|证据)?(?:哦|呢|啊|嘛)?$|材料|证据")),
     ("where", re.compile(r"在哪|哪里办|去哪|往哪|(?:交|递|送)(?:到|给)?哪|哪儿办|地址|怎么去|找谁办")),
-    ("what_now", re.compile(r"(?:咋|怎么)(?:办|整|搞|弄)(?:呢|啊|嘛|哦)?$|(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)")),
+    ("what_now", re.compile(r"(?:咋|怎么)(?:办|整|搞|弄)(?:呢|啊|嘛|哦)?$|(?:咋|怎么)办|能做啥|能做什么|该做啥|该怎么|下一步|接下来|现在能|先(?:干|做|弄)(?:啥|什么)|该干(?:啥|什么)"
+                            r"|(?:咋|怎么|点)做|(?:要|得|需要|该|能)(?:我们|我|俺们|俺|家属|家里人?|咱们?)?(?:做|干|准备)(?:点|些)?(?:什么|啥|乜|咩)"
+                            r"|点算|点办|^然后呢")),
+    # 「那我明天就去」「好 我下午过去」: going to the centre — where, when, what to bring, not a new topic.
+    ("going", re.compile(r"^(?:那|好|好的|行|嗯|中|得){0,2}(?:我|俺|我们|俺们|咱)?(?:明天|今天|后天|下午|上午|马上|现在|这就|等下|一会儿?|过两天|周[一二三四五]|礼拜[一二三四五]|星期[一二三四五])?"
+                         r"(?:就|再)?(?:去|过去|跑一趟)(?:一趟|看看|办|申请|问问)?(?:了|吧|啊|哈)?$")),
 )
 
 
@@ -76,6 +87,13 @@ def kind_in_context(text: str, decided: bool) -> str | None:
     return kind
 
 
+KINDS_BY_NAME = {name: rx for name, rx in KINDS}
+
+
+# Words around a follow-up that name no new matter: who is asking, and 「那」「现在」.
+_FILLER = re.compile(r"那|我们|我|俺们|俺|咱们|咱|家里人|家里|家属|现在|好的|好|嗯|呢|啊|呀|吧|哦|咁|即系")
+
+
 def kind_of(text: str) -> str | None:
     clean = compact(text)
     if not clean or len(clean) > 16:
@@ -89,8 +107,8 @@ def kind_of(text: str) -> str | None:
         m = rx.search(clean)
         if m is None:
             continue
-        if kind == "what_now" and len(clean) - len(m.group(0)) > 4:
-            continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我咋办」 a follow-up
+        if kind == "what_now" and len(_FILLER.sub("", clean[:m.start()] + clean[m.end():])) > 4:
+            continue  # 「老板拖欠工资怎么办」 is a question of its own, 「那我们家里该做点啥」 a follow-up
         if kind in ("where", "cost", "duration", "materials", "what_now", "limitation") and detect.other_procedure(text):
             continue  # 「工伤认定去哪里弄」「那仲裁要钱吗」: another procedure's question, its own entry answers
         if kind == "cost" and detect.others_charge(text):
@@ -183,14 +201,32 @@ def answer(turn: Any, kind: str) -> str | None:
         return T("followup_sentence")
     if kind == "refusal_oral":
         return T("followup_refusal_written")
+    if kind == "is_it_no":
+        decision = turn.st.get("decision")
+        if decision not in ("eligible", "likely_eligible", "mandatory", "not_eligible"):
+            return None
+        head = T(f"followup_is_it_no_{decision}")
+        steps = _what_now(turn) if KINDS_BY_NAME["what_now"].search(compact(turn.text)) else None
+        return f"{head}\n{steps}" if steps else head
+    if kind == "how_apply":
+        if turn.st.get("decision") not in ("eligible", "likely_eligible", "mandatory"):
+            return None  # no decision yet: the check is the first step (handlers.follow_up starts it)
+        region = turn.case.get("region")
+        return T("followup_how_apply").format(place=region or "当地")
+    if kind == "priority":
+        return _priority(turn)
+    if kind == "going":
+        return _going(turn)
+    if kind == "reconsideration":
+        return T("followup_reconsideration")
     if kind == "limitation":
-        if last in ("objection", "refusal_oral") or _ON_OBJECTION.search(compact(turn.text)):
+        if _after_objection(turn, last) or _ON_OBJECTION.search(compact(turn.text)):
             return T("followup_objection_limit")
         return T(_limitation_key(str(turn.case.get("topic") or "")))
     if kind == "elapsed":  # 「都八九天了」 after the 7-day rule: the time has passed, what to do now
         return T("followup_overdue") if last in ("duration", "elapsed") else None
     if kind == "duration":
-        return T("followup_objection_duration") if last == "objection" else T("followup_duration")
+        return T("followup_objection_duration") if _after_objection(turn, last) else T("followup_duration")
     if kind == "cost":
         return T("followup_cost")
     if kind == "identity":
@@ -211,7 +247,20 @@ def answer(turn: Any, kind: str) -> str | None:
 
 
 _ON_OBJECTION = re.compile(r"异议|不服|复议|申诉")
-_REFUSED = re.compile(r"不符合|不给(?:我)?(?:办|批|援助)|不予(?:援助|批准)|没(?:给)?批|不批|被拒|拒(?:绝)?了|不受理")
+
+
+def _after_objection(turn: Any, last: str | None) -> bool:
+    """The thread is a refusal being objected to: the last follow-up was, or the last answer from
+    the knowledge base was about objecting (「不服」「异议」 in its question). Why: 「有没有时间限制」
+    after that answer asks about the objection (LAL 49: no deadline), not the 7-day decision."""
+    if last in ("objection", "refusal_oral", "reconsideration"):
+        return True
+    faq_id = turn.st.get("last_faq")
+    entry = turn.ctx.kb.entry(turn.ctx.session, faq_id) if faq_id else None
+    return entry is not None and bool(_ON_OBJECTION.search(entry.question or "") or (
+        _REFUSED.search(compact(entry.question or "")) and _ON_OBJECTION.search(entry.short_answer or "")))
+_REFUSED = re.compile(r"不符合|不给(?:我)?(?:办|批|援助)|不予(?:援助|批准)|没(?:给)?(?:我)?(?:批|办)|不批|被拒|拒(?:绝)?了|不受理"
+                      r"|条件不够|不够条件|不够格|(?:收入|工资)(?:超|太高|高了)")
 _OBJECTS = re.compile(r"不服|不认|不同意|不满|不公平|凭什么|咋办|怎么办|怎么整|咋整|能告|投诉|申诉|异议|不甘心|冤")
 
 
@@ -242,6 +291,35 @@ def _facts(turn: Any) -> dict[str, Any]:
     if not is_matter(facts.get("matter")):
         facts.pop("matter", None)
     return facts
+
+
+_MILITARY = re.compile(r"军属|军人|部队|当兵|服役|军嫂|现役")
+
+
+def _priority(turn: Any) -> str:
+    """「…是不是可以优先」: what the rules say for this citizen's group, never a time limit.
+
+    军人军属: the LAL leaves their measures to the State Council and the CMC (art. 70, text not
+    verified here), no green channel is on our lists for them; Jilin gives them a looser hardship
+    line (1.5 × minimum wage, regulation art. 12) — which is not priority, and is said as such.
+    Groups the decision gave the green channel (农民工, 残疾人, 老人…) hear that it applies."""
+    from intents.regions import resolve_region
+
+    from .router import T
+
+    facts = _facts(turn)
+    statuses = set(facts.get("special_status") or [])
+    if "military_family" in statuses or _MILITARY.search(compact(turn.text)):
+        region = resolve_region(str(turn.case.get("region") or ""))
+        jilin = region is not None and region.province_name == "吉林省"
+        return T("followup_priority_military") + (("\n" + T("followup_priority_military_jilin")) if jilin else "")
+    record = None
+    if turn.st.get("last_result"):
+        from .. import conversation as conv_store
+        record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"])
+    if record is not None and (record.result or {}).get("priority"):
+        return T("followup_priority_yes")
+    return T("followup_priority_general")
 
 
 def _materials(turn: Any) -> str | None:
@@ -336,6 +414,39 @@ def _topic_way(turn: Any) -> str | None:
         return None
     remember_said(turn.st, f"topic:{topic}")
     return f"{cut_at_sentence(general, BUBBLE)}\n{T('followup_what_now_tail')}"
+
+
+def _going(turn: Any) -> str:
+    """「那我明天就去」: the visit made useful — where and when the centre is open, what to bring,
+    先行援助 said at the window when a time limit is close (LAL 44), and a booking offered."""
+    from handoff.offices import in_region
+
+    from .router import T
+
+    region = turn.case.get("region")
+    found = in_region(region) if region else []
+    lines = [T("followup_going_head")]
+    if found:
+        office = found[0]
+        lines.append(T("followup_going_office").format(office=office.name, address=office.address,
+                                                       hours=office.hours_text()))
+    else:
+        lines.append(_where(turn))
+    facts = _facts(turn)
+    if facts.get("matter"):
+        try:
+            from intents.rules import decide
+            items = [_short(str(m)) for m in decide(facts).get("materials") or []]
+        except Exception:
+            items = []
+        items = [i for i in items if not i.startswith(("代", "如果"))]  # the conditional ones stay behind 「详细」
+        if items:
+            first = ["身份证" if "身份证" in i else i for i in items[:2]]
+            lines.append(T("followup_going_bring").format(items="、".join(first)))
+    if turn.case.get("urgent") or "deadline" in (turn.st.get("notices") or []) or turn.st.get("last_followup") == "aid_first":
+        lines.append(T("followup_going_urgent"))
+    lines.append(T("followup_going_tail"))
+    return "\n".join(lines)
 
 
 def _hours(turn: Any) -> str:

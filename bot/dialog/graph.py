@@ -66,6 +66,7 @@ _CONVERSATION: tuple[Route, ...] = (
     Route("resume", h.wants_resume, h.resume, ("questionnaire", "apply", "book")),
     Route("pick_choice", h.picks_choice, h.pick_choice, ("questionnaire",)),
     Route("asked_fact", t.answers_asked_fact, t.note_asked_fact),
+    Route("too_little", h.says_too_little, h.ask_to_say_more),
     Route("offer_accepted", h.accepts_offer, h.accept_offer, ("questionnaire", "apply")),
     Route("offer_declined", h.declines_offer, h.decline_offer),
     Route("pointer_item", t.points_at_item, t.answer_item, ("questionnaire", "book", "human")),
@@ -94,6 +95,7 @@ DIALOG: dict[str, Mode] = {
     "crisis": Mode(
         routes=(
             Route("crisis_no_contact", h.asks_not_to_be_contacted, h.note_no_contact),
+            Route("crisis_too_little", h.says_too_little, h.ask_to_say_more),
             Route("crisis_now", h.describes_danger_now, h.danger_now),
             Route("crisis_ack", h.is_ack_or_thanks, h.crisis_ack),
             Route("crisis_pre_aid", h.asks_pre_aid, h.pre_aid),
@@ -119,6 +121,7 @@ DIALOG: dict[str, Mode] = {
         routes=(
             Route("apply_command", h.form_command, h.do_form_command, ("idle", "book")),
             Route("apply_book", h.wants_booking_words, h.to_book, ("book",)),
+            Route("apply_thanks", h.thanks_at_consent, h.close_at_consent, ("idle", "crisis")),
             Route("apply_followup", t.asks_followup_mid_apply, t.answer_followup_then_resume_form),
             Route("apply_question", h.asks_a_question_mid_form, h.answer_then_resume_form),
         ),

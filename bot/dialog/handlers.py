@@ -463,7 +463,15 @@ def asks_for_aid(turn: Turn) -> bool:
     """「能找免费律师不」; but a visit with a day or time (「后天下午去中心当面问问中不中」) is a booking."""
     if turn.command == "eligibility":
         return True
+    if _FREE_LAWYER.search(compact(turn.text)):
+        return True
     return detect.asks_for_aid(turn.text) and not (detect.wants_booking(turn.text) and _names_when(turn.text))
+
+
+# 「能免费找律师吗」「律师费能免不」: asking for a lawyer paid by the state is asking for legal aid —
+# after a decision, the decision is said again (precheck → decision_again), not a topic answer.
+_FREE_LAWYER = re.compile(r"免费.{0,3}(?:找|请|派|要|给)(?:个)?律师|(?:不花钱|不要钱|不用钱|不掏钱)(?:地)?(?:找|请)(?:个)?律师"
+                          r"|律师费.{0,4}(?:能免|可以免|免不免|不用(?:交|出|给)|国家出|谁出)")
 
 
 def _names_when(text: str) -> bool:
@@ -666,7 +674,7 @@ def acknowledge_facts(turn: Turn) -> Outbound:
     if step is not None and _r().same_decision(turn, step):
         turn.st["decided_on"] = _r()._decision_key(turn.case)  # the same result for the same reasons: one line
         turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
-        return Outbound(f"{ack}\n{T('next_after_decision')}")
+        return Outbound(f"{ack}\n{_after_decision_line(turn)}")
     if step is not None:  # the case file now decides: that is the next useful step
         text = _r().record_decision(turn, step)
         turn.st["pending"] = {"type": "after_result", "decision": turn.st.get("decision")}
@@ -704,7 +712,7 @@ def _next_step(turn: Turn) -> str:
     case = turn.case
     if turn.st.get("decision"):
         turn.st["pending"] = {"type": "after_result", "decision": turn.st["decision"]}
-        return T("next_after_decision")
+        return _after_decision_line(turn)
     if case.get("topic") or case.get("matter"):
         turn.st["pending"] = {"type": "offer", "action": "eligibility", "matter": case.get("topic")}
         shown = turn.st.setdefault("notices", [])
@@ -713,6 +721,28 @@ def _next_step(turn: Turn) -> str:
         shown.append("offer_precheck")
         return T("next_precheck")
     return T("next_ask_matter")
+
+
+_MONEY_FACTS = ("household_monthly_income", "household_size", "fixed_income", "receives_assistance")
+
+
+def _after_decision_line(turn: Turn) -> str:
+    """The line after a fact that left the decision as it was. When the fact was the household's
+    money and money cannot change this result — no hardship test (the rules' ``hardship_review`` "exempt":
+    LAL 25, 32, 42) or a matter
+    outside legal aid — it says so, in one line; a refusal never ends with 「想申请请回复申请」."""
+    from .. import conversation as conv_store
+
+    decision = turn.st.get("decision")
+    money = any(k in turn.learned for k in _MONEY_FACTS)
+    record = turn.ctx.session.get(conv_store.EligibilityRecord, turn.st["last_result"]) \
+        if turn.st.get("last_result") else None
+    review = (record.result or {}).get("hardship_review") if record is not None else None
+    if decision == "not_eligible":  # out of scope, unless it was the income that failed
+        return T("income_cannot_change_scope") if money and review != "failed" else T("next_after_refusal")
+    if money and (decision == "mandatory" or (decision == "eligible" and review == "exempt")):
+        return T("income_cannot_change_exempt")
+    return T("next_after_decision")
 
 
 def bare_act(turn: Turn) -> bool:
@@ -738,6 +768,28 @@ def answer_bare_act(turn: Turn) -> Outbound:
     if kind == "defer":
         return Outbound(T("defer_ok"))
     return Outbound(T("anything_else"))  # ack, yes
+
+
+# A pronoun or a lone character says nothing yet: 「我」 typed by someone slow to type is the start
+# of a sentence, and matched against the answers it found domestic violence.
+_TOO_LITTLE = re.compile(r"^(?:我|俺|咱|他|她|它|你|您|我们|俺们|咱们|他们|她们|你们|那个|这个|那|这|就是|然后|还有|喂|在吗|在不在)?$")
+
+
+def says_too_little(turn: Turn) -> bool:
+    """A message with nothing to act on (a pronoun, one character, punctuation), not an act."""
+    if turn.act is not None or turn.command is not None or turn.inbound.kind not in ("text", "voice"):
+        return False
+    clean = compact(turn.text)
+    if clean.isdigit():
+        return False  # 「3」 picks from a menu elsewhere
+    return len(clean) <= 1 or bool(_TOO_LITTLE.match(clean))
+
+
+def ask_to_say_more(turn: Turn) -> Outbound:
+    """Ask what they mean, in the thread: the matter already named is said back, nothing is searched."""
+    if turn.mode == "crisis":
+        return Outbound(T("crisis_fallback_short"))
+    return Outbound(T("say_more_in_thread" if memory.is_matter(turn.case.get("topic")) else "say_more"))
 
 
 def is_social(turn: Turn) -> bool:
@@ -767,7 +819,7 @@ def is_follow_up(turn: Turn) -> bool:
         return True
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     if kind in ("objection", "duration", "cost", "identity", "what_now", "in_person", "who_lawyer", "means_test",
-                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed", "aid_first"):
+                "lawyer_bad", "fees", "hours", "proxy", "sentence", "limitation", "refusal_oral", "elapsed", "aid_first", "reconsideration", "priority", "going", "how_apply", "is_it_no"):
         return True
     return bool(turn.case.get("topic") or turn.st.get("last_result")) and (
         kind is not None or detect.is_follow_up(turn.text))
@@ -789,6 +841,8 @@ def follow_up(turn: Turn) -> Outbound:
         return out
     kind = followups.kind_in_context(turn.text, bool(turn.st.get("last_result")))
     text = followups.answer(turn, kind) if kind else None
+    if kind == "how_apply" and text is None and memory.is_matter(turn.case.get("topic")):
+        return precheck(turn)  # 「那我怎么申请」 before any check: the check is how an application starts
     if text is not None:
         if not turn.case.get("topic") and kind in followups.SERVICE_TOPIC:
             turn.case["topic"] = followups.SERVICE_TOPIC[kind]
@@ -848,7 +902,7 @@ def danger_now(turn: Turn) -> Outbound:
     parts = crisis_now.lines(now, said)
     fresh = [key for key, _ in parts if key not in said]
     if not fresh:  # everything was said: a short present-tense line, not the same list again
-        return Outbound(T("crisis_now_again"))
+        return Outbound(T("crisis_after_police_again" if now.taken_away else "crisis_now_again"))
     said.extend(fresh)
     if now.kids and crisis_now.KIDS_NOTED not in said:
         said.append(crisis_now.KIDS_NOTED)
@@ -899,7 +953,8 @@ def crisis_answer(turn: Turn) -> Outbound:
 
 
 _CRISIS_WORDS = re.compile(r"保护令|家暴|家庭暴力|打我|打俺|报警|派出所|警察|家务事|告诫书|妇联|庇护|躲|逃|危险|安全")
-_NO_CALLS = re.compile(r"(?:别|不要|千万别|千万不要|不能)(?:给我|跟我|给俺)?(?:打电话|打我电话|来电话|联系我|上门|寄东西)")
+# 「能不能上门」「要不要打电话」 ask for a visit or a call: 不能/不要 inside an A-not-A question is no refusal.
+_NO_CALLS = re.compile(r"(?<!能)(?<!要)(?:别|不要|千万别|千万不要|不能)(?:给我|跟我|给俺)?(?:打电话|打我电话|来电话|联系我|上门|寄东西)")
 
 
 def asks_not_to_be_contacted(turn: Turn) -> bool:
@@ -963,8 +1018,31 @@ def answer_then_resume_form(turn: Turn) -> Outbound:
         chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "")
     if not prompt and turn.mode == "book":  # never 「接着刚才填的：」 and nothing after it
         prompt = chatflow.book_resume_hint(turn.st)
+    if _at_consent(turn):  # the consent line says itself what it waits for
+        out.text = f"{out.text}\n\n{prompt}"
+        return out
     out.text = f"{out.text}\n\n{T('back_to_form')}\n{prompt or ''}".rstrip()
     return out
+
+
+def _at_consent(turn: Turn) -> bool:
+    return turn.mode == "apply" and (turn.st.get("flow") or {}).get("step") in ("consent", "sensitive")
+
+
+def thanks_at_consent(turn: Turn) -> bool:
+    """「好的 谢谢」 while the privacy notice waits: the citizen is closing the chat, not consenting
+    (PIPL 14: consent is an explicit act), and the notice must not come back a second time."""
+    return _at_consent(turn) and turn.act is not None and turn.act.kind == "thanks"
+
+
+def close_at_consent(turn: Turn) -> Outbound:
+    """The application waits as a draft (「申请」 picks it up, the notice shown again then); the chat ends politely."""
+    from handoff.texts import H
+
+    turn.st.pop("flow", None)
+    turn.st.pop("pending", None)
+    turn.st["mode"] = "crisis" if turn.case.get("crisis") else "idle"
+    return Outbound(H("consent_thanks"))
 
 
 def answer_questionnaire(turn: Turn) -> Outbound:
@@ -1087,15 +1165,24 @@ def held_silence(turn: Turn) -> Outbound:
     if current.status == "waiting" and turn.inbound.kind in ("text", "voice") and turn.text:
         return held_reply(turn)
     danger = _r()._danger_notice(turn.inbound)
-    if _sends_id_number(turn):
-        return Outbound("\n".join(x for x in (danger, T("human_no_id_in_chat")) if x))
-    return Outbound(danger)
+    lines = [danger, T("human_no_id_in_chat") if _sends_id_number(turn) else None,
+             T("human_phone_callback") if _leaves_phone(turn) else None]
+    return Outbound("\n".join(x for x in lines if x) or None)
 
 
 def _sends_id_number(turn: Turn) -> bool:
-    from ground.privacy import contains_personal_numbers
+    from ground.privacy import contains_id_or_card_number
 
-    return turn.inbound.kind in ("text", "voice") and contains_personal_numbers(turn.text or "")
+    return turn.inbound.kind in ("text", "voice") and contains_id_or_card_number(turn.text or "")
+
+
+def _leaves_phone(turn: Turn) -> bool:
+    """A phone typed into the chat (「我电话138… 让他打给我」), no ID number with it: the call-back
+    cannot happen from a masked transcript, which the citizen is told instead of an ID warning."""
+    from ground.privacy import contains_phone_number
+
+    return turn.inbound.kind in ("text", "voice") and contains_phone_number(turn.text or "") \
+        and not _sends_id_number(turn)
 
 
 def held_reply(turn: Turn) -> Outbound:
@@ -1109,12 +1196,15 @@ def held_reply(turn: Turn) -> Outbound:
         lines.append(danger)
     if _sends_id_number(turn):
         lines.append(T("human_no_id_in_chat"))
+    elif _leaves_phone(turn):
+        lines.append(T("human_phone_callback"))
     if "human_waiting_noted" not in shown:
         shown.append("human_waiting_noted")
         lines.append(T("human_waiting_noted"))  # the hours were in the handover's acknowledgement
     elif not lines:
         lines.append(T("human_waiting_short"))
-    if memory.is_matter(turn.case.get("topic")) and "human_waiting_offer" not in shown and not _sends_id_number(turn):
+    if memory.is_matter(turn.case.get("topic")) and "human_waiting_offer" not in shown and not _sends_id_number(turn) \
+            and not _leaves_phone(turn):
         shown.append("human_waiting_offer")
         lines.append(T("human_waiting_offer"))
     return Outbound("\n".join(lines))

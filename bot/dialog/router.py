@@ -92,13 +92,20 @@ def answer_text(ctx: DialogContext, faq_id: str, offer: bool = True, state: dict
     entry = ctx.kb.entry(ctx.session, faq_id)
     if entry is None:
         return T("unsure"), {}
+    from .regional import caveat
+
     link = ctx.faq_url(entry.faq_id)
     body = entry.short_answer.strip()
-    longer = bool(entry.full_answer) or len(body) > BUBBLE
-    if len(body) > BUBBLE:
-        body = cut_at_sentence(body, BUBBLE)
+    # another place's rule, read by a citizen elsewhere: whose rule it is, said within the bubble
+    local = caveat(entry.short_answer, ((state or {}).get("case") or {}).get("region"))
+    room = BUBBLE - (len(local) if local else 0)
+    longer = bool(entry.full_answer) or len(body) > room
+    if len(body) > room:
+        body = cut_at_sentence(body, room)
     if longer:
         body += "\n" + T("more_detail").format(link=link)
+    if local:
+        body += "\n" + local
     tail: list[str] = []
     decided = (state or {}).get("decision") in ("eligible", "likely_eligible", "mandatory")
     if offer:
@@ -466,6 +473,7 @@ def route(ctx: DialogContext, inbound: Inbound) -> Outbound:
     if turn.route and turn.route.endswith(".ignored_event"):
         return out  # an event that is not the citizen speaking (TEMPLATESENDJOBFINISH …): nothing changes
     out = thread.not_verbatim(turn, out)
+    out.text = _warn_id_number(turn, out.text)
     out.text = shape(turn, out.text, notice)
     thread.note_asked_fact_after(turn, out.text)
     thread.remember_reply(turn, out)
@@ -582,6 +590,19 @@ def _triage(text: str, case: dict) -> Any:
 
 
 _URL = re.compile(r"https?://\S+")
+
+
+def _warn_id_number(turn, text: str | None) -> str | None:
+    """An ID or bank-card number typed anywhere but the application form (which asks for it) and
+    the 人工 chat (held_reply has its own line) gets one warning line first (PIPL 6, 28): the number
+    is stored masked, and no consultation or pre-check needs it."""
+    from ground.privacy import contains_id_or_card_number
+
+    if not text or turn.inbound.kind not in ("text", "voice") or turn.mode in ("apply", "book", "human"):
+        return text
+    if not contains_id_or_card_number(turn.text or "") or T("data_without_form") in text:
+        return text
+    return f"{T('id_in_chat_warning')}\n\n{text}"
 
 
 def shape(turn, text: str | None, notice: str | None = None) -> str | None:

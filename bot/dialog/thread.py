@@ -415,7 +415,9 @@ def asks_followup_mid_apply(turn: Turn) -> bool:
 def answer_followup_then_resume_form(turn: Turn) -> Outbound:
     kind, text = turn.st.pop("_side", None) or _side_question(turn) or ("", T("unsure_short"))
     turn.st["last_followup"] = kind
-    return Outbound(f"{text}\n\n{T('back_to_form')}\n{form_prompt(turn)}".rstrip(), code=_topic_of(turn))
+    step = str((turn.st.get("flow") or {}).get("step") or "")
+    head = "" if step in ("consent", "sensitive") else f"{T('back_to_form')}\n"  # that line says what it waits for
+    return Outbound(f"{text}\n\n{head}{form_prompt(turn)}".rstrip(), code=_topic_of(turn))
 
 
 def form_prompt(turn: Turn) -> str:
@@ -425,6 +427,8 @@ def form_prompt(turn: Turn) -> str:
     step = str((turn.st.get("flow") or {}).get("step") or "")
     if step.startswith("field:"):
         return H(f"ask.{step.removeprefix('field:')}")
+    if step in ("consent", "sensitive"):  # the notice was shown: the consent waits in one line
+        return H(f"{step}_pending_line")
     return chatflow.continue_flow(_r()._flow(turn.ctx, turn.st, turn.inbound.user_id), turn.st, "") or ""
 
 

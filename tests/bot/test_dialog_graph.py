@@ -59,6 +59,7 @@ SCRIPTS: list[tuple[list, str]] = [
     ([*ELIGIBLE_WAGES, "申请", "工伤认定要去哪里申请"], "apply"),            # the topic's own follow-up (人社部门)
     ([*ELIGIBLE_WAGES, "申请", "交通事故责任怎么认定"], "apply"),            # a question for the knowledge base
     ([*ELIGIBLE_WAGES, "申请", "撤回同意"], "idle"),
+    ([*ELIGIBLE_WAGES, "申请", "好的 多谢你了"], "idle"),                     # thanks at the consent: closes politely
     (["能不能给我排个号", "取消预约"], "idle"),
     (["能不能给我排个号", "1"], "book"),
     (["我要申请"], "questionnaire"),
@@ -80,7 +81,9 @@ SCRIPTS: list[tuple[list, str]] = [
     (["他喝醉了在外面踹门 我好怕", "报了警 警察还没到", "材料以后再补行吗"], "crisis"),  # danger now; LAL 44 in a crisis
     (["评估", "欠工资", "来不及准备材料 能先给我办吗"], "questionnaire"),           # LAL 44 mid-form, the question again
     (["他喝多了在外面踹门 说要弄死我", "我在卧室 孩子也在"], "crisis"),        # a crisis statement about this minute
-    (["人工", "嗯"], "human"),                                                  # nobody on it yet: 「收到」, not silence
+    (["人工", "嗯"], "human"),
+    (["她", "老板欠我工资 我在石狮", "你"], "idle"),                              # a pronoun alone: asked to say more
+    (["他又打我了 我躲在卫生间", "我"], "crisis"),                                                  # nobody on it yet: 「收到」, not silence
 ]
 
 
