@@ -374,7 +374,8 @@ def test_the_console_tester_explains_a_topic_answer(index_lacking):
 
 @pytest.mark.parametrize("text", ["申请的话得带哪些材料", "身份证复印件准备几份合适", "审批一般要多少天", "什么时候受理",
                                   "工作站在哪儿", "要不要先预约", "证件带原件还是复印件", "申请表哪里拿",
-                                  "法援中心周末上班吗", "都要带哪些证件"])
+                                  "法援中心周末上班吗", "都要带哪些证件", "我走不动路 能不能有人上门来办",
+                                  "行动不方便 可以上门受理吗"])
 def test_a_bare_legal_aid_procedure_question_is_answered_as_applying(topic_index, text):
     """The bot's core service asked with no object named (what to bring, copies, how long, where,
     booking): in a legal-aid bot that is about applying for legal aid, never off-topic, even
@@ -385,7 +386,7 @@ def test_a_bare_legal_aid_procedure_question_is_answered_as_applying(topic_index
 
 @pytest.mark.parametrize("text", ["办身份证要带什么", "护照怎么办理", "社保卡丢了怎么补", "港澳通行证怎么预约",
                                   "办居住证要哪些材料", "坐高铁要带身份证吗", "开无犯罪记录证明要带啥",
-                                  "驾驶证换证要什么材料", "签证审批要几天"])
+                                  "驾驶证换证要什么材料", "签证审批要几天", "家电维修能上门来吗", "社保能上门办吗"])
 def test_a_procedure_word_does_not_rescue_another_office_s_business(topic_index, text):
     """材料, 预约, 审批 are every office's words: a message naming a passport, a permit or a
     social-insurance card stays off-topic (eval/LABELS.md §3)."""
