@@ -829,8 +829,11 @@ def _from_knowledge_base(turn) -> Outbound:
     if thread.neighbour_dispute(turn.text) and not memory.is_matter(topic) and \
             not (result.status == "answer" and top is not None and memory.is_matter(top.code)):
         return thread.neighbour_answer(turn)  # a noisy neighbour is a dispute, not small talk
-    if detect.property_dispute(turn.text) and not (result.status == "answer" and top is not None and memory.is_matter(top.code)):
-        return _property_answer(turn)  # the property manager's charges: their ways on, not our fee entry
+    if detect.property_dispute(turn.text) and not (result.status == "answer" and top is not None
+                                                   and not str(top.code).startswith("legal_aid.")):
+        # the property manager's charges: their ways on, not our own fee entry — but an entry a
+        # curator wrote for them (any topic but legal aid's own) is the answer
+        return _property_answer(turn)
     if result.status == "offtopic" and _rejection_stands(turn):
         return _off_topic(turn)
     if result.status in ("topic", "clarify") and len(compact(turn.text)) <= 10 and state.get("last_point") and \
@@ -882,7 +885,9 @@ PROPERTY = "property"  # its key in ``said``
 
 
 def _property_answer(turn) -> Outbound:
-    """The ways on in a dispute with the property manager (bot/texts.yaml ``property_answer``), once."""
+    """The ways on in a dispute with the property manager (bot/texts.yaml ``property_answer``), once.
+    No entry answers it, so it waits in the curators' queue like a topic's general answer."""
+    kb_store.record_unanswered(turn.ctx.session, turn.text, "topic", turn.inbound.channel, None, None)
     if PROPERTY in (turn.st.get("said") or []):
         return thread.not_again(turn)
     thread.remember_said(turn.st, PROPERTY)
