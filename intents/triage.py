@@ -8,7 +8,7 @@ links and no feedback prompt. `assess` recognises these from the words people us
 returns the reply and the case facts the words imply. Pure: text and case file in, a
 `Triage` or None out; texts live in intents/triage.yaml.
 
-Order (most dangerous first): violence → criminal (minor, family of a suspect,
+Order (most dangerous first): a person thinking of ending their life → violence → criminal (minor, family of a suspect,
 administrative detention) → a fraud just happening or done (money can still be stopped)
 → preservation → deadline. A denial (「没有被抓」「不急」) or a
 worry about the future (「会不会被抓」) never triggers.
@@ -30,7 +30,7 @@ from .special_paths import detect_kinds, stranger_assault, without_detention
 TEXTS_FILE = Path(__file__).resolve().parent / "triage.yaml"
 
 Kind = Literal["criminal_family", "criminal_minor", "criminal_mandatory", "administrative_detention", "deadline",
-               "preservation", "violence", "scam"]
+               "preservation", "violence", "scam", "self_harm"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,8 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
     clean = _clean(text)
     if not clean:
         return None
+    if self_harm_in(clean):  # 「讨不到钱 我真不想活了」: a life first, then the wages
+        return Triage("self_harm", texts()["self_harm"])
     # A relative taken by the police: violence is read without the detention's words
     # (「我儿子被抓了 我好怕」「我老公打了人 被刑拘了」 go to the criminal path, not the crisis).
     harm = without_detention(clean) if _taken(clean) or _POLICE_WORD.search(clean) else clean
@@ -156,6 +158,28 @@ def assess(text: str, case: Mapping[str, Any] | None = None) -> Triage | None:
         return Triage("deadline", texts()["deadline"].format(today=_today_step(clean, case)),
                       {"urgent": ["deadline_within_7_days"]})
     return None
+
+
+# A person thinking of ending their life. People in despair over unpaid wages, debts or a family
+# breaking up say it in passing (「欠了一屁股债 活不下去了」); a wrong first answer (an amount noted,
+# an FAQ) is the harm this module exists to prevent. Colloquial 想死你了 / 累死了 / 笑死 are not it.
+_SELF_HARM = re.compile(r"不想活|活不下去|活不成了|活着没意思|活着还有什么意思|活着有什么意思|没法活了|不如死了|死了算了|死了得了"
+                        r"|一死了之|一了百了|想死(?!你|您|他|她|我|人|了你)|寻死|轻生|自杀|自尽|跳楼|跳河|跳江|跳海|跳桥"
+                        r"|喝农药|喝了农药|喝药|吞药|吃安眠药|吃了安眠药|割腕|上吊|结束(?:自己的?)?生命|不想再活")
+_SELF_HARM_DENIED = re.compile(r"(?:不会|不要|别|没想|没有想|从没想|不是想|劝|防止|预防)(?:去)?$")
+# Where someone stands when a life is in danger this minute; read only after despair was said.
+_AT_THE_EDGE = re.compile(r"(?:在|站在|爬上|爬到|上了|坐在|到了)(?:了)?(?:楼顶|天台|顶楼|桥上|大桥上|河边|江边|湖边|海边|窗台|楼顶上)")
+
+
+def self_harm_in(clean: str) -> bool:
+    """The writer speaks of ending their life (not denied just before: 「我不会自杀的」)."""
+    return any(not _SELF_HARM_DENIED.search(clean[max(0, m.start() - 4):m.start()])
+               for m in _SELF_HARM.finditer(clean))
+
+
+def at_the_edge(text: str) -> bool:
+    """「我在楼顶」「站在桥上」: where a life is in danger now — after despair was said in the chat."""
+    return _AT_THE_EDGE.search(_clean(text)) is not None
 
 
 # A citizen being defrauded (电信诈骗, 安全账户, 刷单): minutes count — 110 and the bank first.

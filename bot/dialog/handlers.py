@@ -14,6 +14,7 @@ from typing import Any
 from handoff import chatflow, erasure
 from handoff import handover as handover_store
 from intents import detect
+from intents.triage import at_the_edge
 from intents.parsing import compact, looks_like_question
 
 from ..inbound import Inbound, Outbound
@@ -267,14 +268,30 @@ def _with_rule(text: str, result: dict) -> str:
 
 
 def triaged(turn: Turn) -> bool:
-    """An urgent or high-stakes situation not yet answered in this conversation."""
+    """An urgent or high-stakes situation not yet answered in this conversation. A person speaking
+    of ending their life is answered every time they say it, and 「我在楼顶」 after it."""
     t = turn.triage
+    if t is not None and t.kind == "self_harm":
+        return True
+    if "self_harm" in (turn.st.get("notices") or []) and turn.text and at_the_edge(turn.text):
+        return True
     return t is not None and t.kind not in (turn.st.get("notices") or [])
 
 
 def triage_reply(turn: Turn) -> Outbound:
     t = turn.triage
-    turn.st.setdefault("notices", []).append(t.kind)
+    shown = turn.st.setdefault("notices", [])
+    if t is None or t.kind == "self_harm":
+        # No facts, no links, no decision: the safety lines (shorter when said before), nothing else.
+        from intents.triage import texts as triage_texts
+
+        key = "self_harm_edge" if t is None or at_the_edge(turn.text or "") else \
+            "self_harm_again" if "self_harm" in shown else "self_harm"
+        if "self_harm" not in shown:
+            shown.append("self_harm")
+        turn.st.pop("pending", None)
+        return Outbound(triage_texts()[key], code="service.urgent")
+    shown.append(t.kind)
     if t.kind == "violence":
         turn.st["notices"].append("violence_notice")
     for key, value in (t.facts or {}).items():
